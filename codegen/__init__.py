@@ -1,0 +1,1 @@
+"""`vtorm generate`: typed Pydantic models rendered from a Vtiger server's describe output."""

@@ -1,0 +1,75 @@
+"""vtorm: a typed ORM for the Vtiger CRM webservice.
+
+import vtorm
+from generated import Contact
+
+with vtorm.connect():                       # VTIGER_URL, VTIGER_USERNAME, VTIGER_ACCESS_KEY
+    for contact in Contact.objects.filter(lastname__startswith="Sm")[:250]:
+        print(contact.firstname, contact.lastname)
+"""
+
+from vtorm._version import __version__
+from vtorm.errors import (
+    AccessDenied,
+    APIError,
+    AuthenticationFailed,
+    ConfigurationError,
+    DatabaseError,
+    DuplicateRecord,
+    FieldError,
+    InvalidArgument,
+    InvalidId,
+    InvalidRecordId,
+    InvalidSession,
+    LeadAlreadyConverted,
+    MandatoryFieldsMissing,
+    MissingFieldsError,
+    MultipleObjectsReturned,
+    ObjectDoesNotExist,
+    OperationNotSupported,
+    OutcomeUnknown,
+    QuerySyntaxError,
+    ReadOnlyFieldError,
+    RecordNotFound,
+    ReferenceInvalid,
+    ServerError,
+    TransportError,
+    UnknownEntity,
+    UnsupportedQuery,
+    UsageError,
+    VtigerError,
+)
+from vtorm.ids import RecordId
+
+__all__ = [
+    "APIError",
+    "AccessDenied",
+    "AuthenticationFailed",
+    "ConfigurationError",
+    "DatabaseError",
+    "DuplicateRecord",
+    "FieldError",
+    "InvalidArgument",
+    "InvalidId",
+    "InvalidRecordId",
+    "InvalidSession",
+    "LeadAlreadyConverted",
+    "MandatoryFieldsMissing",
+    "MissingFieldsError",
+    "MultipleObjectsReturned",
+    "ObjectDoesNotExist",
+    "OperationNotSupported",
+    "OutcomeUnknown",
+    "QuerySyntaxError",
+    "ReadOnlyFieldError",
+    "RecordId",
+    "RecordNotFound",
+    "ReferenceInvalid",
+    "ServerError",
+    "TransportError",
+    "UnknownEntity",
+    "UnsupportedQuery",
+    "UsageError",
+    "VtigerError",
+    "__version__",
+]

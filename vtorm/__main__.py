@@ -1,0 +1,5 @@
+import sys
+
+from vtorm.cli import main
+
+sys.exit(main())
