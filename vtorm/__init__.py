@@ -9,6 +9,9 @@ with vtorm.connect():                       # VTIGER_URL, VTIGER_USERNAME, VTIGE
 """
 
 from vtorm._version import __version__
+from vtorm.auth import InsecureTransportWarning
+from vtorm.client import Client
+from vtorm.connection import connect, get_default_client, set_default_client
 from vtorm.errors import (
     AccessDenied,
     APIError,
@@ -45,10 +48,12 @@ __all__ = [
     "APIError",
     "AccessDenied",
     "AuthenticationFailed",
+    "Client",
     "ConfigurationError",
     "DatabaseError",
     "DuplicateRecord",
     "FieldError",
+    "InsecureTransportWarning",
     "InvalidArgument",
     "InvalidId",
     "InvalidRecordId",
@@ -72,4 +77,7 @@ __all__ = [
     "UsageError",
     "VtigerError",
     "__version__",
+    "connect",
+    "get_default_client",
+    "set_default_client",
 ]

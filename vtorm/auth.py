@@ -1,0 +1,138 @@
+"""Pure helpers for talking to the webservice safely: the login hash, URLs, and secrets.
+
+Nothing here does I/O, so each rule (how the challenge is answered, which URLs are
+accepted, what is scrubbed from text) is tested on its own, without a server.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import re
+from collections.abc import Iterable
+from urllib.parse import urlsplit, urlunsplit
+
+from vtorm.errors import ConfigurationError
+from vtorm.wire import WEBSERVICE_PATH
+
+__all__ = [
+    "InsecureTransportWarning",
+    "Secret",
+    "challenge_response",
+    "is_local_host",
+    "needs_transport_warning",
+    "normalize_url",
+    "redact",
+]
+
+_REDACTED = "<redacted>"
+# A sessionName (or PHPSESSID) in a URL or form body, up to the next separator.
+_SESSION_PARAM = re.compile(r"(?i)((?:sessionName|PHPSESSID)=)[^&\s\"';,)]+")
+# Host names reserved by RFC 2606 / RFC 6761 that never route over the internet.
+_LOCAL_SUFFIXES = (".localhost", ".test", ".invalid")
+
+
+class InsecureTransportWarning(UserWarning):
+    """The webservice URL is plain http:// to a host that is not this machine."""
+
+
+class Secret:
+    """A string that never shows itself in `repr()`, `str()` or f-strings.
+
+    >>> key = Secret("abc123")
+    >>> str(key), key.reveal()
+    ('<redacted>', 'abc123')
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """The secret itself: call this only where it goes on the wire."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return f"Secret({_REDACTED!r})"
+
+    def __str__(self) -> str:
+        return _REDACTED
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+
+def challenge_response(token: str, access_key: str) -> str:
+    """What login sends as `accessKey`: lower-case hex `md5(token + access key)`.
+
+    >>> challenge_response("5f2a0c1e3b4d7", "KEY")
+    '895fb583743be075a91a882b513eff3b'
+    """
+    return hashlib.md5((token + access_key).encode("utf-8")).hexdigest()
+
+
+def normalize_url(url: str) -> str:
+    """The webservice endpoint for a CRM base URL or a full `.../webservice.php` URL.
+
+    >>> normalize_url("https://crm.example.com/vtiger/")
+    'https://crm.example.com/vtiger/webservice.php'
+    >>> normalize_url("https://crm.example.com/webservice.php")
+    'https://crm.example.com/webservice.php'
+    """
+    if not isinstance(url, str) or not url.strip():
+        raise ConfigurationError("The Vtiger URL is empty: expected e.g. https://crm.example.com")
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(
+            f"The Vtiger URL {url!r} is not an http:// or https:// URL with a host name"
+        )
+    if parts.username is not None or parts.password is not None:
+        raise ConfigurationError(
+            "The Vtiger URL must not contain a user name or password; "
+            "pass username and access_key separately"
+        )
+    if parts.query or parts.fragment:
+        raise ConfigurationError(
+            f"The Vtiger URL {urlunsplit(parts._replace(query='', fragment=''))!r} "
+            "must not carry a query string or fragment"
+        )
+    path = parts.path.rstrip("/")
+    if not path.endswith(WEBSERVICE_PATH):
+        path += WEBSERVICE_PATH
+    return urlunsplit((parts.scheme.lower(), parts.netloc, path, "", ""))
+
+
+def is_local_host(host: str) -> bool:
+    """Whether traffic to `host` stays on this machine (loopback or a reserved test name)."""
+    name = host.strip("[]").rstrip(".").lower()
+    if name == "localhost" or name.endswith(_LOCAL_SUFFIXES):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def needs_transport_warning(url: str) -> bool:
+    """Whether `url` sends credentials in clear text over a network."""
+    parts = urlsplit(url)
+    return parts.scheme == "http" and not is_local_host(parts.hostname or "")
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """`text` with every session parameter value and every given secret replaced.
+
+    >>> redact("GET /webservice.php?operation=query&sessionName=3ca0817", ["KEY"])
+    'GET /webservice.php?operation=query&sessionName=<redacted>'
+    """
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, _REDACTED)
+    return _SESSION_PARAM.sub(lambda match: match.group(1) + _REDACTED, text)
