@@ -9,7 +9,6 @@ with vtorm.connect():                       # VTIGER_URL, VTIGER_USERNAME, VTIGE
 """
 
 from vtorm._version import __version__
-from vtorm.auth import InsecureTransportWarning
 from vtorm.client import Client
 from vtorm.connection import connect, get_default_client, set_default_client
 from vtorm.errors import (
@@ -53,7 +52,6 @@ __all__ = [
     "DatabaseError",
     "DuplicateRecord",
     "FieldError",
-    "InsecureTransportWarning",
     "InvalidArgument",
     "InvalidId",
     "InvalidRecordId",
