@@ -1,0 +1,232 @@
+"""`Model`: the pydantic v2 base class of generated models, with wire state tracking.
+
+Each instance remembers the wire values it was loaded with. `save()` sends only fields
+whose value differs from what was loaded (so another user's concurrent edits of other
+fields survive a `revise`), and an unchanged value is sent back as its original wire
+string, byte for byte.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, PrivateAttr
+from typing_extensions import Self
+
+from vtorm import errors
+from vtorm.backend import Backend, default_backend
+from vtorm.fields import VtigerField
+from vtorm.ids import RecordId
+from vtorm.values import to_python, to_wire
+
+__all__ = ["Model"]
+
+
+def _error_subclass(cls: type, name: str, base: type[Exception]) -> type[Exception]:
+    namespace = {"__module__": cls.__module__, "__qualname__": f"{cls.__qualname__}.{name}"}
+    return type(name, (base,), namespace)
+
+
+class Model(BaseModel):
+    """Base class of every Vtiger record model.
+
+    Class metadata (set by generated code): `vtiger_module`, `vtiger_id_prefix`, and one
+    `VtigerField` per attribute in its `Annotated` metadata. Computed per class:
+    `vtiger_fields` (python name -> spec), `vtiger_wire_names` (wire -> python name) and
+    the model's own `DoesNotExist` / `MultipleObjectsReturned`.
+    """
+
+    model_config = ConfigDict(validate_assignment=True, extra="forbid")
+
+    vtiger_module: ClassVar[str] = ""
+    vtiger_id_prefix: ClassVar[str] = ""
+    vtiger_fields: ClassVar[Mapping[str, VtigerField]] = {}
+    vtiger_wire_names: ClassVar[Mapping[str, str]] = {}
+    vtiger_read_only: ClassVar[frozenset[str]] = frozenset()
+    DoesNotExist: ClassVar[type[errors.ObjectDoesNotExist]] = errors.ObjectDoesNotExist
+    MultipleObjectsReturned: ClassVar[type[errors.MultipleObjectsReturned]] = (
+        errors.MultipleObjectsReturned
+    )
+
+    id: RecordId | None = None
+
+    _vt_loaded: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _vt_backend: Backend | None = PrivateAttr(default=None)
+    _vt_related: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        specs: dict[str, VtigerField] = {}
+        for name, info in cls.model_fields.items():
+            spec = next((m for m in info.metadata if isinstance(m, VtigerField)), None)
+            if spec is not None:
+                specs[name] = spec
+        cls.vtiger_fields = specs
+        cls.vtiger_wire_names = {spec.wire_name: name for name, spec in specs.items()}
+        cls.vtiger_read_only = frozenset(n for n, s in specs.items() if not s.editable)
+        cls.DoesNotExist = _error_subclass(cls, "DoesNotExist", cls.DoesNotExist)  # type: ignore[assignment]
+        cls.MultipleObjectsReturned = _error_subclass(  # type: ignore[assignment]
+            cls, "MultipleObjectsReturned", cls.MultipleObjectsReturned
+        )
+
+    if not TYPE_CHECKING:
+
+        def __setattr__(self, name: str, value: Any) -> None:
+            if name in type(self).vtiger_read_only:
+                raise errors.ReadOnlyFieldError(
+                    f"{type(self).__name__}.{name} is read-only: only the server sets it"
+                )
+            super().__setattr__(name, value)
+
+    # -- loading -------------------------------------------------------------------
+
+    @classmethod
+    def vtiger_from_wire(cls, row: Mapping[str, Any], backend: Backend | None = None) -> Self:
+        """An instance from a trusted server row, converted exactly, without re-validation."""
+        instance = cls.model_construct()
+        instance._vt_backend = backend
+        instance._vt_apply(row)
+        return instance
+
+    def _vt_apply(self, row: Mapping[str, Any], keep: Iterable[str] = ()) -> None:
+        """Take the server's values; fields named in `keep` keep their unsaved local value."""
+        kept = set(keep)
+        names = type(self).vtiger_wire_names
+        specs = type(self).vtiger_fields
+        values = self.__dict__
+        for wire, raw in row.items():
+            name = names.get(wire)
+            if name is None:
+                continue
+            self._vt_loaded[wire] = raw
+            if name not in kept:
+                values[name] = to_python(specs[name].vtiger_type, raw)
+        if row.get("id"):
+            values["id"] = RecordId(row["id"])
+
+    # -- change tracking -----------------------------------------------------------
+
+    def vtiger_changed(self) -> list[str]:
+        """Python names of fields whose value differs from what was loaded or saved."""
+        return [name for name in type(self).vtiger_fields if not self._vt_unchanged(name)]
+
+    def _vt_unchanged(self, name: str) -> bool:
+        spec = type(self).vtiger_fields[name]
+        current = self.__dict__.get(name)
+        if spec.wire_name not in self._vt_loaded:
+            return current is None
+        try:
+            return bool(to_python(spec.vtiger_type, self._vt_loaded[spec.wire_name]) == current)
+        except errors.InvalidArgument:
+            return False
+
+    def vtiger_wire(self, names: Iterable[str] | None = None) -> dict[str, str]:
+        """Wire values of these fields (all by default); unchanged ones byte-identical."""
+        specs = type(self).vtiger_fields
+        element: dict[str, str] = {}
+        for name in specs if names is None else names:
+            spec = specs[name]
+            if spec.wire_name in self._vt_loaded and self._vt_unchanged(name):
+                loaded = self._vt_loaded[spec.wire_name]
+                element[spec.wire_name] = "" if loaded is None else str(loaded)
+            else:
+                element[spec.wire_name] = to_wire(spec.vtiger_type, self.__dict__.get(name))
+        return element
+
+    # -- persistence ---------------------------------------------------------------
+
+    def _vt_backend_or_default(self, using: Backend | None) -> Backend:
+        if using is not None:
+            return using
+        if self._vt_backend is None:
+            self._vt_backend = default_backend()
+        return self._vt_backend
+
+    def save(
+        self, update_fields: Iterable[str] | None = None, *, using: Backend | None = None
+    ) -> None:
+        """Create the record (no id yet) or revise the fields changed since it was loaded.
+
+        `update_fields` limits a revise to those fields. Afterwards the instance holds what
+        the server returned (id, record number, timestamps).
+        """
+        backend = self._vt_backend_or_default(using)
+        if self.id is None:
+            self._vt_create(backend)
+        else:
+            self._vt_revise(backend, update_fields)
+
+    def _vt_create(self, backend: Backend) -> None:
+        cls = type(self)
+        self._vt_fill_owner(backend)
+        missing = [
+            name
+            for name, spec in cls.vtiger_fields.items()
+            if spec.mandatory and self.__dict__.get(name) in (None, "", [])
+        ]
+        if missing:
+            raise errors.MissingFieldsError(
+                f"cannot create {cls.__name__} without {', '.join(missing)}", fields=missing
+            )
+        names = [
+            name
+            for name, spec in cls.vtiger_fields.items()
+            if spec.editable and self.__dict__.get(name) is not None
+        ]
+        result = backend.create(cls.vtiger_module, self.vtiger_wire(names))
+        self._vt_loaded = {}
+        self._vt_apply(result)
+
+    def _vt_fill_owner(self, backend: Backend) -> None:
+        """Default an empty mandatory owner field to the logged-in user, as the web UI does."""
+        for name, spec in type(self).vtiger_fields.items():
+            if spec.vtiger_type == "owner" and spec.mandatory and self.__dict__.get(name) is None:
+                user_id = getattr(backend, "user_id", None)
+                if user_id is None and callable(getattr(backend, "login", None)):
+                    backend.login()  # type: ignore[attr-defined]
+                    user_id = getattr(backend, "user_id", None)
+                if isinstance(user_id, str) and RecordId.is_valid(user_id):
+                    self.__dict__[name] = RecordId(user_id)
+
+    def _vt_revise(self, backend: Backend, update_fields: Iterable[str] | None) -> None:
+        changed = self.vtiger_changed()
+        if update_fields is not None:
+            wanted = self._vt_check_names(update_fields)
+            changed = [name for name in changed if name in wanted]
+        if not changed:
+            return
+        pending = set(self.vtiger_changed()) - set(changed)
+        element: dict[str, str] = {"id": str(self.id), **self.vtiger_wire(changed)}
+        result = backend.revise(element)
+        self._vt_apply(result, keep=pending)
+
+    def _vt_check_names(self, names: Iterable[str]) -> set[str]:
+        cls = type(self)
+        wanted = set(names)
+        for name in wanted:
+            if name not in cls.vtiger_fields:
+                close = difflib.get_close_matches(name, list(cls.vtiger_fields), n=3)
+                hint = f"; did you mean {', '.join(close)}?" if close else ""
+                raise errors.FieldError(f"{cls.__name__} has no field {name!r}{hint}")
+            if name in cls.vtiger_read_only:
+                raise errors.ReadOnlyFieldError(f"{cls.__name__}.{name} is read-only")
+        return wanted
+
+    def delete(self, *, using: Backend | None = None) -> None:
+        """Delete the record on the server; the instance forgets its id (a new save creates)."""
+        if self.id is None:
+            raise errors.InvalidArgument(f"this {type(self).__name__} has not been saved")
+        self._vt_backend_or_default(using).delete(str(self.id))
+        self.__dict__["id"] = None
+        self._vt_loaded = {}
+
+    def refresh(self, *, using: Backend | None = None) -> None:
+        """Reload every field from the server, dropping unsaved local changes."""
+        if self.id is None:
+            raise errors.InvalidArgument(f"this {type(self).__name__} has not been saved")
+        row = self._vt_backend_or_default(using).retrieve(str(self.id))
+        self._vt_loaded = {}
+        self._vt_apply(row)

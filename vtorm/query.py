@@ -1,0 +1,374 @@
+"""`QuerySet[M]`: lazy, immutable, paging past the server's 100-row cap.
+
+Every builder method returns a new QuerySet; nothing is sent until results are needed.
+Scans without an explicit order walk by id (`... AND id > 'last' ORDER BY id LIMIT 100`),
+so records created or deleted during the scan cause no skips or duplicates; ordered scans
+page by offset. Pages stop at the first empty one, because the server may return short
+pages when it drops rows the user may not see.
+"""
+
+from __future__ import annotations
+
+import copy
+import heapq
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+
+from typing_extensions import Self
+
+from vtorm.backend import Backend, default_backend
+from vtorm.compiler import CompiledQuery, Dnf, QueryDescription, compile_query, resolve_field
+from vtorm.errors import InvalidArgument, UsageError
+from vtorm.ids import RecordId
+from vtorm.model import Model
+from vtorm.q import Q
+from vtorm.wire import MAX_QUERY_ROWS
+
+__all__ = ["QuerySet", "RowView"]
+
+M = TypeVar("M", bound=Model)
+T = TypeVar("T")
+
+
+class QuerySet(Generic[M]):
+    """A lazy query over one model's records.
+
+    >>> Contact.objects.filter(lastname__startswith="Sm").order_by("-modifiedtime")[:250]
+    ... # doctest: +SKIP
+    """
+
+    if TYPE_CHECKING:
+        # Untyped here so generated subclasses can narrow them with Unpack[...Lookups].
+        filter: Callable[..., Self]
+        exclude: Callable[..., Self]
+        get: Callable[..., M]
+    else:
+
+        def filter(self, *conditions, **lookups):
+            """Records matching all conditions and lookups."""
+            return self._filter(conditions, lookups)
+
+        def exclude(self, *conditions, **lookups):
+            """Records not matching the AND of the conditions and lookups."""
+            return self._exclude(conditions, lookups)
+
+        def get(self, *conditions, **lookups):
+            """The one record matching; `DoesNotExist` / `MultipleObjectsReturned` else."""
+            return self._get(conditions, lookups)
+
+    def __init__(self, model: type[M], *, using: Backend | None = None) -> None:
+        self.model = model
+        self._where: Q | None = None
+        self._order: tuple[str, ...] = ()
+        self._columns: tuple[str, ...] | None = None
+        self._low = 0
+        self._high: int | None = None
+        self._backend = using
+        self._cache: list[M] | None = None
+        self._compiled: CompiledQuery | None = None
+
+    # -- building ------------------------------------------------------------------
+
+    def _clone(self) -> Self:
+        clone = copy.copy(self)
+        clone._cache = None
+        clone._compiled = None
+        return clone
+
+    def _check_unsliced(self, action: str) -> None:
+        if self._low or self._high is not None:
+            raise UsageError(f"cannot {action} a sliced QuerySet; {action} before slicing")
+
+    def _add(self, condition: Q) -> Self:
+        self._check_unsliced("filter")
+        clone = self._clone()
+        clone._where = condition if self._where is None else self._where & condition
+        clone._compiled = None
+        clone._compile()  # field and lookup errors surface at the call that caused them
+        return clone
+
+    def _filter(self, conditions: tuple[Q, ...], lookups: Mapping[str, object]) -> Self:
+        """Runtime implementation of `filter()`."""
+        return self._add(Q.from_lookups(conditions, lookups)) if conditions or lookups else self
+
+    def _exclude(self, conditions: tuple[Q, ...], lookups: Mapping[str, object]) -> Self:
+        """Runtime implementation of `exclude()`."""
+        return self._add(~Q.from_lookups(conditions, lookups))
+
+    def _get(self, conditions: tuple[Q, ...], lookups: Mapping[str, object]) -> M:
+        """Runtime implementation of `get()`."""
+        query = self._filter(conditions, lookups) if conditions or lookups else self
+        found = list(itertools.islice(query._rows(page_size=2), 2))
+        name = self.model.__name__
+        if not found:
+            raise self.model.DoesNotExist(f"{name} matching the query does not exist")
+        if len(found) > 1:
+            raise self.model.MultipleObjectsReturned(f"more than one {name} matches the query")
+        return found[0]
+
+    def all(self) -> Self:
+        """A copy of this QuerySet (with no cached results)."""
+        return self._clone()
+
+    def order_by(self, *fields: str) -> Self:
+        """Order by these python field names; `-name` for descending (last column only)."""
+        self._check_unsliced("reorder")
+        for key in fields:
+            resolve_field(self.model.vtiger_fields, key.removeprefix("-"))
+        clone = self._clone()
+        clone._order = tuple(fields)
+        clone._compile()
+        return clone
+
+    def only(self, *fields: str) -> Self:
+        """Select only these columns (plus id); other fields read as None."""
+        for name in fields:
+            resolve_field(self.model.vtiger_fields, name)
+        clone = self._clone()
+        clone._columns = tuple(fields)
+        return clone
+
+    def using(self, backend: Backend) -> Self:
+        """The same query sent through another client."""
+        clone = self._clone()
+        clone._backend = backend
+        return clone
+
+    # -- compiling -----------------------------------------------------------------
+
+    def _description(self) -> QueryDescription:
+        return QueryDescription(
+            module=self.model.vtiger_module,
+            fields=self.model.vtiger_fields,
+            where=self._where,
+            order_by=self._order,
+            columns=self._columns,
+        )
+
+    def _compile(self) -> CompiledQuery:
+        if self._compiled is None:
+            self._compiled = compile_query(self._description())
+        return self._compiled
+
+    def explain(self) -> str:
+        """The VTQL statement(s) the first page of results sends, one per line."""
+        compiled = self._compile()
+        if len(compiled.groups) != 1:
+            return "\n".join(compiled.page(group) for group in compiled.groups)
+        span = self._span()
+        limit = MAX_QUERY_ROWS if span is None else min(span, MAX_QUERY_ROWS)
+        return compiled.page(compiled.groups[0], offset=self._low, limit=limit)
+
+    # -- slicing -------------------------------------------------------------------
+
+    def _span(self) -> int | None:
+        return None if self._high is None else self._high - self._low
+
+    @overload
+    def __getitem__(self, key: int) -> M: ...
+    @overload
+    def __getitem__(self, key: slice) -> Self: ...
+    def __getitem__(self, key: int | slice) -> M | Self:
+        if isinstance(key, int):
+            if key < 0:
+                raise InvalidArgument("negative indexing is not supported; use last()")
+            if self._cache is not None:
+                return self._cache[key]
+            found = list(self[key : key + 1])
+            if not found:
+                raise IndexError(f"QuerySet index {key} out of range")
+            return found[0]
+        return self._sliced(key)
+
+    def _sliced(self, key: slice) -> Self:
+        if key.step not in (None, 1):
+            raise InvalidArgument("QuerySet slices cannot have a step")
+        start, stop = key.start or 0, key.stop
+        if start < 0 or (stop is not None and stop < 0):
+            raise InvalidArgument("negative slice bounds are not supported")
+        clone = self._clone()
+        clone._low = self._low + start
+        if stop is not None:
+            high = self._low + stop
+            clone._high = high if self._high is None else min(high, self._high)
+        if clone._high is not None:
+            clone._high = max(clone._high, clone._low)
+        return clone
+
+    # -- fetching ------------------------------------------------------------------
+
+    def _backend_or_default(self) -> Backend:
+        if self._backend is None:
+            self._backend = default_backend()
+        return self._backend
+
+    def _rows(self, page_size: int = MAX_QUERY_ROWS) -> Iterator[M]:
+        backend = self._backend_or_default()
+        compiled = self._compile()
+        make = self.model.vtiger_from_wire
+        for row in _fetch(backend, compiled, self._low, self._high, page_size):
+            yield make(row, backend)
+
+    def _results(self) -> list[M]:
+        if self._cache is None:
+            self._cache = list(self._rows())
+        return self._cache
+
+    def __iter__(self) -> Iterator[M]:
+        return iter(self._results())
+
+    def __len__(self) -> int:
+        return len(self._results())
+
+    def __bool__(self) -> bool:
+        return bool(self._results())
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {self.model.__name__}>"
+
+    def iterator(self, page_size: int = MAX_QUERY_ROWS) -> Iterator[M]:
+        """Stream the results page by page without caching them."""
+        if not 1 <= page_size <= MAX_QUERY_ROWS:
+            raise InvalidArgument(f"page_size must be 1..{MAX_QUERY_ROWS}, got {page_size}")
+        return self._rows(page_size)
+
+    # -- aggregates and shortcuts ---------------------------------------------------
+
+    def count(self) -> int:
+        """The number of matching records: one `SELECT count(*)` when possible."""
+        if self._cache is not None:
+            return len(self._cache)
+        compiled = self._compile()
+        if len(compiled.groups) != 1:
+            return sum(1 for _ in self.only("id")._rows()) if compiled.groups else 0
+        rows = self._backend_or_default().query(compiled.count(compiled.groups[0]))
+        if not rows:  # Vtiger 8.4 answers count(*) with []: count the ids instead
+            return sum(1 for _ in self.only("id")._rows())
+        total = max(0, int(rows[0]["count"]) - self._low)
+        span = self._span()
+        return total if span is None else min(total, span)
+
+    def exists(self) -> bool:
+        """Whether any record matches (fetches at most one id)."""
+        if self._cache is not None:
+            return bool(self._cache)
+        return bool(list(self.only("id")[:1]._rows(page_size=1)))
+
+    def first(self) -> M | None:
+        """The first record (by id unless ordered), or None."""
+        query = self if self._order else self._reordered(("id",))
+        found = list(query[:1])
+        return found[0] if found else None
+
+    def _reordered(self, order: tuple[str, ...]) -> Self:
+        clone = self._clone()
+        clone._order = order
+        return clone
+
+    def last(self) -> M | None:
+        """The last record (by id unless ordered), or None."""
+        if self._low or self._high is not None:
+            items = self._results()
+            return items[-1] if items else None
+        if len(self._order) <= 1:
+            key = self._order[0] if self._order else "id"
+            flipped = key[1:] if key.startswith("-") else f"-{key}"
+            found = list(self._reordered((flipped,))[:1])
+            return found[0] if found else None
+        total = self.count()
+        return self[total - 1] if total else None
+
+    def in_bulk(self, ids: Iterable[str] | None = None) -> dict[RecordId, M]:
+        """Records by id; ids that match nothing are left out."""
+        query = self if ids is None else self._filter((), {"id__in": [RecordId(i) for i in ids]})
+        return {record.id: record for record in query if record.id is not None}
+
+    def values(self, *fields: str) -> RowView[dict[str, Any]]:
+        """Rows as dicts of python field names (these fields, or all, plus id)."""
+        names = fields or ("id", *self.model.vtiger_fields)
+        query = self.only(*fields) if fields else self
+        return RowView(query, lambda record: {name: getattr(record, name) for name in names})
+
+    def values_list(self, *fields: str, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        if flat and len(fields) != 1:
+            raise InvalidArgument("values_list(flat=True) needs exactly one field")
+        names = fields or ("id", *self.model.vtiger_fields)
+        query = self.only(*fields) if fields else self
+        if flat:
+            return RowView(query, lambda record: getattr(record, names[0]))
+        return RowView(query, lambda record: tuple(getattr(record, name) for name in names))
+
+
+class RowView(Generic[T]):
+    """The lazy result of `values()`/`values_list()`: iterate, slice, `len()`."""
+
+    def __init__(self, query: QuerySet[Any], convert: Callable[[Any], T]) -> None:
+        self._query = query
+        self._convert = convert
+
+    def __iter__(self) -> Iterator[T]:
+        return (self._convert(record) for record in self._query)
+
+    def __len__(self) -> int:
+        return len(self._query)
+
+    @overload
+    def __getitem__(self, key: int) -> T: ...
+    @overload
+    def __getitem__(self, key: slice) -> RowView[T]: ...
+    def __getitem__(self, key: int | slice) -> T | RowView[T]:
+        if isinstance(key, int):
+            return self._convert(self._query[key])
+        return RowView(self._query[key], self._convert)
+
+    def __repr__(self) -> str:
+        return f"<RowView of {self._query!r}>"
+
+
+def _fetch(
+    backend: Backend, compiled: CompiledQuery, low: int, high: int | None, page_size: int
+) -> Iterator[dict[str, Any]]:
+    """Raw rows `low..high` of a compiled query, fetched page by page."""
+    if not compiled.groups:
+        return iter(())
+    if len(compiled.groups) == 1:
+        return _scan(backend, compiled, compiled.groups[0], low, high, page_size)
+    scans = [_scan(backend, compiled, g, 0, None, page_size) for g in compiled.groups]
+    merged = heapq.merge(*scans, key=lambda row: RecordId(row["id"]).crmid)
+    unique = (row for row, _ in _dedupe_by_id(merged))
+    return itertools.islice(unique, low, high)
+
+
+def _dedupe_by_id(rows: Iterator[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], str]]:
+    previous = None
+    for row in rows:
+        if row["id"] != previous:
+            previous = row["id"]
+            yield row, previous
+
+
+def _scan(
+    backend: Backend,
+    compiled: CompiledQuery,
+    group: Dnf,
+    low: int,
+    high: int | None,
+    page_size: int,
+) -> Iterator[dict[str, Any]]:
+    """One group's rows: the first page by offset, then by id keyset or further offsets."""
+    offset, after = low, None
+    remaining = None if high is None else high - low
+    while remaining is None or remaining > 0:
+        limit = page_size if remaining is None else min(page_size, remaining)
+        rows = backend.query(compiled.page(group, offset=offset, limit=limit, after=after))
+        if not rows:
+            return
+        yield from rows[:limit]
+        if remaining is not None:
+            remaining -= min(len(rows), limit)
+        if compiled.keyset:
+            offset, after = 0, RecordId(rows[-1]["id"])
+        else:
+            offset += limit

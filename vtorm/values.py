@@ -1,0 +1,164 @@
+"""Pure conversion between wire strings and Python values, one converter per Vtiger type.
+
+The server sends (almost) every value as a string and `""` (retrieve) or `null` (query)
+for empty; both become `None`. Converters live in a table keyed by the Vtiger type name;
+unknown types are kept as strings, so a new server type never breaks reading.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from vtorm.errors import InvalidArgument
+from vtorm.ids import RecordId
+from vtorm.wire import DATE_FORMAT, DATETIME_FORMAT, MULTIPICKLIST_SEPARATOR, TIME_FORMAT
+
+__all__ = ["Converter", "converter_for", "to_python", "to_wire"]
+
+
+@dataclass(frozen=True, slots=True)
+class Converter:
+    """Decode a non-empty wire string into Python, and encode a Python value back."""
+
+    decode: Callable[[str], Any]
+    encode: Callable[[Any], str]
+
+
+def _decode_bool(text: str) -> bool:
+    return text not in ("0", "false", "")
+
+
+def _encode_bool(value: Any) -> str:
+    if isinstance(value, str):
+        return "1" if value in ("1", "on") else "0"
+    return "1" if value else "0"
+
+
+def _encode_int(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, str, Decimal)):
+        raise InvalidArgument(f"{value!r} is not an integer")
+    return str(int(value))
+
+
+def _decode_decimal(text: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise InvalidArgument(f"{text!r} is not a decimal number") from None
+
+
+def _encode_decimal(value: Any) -> str:
+    if isinstance(value, bool):
+        raise InvalidArgument(f"{value!r} is not a number")
+    if isinstance(value, float):
+        value = Decimal(repr(value))
+    number = value if isinstance(value, Decimal) else _decode_decimal(str(value))
+    if not number.is_finite():
+        raise InvalidArgument(f"{value!r} is not a finite number")
+    return format(number, "f")
+
+
+def _encode_date(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        raise InvalidArgument(f"{value!r} is a datetime where a date is expected")
+    if isinstance(value, dt.date):
+        return value.strftime(DATE_FORMAT)
+    return dt.date.fromisoformat(str(value)).strftime(DATE_FORMAT)
+
+
+def _decode_datetime(text: str) -> dt.datetime:
+    return dt.datetime.strptime(text, DATETIME_FORMAT)
+
+
+def _encode_datetime(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.strftime(DATETIME_FORMAT)
+    if isinstance(value, dt.date):
+        return value.strftime(DATE_FORMAT) + " 00:00:00"
+    return _decode_datetime(str(value)).strftime(DATETIME_FORMAT)
+
+
+def _encode_time(value: Any) -> str:
+    if isinstance(value, dt.time):
+        return value.strftime(TIME_FORMAT)
+    return dt.time.fromisoformat(str(value)).strftime(TIME_FORMAT)
+
+
+def _decode_multi(text: str) -> list[str]:
+    return text.split(MULTIPICKLIST_SEPARATOR)
+
+
+def _encode_multi(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, Sequence):
+        raise InvalidArgument(f"{value!r} is not a list of picklist values")
+    return MULTIPICKLIST_SEPARATOR.join(str(item) for item in value)
+
+
+def _decode_id(text: str) -> RecordId | None:
+    # A dangling or hidden reference can come back as a bare "0"; it points at nothing.
+    return RecordId(text) if RecordId.is_valid(text) and not text.endswith("x0") else None
+
+
+def _encode_id(value: Any) -> str:
+    return str(RecordId(value))
+
+
+_TEXT = Converter(decode=str, encode=str)
+_DECIMAL = Converter(decode=_decode_decimal, encode=_encode_decimal)
+_ID = Converter(decode=_decode_id, encode=_encode_id)
+
+_CONVERTERS: dict[str, Converter] = {
+    "boolean": Converter(decode=_decode_bool, encode=_encode_bool),
+    "integer": Converter(decode=int, encode=_encode_int),
+    "double": _DECIMAL,
+    "currency": _DECIMAL,
+    "percentage": _DECIMAL,
+    "date": Converter(decode=dt.date.fromisoformat, encode=_encode_date),
+    "datetime": Converter(decode=_decode_datetime, encode=_encode_datetime),
+    "time": Converter(decode=dt.time.fromisoformat, encode=_encode_time),
+    "multipicklist": Converter(decode=_decode_multi, encode=_encode_multi),
+    "reference": _ID,
+    "owner": _ID,
+}
+
+
+def converter_for(vtiger_type: str) -> Converter:
+    """The converter for a Vtiger type name; text for types without their own."""
+    return _CONVERTERS.get(vtiger_type, _TEXT)
+
+
+def to_python(vtiger_type: str, wire: object) -> Any:
+    """The Python value of a wire value: `None` for `""`/`null`, else the type's decoding.
+
+    >>> to_python("currency", "149.99000000")
+    Decimal('149.99000000')
+    >>> to_python("multipicklist", "a |##| b")
+    ['a', 'b']
+    """
+    if wire is None or wire == "":
+        return None
+    text = wire if isinstance(wire, str) else str(wire)
+    try:
+        return converter_for(vtiger_type).decode(text)
+    except (ValueError, TypeError) as exc:
+        raise InvalidArgument(f"{text!r} is not a valid {vtiger_type} value: {exc}") from None
+
+
+def to_wire(vtiger_type: str, value: object) -> str:
+    """The wire string for a Python value: `""` for `None`, else the type's encoding.
+
+    >>> to_wire("boolean", True), to_wire("date", dt.date(2026, 1, 2))
+    ('1', '2026-01-02')
+    """
+    if value is None:
+        return ""
+    try:
+        return converter_for(vtiger_type).encode(value)
+    except (ValueError, TypeError) as exc:
+        raise InvalidArgument(f"{value!r} is not a valid {vtiger_type} value: {exc}") from None
