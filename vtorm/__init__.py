@@ -41,7 +41,12 @@ from vtorm.errors import (
     UsageError,
     VtigerError,
 )
+from vtorm.fields import VtigerField
 from vtorm.ids import RecordId
+from vtorm.manager import Manager
+from vtorm.model import Model
+from vtorm.q import Q
+from vtorm.query import QuerySet
 
 __all__ = [
     "APIError",
@@ -57,12 +62,16 @@ __all__ = [
     "InvalidRecordId",
     "InvalidSession",
     "LeadAlreadyConverted",
+    "Manager",
     "MandatoryFieldsMissing",
     "MissingFieldsError",
+    "Model",
     "MultipleObjectsReturned",
     "ObjectDoesNotExist",
     "OperationNotSupported",
     "OutcomeUnknown",
+    "Q",
+    "QuerySet",
     "QuerySyntaxError",
     "ReadOnlyFieldError",
     "RecordId",
@@ -74,6 +83,7 @@ __all__ = [
     "UnsupportedQuery",
     "UsageError",
     "VtigerError",
+    "VtigerField",
     "__version__",
     "connect",
     "get_default_client",
