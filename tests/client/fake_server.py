@@ -99,6 +99,8 @@ class FakeVtiger:
             return envelope({"token": self.token, "serverTime": 1, "expireTime": 301})
         if request.operation == "login":
             return self._login(request)
+        if request.operation in ("query", "query_related", "retrieve_related"):
+            return envelope([])
         return envelope({"operation": request.operation})
 
     def _login(self, request: Seen) -> Answer:
