@@ -470,6 +470,7 @@ class Client:
             status = response.status_code
             return self._read(operation, response)
         except requests.RequestException as exc:
+            outcome = type(exc).__name__
             failed = self._transport_failure(operation, exc)
             outcome = failed.failure.value
             raise failed from None

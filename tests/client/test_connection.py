@@ -56,3 +56,10 @@ def test_connect_reads_missing_arguments_from_the_environment(
 def test_set_default_client_refuses_other_objects() -> None:
     with pytest.raises(ConfigurationError, match=r"vtorm\.Client"):
         set_default_client("http://crm")  # type: ignore[arg-type]
+
+
+def test_client_is_what_the_orm_expects_of_a_backend() -> None:
+    from vtorm.backend import Backend
+
+    backend: Backend = make_client(FakeVtiger())  # checked by mypy
+    assert backend.query("SELECT * FROM Contacts;") == []
