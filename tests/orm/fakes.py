@@ -1,0 +1,81 @@
+"""A fake backend that understands just enough VTQL to test paging and persistence.
+
+It honours `id > '..'`, `id = '..'`, `id IN (..)`, `ORDER BY id [DESC]`, `LIMIT [m,] n` with the
+server's 100-row cap, and `count(*)`; other conditions are ignored, so tests using it
+filter only by id. Real query semantics are tested against the embedded server.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from vtorm.ids import RecordId
+
+_AFTER = re.compile(r"id > '\d+x(\d+)'")
+_EQ = re.compile(r"id = '\d+x(\d+)'")
+_IN = re.compile(r"id IN \(([^)]*)\)")
+_LIMIT = re.compile(r"LIMIT (?:(\d+), )?(\d+);$")
+
+
+class FakeBackend:
+    """In-memory records keyed by id; every call is logged in `calls`."""
+
+    def __init__(self, prefix: str = "12", rows: list[dict[str, Any]] | None = None) -> None:
+        self.prefix = prefix
+        self.records: dict[int, dict[str, Any]] = {}
+        self.calls: list[tuple[str, Any]] = []
+        self.user_id = "19x1"
+        self.count_rows: list[dict[str, Any]] | None = None
+        self._crmids = itertools.count(1)
+        for row in rows or []:
+            self.add(row)
+
+    @property
+    def queries(self) -> list[str]:
+        return [arg for op, arg in self.calls if op == "query"]
+
+    def add(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        crmid = next(self._crmids)
+        record = {**row, "id": f"{self.prefix}x{crmid}"}
+        self.records[crmid] = record
+        return dict(record)
+
+    def query(self, vtql: str, /) -> list[dict[str, Any]]:
+        self.calls.append(("query", vtql))
+        rows = [self.records[k] for k in sorted(self.records)]
+        if (after := _AFTER.search(vtql)) is not None:
+            rows = [r for r in rows if RecordId(r["id"]).crmid > int(after.group(1))]
+        if (equal := _EQ.search(vtql)) is not None:
+            rows = [r for r in rows if RecordId(r["id"]).crmid == int(equal.group(1))]
+        if (in_list := _IN.search(vtql)) is not None:
+            wanted = {RecordId(v.strip(" '")).crmid for v in in_list.group(1).split(",")}
+            rows = [r for r in rows if RecordId(r["id"]).crmid in wanted]
+        if "count(*)" in vtql:
+            return self.count_rows if self.count_rows is not None else [{"count": str(len(rows))}]
+        if "ORDER BY id DESC" in vtql:
+            rows.reverse()
+        match = _LIMIT.search(vtql)
+        offset, count = (int(match.group(1) or 0), int(match.group(2))) if match else (0, 100)
+        return [dict(r) for r in rows[offset : offset + min(count, 100)]]
+
+    def create(self, module: str, element: Mapping[str, Any], /) -> dict[str, Any]:
+        self.calls.append(("create", (module, dict(element))))
+        return self.add({**element, "contact_no": "CON1", "modifiedtime": "2026-11-28 01:00:00"})
+
+    def retrieve(self, id: str, /) -> dict[str, Any]:
+        self.calls.append(("retrieve", id))
+        return dict(self.records[RecordId(id).crmid])
+
+    def revise(self, element: Mapping[str, Any], /) -> dict[str, Any]:
+        self.calls.append(("revise", dict(element)))
+        record = self.records[RecordId(element["id"]).crmid]
+        record.update(element)
+        record["modifiedtime"] = "2026-11-28 02:00:00"
+        return dict(record)
+
+    def delete(self, id: str, /) -> None:
+        self.calls.append(("delete", id))
+        del self.records[RecordId(id).crmid]
