@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final, TypeAlias
+from typing import Final, TypeAlias, cast
 from urllib.parse import quote_plus
 
 from vtorm.errors import FieldError, UnsupportedQuery
@@ -28,6 +28,7 @@ from vtorm.wire import MAX_QUERY_ROWS
 __all__ = [
     "ID_FIELD",
     "CompiledQuery",
+    "Group",
     "QueryDescription",
     "compile_query",
     "resolve_field",
@@ -49,11 +50,15 @@ _WORST_AFTER: Final = RecordId("99999x99999999999")
 
 @dataclass(frozen=True, eq=False)
 class QueryDescription:
-    """Everything a QuerySet knows about its query, in python field names."""
+    """Everything a QuerySet knows about its query.
+
+    `where` is already resolved (`where_formula`), so each filter's lookups are checked and
+    escaped once, when `filter()` is called; names in `order_by`/`columns` are python names.
+    """
 
     module: str
     fields: Mapping[str, VtigerField]
-    where: Q | None = None
+    where: Formula | None = None
     order_by: tuple[str, ...] = ()
     columns: tuple[str, ...] | None = None
 
@@ -109,6 +114,8 @@ def to_dnf(formula: Formula) -> Dnf:
     """An OR of AND-terms equal to `formula`: `()` is false, `((),)` is true."""
     if isinstance(formula, Atom):
         return ((formula,),)
+    if formula.op == "AND" and all(isinstance(part, Atom) for part in formula.parts):
+        return (tuple(dict.fromkeys(cast("tuple[Atom, ...]", formula.parts))),)
     if formula.op == "AND":
         result: Dnf = ((),)
         for part in formula.parts:
@@ -153,6 +160,28 @@ def _select_list(description: QueryDescription, order_columns: tuple[str, ...]) 
 
 
 @dataclass(frozen=True)
+class Group:
+    """The condition of one statement: OR-terms, each rendered once."""
+
+    terms: Dnf
+    texts: tuple[str, ...]
+    plain: str
+
+    @classmethod
+    def of(cls, terms: Dnf) -> Group:
+        """A group for these terms (`((),)` is no condition at all)."""
+        texts = tuple(" AND ".join(atom.render() for atom in term) for term in terms)
+        return cls(terms, texts, " OR ".join(text for text in texts if text))
+
+    def where(self, after: RecordId | None = None) -> str:
+        """The WHERE clause (with a leading space), each term bounded by `id > after`."""
+        if after is None:
+            return f" WHERE {self.plain}" if self.plain else ""
+        bound = f"id > '{after}'"
+        return " WHERE " + " OR ".join(f"{t} AND {bound}" if t else bound for t in self.texts)
+
+
+@dataclass(frozen=True)
 class CompiledQuery:
     """A query ready to be rendered page by page; `groups` are the statements' conditions.
 
@@ -162,13 +191,13 @@ class CompiledQuery:
 
     module: str
     select: str
-    groups: tuple[Dnf, ...]
+    groups: tuple[Group, ...]
     order: str
     keyset: bool
 
     def page(
         self,
-        group: Dnf,
+        group: Group,
         *,
         offset: int = 0,
         limit: int = MAX_QUERY_ROWS,
@@ -176,26 +205,24 @@ class CompiledQuery:
     ) -> str:
         """One SELECT for rows `offset..offset+limit` (or those after id `after`)."""
         limit_clause = f"LIMIT {offset}, {limit}" if offset else f"LIMIT {limit}"
-        where = _where_clause(group, after)
+        where = group.where(after)
         return f"SELECT {self.select} FROM {self.module}{where} {self.order} {limit_clause};"
 
-    def count(self, group: Dnf) -> str:
+    def count(self, group: Group) -> str:
         """One `SELECT count(*)` for the rows of `group`."""
-        return f"SELECT count(*) FROM {self.module}{_where_clause(group, None)};"
-
-
-def _where_clause(group: Dnf, after: RecordId | None) -> str:
-    bound = (Atom("id", ">", (f"'{after}'",)),) if after is not None else ()
-    terms = [term + bound for term in group]
-    rendered = " OR ".join(" AND ".join(atom.render() for atom in term) for term in terms if term)
-    return f" WHERE {rendered}" if rendered else ""
+        return f"SELECT count(*) FROM {self.module}{group.where()};"
 
 
 def _url_chars(statement: str) -> int:
     return len(quote_plus(statement, safe=""))
 
 
-def _fits(shell: CompiledQuery, group: Dnf) -> bool:
+def _fits(shell: CompiledQuery, terms: Dnf) -> bool:
+    group = Group.of(terms)
+    bound = len(f" AND id > '{_WORST_AFTER}'") * len(terms)
+    estimate = len(shell.select) + len(shell.module) + len(group.plain) + bound + 60
+    if estimate * 12 <= MAX_QUERY_CHARS:  # a character encodes to at most 12 URL chars
+        return True
     worst = shell.page(group, offset=10**12, after=_WORST_AFTER)
     return _url_chars(worst) <= MAX_QUERY_CHARS
 
@@ -219,19 +246,19 @@ def _fit_term(shell: CompiledQuery, term: Term) -> list[Term]:
     return pieces
 
 
-def _pack(shell: CompiledQuery, dnf: Dnf) -> tuple[Dnf, ...]:
+def _pack(shell: CompiledQuery, dnf: Dnf) -> tuple[Group, ...]:
     if not dnf:
         return ()
     if _fits(shell, dnf):
-        return (dnf,)
-    groups: list[Dnf] = []
+        return (Group.of(dnf),)
+    groups: list[Group] = []
     current: Dnf = ()
     for piece in (piece for term in dnf for piece in _fit_term(shell, term)):
         if current and not _fits(shell, (*current, piece)):
-            groups.append(current)
+            groups.append(Group.of(current))
             current = ()
         current = (*current, piece)
-    groups.append(current)
+    groups.append(Group.of(current))
     return tuple(groups)
 
 
@@ -239,9 +266,7 @@ def compile_query(description: QueryDescription) -> CompiledQuery:
     """Compile a description; every UnsupportedQuery/FieldError is raised here, before I/O."""
     order, order_columns, keyset = _order_clause(description)
     select = _select_list(description, order_columns)
-    dnf: Dnf = ((),)
-    if description.where is not None and description.where.children:
-        dnf = to_dnf(where_formula(description.fields, description.where))
+    dnf: Dnf = ((),) if description.where is None else to_dnf(description.where)
     shell = CompiledQuery(description.module, select, (), order, keyset)
     groups = _pack(shell, dnf)
     if len(groups) > 1 and not keyset:

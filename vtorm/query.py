@@ -9,7 +9,6 @@ pages when it drops rows the user may not see.
 
 from __future__ import annotations
 
-import copy
 import heapq
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -18,9 +17,17 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 from typing_extensions import Self
 
 from vtorm.backend import Backend, default_backend
-from vtorm.compiler import CompiledQuery, Dnf, QueryDescription, compile_query, resolve_field
+from vtorm.compiler import (
+    CompiledQuery,
+    Group,
+    QueryDescription,
+    compile_query,
+    resolve_field,
+    where_formula,
+)
 from vtorm.errors import InvalidArgument, UsageError
 from vtorm.ids import RecordId
+from vtorm.lookups import Formula, Junction
 from vtorm.model import Model
 from vtorm.q import Q
 from vtorm.wire import MAX_QUERY_ROWS
@@ -59,7 +66,7 @@ class QuerySet(Generic[M]):
 
     def __init__(self, model: type[M], *, using: Backend | None = None) -> None:
         self.model = model
-        self._where: Q | None = None
+        self._where: Formula | None = None
         self._order: tuple[str, ...] = ()
         self._columns: tuple[str, ...] | None = None
         self._low = 0
@@ -70,10 +77,12 @@ class QuerySet(Generic[M]):
 
     # -- building ------------------------------------------------------------------
 
-    def _clone(self) -> Self:
-        clone = copy.copy(self)
+    def _clone(self, *, keep_compiled: bool = False) -> Self:
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
         clone._cache = None
-        clone._compiled = None
+        if not keep_compiled:
+            clone._compiled = None
         return clone
 
     def _check_unsliced(self, action: str) -> None:
@@ -82,15 +91,20 @@ class QuerySet(Generic[M]):
 
     def _add(self, condition: Q) -> Self:
         self._check_unsliced("filter")
+        # Resolved now, so field and lookup errors surface at the call that caused them.
+        formula = where_formula(self.model.vtiger_fields, condition)
         clone = self._clone()
-        clone._where = condition if self._where is None else self._where & condition
-        clone._compiled = None
-        clone._compile()  # field and lookup errors surface at the call that caused them
+        if self._where is None:
+            clone._where = formula
+        else:
+            clone._where = Junction("AND", (*_conjuncts(self._where), *_conjuncts(formula)))
         return clone
 
     def _filter(self, conditions: tuple[Q, ...], lookups: Mapping[str, object]) -> Self:
         """Runtime implementation of `filter()`."""
-        return self._add(Q.from_lookups(conditions, lookups)) if conditions or lookups else self
+        if not conditions and not lookups:
+            return self._clone()
+        return self._add(Q.from_lookups(conditions, lookups))
 
     def _exclude(self, conditions: tuple[Q, ...], lookups: Mapping[str, object]) -> Self:
         """Runtime implementation of `exclude()`."""
@@ -118,7 +132,8 @@ class QuerySet(Generic[M]):
             resolve_field(self.model.vtiger_fields, key.removeprefix("-"))
         clone = self._clone()
         clone._order = tuple(fields)
-        clone._compile()
+        if any(key.startswith("-") for key in fields[:-1]):
+            clone._compile()  # raises UnsupportedQuery, naming the rule
         return clone
 
     def only(self, *fields: str) -> Self:
@@ -131,7 +146,7 @@ class QuerySet(Generic[M]):
 
     def using(self, backend: Backend) -> Self:
         """The same query sent through another client."""
-        clone = self._clone()
+        clone = self._clone(keep_compiled=True)
         clone._backend = backend
         return clone
 
@@ -187,7 +202,7 @@ class QuerySet(Generic[M]):
         start, stop = key.start or 0, key.stop
         if start < 0 or (stop is not None and stop < 0):
             raise InvalidArgument("negative slice bounds are not supported")
-        clone = self._clone()
+        clone = self._clone(keep_compiled=True)
         clone._low = self._low + start
         if stop is not None:
             high = self._low + stop
@@ -346,6 +361,12 @@ class RowView(Generic[T]):
         return f"<RowView of {self._query!r}>"
 
 
+def _conjuncts(formula: Formula) -> tuple[Formula, ...]:
+    if isinstance(formula, Junction) and formula.op == "AND":
+        return formula.parts
+    return (formula,)
+
+
 def _fetch(
     backend: Backend, compiled: CompiledQuery, low: int, high: int | None, page_size: int
 ) -> Iterator[dict[str, Any]]:
@@ -371,7 +392,7 @@ def _dedupe_by_id(rows: Iterator[dict[str, Any]]) -> Iterator[tuple[dict[str, An
 def _scan(
     backend: Backend,
     compiled: CompiledQuery,
-    group: Dnf,
+    group: Group,
     low: int,
     high: int | None,
     page_size: int,
