@@ -9,7 +9,7 @@ string, byte for byte.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
@@ -19,7 +19,7 @@ from vtorm import errors
 from vtorm.backend import Backend, default_backend
 from vtorm.fields import VtigerField
 from vtorm.ids import RecordId
-from vtorm.values import to_python, to_wire
+from vtorm.values import fast_decoder, to_python, to_wire
 
 __all__ = ["Model"]
 
@@ -27,6 +27,13 @@ __all__ = ["Model"]
 def _error_subclass(cls: type, name: str, base: type[Exception]) -> type[Exception]:
     namespace = {"__module__": cls.__module__, "__qualname__": f"{cls.__qualname__}.{name}"}
     return type(name, (base,), namespace)
+
+
+def _trusted_id(value: object) -> RecordId:
+    """A server-sent id, checked only for being a string with an `x` (the server made it)."""
+    if type(value) is str and "x" in value:
+        return str.__new__(RecordId, value)
+    return RecordId(str(value))
 
 
 class Model(BaseModel):
@@ -50,6 +57,10 @@ class Model(BaseModel):
         errors.MultipleObjectsReturned
     )
 
+    _vt_plan: ClassVar[dict[str, tuple[str, Callable[[str], Any] | None]]] = {}
+    _vt_defaults: ClassVar[dict[str, Any]] = {}
+    _vt_programs: ClassVar[dict[tuple[str, ...], Any]] = {}
+
     id: RecordId | None = None
 
     _vt_loaded: dict[str, Any] = PrivateAttr(default_factory=dict)
@@ -67,6 +78,12 @@ class Model(BaseModel):
         cls.vtiger_fields = specs
         cls.vtiger_wire_names = {spec.wire_name: name for name, spec in specs.items()}
         cls.vtiger_read_only = frozenset(n for n, s in specs.items() if not s.editable)
+        cls._vt_plan = {s.wire_name: (n, fast_decoder(s.vtiger_type)) for n, s in specs.items()}
+        cls._vt_programs = {}
+        cls._vt_defaults = {
+            name: None if info.is_required() else info.get_default(call_default_factory=True)
+            for name, info in cls.model_fields.items()
+        }
         cls.DoesNotExist = _error_subclass(cls, "DoesNotExist", cls.DoesNotExist)  # type: ignore[assignment]
         cls.MultipleObjectsReturned = _error_subclass(  # type: ignore[assignment]
             cls, "MultipleObjectsReturned", cls.MultipleObjectsReturned
@@ -84,12 +101,65 @@ class Model(BaseModel):
     # -- loading -------------------------------------------------------------------
 
     @classmethod
-    def vtiger_from_wire(cls, row: Mapping[str, Any], backend: Backend | None = None) -> Self:
-        """An instance from a trusted server row, converted exactly, without re-validation."""
-        instance = cls.model_construct()
-        instance._vt_backend = backend
-        instance._vt_apply(row)
+    def vtiger_from_wire(cls, row: dict[str, Any], backend: Backend | None = None) -> Self:
+        """An instance from a trusted server row, converted exactly, without re-validation.
+
+        This is the hot path of every query: values go through one table lookup and one
+        C-level decoder each, and the instance is assembled without pydantic validation,
+        which could not fail on values the converters produced. The row is kept (not
+        copied) as the loaded wire state, so the caller must not reuse it.
+        """
+        try:
+            values = cls._vt_decode(row)
+        except (ValueError, TypeError, ArithmeticError):
+            values = {**cls._vt_defaults, "id": _trusted_id(row["id"]) if row.get("id") else None}
+            for wire, raw in row.items():  # the slow path names the field at fault
+                if wire in cls.vtiger_wire_names:
+                    name = cls.vtiger_wire_names[wire]
+                    values[name] = to_python(cls.vtiger_fields[name].vtiger_type, raw)
+        instance = cls.__new__(cls)
+        setter = object.__setattr__
+        setter(instance, "__dict__", values)
+        setter(instance, "__pydantic_fields_set__", set(values))
+        setter(instance, "__pydantic_extra__", None)
+        private = {"_vt_loaded": row, "_vt_backend": backend, "_vt_related": {}}
+        setter(instance, "__pydantic_private__", private)
         return instance
+
+    @classmethod
+    def _vt_decode(cls, row: dict[str, Any]) -> dict[str, Any]:
+        keys = tuple(row)
+        program = cls._vt_programs.get(keys)
+        if program is None:
+            program = cls._vt_programs[keys] = cls._vt_program(keys)
+        names, decoders, missing = program
+        values = dict(zip(names, row.values(), strict=True))
+        values.pop("", None)  # keys the model does not map (label, tags, ...)
+        for name, decode in decoders:
+            raw = values[name]
+            if raw is None or raw == "":
+                values[name] = None
+            else:
+                values[name] = decode(raw if type(raw) is str else str(raw))
+        empty = [name for name, raw in values.items() if raw == ""]
+        for name in empty:
+            values[name] = None
+        if missing:
+            values.update(missing)
+        return values
+
+    @classmethod
+    def _vt_program(
+        cls, keys: tuple[str, ...]
+    ) -> tuple[tuple[str, ...], tuple[tuple[str, Callable[[str], Any]], ...], dict[str, Any]]:
+        """How to decode rows with these keys: python names, decoders, defaults of the rest."""
+        plan = {**cls._vt_plan, "id": ("id", _trusted_id)}
+        names = tuple(plan[key][0] if key in plan else "" for key in keys)
+        decoders = tuple(
+            (plan[key][0], decode) for key in keys if key in plan and (decode := plan[key][1])
+        )
+        missing = {k: v for k, v in cls._vt_defaults.items() if k not in names}
+        return names, decoders, missing
 
     def _vt_apply(self, row: Mapping[str, Any], keep: Iterable[str] = ()) -> None:
         """Take the server's values; fields named in `keep` keep their unsaved local value."""

@@ -17,7 +17,7 @@ from vtorm.errors import InvalidArgument
 from vtorm.ids import RecordId
 from vtorm.wire import DATE_FORMAT, DATETIME_FORMAT, MULTIPICKLIST_SEPARATOR, TIME_FORMAT
 
-__all__ = ["Converter", "converter_for", "to_python", "to_wire"]
+__all__ = ["Converter", "converter_for", "fast_decoder", "to_python", "to_wire"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +71,8 @@ def _encode_date(value: Any) -> str:
 
 
 def _decode_datetime(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, DATETIME_FORMAT)
+    # fromisoformat is C code and ~10x faster than strptime; it reads "YYYY-MM-DD HH:MM:SS".
+    return dt.datetime.fromisoformat(text)
 
 
 def _encode_datetime(value: Any) -> str:
@@ -79,7 +80,7 @@ def _encode_datetime(value: Any) -> str:
         return value.strftime(DATETIME_FORMAT)
     if isinstance(value, dt.date):
         return value.strftime(DATE_FORMAT) + " 00:00:00"
-    return _decode_datetime(str(value)).strftime(DATETIME_FORMAT)
+    return dt.datetime.strptime(str(value), DATETIME_FORMAT).strftime(DATETIME_FORMAT)
 
 
 def _encode_time(value: Any) -> str:
@@ -102,7 +103,11 @@ def _encode_multi(value: Any) -> str:
 
 def _decode_id(text: str) -> RecordId | None:
     # A dangling or hidden reference can come back as a bare "0"; it points at nothing.
-    return RecordId(text) if RecordId.is_valid(text) and not text.endswith("x0") else None
+    # Checked by hand rather than by RecordId's regex: this runs for every reference read.
+    prefix, separator, crmid = text.partition("x")
+    if separator and prefix.isdigit() and crmid.isdigit() and crmid != "0" and text.isascii():
+        return str.__new__(RecordId, text)
+    return None
 
 
 def _encode_id(value: Any) -> str:
@@ -126,6 +131,12 @@ _CONVERTERS: dict[str, Converter] = {
     "reference": _ID,
     "owner": _ID,
 }
+
+
+def fast_decoder(vtiger_type: str) -> Callable[[str], Any] | None:
+    """The decoder for trusted non-empty wire strings; None where the string is the value."""
+    converter = converter_for(vtiger_type)
+    return None if converter is _TEXT else converter.decode
 
 
 def converter_for(vtiger_type: str) -> Converter:
