@@ -1,0 +1,243 @@
+"""The emulated server's state and everything operations do with it, without any HTTP.
+
+`Backend` owns the schema, the SQLite `Store`, the `Records` (create/retrieve/update/
+revise/delete), the `Sessions` (challenges and logins) and the directory of users, groups and
+currencies. Handlers in `ops_*.py` call it and return what it returns; other code (demo data,
+tests) can drive it directly::
+
+    backend = Backend(Schema.standard(), access_key="secret")
+    with backend.store.transaction():
+        account = backend.records.create("Accounts", {"accountname": "Acme",
+                                                     "assigned_user_id": "19x1"}, backend.admin_id)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import string
+import time
+from collections.abc import Callable
+from typing import Any
+
+from vtorm.emulator.errors import WebserviceError
+from vtorm.emulator.records import Records, denied
+from vtorm.emulator.schema import Schema
+from vtorm.emulator.sessions import Sessions
+from vtorm.emulator.storage import Store
+from vtorm.wire import ErrorCode
+
+__all__ = ["API_VERSION", "VTIGER_VERSION", "Backend", "new_access_key"]
+
+API_VERSION = "0.22"
+VTIGER_VERSION = "8.0.0"
+ADMIN_ID = 1
+
+#: The admin user of a fresh install, as retrieve shows it (access key and password set later).
+_ADMIN_DEFAULTS: dict[str, str] = {
+    "is_admin": "on", "first_name": "Site", "last_name": "Administrator", "roleid": "H2",
+    "email1": "admin@example.com", "status": "Active", "activity_view": "This Week",
+    "lead_view": "Today", "hour_format": "12", "end_hour": "23:00", "start_hour": "00:00",
+    "is_owner": "1", "date_format": "yyyy-mm-dd", "time_zone": "UTC", "currency_id": "1",
+    "currency_grouping_pattern": "123,456,789", "currency_decimal_separator": ".",
+    "currency_grouping_separator": ",", "currency_symbol_placement": "$1.0",
+    "internal_mailer": "1", "theme": "alphagrey", "language": "en_us",
+    "reminder_interval": "1 Minute", "no_of_currency_decimals": "2",
+    "truncate_trailing_zeros": "1", "dayoftheweek": "Sunday", "callduration": "5",
+    "othereventduration": "5", "calendarsharedtype": "public",
+    "default_record_view": "Summary", "leftpanelhide": "0", "defaulteventstatus": "Planned",
+    "defaultactivitytype": "Call", "defaultcalendarview": "MyCalendar",
+    "defaultlandingpage": "Home", "userlabel": "Site Administrator",
+}  # fmt: skip
+_GROUPS = ((2, "Team Selling"), (3, "Marketing Group"), (4, "Support Group"))
+_CURRENCY: dict[str, str] = {
+    "currency_name": "USA, Dollars", "currency_code": "USD", "currency_symbol": "$",
+    "conversion_rate": "1.00000", "currency_status": "Active", "defaultid": "-11", "deleted": "0",
+}  # fmt: skip
+
+
+def new_access_key() -> str:
+    """A random 16-character access key like the ones Vtiger generates."""
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(16))
+
+
+class Backend:
+    """One emulated Vtiger: schema, store, records, sessions and users."""
+
+    admin_id = ADMIN_ID
+
+    def __init__(
+        self,
+        schema: Schema,
+        db: str = ":memory:",
+        *,
+        username: str = "admin",
+        access_key: str | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.schema = schema
+        self.store = Store(schema, db, clock)
+        self.records = Records(self.store, schema)
+        self.sessions = Sessions(clock)
+        with self.store.transaction():
+            self._seed_directory(username, access_key)
+
+    # -- users --------------------------------------------------------------------------
+
+    def _seed_directory(self, username: str, access_key: str | None) -> None:
+        store = self.store
+        if "Users" in self.schema and store.fetch_row("Users", ADMIN_ID) is None:
+            key = access_key or new_access_key()
+            row = {f.name: "" for f in self.schema["Users"].fields if f.name != "id"}
+            row.update(_ADMIN_DEFAULTS, user_name=username, accesskey=key)
+            row["user_password"] = row["confirm_password"] = _password_hash(key)
+            store.insert_row("Users", ADMIN_ID, row)
+        elif "Users" in self.schema:
+            changes = {"user_name": username}
+            if access_key is not None:
+                changes["accesskey"] = access_key
+            store.update_row("Users", ADMIN_ID, changes)
+        if "Groups" in self.schema and store.fetch_row("Groups", 2) is None:
+            for group_id, name in _GROUPS:
+                store.insert_row("Groups", group_id, {"groupname": name, "description": ""})
+        if "Currency" in self.schema and store.fetch_row("Currency", 1) is None:
+            store.insert_row("Currency", 1, _CURRENCY)
+
+    def user_by_name(self, username: str) -> dict[str, str] | None:
+        """An active or inactive user by case-insensitive user name."""
+        if not username:
+            return None
+        with self.store.lock:
+            ids = self.store.conn.execute(
+                'SELECT crmid FROM "rec_Users" WHERE lower(user_name) = lower(?)', (username,)
+            ).fetchall()
+            if not ids:
+                return None
+            return self.user(int(ids[0][0]))
+
+    def user(self, user_id: int) -> dict[str, str] | None:
+        """A user's stored row (with `crmid`)."""
+        with self.store.lock:
+            return self.store.fetch_row("Users", user_id)
+
+    @property
+    def access_key(self) -> str:
+        """The admin user's current access key."""
+        admin = self.user(ADMIN_ID)
+        return "" if admin is None else admin["accesskey"]
+
+    @property
+    def username(self) -> str:
+        """The admin user's name."""
+        admin = self.user(ADMIN_ID)
+        return "" if admin is None else admin["user_name"]
+
+    # -- authentication -----------------------------------------------------------------
+
+    def challenge(self, username: str) -> dict[str, Any]:
+        """getchallenge: a fresh token for the user."""
+        if not username:
+            raise WebserviceError(ErrorCode.ACCESS_DENIED, "No username given")
+        user = self.user_by_name(username)
+        if user is None:
+            raise WebserviceError(ErrorCode.ACCESS_DENIED, "username does not exists")
+        challenge = self.sessions.challenge(int(user["crmid"]))
+        return {
+            "token": challenge.token,
+            "serverTime": challenge.server_time,
+            "expireTime": challenge.expire_time,
+        }
+
+    def login(self, username: str, access_key_hash: str) -> dict[str, str]:
+        """login: check `md5(token + accesskey)` and open a session."""
+        user = self.user_by_name(username)
+        token = None if user is None else self.sessions.live_token(int(user["crmid"]))
+        if user is None or token is None:
+            raise WebserviceError(
+                ErrorCode.INVALID_AUTH_TOKEN, "Specified token is invalid or expired"
+            )
+        if not user["accesskey"]:
+            raise WebserviceError(
+                ErrorCode.ACCESSKEY_UNDEFINED, "Access key for the user is undefined"
+            )
+        expected = hashlib.md5((token + user["accesskey"]).encode("utf-8")).hexdigest()
+        if access_key_hash != expected or user["status"] == "Inactive":
+            raise WebserviceError(
+                ErrorCode.INVALID_USER_CREDENTIALS, "Invalid username or password"
+            )
+        session_id = self.sessions.open(int(user["crmid"]))
+        return self.login_result(user, session_id)
+
+    def login_result(self, user: dict[str, str], session_id: str) -> dict[str, str]:
+        """The 14 keys an 8.x login answers with."""
+        return {
+            "username": user["user_name"],
+            "first_name": user["first_name"],
+            "last_name": user["last_name"],
+            "email": user["email1"],
+            "time_zone": user["time_zone"],
+            "hour_format": user["hour_format"],
+            "date_format": user["date_format"],
+            "is_admin": user["is_admin"],
+            "call_duration": user["callduration"],
+            "other_event_duration": user["othereventduration"],
+            **self.session_info(session_id, int(user["crmid"])),
+        }
+
+    def session_info(self, session_id: str, user_id: int) -> dict[str, str]:
+        """The keys login and extendsession share."""
+        return {
+            "sessionName": session_id,
+            "userId": self.records.format_id("Users", user_id),
+            "version": API_VERSION,
+            "vtigerVersion": VTIGER_VERSION,
+        }
+
+    # -- metadata -----------------------------------------------------------------------
+
+    def list_types(self, field_types: Any) -> dict[str, Any]:
+        """listtypes, optionally only the modules with a field of one of `field_types`."""
+        modules = list(self.schema.modules.values())
+        if isinstance(field_types, list) and field_types:
+            if len(field_types) > 1:
+                raise WebserviceError(
+                    ErrorCode.DATABASE_QUERY_ERROR,
+                    "An Database error occured while performing the operation",
+                )
+            wanted = str(field_types[0])
+            modules = [
+                m for m in modules if m.is_entity and any(f.type == wanted for f in m.fields)
+            ]
+        return {
+            "types": [m.name for m in modules],
+            "information": {
+                m.name: {"isEntity": m.is_entity, "label": m.label, "singular": m.singular}
+                for m in modules
+            },
+        }
+
+    def describe(self, type_name: str) -> Any:
+        """describe: the module's describe payload."""
+        module = self.schema.modules.get(type_name)
+        if module is None:
+            raise denied(f" for name : {type_name}")
+        return module.describe
+
+    def query(self, text: str) -> list[dict[str, str | None]]:
+        """query: run VTQL through the emulator's own executor."""
+        if not text:
+            raise denied(" for query")
+        from vtorm.emulator.vtql import execute_query
+
+        with self.store.lock:
+            return execute_query(self.store.conn, self.schema, text)
+
+    def close(self) -> None:
+        """Release the database."""
+        self.store.close()
+
+
+def _password_hash(seed: str) -> str:
+    """A stand-in for the stored password hash (no password login exists in the webservice)."""
+    return "$2y$10$" + hashlib.sha256(seed.encode("utf-8")).hexdigest()[:53]

@@ -1,0 +1,358 @@
+"""Record operations with the real server's checks, in its order, and its record shapes.
+
+`Records` implements create, retrieve, update, revise and delete on top of the `Store`:
+id parsing (`"11x5"`), reference and owner validation, the mandatory-field rules that differ
+between create/update/revise, the duplicate check, the system fields (createdtime,
+modifiedtime, modifiedby, source, record numbers) and the retrieve shape (describe order,
+then `id`, then `label`). It raises `WebserviceError` with the real codes and messages and
+knows nothing of HTTP. Callers hold a `store.transaction()` around each write.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from vtorm.emulator.errors import WebserviceError
+from vtorm.emulator.schema import FieldSchema, ModuleSchema, Schema
+from vtorm.emulator.storage import Store
+from vtorm.emulator.values import (
+    decimal_text,
+    empty_value,
+    label_text,
+    php_string,
+    store_value,
+)
+from vtorm.wire import ErrorCode
+
+__all__ = ["NON_CRM_TYPES", "Records", "denied"]
+
+#: Types whose records live outside `entity` (their own ids, no crmid, no label).
+NON_CRM_TYPES = frozenset(
+    {
+        "Users",
+        "Groups",
+        "Currency",
+        "DocumentFolders",
+        "CompanyDetails",
+        "LineItem",
+        "Tax",
+        "ProductTaxes",
+    }
+)
+#: Fields the server maintains itself: input for them is ignored.
+SYSTEM_FIELDS = frozenset({"createdtime", "modifiedtime", "modifiedby", "created_user_id", "id"})
+#: Fields the entity loader returns although describe hides them, after the named field.
+HIDDEN_FIELDS: Mapping[str, tuple[tuple[str, str], ...]] = {
+    "HelpDesk": (("ticketcategories", "update_log"),),
+}
+
+DENIED = "Permission to perform the operation is denied"
+_ID = re.compile(r"(\d+)x(\d+)")
+
+
+def denied(suffix: str = "") -> WebserviceError:
+    """ACCESS_DENIED with the server's standard wording (`suffix` such as " for id")."""
+    return WebserviceError(ErrorCode.ACCESS_DENIED, DENIED + suffix)
+
+
+def _leading_int(text: str) -> str:
+    """The id prefix as MySQL coerces the whole id string to an integer ("11x5" -> "11")."""
+    match = re.match(r"\s*(\d+)", text)
+    return str(int(match.group(1))) if match else "0"
+
+
+class Records:
+    """Create, retrieve, update, revise and delete, as Vtiger 8.0's webservice does them."""
+
+    def __init__(self, store: Store, schema: Schema) -> None:
+        self.store = store
+        self.schema = schema
+        self._by_prefix = {m.id_prefix: m for m in schema.modules.values()}
+
+    # -- ids ----------------------------------------------------------------------------
+
+    def module_of_prefix(self, prefix: str) -> ModuleSchema | None:
+        """The type whose ids start with `prefix`."""
+        return self._by_prefix.get(prefix)
+
+    def locate(self, id_text: str) -> tuple[ModuleSchema, int]:
+        """The live record an id names, with retrieve's errors for every way it can be wrong."""
+        module = self.module_of_prefix(_leading_int(id_text)) if id_text else None
+        if module is None:
+            raise denied(" for id")
+        match = _ID.fullmatch(id_text.strip())
+        if match is None:
+            raise WebserviceError(ErrorCode.INVALID_ID_ATTRIBUTE, "Id specified is incorrect")
+        crmid = int(match.group(2))
+        if module.name in NON_CRM_TYPES:
+            if not self.store.row_exists(module.name, crmid):
+                raise denied()
+            return module, crmid
+        setype = self.store.live_setype(crmid)
+        if setype is None:
+            raise denied()
+        if setype != module.name:
+            raise WebserviceError(ErrorCode.INVALID_ID_ATTRIBUTE, "Id specified is incorrect")
+        return module, crmid
+
+    def format_id(self, module: str, crmid: int | str) -> str:
+        """`<idPrefix>x<crmid>` for a record of `module`."""
+        return f"{self.schema[module].id_prefix}x{crmid}"
+
+    # -- reading ------------------------------------------------------------------------
+
+    def retrieve(self, id_text: str) -> dict[str, Any]:
+        """The retrieve result for an id."""
+        module, crmid = self.locate(id_text)
+        return self.shape(module, crmid)
+
+    def shape(self, module: ModuleSchema, crmid: int) -> dict[str, Any]:
+        """A stored record as retrieve returns it: describe order up to `id`, then `label`."""
+        stored = self.store.fetch_row(module.name, crmid) or {}
+        hidden = dict(HIDDEN_FIELDS.get(module.name, ()))
+        result: dict[str, Any] = {}
+        is_crm = module.name not in NON_CRM_TYPES
+        for field in module.fields:
+            if field.name == "id":
+                result["id"] = self.format_id(module.name, crmid)
+                if is_crm:
+                    break  # what follows id (taxes, line-item columns) is not record data
+                continue
+            result[field.name] = self.output_value(field, stored.get(field.name, ""))
+            if field.name in hidden:
+                result[hidden[field.name]] = ""
+        result.setdefault("id", self.format_id(module.name, crmid))
+        if is_crm:
+            entity = self.store.entity(crmid)
+            if entity is not None and entity["label"]:
+                result["label"] = str(entity["label"])
+        if "currency1" in module.fields_by_name and "unit_price" in stored:
+            result["currency1"] = _php_number(stored["unit_price"])
+            result["currency_id"] = self.format_id("Currency", 1)
+        return result
+
+    def output_value(self, field: FieldSchema, stored: str) -> str:
+        """One stored value as the server sends it (references get their type's prefix back)."""
+        if field.type == "reference":
+            return self.reference_out(field.refers_to, stored)
+        if field.type == "owner":
+            return self.owner_out(stored)
+        return stored
+
+    def reference_out(self, refers_to: tuple[str, ...], stored: str) -> str:
+        """`NxM` for the first referable type holding a live record `stored`, else ""."""
+        if not stored.isdigit() or stored == "0":
+            return ""
+        crmid = int(stored)
+        setype = self.store.live_setype(crmid)
+        for name in refers_to:
+            if name not in self.schema:
+                continue
+            if name in NON_CRM_TYPES:
+                if self.store.row_exists(name, crmid):
+                    return self.format_id(name, crmid)
+            elif setype == name:
+                return self.format_id(name, crmid)
+        return ""
+
+    def owner_out(self, stored: str) -> str:
+        """A group id as `20xN`, a user id as `19xN`, anything else as stored."""
+        if stored.isdigit():
+            for name in ("Groups", "Users"):
+                if name in self.schema and self.store.row_exists(name, int(stored)):
+                    return self.format_id(name, stored)
+        return stored
+
+    # -- writing ------------------------------------------------------------------------
+
+    def create(self, type_name: str, element: Any, user_id: int) -> dict[str, Any]:
+        """Create a record of `type_name` from `element`; the result is its retrieve shape."""
+        module = self.schema.modules.get(type_name)
+        if module is None or module.name in NON_CRM_TYPES:
+            raise denied()
+        values = dict(element) if isinstance(element, dict) else {}
+        refs = self._check_references(module, values, drop_empty=True)
+        self._check_mandatory(module, values, present_only=False)
+        stored = self._new_row(module, values, refs, user_id)
+        crmid = self.insert(module, stored)
+        return self.shape(module, crmid)
+
+    def insert(self, module: ModuleSchema, stored: dict[str, str]) -> int:
+        """Insert an already normalised row (duplicate check, label, record number)."""
+        self._check_duplicates(module, stored, None)
+        label = label_text(stored, module.label_fields)
+        number = self.store.next_record_number(module.name)
+        if number is not None:
+            stored[number[0]] = number[1]
+        crmid = self.store.new_entity(
+            module.name, label, stored.get("createdtime") or self.store.now()
+        )
+        self.store.insert_row(module.name, crmid, stored)
+        return crmid
+
+    def update(self, element: Any, user_id: int) -> dict[str, Any]:
+        """Full update: all mandatory fields must be sent; left-out fields keep their values."""
+        values = dict(element) if isinstance(element, dict) else {}
+        module, crmid = self.locate(php_string(values.get("id", "")))
+        refs = self._check_references(module, values, drop_empty=True)
+        self._check_mandatory(module, values, present_only=False)
+        return self._save(module, crmid, values, refs, user_id)
+
+    def revise(self, element: Any, user_id: int) -> dict[str, Any]:
+        """Partial update: only the fields sent change; `""` clears a reference."""
+        if not isinstance(element, dict):
+            raise WebserviceError(
+                ErrorCode.MANDATORY_FIELDS_MISSING, "Mandatory field does not have a value"
+            )
+        values = dict(element)
+        module, crmid = self.locate(php_string(values.get("id", "")))
+        refs = self._check_references(module, values, drop_empty=False)
+        self._check_mandatory(module, values, present_only=True)
+        return self._save(module, crmid, values, refs, user_id)
+
+    def delete(self, id_text: str, user_id: int) -> dict[str, str]:
+        """Soft-delete a record (sync reports it afterwards)."""
+        module, crmid = self.locate(id_text)
+        if module.name in NON_CRM_TYPES:
+            raise denied()
+        now = self.store.now()
+        if "modifiedby" in module.fields_by_name:
+            self.store.update_row(
+                module.name, crmid, {"modifiedby": str(user_id), "modifiedtime": now}
+            )
+        self.store.mark_deleted(crmid, now)
+        return {"status": "successful"}
+
+    # -- rules --------------------------------------------------------------------------
+
+    def _check_references(
+        self, module: ModuleSchema, values: dict[str, Any], *, drop_empty: bool
+    ) -> dict[str, str]:
+        """Validate reference values; returns their stored form (bare crmids) by field name."""
+        stored: dict[str, str] = {}
+        for field in module.fields:
+            if field.type != "reference" or field.name not in values or field.name in SYSTEM_FIELDS:
+                continue
+            value = values[field.name]
+            text = "" if value is None else php_string(value)
+            if text == "" and value is not None and drop_empty:
+                del values[field.name]
+                continue
+            stored[field.name] = self._reference_in(field, text)
+        return stored
+
+    def _reference_in(self, field: FieldSchema, text: str) -> str:
+        if text == "":
+            return ""
+        head, _, tail = text.partition("x")
+        target = self.module_of_prefix(head) if head.isdigit() else None
+        if target is None:
+            raise denied(" for id")
+        if target.name not in field.refers_to:
+            raise WebserviceError(
+                ErrorCode.REFERENCE_INVALID, f"Invalid reference specified for {field.name}"
+            )
+        return tail if tail.isdigit() else ""
+
+    def _check_mandatory(
+        self, module: ModuleSchema, values: Mapping[str, Any], *, present_only: bool
+    ) -> None:
+        for field in module.fields:
+            if not field.mandatory or not field.editable or field.name in SYSTEM_FIELDS:
+                continue
+            if present_only and field.name not in values:
+                continue
+            value = values.get(field.name)
+            if value is None or value == "":
+                raise WebserviceError(
+                    ErrorCode.MANDATORY_FIELDS_MISSING, f"{field.name} does not have a value"
+                )
+
+    def _check_duplicates(
+        self, module: ModuleSchema, stored: Mapping[str, str], own_crmid: int | None
+    ) -> None:
+        if module.allow_duplicates:
+            return
+        unique = [f.name for f in module.fields if f.is_unique]
+        if not unique:
+            return
+        candidates: set[int] | None = None
+        for name in unique:
+            found = set(self.store.find_live(module.name, name, stored.get(name, "")))
+            candidates = found if candidates is None else candidates & found
+        if candidates and candidates - {own_crmid}:
+            raise WebserviceError(ErrorCode.DUPLICATE, "Duplicate(s) detected!")
+
+    def _input_values(
+        self, module: ModuleSchema, values: Mapping[str, Any], refs: Mapping[str, str]
+    ) -> dict[str, str]:
+        """The element's writable fields in stored form (unknown fields are ignored)."""
+        out: dict[str, str] = {}
+        for name, value in values.items():
+            field = module.field(name)
+            if field is None or name in SYSTEM_FIELDS:
+                continue
+            if not field.editable and name != "source":
+                continue
+            if field.type == "reference":
+                out[name] = refs.get(name, "")
+            elif field.type == "owner":
+                out[name] = php_string(value).rpartition("x")[2]
+            else:
+                out[name] = store_value(field, value)
+        return out
+
+    def _new_row(
+        self,
+        module: ModuleSchema,
+        values: Mapping[str, Any],
+        refs: Mapping[str, str],
+        user_id: int,
+    ) -> dict[str, str]:
+        now = self.store.now()
+        row = {f.name: empty_value(f) for f in module.fields if f.name != "id"}
+        row.update(self._input_values(module, values, refs))
+        system = {"createdtime": now, "modifiedtime": now, "modifiedby": str(user_id)}
+        system["created_user_id"] = str(user_id)
+        row.update({k: v for k, v in system.items() if k in row})
+        if "source" in row and not row["source"]:
+            row["source"] = "WEBSERVICE"
+        _computed_fields(module, row)
+        return row
+
+    def _save(
+        self,
+        module: ModuleSchema,
+        crmid: int,
+        values: Mapping[str, Any],
+        refs: Mapping[str, str],
+        user_id: int,
+    ) -> dict[str, Any]:
+        if module.name in NON_CRM_TYPES:
+            raise denied()
+        row = self.store.fetch_row(module.name, crmid) or {}
+        row.update(self._input_values(module, values, refs))
+        now = self.store.now()
+        row.update(
+            {k: v for k, v in (("modifiedtime", now), ("modifiedby", str(user_id))) if k in row}
+        )
+        _computed_fields(module, row)
+        self._check_duplicates(module, row, crmid)
+        self.store.update_row(module.name, crmid, row)
+        self.store.touch_entity(crmid, now, label_text(row, module.label_fields))
+        return self.shape(module, crmid)
+
+
+def _computed_fields(module: ModuleSchema, row: dict[str, str]) -> None:
+    """Values the server derives on save (Potentials' forecast_amount = amount x probability %)."""
+    if module.name == "Potentials" and "forecast_amount" in row:
+        amount = float(row.get("amount") or 0)
+        probability = float(row.get("probability") or 0)
+        row["forecast_amount"] = decimal_text(amount * probability / 100, 8, round_to=2)
+
+
+def _php_number(text: str) -> float:
+    """A stored decimal as the PHP float the server puts in JSON (149.99, 49.5)."""
+    return float(text or 0)
