@@ -1,0 +1,126 @@
+"""`vtorm generate`: write typed models for the types a Vtiger server lists.
+
+    vtorm generate --url https://crm.example.com --username admin --access-key KEY
+    vtorm generate --demo --schema ../shared/vtiger-reference/custom-fields/describe
+    vtorm generate --demo --check        # exit 1 with a summary when generated/ drifted
+
+This module is imported by `vtorm --help`, so everything heavy is imported in `run`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from vtorm.client import Client
+    from vtorm.emulator.schema import Schema
+
+__all__ = ["add_arguments", "run"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags of `vtorm generate`."""
+    source = parser.add_argument_group("schema source")
+    source.add_argument("--url", help="CRM base URL (default: $VTIGER_URL)")
+    source.add_argument("--username", help="webservice user (default: $VTIGER_USERNAME)")
+    source.add_argument("--access-key", help="the user's access key (default: $VTIGER_ACCESS_KEY)")
+    source.add_argument(
+        "--demo",
+        action="store_true",
+        help="use the embedded server's standard schema (no network)",
+    )
+    source.add_argument(
+        "--schema",
+        type=Path,
+        metavar="DIR",
+        help="lay the describe payloads <Type>.json in DIR over the schema",
+    )
+    parser.add_argument(
+        "--modules",
+        metavar="A,B",
+        help="only these Vtiger modules (comma-separated), e.g. Contacts,Accounts",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=Path("generated"),
+        metavar="DIR",
+        help="the package directory to write (default: generated)",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 with a summary when the package differs from the schema",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Generate (or check) the package; 0 on success, 1 on drift, 2 on errors."""
+    from vtorm.errors import VtigerError
+
+    try:
+        return _run(args)
+    except VtigerError as exc:
+        print(f"vtorm generate: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    from codegen.check import find_drift
+    from codegen.lock import LockFile
+    from codegen.plan import plan_package
+    from codegen.render import render_package, write_package
+    from codegen.source import Summary, select_modules
+
+    started = time.monotonic()
+    wanted = [m.strip() for m in (args.modules or "").split(",") if m.strip()] or None
+    schema = _schema(args, wanted)
+    modules = select_modules(schema, wanted)
+    output: Path = args.output
+    old_lock = LockFile.read(output)
+    plan = plan_package(modules, old_lock)
+    files = render_package(plan)
+    summary = Summary.of(modules, started)
+    if args.check:
+        drift = find_drift(old_lock, plan.lock, files, output, wanted)
+        print(drift.summary(output))
+        print(summary.line("checked", output))
+        return 1 if drift else 0
+    changed = write_package(files, output)
+    print(summary.line("generated", output) + f" ({len(changed)} files changed)")
+    return 0
+
+
+def _schema(args: argparse.Namespace, wanted: list[str] | None) -> Schema:
+    from codegen.source import demo_schema, fetch_schema, overlay
+
+    if args.demo:
+        schema = demo_schema()
+    else:
+        with _client(args) as client:
+            schema = fetch_schema(client, wanted)
+    return overlay(schema, args.schema) if args.schema else schema
+
+
+def _client(args: argparse.Namespace) -> Client:
+    from vtorm.client import Client
+    from vtorm.errors import ConfigurationError
+
+    settings: dict[str, str] = {
+        "url": args.url or os.environ.get("VTIGER_URL", ""),
+        "username": args.username or os.environ.get("VTIGER_USERNAME", ""),
+        "access_key": args.access_key or os.environ.get("VTIGER_ACCESS_KEY", ""),
+    }
+    missing = [name for name, value in settings.items() if not value.strip()]
+    if missing:
+        flags = ", ".join("--" + name.replace("_", "-") for name in missing)
+        raise ConfigurationError(
+            f"vtorm generate needs {flags} (or VTIGER_URL, VTIGER_USERNAME, VTIGER_ACCESS_KEY), "
+            "or --demo for the embedded server's schema"
+        )
+    return Client(settings["url"], settings["username"], settings["access_key"])

@@ -1,0 +1,140 @@
+"""Where describes come from: a live server (concurrent `describe` calls) or the embedded
+server's standard schema (`--demo`, no network), optionally with extra describe payloads
+laid over it (`--schema DIR`).
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, TextIO
+
+from vtorm.emulator.schema import ModuleSchema, Schema
+from vtorm.errors import ConfigurationError
+
+__all__ = [
+    "DescribeClient",
+    "Progress",
+    "Summary",
+    "demo_schema",
+    "fetch_schema",
+    "overlay",
+    "select_modules",
+]
+
+#: At most this many describe calls run at once (servers throttle bursts).
+MAX_WORKERS = 8
+
+
+class DescribeClient(Protocol):
+    """What codegen needs of `vtorm.Client`."""
+
+    def list_types(self) -> Mapping[str, Any]: ...
+
+    def describe(self, module: str) -> Mapping[str, Any]: ...
+
+
+@dataclass
+class Progress:
+    """A progress bar on a terminal, one plain line per step otherwise."""
+
+    total: int
+    stream: TextIO = field(default_factory=lambda: sys.stderr)
+    done: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def interactive(self) -> bool:
+        return bool(getattr(self.stream, "isatty", lambda: False)())
+
+    def step(self, name: str) -> None:
+        """Record one finished describe (called from the worker threads)."""
+        with self._lock:
+            self.done += 1
+            self._show(name)
+
+    def _show(self, name: str) -> None:
+        if self.interactive:
+            filled = int(30 * self.done / max(self.total, 1))
+            bar = "#" * filled + "." * (30 - filled)
+            end = "\n" if self.done == self.total else ""
+            self.stream.write(f"\r[{bar}] {self.done}/{self.total} {name:<30}{end}")
+        else:
+            self.stream.write(f"described {name} ({self.done}/{self.total})\n")
+        self.stream.flush()
+
+
+def demo_schema() -> Schema:
+    """The embedded server's 35 standard types, read from package data (no network)."""
+    return Schema.standard()
+
+
+def overlay(base: Schema, directory: Path) -> Schema:
+    """`base` with every `<Type>.json` describe payload in `directory` laid over it."""
+    if not directory.is_dir():
+        raise ConfigurationError(f"--schema {directory}: not a directory")
+    return Schema.from_directory(directory, base=base)
+
+
+def select_modules(schema: Schema, wanted: Sequence[str] | None) -> list[ModuleSchema]:
+    """The modules named in `wanted` (all when None); unknown names are an error."""
+    if not wanted:
+        return list(schema.modules.values())
+    unknown = [name for name in wanted if name not in schema]
+    if unknown:
+        known = ", ".join(sorted(schema.modules))
+        raise ConfigurationError(f"unknown module(s) {', '.join(unknown)}; the server has {known}")
+    return [schema[name] for name in dict.fromkeys(wanted)]
+
+
+def fetch_schema(
+    client: DescribeClient,
+    wanted: Sequence[str] | None = None,
+    *,
+    stream: TextIO | None = None,
+    workers: int = MAX_WORKERS,
+) -> Schema:
+    """`listtypes`, then the describes of the wanted types, at most `workers` at a time."""
+    listing = client.list_types()
+    types = [str(name) for name in listing.get("types", ())]
+    if wanted:
+        missing = [name for name in wanted if name not in types]
+        if missing:
+            raise ConfigurationError(
+                f"unknown module(s) {', '.join(missing)}; the server lists {', '.join(types)}"
+            )
+        types = list(dict.fromkeys(wanted))
+    progress = Progress(len(types), stream or sys.stderr)
+
+    def describe(name: str) -> Mapping[str, Any]:
+        result = client.describe(name)
+        progress.step(name)
+        return result
+
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(types) or 1))) as pool:
+        describes = list(pool.map(describe, types))  # map keeps listtypes order
+    return Schema.from_describes(describes, listing.get("information"))
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The one line printed at the end: how much was generated, how fast."""
+
+    modules: int
+    fields: int
+    seconds: float
+
+    @classmethod
+    def of(cls, modules: Iterable[ModuleSchema], started: float) -> Summary:
+        chosen = list(modules)
+        return cls(len(chosen), sum(len(m.fields) for m in chosen), time.monotonic() - started)
+
+    def line(self, verb: str, output: Path) -> str:
+        return (
+            f"{verb} {self.modules} types, {self.fields} fields in {self.seconds:.2f} s -> {output}"
+        )
