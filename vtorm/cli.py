@@ -15,7 +15,9 @@ from collections.abc import Sequence
 from vtorm._version import __version__
 
 #: subcommand -> (module implementing it, one-line help)
-SUBCOMMANDS: dict[str, tuple[str, str]] = {}
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "generate": ("codegen.cli", "Generate typed models from a Vtiger server's schema."),
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
