@@ -210,6 +210,7 @@ class Model(BaseModel):
 
     def _vt_backend_or_default(self, using: Backend | None) -> Backend:
         if using is not None:
+            self._vt_backend = using  # later saves go where the record lives, as Django does
             return using
         if self._vt_backend is None:
             self._vt_backend = default_backend()

@@ -137,6 +137,8 @@ class Contact(Model):
 
 
 class AccountLookups(TypedDict, total=False):
+    id: RecordId | str
+    id__in: Sequence[RecordId | str]
     accountname: str
     accountname__startswith: str
     industry: str
