@@ -160,9 +160,10 @@ class Client:
         values = {name: os.environ.get(name, "").strip() for name in _ENV_VARIABLES}
         missing = [name for name, value in values.items() if not value]
         if missing:
+            verb = "is" if len(missing) == 1 else "are"
             raise ConfigurationError(
-                f"Environment variable {' and '.join(missing)} is not set: vtorm needs "
-                "VTIGER_URL, VTIGER_USERNAME and VTIGER_ACCESS_KEY to connect"
+                f"{' and '.join(missing)} {verb} not set: vtorm needs VTIGER_URL, "
+                "VTIGER_USERNAME and VTIGER_ACCESS_KEY to connect"
             )
         return cls(*values.values(), **options)
 
