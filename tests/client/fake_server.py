@@ -66,6 +66,7 @@ class FakeVtiger:
     script: dict[str, deque[Answer]] = field(default_factory=dict)
     seen: list[Seen] = field(default_factory=list)
     sessions: list[str] = field(default_factory=list)
+    dead_sessions: set[str] = field(default_factory=set)
     token: str = ""
     challenges: int = 0
 
@@ -90,6 +91,8 @@ class FakeVtiger:
         return [content]
 
     def _answer(self, request: Seen) -> Answer:
+        if request.params.get("sessionName") in self.dead_sessions:
+            return failure("INVALID_SESSIONID", "Session Identifier provided is Invalid")
         queued = self.script.get(request.operation)
         if queued:
             return queued.popleft()

@@ -86,6 +86,26 @@ def test_parallel_first_calls_log_in_once(fake: FakeVtiger) -> None:
     assert fake.ops().count("login") == 1 and fake.ops().count("retrieve") == 8
 
 
+def test_threads_that_find_the_session_dead_renew_it_once(fake: FakeVtiger) -> None:
+    client = make_client(fake)
+    client.login()
+    fake.dead_sessions.add(fake.sessions[0])
+    barrier = threading.Barrier(8)
+
+    def work() -> None:
+        barrier.wait()
+        client.retrieve("12x5")
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert fake.ops().count("login") == 2 and len(fake.sessions) == 2
+    retrieves = [r for r in fake.seen if r.operation == "retrieve"]
+    assert [r.params["sessionName"] for r in retrieves].count(fake.sessions[1]) == 8
+
+
 def test_get_operations_use_the_query_string_and_post_the_form(fake: FakeVtiger) -> None:
     client = make_client(fake)
     client.query("SELECT * FROM Contacts WHERE lastname = 'Ö''Brien';")
