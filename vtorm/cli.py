@@ -17,6 +17,8 @@ from vtorm._version import __version__
 #: subcommand -> (module implementing it, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "generate": ("codegen.cli", "Generate typed models from a Vtiger server's schema."),
+    "serve": ("vtorm.emulator.cli", "Serve an embedded Vtiger 8 webservice over HTTP."),
+    "demo": ("vtorm.demo", "Tour vtorm on the embedded Vtiger server with a demo CRM."),
 }
 
 

@@ -118,9 +118,13 @@ class Emulator:
         from vtorm.emulator.server import RunningServer
 
         return RunningServer(
-            self.wsgi_app, host=host, port=port, username=self.username,
+            self.wsgi_app,
+            host=host,
+            port=port,
+            username=self.username,
             access_key=self.access_key,
-        )  # fmt: skip
+            emulator=self,
+        )
 
     def close(self) -> None:
         """Release the database."""

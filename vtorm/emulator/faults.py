@@ -26,8 +26,11 @@ __all__ = ["DropConnection", "Fault", "FaultKind", "Faults", "Plan"]
 FaultKind = Literal["latency", "http_500", "drop", "malformed_json", "session_expiry"]
 
 
-class DropConnection(Exception):
-    """Raised by the WSGI app: the server must close the socket without writing a response."""
+class DropConnection(ConnectionAbortedError):
+    """Raised by the WSGI app: close the socket without a response.
+
+    A `ConnectionError`, so in-process transports (vtorm.wsgi_adapter) report a dropped connection.
+    """
 
 
 @dataclass(frozen=True)

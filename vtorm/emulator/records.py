@@ -48,6 +48,12 @@ HIDDEN_FIELDS: Mapping[str, tuple[tuple[str, str], ...]] = {
     "HelpDesk": (("ticketcategories", "update_log"),),
 }
 
+#: describe's labelFields name DB columns; where the field is called otherwise, its field name.
+LABEL_COLUMN_FIELDS: Mapping[tuple[str, str], str] = {
+    ("HelpDesk", "title"): "ticket_title",
+    ("Documents", "title"): "notes_title",
+}
+
 DENIED = "Permission to perform the operation is denied"
 _ID = re.compile(r"(\d+)x(\d+)")
 
@@ -96,6 +102,11 @@ class Records:
         if setype != module.name:
             raise WebserviceError(ErrorCode.INVALID_ID_ATTRIBUTE, "Id specified is incorrect")
         return module, crmid
+
+    def label_of(self, module: ModuleSchema, stored: Mapping[str, str]) -> str:
+        """The record label the server computes from the module's label fields."""
+        names = [LABEL_COLUMN_FIELDS.get((module.name, n), n) for n in module.label_fields]
+        return label_text(stored, names)
 
     def format_id(self, module: str, crmid: int | str) -> str:
         """`<idPrefix>x<crmid>` for a record of `module`."""
@@ -182,7 +193,7 @@ class Records:
     def insert(self, module: ModuleSchema, stored: dict[str, str]) -> int:
         """Insert an already normalised row (duplicate check, label, record number)."""
         self._check_duplicates(module, stored, None)
-        label = label_text(stored, module.label_fields)
+        label = self.label_of(module, stored)
         number = self.store.next_record_number(module.name)
         if number is not None:
             stored[number[0]] = number[1]
@@ -341,7 +352,7 @@ class Records:
         _computed_fields(module, row)
         self._check_duplicates(module, row, crmid)
         self.store.update_row(module.name, crmid, row)
-        self.store.touch_entity(crmid, now, label_text(row, module.label_fields))
+        self.store.touch_entity(crmid, now, self.label_of(module, row))
         return self.shape(module, crmid)
 
 

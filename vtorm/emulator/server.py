@@ -12,11 +12,14 @@ import sys
 import threading
 from collections.abc import Callable, Iterable
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer
 
 from vtorm.emulator.faults import DropConnection
 from vtorm.wire import WEBSERVICE_PATH
+
+if TYPE_CHECKING:
+    from vtorm.emulator import Emulator
 
 __all__ = ["RunningServer", "ThreadedWSGIServer", "make_server"]
 
@@ -73,12 +76,20 @@ class RunningServer:
     """A server running in a background thread; a context manager that stops it on exit."""
 
     def __init__(
-        self, app: WSGIApp, *, host: str = "127.0.0.1", port: int = 0,
-        username: str = "admin", access_key: str = "",
-    ) -> None:  # fmt: skip
+        self,
+        app: WSGIApp,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        username: str = "admin",
+        access_key: str = "",
+        emulator: Emulator | None = None,
+    ) -> None:
         self.httpd = make_server(app, host, port)
         self.username = username
         self.access_key = access_key
+        #: The emulator being served, when started by `Emulator.serve()`.
+        self.emulator = emulator
         self._thread = threading.Thread(
             target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )

@@ -100,7 +100,8 @@ def decimal_text(value: Any, scale: int, *, round_to: int | None = None) -> str:
     number = _to_decimal(value)
     if round_to is not None:
         number = number.quantize(Decimal(1).scaleb(-round_to), rounding=ROUND_HALF_UP)
-    return str(number.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP))
+    fixed = number.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP)
+    return format(fixed.copy_abs() if fixed.is_zero() else fixed, "f")
 
 
 def _to_decimal(value: Any) -> Decimal:

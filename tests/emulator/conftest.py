@@ -1,0 +1,85 @@
+"""Fixtures that speak the raw wire protocol (requests, not vtorm.Client) to a served emulator."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from vtorm.emulator import Emulator
+from vtorm.emulator.server import RunningServer
+
+ACCESS_KEY = "TestAccessKey123"
+REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "vtiger-reference"
+
+
+class Wire:
+    """Raw webservice calls: GET for GET operations, form POST for POST ones."""
+
+    def __init__(self, url: str, http: requests.Session) -> None:
+        self.url = url
+        self.http = http
+        self.session_name = ""
+
+    def get(self, **params: str) -> requests.Response:
+        return self.http.get(self.url, params=params, timeout=10)
+
+    def post(self, **params: str) -> requests.Response:
+        return self.http.post(self.url, data=params, timeout=10)
+
+    def login(self, username: str = "admin", access_key: str = ACCESS_KEY) -> dict[str, Any]:
+        token = self.get(operation="getchallenge", username=username).json()["result"]["token"]
+        digest = hashlib.md5((token + access_key).encode()).hexdigest()
+        answer = self.post(operation="login", username=username, accessKey=digest).json()
+        self.session_name = answer["result"]["sessionName"]
+        return dict(answer["result"])
+
+    def op_get(self, operation: str, **params: str) -> Any:
+        return self.get(operation=operation, sessionName=self.session_name, **params).json()
+
+    def op_post(self, operation: str, **params: str) -> Any:
+        return self.post(operation=operation, sessionName=self.session_name, **params).json()
+
+    def create(self, module: str, element: dict[str, Any]) -> Any:
+        return self.op_post("create", elementType=module, element=json.dumps(element))
+
+    def result(self, envelope: Any) -> Any:
+        assert envelope["success"] is True, envelope
+        return envelope["result"]
+
+
+def error_of(envelope: Any) -> tuple[object, str]:
+    """(code, message) of a failure envelope."""
+    assert envelope["success"] is False, envelope
+    return envelope["error"]["code"], envelope["error"]["message"]
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    emu = Emulator(access_key=ACCESS_KEY)
+    yield emu
+    emu.close()
+
+
+@pytest.fixture
+def server(emulator: Emulator) -> Iterator[RunningServer]:
+    with emulator.serve() as running:
+        yield running
+
+
+@pytest.fixture
+def wire(server: RunningServer) -> Iterator[Wire]:
+    with requests.Session() as http:
+        yield Wire(server.url, http)
+
+
+@pytest.fixture
+def admin(wire: Wire) -> Wire:
+    """A wire helper already logged in as admin."""
+    wire.login()
+    return wire

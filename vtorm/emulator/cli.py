@@ -1,0 +1,50 @@
+"""`vtorm serve`: the embedded Vtiger over real HTTP, for trying vtorm and for other languages' tests.
+
+Binds to loopback unless told otherwise, prints the webservice URL, user name and access key,
+and serves until interrupted. Imports stay inside `run` so `vtorm --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `vtorm serve`."""
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
+    parser.add_argument("--port", type=int, default=8000, help="TCP port (default: 8000; 0 = any)")
+    parser.add_argument("--db", default=":memory:", help="SQLite file to keep data in")
+    parser.add_argument("--username", default="admin", help="the admin user's name")
+    parser.add_argument("--access-key", default=None, help="the admin's access key")
+    parser.add_argument("--demo", action="store_true", help="seed a realistic demo data set")
+    parser.add_argument("--schema", default=None, help="directory of describe JSON files")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until Ctrl-C; returns the exit status."""
+    from vtorm.emulator import Emulator
+    from vtorm.emulator.schema import Schema
+
+    schema = Schema.from_directory(args.schema) if args.schema else None
+    emulator = Emulator(schema, args.db, args.access_key, username=args.username)
+    if args.demo:
+        from vtorm.emulator import demo_data
+
+        demo_data.seed_demo(emulator.backend)
+    try:
+        server = emulator.serve(args.host, args.port)
+    except OSError as exc:
+        print(f"vtorm serve: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 2
+    print(f"Vtiger webservice: {server.url}")
+    print(f"username:   {server.username}")
+    print(f"access key: {server.access_key}", flush=True)
+    try:
+        server.httpd.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.httpd.server_close()
+        emulator.close()
+    return 0
