@@ -86,6 +86,10 @@ class Manager(Generic[M, QS]):
         """All records, selecting only these columns."""
         return self.get_queryset().only(*fields)
 
+    def select_related(self, *fields: str) -> QS:
+        """All records, with the records these reference fields point at."""
+        return self.get_queryset().select_related(*fields)
+
     def using(self, backend: Backend) -> QS:
         """All records, through this client."""
         return self.get_queryset().using(backend)

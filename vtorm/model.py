@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 from typing_extensions import Self
@@ -22,6 +22,8 @@ from vtorm.ids import RecordId
 from vtorm.values import fast_decoder, to_python, to_wire
 
 __all__ = ["Model"]
+
+_M = TypeVar("_M", bound="Model")
 
 
 def _error_subclass(cls: type, name: str, base: type[Exception]) -> type[Exception]:
@@ -80,6 +82,9 @@ class Model(BaseModel):
         cls.vtiger_read_only = frozenset(n for n, s in specs.items() if not s.editable)
         cls._vt_plan = {s.wire_name: (n, fast_decoder(s.vtiger_type)) for n, s in specs.items()}
         cls._vt_programs = {}
+        from vtorm.relations import register
+
+        register(cls)
         cls._vt_defaults = {
             name: None if info.is_required() else info.get_default(call_default_factory=True)
             for name, info in cls.model_fields.items()
@@ -88,6 +93,30 @@ class Model(BaseModel):
         cls.MultipleObjectsReturned = _error_subclass(  # type: ignore[assignment]
             cls, "MultipleObjectsReturned", cls.MultipleObjectsReturned
         )
+
+    def vtiger_related(self, field: str, *models: type[_M]) -> _M | None:
+        """The record a reference field points at, fetched once and cached on the instance.
+
+        Generated accessors call this (`contact.account` -> `vtiger_related("account_id",
+        Account)`); with several models the id prefix picks one. None when the field is
+        empty, when no given model matches the prefix, or when the target is gone.
+        """
+        from vtorm import relations
+
+        target = self.__dict__.get(field)
+        if target is None:
+            return None
+        cached = self._vt_related.get(field)
+        if cached is not None and cached[0] == target:
+            return cast("_M | None", cached[1])
+        candidates = models or relations.related_models(type(self), field)
+        model = next((m for m in candidates if m.vtiger_id_prefix == target.prefix), None)
+        record = None
+        if model is not None:
+            found = relations.fetch_by_ids(model, [target], self._vt_backend_or_default(None))
+            record = found.get(target)
+        self._vt_related[field] = (target, record)
+        return cast("_M | None", record)
 
     if not TYPE_CHECKING:
 

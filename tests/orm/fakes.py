@@ -37,15 +37,18 @@ class FakeBackend:
     def queries(self) -> list[str]:
         return [arg for op, arg in self.calls if op == "query"]
 
-    def add(self, row: Mapping[str, Any]) -> dict[str, Any]:
+    def add(self, row: Mapping[str, Any], prefix: str | None = None) -> dict[str, Any]:
         crmid = next(self._crmids)
-        record = {**row, "id": f"{self.prefix}x{crmid}"}
+        record = {**row, "id": f"{prefix or self.prefix}x{crmid}"}
         self.records[crmid] = record
         return dict(record)
 
     def query(self, vtql: str, /) -> list[dict[str, Any]]:
         self.calls.append(("query", vtql))
+        module = vtql.split(" FROM ")[1].split(" ")[0].rstrip(";")
+        prefix = {"Accounts": "11", "Contacts": "12"}.get(module, self.prefix)
         rows = [self.records[k] for k in sorted(self.records)]
+        rows = [r for r in rows if RecordId(r["id"]).prefix == prefix]
         if (after := _AFTER.search(vtql)) is not None:
             rows = [r for r in rows if RecordId(r["id"]).crmid > int(after.group(1))]
         if (equal := _EQ.search(vtql)) is not None:

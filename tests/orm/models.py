@@ -114,6 +114,11 @@ class Contact(Model):
         Decimal | None, VtigerField("cf_871", "currency", label="Annual Spend")
     ] = None
 
+    @property
+    def account(self) -> Account | None:
+        """The organisation `account_id` points at (fetched once, then cached)."""
+        return self.vtiger_related("account_id", Account)
+
     if TYPE_CHECKING:
         # Read-only: only the server sets these.
         @property
