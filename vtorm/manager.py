@@ -6,12 +6,14 @@ Generated code subclasses it per model with a typed `filter`/`exclude`/`get` and
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from typing_extensions import Self
 
 from vtorm.backend import Backend
+from vtorm.changes import ChangeFeed, SyncBackend, changes
 from vtorm.errors import UsageError
 from vtorm.ids import RecordId
 from vtorm.model import Model
@@ -125,6 +127,16 @@ class Manager(Generic[M, QS]):
     def values_list(self, *fields: str, flat: bool = False) -> RowView[Any]:
         """Every record as a tuple (or bare value with `flat=True`)."""
         return self.get_queryset().values_list(*fields, flat=flat)
+
+    def changes(
+        self, since: int | dt.datetime = 1, *, using: SyncBackend | None = None
+    ) -> ChangeFeed[M]:
+        """Records changed or deleted after `since` (epoch seconds), through `sync`.
+
+        Store `feed.checkpoint` after consuming changes; it only moves past a page once the
+        whole page has been consumed. Only records the user owns are reported (server rule).
+        """
+        return changes(self.model, since, using)
 
     def create(self, **fields: Any) -> M:
         """Build a record from these fields and create it on the server."""

@@ -1,0 +1,73 @@
+"""The change feed over `sync`: pages, deletions, and checkpoints that never skip."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from tests.orm.fakes import FakeBackend
+from tests.orm.models import Contact
+from vtorm import InvalidArgument
+
+
+class SyncingFake(FakeBackend):
+    """Answers `sync` from a script of pages keyed by the checkpoint asked for."""
+
+    def __init__(self, pages: dict[int, dict[str, Any]]) -> None:
+        super().__init__()
+        self.pages = pages
+        self.asked: list[int] = []
+
+    def sync(self, modified_time: int, module: str | None = None, /) -> Any:
+        self.asked.append(modified_time)
+        assert module == "Contacts"
+        return self.pages[modified_time]
+
+
+PAGES = {
+    1: {
+        "updated": [{"id": "12x1", "lastname": "A"}, {"id": "12x2", "lastname": "B"}],
+        "deleted": ["12x9"],
+        "more": True,
+        "lastModifiedTime": 100,
+    },
+    100: {"updated": [{"id": "12x3", "lastname": "C"}], "deleted": [], "more": False,
+          "lastModifiedTime": 200},
+}  # fmt: skip
+
+
+def test_feed_walks_every_page_and_reports_deletions() -> None:
+    backend = SyncingFake(PAGES)
+    feed = Contact.objects.changes(since=0, using=backend)
+    changes = list(feed)
+    assert [(c.id, c.deleted) for c in changes] == [
+        ("12x1", False), ("12x2", False), ("12x9", True), ("12x3", False),
+    ]  # fmt: skip
+    assert changes[0].record is not None and changes[0].record.lastname == "A"
+    assert backend.asked == [1, 100]  # 0 is sent as 1: the real server fails on 0
+    assert feed.checkpoint == 200
+
+
+def test_checkpoint_moves_only_after_a_whole_page() -> None:
+    backend = SyncingFake(PAGES)
+    feed = Contact.objects.changes(since=1, using=backend)
+    seen = []
+    with pytest.raises(RuntimeError):
+        for change in feed:
+            seen.append(change.id)
+            if change.id == "12x9":  # the page's last change: the consumer dies on it
+                raise RuntimeError("consumer crashed")
+    assert feed.checkpoint == 1
+    resumed = Contact.objects.changes(since=feed.checkpoint, using=backend)
+    assert [c.id for c in resumed] == ["12x1", "12x2", "12x9", "12x3"]
+    assert resumed.checkpoint == 200
+
+
+def test_since_accepts_datetimes_and_refuses_junk() -> None:
+    backend = SyncingFake({100: PAGES[100]})
+    when = dt.datetime(1970, 1, 1, 0, 1, 40, tzinfo=dt.timezone.utc)
+    assert [c.id for c in Contact.objects.changes(since=when, using=backend)] == ["12x3"]
+    with pytest.raises(InvalidArgument):
+        Contact.objects.changes(since=-5, using=backend)
