@@ -7,6 +7,7 @@ schema, text)` runs the whole query pipeline of the real server on the SQLite st
 from __future__ import annotations
 
 from vtorm.emulator.vtql.ast import Statement
+from vtorm.emulator.vtql.executor import execute_query
 from vtorm.emulator.vtql.parser import parse
 
-__all__ = ["Statement", "parse"]
+__all__ = ["Statement", "execute_query", "parse"]

@@ -1,0 +1,243 @@
+"""The query operation of the embedded server: VTQL text in, result rows out.
+
+Follows the real pipeline (§6.1): the module is found with the server's regex before any
+parsing, the statement is parsed, the select list and WHERE columns are checked against
+the module's fields in the server's order, and the SQL runs on the SQLite store with
+MySQL's semantics (see `sqlfuncs`). Statements the real server would send to MySQL in a
+broken form (unknown ORDER BY column, `LIMIT -1`, a bare word as value, ...) answer
+success with no rows, as Vtiger 8.0 does.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from typing import Final
+
+from vtorm.emulator.errors import WebserviceError
+from vtorm.emulator.schema import FieldSchema, ModuleSchema, Schema
+from vtorm.emulator.vtql.ast import Statement, WhereValue
+from vtorm.emulator.vtql.literals import Broken, cap_limit, mysql_value
+from vtorm.emulator.vtql.parser import denied_for_name, parse, syntax_error
+from vtorm.emulator.vtql.rows import RowShaper, uses_entity_table
+
+__all__ = ["execute_query", "query_module"]
+
+_MODULE: Final = re.compile(r"[fF][rR][oO][mM][ \t\n\x0b\f\r]+([^ \t\n\x0b\f\r;]+)")
+_HIDDEN: Final = {"Users": frozenset({"user_password", "confirm_password", "accesskey"})}
+_NUMERIC: Final = frozenset({"integer", "double", "currency", "boolean"})
+_DATES: Final = frozenset({"date", "datetime"})
+
+
+def _denied(suffix: str = "") -> WebserviceError:
+    return WebserviceError(
+        "ACCESS_DENIED", "Permission to perform the operation is denied" + suffix
+    )
+
+
+def query_module(schema: Schema, text: str) -> ModuleSchema:
+    """The module a query is about, found as the server finds it (before parsing)."""
+    found = _MODULE.search(text or "")
+    if not text or found is None:
+        raise _denied(" for query")
+    name = found.group(1).strip()
+    if name not in schema.modules:
+        raise denied_for_name(name)
+    return schema.modules[name]
+
+
+def execute_query(
+    conn: sqlite3.Connection, schema: Schema, text: str
+) -> list[dict[str, str | None]]:
+    """Run one VTQL query; raise WebserviceError (or FatalError) as the real server fails."""
+    query_module(schema, text)
+    statement = parse(text, schema.modules)
+    module = schema.modules[statement.module]
+    plan = _Plan.build(module, statement)
+    try:
+        return plan.run(conn, schema)
+    except Broken:
+        return []
+
+
+def _field_map(module: ModuleSchema) -> dict[str, FieldSchema]:
+    hidden = _HIDDEN.get(module.name, frozenset())
+    return {f.name: f for f in module.fields if f.name not in hidden}
+
+
+def _kind(field: FieldSchema) -> str:
+    if field.name == "id":
+        return "id"
+    if field.type in ("reference", "owner"):
+        return "ref"
+    if field.type in _NUMERIC:
+        return "num"
+    return "date" if field.type in _DATES else "str"
+
+
+def _column(field: FieldSchema) -> str:
+    return "r.crmid" if field.name == "id" else 'r."' + field.name.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True)
+class _Condition:
+    field: FieldSchema
+    operator: str
+    value: WhereValue
+
+    def sql(self, params: list[object]) -> str:
+        """This condition as SQL (values bound into `params`); Broken if MySQL would fail."""
+        kind, column = _kind(self.field), _column(self.field)
+        values = self.value if isinstance(self.value, list) else [self.value]
+        if isinstance(self.value, list) and self.operator != "IN":
+            raise Broken("row comparison")
+        operator = "=" if self.operator == "IN" else self.operator
+        tests = []
+        for value in values:
+            arg_kind, arg = mysql_value(value)
+            params.extend((kind, operator, arg_kind, arg))
+            tests.append(f"vt_match(?, ?, {column}, ?, ?)")
+        return "(" + " OR ".join(tests) + ")"
+
+
+def _reference_value(value: WhereValue, operator: str, checked: bool) -> WhereValue:
+    """A reference/owner value as the server rewrites it (the crmid after the `x`)."""
+    if isinstance(value, list):
+        if checked and any(item is None or "x" not in item for item in value):
+            raise WebserviceError("INVALID_ID_ATTRIBUTE", "Id specified is incorrect")
+        return [_after_x(item) for item in value]
+    if checked and (value is None or "x" not in value):
+        raise WebserviceError("INVALID_ID_ATTRIBUTE", "Id specified is incorrect")
+    part = _after_x(value)
+    return f"'{part or ''}'" if operator == "LIKE" else part
+
+
+def _after_x(value: str | None) -> str | None:
+    parts = (value or "").strip("'\"").split("x")
+    return parts[1] if len(parts) > 1 else None
+
+
+@dataclass(frozen=True)
+class _Plan:
+    module: ModuleSchema
+    statement: Statement
+    keys: tuple[str, ...]
+    conditions: tuple[_Condition, ...]
+
+    @classmethod
+    def build(cls, module: ModuleSchema, statement: Statement) -> _Plan:
+        """Check the statement against the module in the server's order."""
+        fields = _field_map(module)
+        return cls(
+            module, statement, _select_keys(fields, statement), _conditions(fields, statement)
+        )
+
+    def run(self, conn: sqlite3.Connection, schema: Schema) -> list[dict[str, str | None]]:
+        params: list[object] = []
+        source = self._source(conn, params)
+        order = self._order_by()
+        offset, count = cap_limit(self.statement.limit)
+        if self.statement.is_count:
+            total = _fetch(conn, f"SELECT COUNT(*) {source}", params)[0][0]
+            counted: list[dict[str, str | None]] = [{"count": str(total)}]
+            return counted[offset : offset + count]
+        stored = [k for k in self.keys if k != "id"]
+        columns = "".join(", " + _column(self.module.fields_by_name[k]) for k in stored)
+        sql = f"SELECT r.crmid{columns} {source} ORDER BY {order} LIMIT ? OFFSET ?"
+        shaper = RowShaper(conn, schema, self.module)
+        return [
+            shaper.shape(crmid, self.keys, stored, values)
+            for crmid, *values in _fetch(conn, sql, [*params, count, offset])
+        ]
+
+    def _source(self, conn: sqlite3.Connection, params: list[object]) -> str:
+        table = '"rec_' + self.module.name.replace('"', '""') + '"'
+        existing = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if not existing:
+            raise Broken(f"no table {table}")
+        filters = [f"({self._where(params)})"] if self.conditions else []
+        sql = f"FROM {table} AS r"
+        if uses_entity_table(self.module):
+            sql += " JOIN entity AS e ON e.crmid = r.crmid"
+            filters.append("e.deleted = 0")
+        if self.module.name == "Leads" and "_converted" in existing:
+            filters.append('COALESCE(vt_num(r."_converted"), 0) = 0')
+        if self.module.name == "Users" and "status" in existing:
+            filters.append("r.\"status\" COLLATE vtci = 'Active'")
+        return sql + (" WHERE " + " AND ".join(filters) if filters else "")
+
+    def _where(self, params: list[object]) -> str:
+        parts = [self.conditions[0].sql(params)]
+        for connector, condition in zip(
+            self.statement.connectors, self.conditions[1:], strict=False
+        ):
+            parts.append("AND" if connector.lower() == "and" else "OR")
+            parts.append(condition.sql(params))
+        return " ".join(parts)
+
+    def _order_by(self) -> str:
+        names = self.statement.order_by
+        fields = _field_map(self.module)
+        terms = []
+        for index, name in enumerate(names):
+            field = fields.get(name)
+            if field is None:
+                raise Broken(f"ORDER BY {name}")
+            term = _sort_term(field)
+            if index == len(names) - 1 and self.statement.sort_order == "DESC":
+                term += " DESC"
+            terms.append(term)
+        return ", ".join([*terms, "r.crmid"])
+
+
+def _fetch(conn: sqlite3.Connection, sql: str, params: list[object]) -> list[sqlite3.Row]:
+    """Rows of `sql`; an SQL error is a broken statement (no rows), as on the server."""
+    try:
+        return list(conn.execute(sql, params).fetchall())
+    except sqlite3.OperationalError as exc:
+        raise Broken(str(exc)) from exc
+
+
+def _sort_term(field: FieldSchema) -> str:
+    column, kind = _column(field), _kind(field)
+    if kind == "id":
+        return column
+    return {
+        "str": f"{column} COLLATE vtci",
+        "num": f"vt_num({column})",
+        "date": f"vt_date({column})",
+    }.get(kind, f"vt_ref({column})")
+
+
+def _select_keys(fields: dict[str, FieldSchema], statement: Statement) -> tuple[str, ...]:
+    if statement.is_star:
+        return tuple(fields)
+    if statement.is_count:
+        return ()
+    keys: dict[str, None] = {}
+    for name in statement.columns:
+        if name not in fields:
+            raise WebserviceError(
+                "ACCESS_DENIED", f"Permission to access '.{name}.' attribute denied."
+            )
+        keys[name] = None
+    return tuple(keys)
+
+
+def _conditions(fields: dict[str, FieldSchema], statement: Statement) -> tuple[_Condition, ...]:
+    if not statement.has_where:
+        return ()
+    names, values = statement.where_columns, statement.where_values
+    operators = statement.where_operators
+    if len(names) != len(values) or len(operators) != len(statement.connectors) + 1:
+        raise syntax_error("columns data inappropriate")
+    conditions = []
+    for name, operator, value in zip(names, operators, values, strict=False):
+        field = fields.get(name)
+        if field is None:
+            raise WebserviceError("ACCESS_DENIED", f"Permission to access {name} attribute denied.")
+        if field.type in ("reference", "owner") and field.name != "id":
+            value = _reference_value(value, operator, checked=field.type == "reference")
+        conditions.append(_Condition(field, operator, value))
+    return tuple(conditions)
