@@ -4,6 +4,10 @@ Changes come page by page, as the server sends them (records changed in the same
 stay together, so a page may exceed 100). The feed's `checkpoint` moves past a page only
 once every change of that page has been consumed, so a consumer that dies mid-page and
 resumes from the last checkpoint it stored gets those changes again instead of losing them.
+
+Stock Vtiger 8.0-8.4 on PHP 8 answers `sync` with HTTP 500; the feed then falls back to
+`modifiedtime > checkpoint` queries, which see updates but cannot see deletions
+(`feed.sees_deletions` turns False).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar, cast
 
 from vtorm.backend import Backend, default_backend
-from vtorm.errors import InvalidArgument
+from vtorm.errors import InvalidArgument, ServerError, UsageError
 from vtorm.ids import RecordId
 from vtorm.model import Model
 
@@ -57,12 +61,46 @@ class ChangeFeed(Generic[M]):
     def __init__(self, model: type[M], since: int | dt.datetime, backend: SyncBackend) -> None:
         self.model = model
         self.checkpoint = _epoch(since)
+        #: False once the feed fell back to modifiedtime queries, which cannot see deletions.
+        self.sees_deletions = True
         self._backend = backend
+
+    def _by_modifiedtime(self) -> Iterator[Change[M]]:
+        """Changes read by `modifiedtime > checkpoint` queries, oldest first (no deletions).
+
+        The checkpoint moves to a second only once every record modified in it was consumed.
+        """
+        from vtorm.query import QuerySet
+
+        name = self.model.vtiger_wire_names.get("modifiedtime")
+        if name is None:
+            raise UsageError(f"{self.model.__name__} has no modifiedtime field to follow")
+        since = dt.datetime.fromtimestamp(self.checkpoint, dt.timezone.utc).replace(tzinfo=None)
+        query = QuerySet(self.model, using=self._backend)
+        pending: int | None = None
+        for record in query._filter((), {f"{name}__gt": since}).order_by(name):
+            stamp = getattr(record, name)
+            second = int(stamp.replace(tzinfo=dt.timezone.utc).timestamp())
+            if pending is not None and second > pending:
+                self.checkpoint = max(self.checkpoint, pending)
+            pending = second
+            assert record.id is not None
+            yield Change(record.id, record)
+        if pending is not None:
+            self.checkpoint = max(self.checkpoint, pending)
 
     def __iter__(self) -> Iterator[Change[M]]:
         make = self.model.vtiger_from_wire
         while True:
-            page = self._backend.sync(self.checkpoint, self.model.vtiger_module)
+            try:
+                page = self._backend.sync(self.checkpoint, self.model.vtiger_module)
+            except ServerError as exc:
+                if exc.http_status != 500:
+                    raise
+                # Stock Vtiger 8.0-8.4 on PHP 8 cannot run sync at all (HTTP 500, empty body).
+                self.sees_deletions = False
+                yield from self._by_modifiedtime()
+                return
             for row in page["updated"]:
                 yield Change(RecordId(row["id"]), make(row, self._backend))
             for record_id in page["deleted"]:

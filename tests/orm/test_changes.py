@@ -9,7 +9,7 @@ import pytest
 
 from tests.orm.fakes import FakeBackend
 from tests.orm.models import Contact
-from vtorm import InvalidArgument
+from vtorm import InvalidArgument, ServerError
 
 
 class SyncingFake(FakeBackend):
@@ -71,3 +71,25 @@ def test_since_accepts_datetimes_and_refuses_junk() -> None:
     assert [c.id for c in Contact.objects.changes(since=when, using=backend)] == ["12x3"]
     with pytest.raises(InvalidArgument):
         Contact.objects.changes(since=-5, using=backend)
+
+
+class BrokenSync(FakeBackend):
+    """A stock PHP 8 server: sync is HTTP 500 with an empty body."""
+
+    def sync(self, modified_time: int, module: str | None = None, /) -> Any:
+        raise ServerError("empty body", operation="sync", http_status=500)
+
+
+def test_a_server_without_sync_falls_back_to_modifiedtime_queries() -> None:
+    backend = BrokenSync()
+    backend.add({"lastname": "Old", "modifiedtime": "1970-01-01 00:00:50"})
+    backend.add({"lastname": "New", "modifiedtime": "1970-01-01 00:01:40"})
+    feed = Contact.objects.changes(since=60, using=backend)
+    changes = list(feed)
+    assert feed.sees_deletions is False
+    assert backend.queries[0] == (
+        "SELECT * FROM Contacts WHERE modifiedtime > '1970-01-01 00:01:00' "
+        "ORDER BY modifiedtime, id LIMIT 100;"
+    )
+    assert [c.id for c in changes] == ["12x1", "12x2"]  # the fake ignores the condition
+    assert feed.checkpoint == 100
