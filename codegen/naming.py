@@ -10,8 +10,8 @@ Field names, in order:
    spelled out (`%` percent, `&` and, `#` number, `@` at, `+` plus), every other run of
    punctuation or spaces becomes `_`, lower case ("VIP?" -> `vip`, "Discount %" ->
    `discount_percent`). A leading number is spelled out ("2nd Phone" -> `second_phone`,
-   "3 Day Rule" -> `three_day_rule`) or, past ten, prefixed with `n` (`n2024_budget`). A label
-   with nothing usable falls back to the wire name.
+   "3 Day Rule" -> `three_day_rule`) or, past ten, prefixed with `n` (`n2024_budget`). The
+   result is cut to 40 characters. A label with nothing usable falls back to the wire name.
 2. Python keywords, builtins, the names a generated module itself uses (`Decimal`,
    `datetime`, `Literal`, ...) and the public attributes of `vtorm.Model` (`objects`, `save`,
    `delete`, `refresh`, `id`, `DoesNotExist`, pydantic's `copy`/`json`/...) get a trailing
@@ -97,6 +97,9 @@ MODULE_SCOPE_NAMES: frozenset[str] = frozenset(
     }
 )
 
+#: Names made from labels are cut to this many characters (Vtiger labels can be long).
+MAX_LENGTH = 40
+
 _BUILTINS: frozenset[str] = frozenset(name for name in dir(builtins) if not name.startswith("_"))
 
 _GERMAN = str.maketrans(
@@ -152,8 +155,8 @@ def slugify(label: str) -> str:
     text = transliterate(html.unescape(label))
     for symbol, word in _SYMBOLS.items():
         text = text.replace(symbol, word)
-    slug = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
-    return _spell_leading_number(slug)
+    slug = _spell_leading_number(re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_"))
+    return slug[:MAX_LENGTH].rstrip("_")
 
 
 def is_usable(name: str, extra_reserved: Iterable[str] = ()) -> bool:

@@ -1,0 +1,24 @@
+"""Deliberately wrong uses of the generated models: each marked line must be a type error.
+
+`tests/codegen/test_typecheck.py` runs mypy (and pyright) on this file and checks that every
+line ending in `# error: <words>` is reported, with those words in mypy's message.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from generated import Contact, Invoice
+
+Contact.objects.filter(lastnme="Smith")  # error: Unexpected keyword argument "lastnme"
+Contact.objects.filter(birthday__gt="yesterday")  # error: incompatible type "str"; expected "date"
+Contact.objects.exclude(lastname__startwith="S")  # error: Unexpected keyword argument
+Contact.objects.filter(customer_tier="Diamond")  # error: incompatible type
+Contact.objects.filter(email__isnull=True)  # error: incompatible type
+Contact.objects.filter(loyalty_points__contains="1")  # error: Unexpected keyword argument
+Invoice.objects.get(hdnGrandTotal="100")  # error: incompatible type "str"
+
+contact = Contact(firstname="Ann")  # error: Missing named argument "lastname"
+contact.contact_no = "CON1"  # error: Property "contact_no" defined in "Contact" is read-only
+contact.birthday = datetime.datetime(2020, 1, 1).isoformat()  # error: Incompatible types
+Contact(lastname="Smith", createdtime=datetime.datetime(2020, 1, 1))  # error: Unexpected keyword

@@ -1,0 +1,56 @@
+"""A small program using the generated models: must pass mypy --strict and pyright --strict."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from typing_extensions import assert_type
+
+from generated import MODELS, Contact, Invoice, SalesOrder
+from generated.contact import ContactCustomerTier, ContactPreferredChannels, ContactQuerySet
+from vtorm import Model, Q, RecordId
+
+
+def vip_contacts(since: datetime.date) -> ContactQuerySet:
+    query = Contact.objects.filter(
+        Q(customer_tier="Gold") | Q(customer_tier="Platinum"),
+        lastname__istartswith="sm",
+        birthday__gt=since,
+        account_id__in=[RecordId("11x5"), "11x6"],
+        email__isnull=False,
+    )
+    return query.exclude(vip=True).order_by("lastname")
+
+
+def new_contact() -> Contact:
+    contact = Contact(lastname="Smith", groesse_cm="180", class_="A", second_phone="+49 30 1")
+    contact.customer_tier = "Silver"
+    contact.preferred_channels = ["Email", "SMS"]
+    contact.annual_spend = Decimal("1200.50")
+    contact.loyalty_points = 10
+    return contact
+
+
+def describe(contact: Contact) -> str:
+    tier: ContactCustomerTier | None = contact.customer_tier
+    assert_type(contact.contact_no, str | None)  # read-only, but readable
+    assert_type(contact.id, RecordId | None)
+    assert_type(contact.partner_since, datetime.date | None)
+    assert_type(contact.preferred_channels, list[ContactPreferredChannels] | None)
+    return f"{contact.firstname} {contact.lastname} ({tier})"
+
+
+def totals() -> Decimal:
+    total = Decimal(0)
+    for invoice in Invoice.objects.filter(hdnGrandTotal__gte=100, invoicestatus="Paid")[:10]:
+        total += invoice.hdnGrandTotal or Decimal(0)
+        assert_type(invoice.shipping_and_handling, Decimal | None)
+    return total
+
+
+def lookup(module: str) -> type[Model]:
+    order: SalesOrder | None = SalesOrder.objects.filter(id__in=["6x1"]).first()
+    assert_type(Contact.objects.get(id="12x1"), Contact)
+    del order
+    return MODELS[module]
