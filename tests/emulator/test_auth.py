@@ -1,4 +1,4 @@
-"""Authentication, sessions and dispatch over raw HTTP, checked against the real server's answers."""
+"""Authentication, sessions and dispatch over raw HTTP, checked against the real answers."""
 
 from __future__ import annotations
 

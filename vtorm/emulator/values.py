@@ -62,6 +62,8 @@ FIELD_SCALES: Mapping[str, int] = {
     "exciseduty": 3,
 }
 DEFAULT_SCALE = 8
+#: Custom decimal/percent fields (`cf_NNN`) are created as DECIMAL(…, 3).
+CUSTOM_DOUBLE_SCALE = 3
 
 _SCRIPT = re.compile(r"(script).*(/script)", re.IGNORECASE | re.DOTALL)
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
@@ -176,6 +178,8 @@ def _multipicklist_text(value: Any) -> str:
 
 def field_scale(field: FieldSchema) -> int:
     """Decimal places the field's column keeps."""
+    if field.name.startswith("cf_") and field.type == "double":
+        return CUSTOM_DOUBLE_SCALE
     return FIELD_SCALES.get(field.name, DEFAULT_SCALE)
 
 
