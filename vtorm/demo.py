@@ -180,8 +180,8 @@ class Tour:
         )
         _say(f"VTQL: {deals.explain()}")
         for deal in deals:
-            _say(f"  {deal.closingdate}  {deal.amount:>10,.2f}  {deal.sales_stage:<22} ")
-            _say(f"    {deal.potentialname}")
+            stage = f"{deal.sales_stage:<23}"
+            _say(f"  {deal.closingdate}  {deal.amount:>10,.2f}  {stage}  {deal.potentialname}")
 
     def count(self) -> None:
         ticket = self.models.HelpDesk
@@ -208,15 +208,16 @@ class Tour:
     def create(self) -> Any:
         account, contact = self.models.Account, self.models.Contact
         _heading("6. Creating a record")
-        customer = account.objects.filter(accounttype="Customer").order_by("accountname").first()
         _code(
-            f'acme = Account.objects.get(accountname="{customer.accountname}")\n'
-            'ada = Contact(firstname="Ada", lastname="Lovelace", account_id=acme.id)\n'
+            'customer = Account.objects.filter(accounttype="Customer").order_by("accountname")[0]\n'
+            'ada = Contact(firstname="Ada", lastname="Lovelace", account_id=customer.id)\n'
             "ada.save()"
         )
+        customer = account.objects.filter(accounttype="Customer").order_by("accountname")[0]
         ada = contact(firstname="Ada", lastname="Lovelace", account_id=customer.id)
         ada.save()
-        _say(f"created {ada.id}: record number {ada.contact_no}, created {ada.createdtime}")
+        _say(f"created {ada.id} at {customer.accountname}: record number {ada.contact_no},")
+        _say(f"created {ada.createdtime}, owner {ada.assigned_user_id} (you: the logged-in user)")
         return ada
 
     def partial_update(self, ada: Any) -> None:
