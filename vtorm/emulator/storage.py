@@ -18,7 +18,6 @@ of writes atomic, so a request that fails part-way leaves nothing behind.
 
 from __future__ import annotations
 
-import importlib
 import sqlite3
 import threading
 import time
@@ -27,6 +26,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from vtorm.emulator.schema import ModuleSchema, Schema
+from vtorm.emulator.sqlfuncs import install as install_sql_functions
 from vtorm.wire import DATETIME_FORMAT
 
 __all__ = ["RECORD_NUMBER_PREFIXES", "Store", "quote_ident", "table_name"]
@@ -81,7 +81,7 @@ class Store:
         self.lock = threading.RLock()
         self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self.conn.row_factory = sqlite3.Row
-        _install_sql_functions(self.conn)
+        install_sql_functions(self.conn)
         self._depth = 0
         with self.transaction():
             self._create_tables()
@@ -262,14 +262,3 @@ class Store:
         """Close the connection (the store is unusable afterwards)."""
         with self.lock:
             self.conn.close()
-
-
-def _install_sql_functions(conn: sqlite3.Connection) -> None:
-    """Register the VTQL executor's collations and functions on this connection."""
-    try:
-        module = importlib.import_module("vtorm.emulator.sqlfuncs")
-    except ModuleNotFoundError as exc:  # until the VTQL executor's module lands
-        if exc.name != "vtorm.emulator.sqlfuncs":
-            raise
-        return
-    module.install(conn)
