@@ -4,6 +4,8 @@ Changes come page by page, as the server sends them (records changed in the same
 stay together, so a page may exceed 100). The feed's `checkpoint` moves past a page only
 once every change of that page has been consumed, so a consumer that dies mid-page and
 resumes from the last checkpoint it stored gets those changes again instead of losing them.
+Each iteration starts one second before the checkpoint (the server compares whole seconds),
+so a change can be delivered twice but is never skipped: apply changes idempotently.
 
 Stock Vtiger 8.0-8.4 on PHP 8 answers `sync` with HTTP 500; the feed then falls back to
 `modifiedtime > checkpoint` queries, which see updates but cannot see deletions
@@ -91,9 +93,13 @@ class ChangeFeed(Generic[M]):
 
     def __iter__(self) -> Iterator[Change[M]]:
         make = self.model.vtiger_from_wire
+        # The server reports `modifiedtime > since` in whole seconds, so records changed
+        # later within the checkpoint's own second would be lost: start one second early
+        # (re-delivering a few changes, which a mirror keyed by id absorbs).
+        since = max(self.checkpoint - 1, 1)
         while True:
             try:
-                page = self._backend.sync(self.checkpoint, self.model.vtiger_module)
+                page = self._backend.sync(since, self.model.vtiger_module)
             except ServerError as exc:
                 if exc.http_status != 500:
                     raise
@@ -106,7 +112,8 @@ class ChangeFeed(Generic[M]):
             for record_id in page["deleted"]:
                 yield Change(RecordId(record_id), None)
             # Reached only when the consumer asks for more after the page's last change.
-            self.checkpoint = max(self.checkpoint, int(page["lastModifiedTime"]))
+            since = int(page["lastModifiedTime"])
+            self.checkpoint = max(self.checkpoint, since)
             if not page["more"]:
                 return
 

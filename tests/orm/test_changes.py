@@ -67,7 +67,7 @@ def test_checkpoint_moves_only_after_a_whole_page() -> None:
 
 def test_since_accepts_datetimes_and_refuses_junk() -> None:
     backend = SyncingFake({100: PAGES[100]})
-    when = dt.datetime(1970, 1, 1, 0, 1, 40, tzinfo=dt.timezone.utc)
+    when = dt.datetime(1970, 1, 1, 0, 1, 41, tzinfo=dt.timezone.utc)  # asks from 101 - 1
     assert [c.id for c in Contact.objects.changes(since=when, using=backend)] == ["12x3"]
     with pytest.raises(InvalidArgument):
         Contact.objects.changes(since=-5, using=backend)
