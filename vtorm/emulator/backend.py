@@ -49,7 +49,11 @@ _ADMIN_DEFAULTS: dict[str, str] = {
     "defaultactivitytype": "Call", "defaultcalendarview": "MyCalendar",
     "defaultlandingpage": "Home", "userlabel": "Site Administrator",
 }  # fmt: skip
-_GROUPS = ((2, "Team Selling"), (3, "Marketing Group"), (4, "Support Group"))
+_GROUPS = (
+    (2, "Team Selling", "Group Related to Sales"),
+    (3, "Marketing Group", "Group Related to Marketing Activities"),
+    (4, "Support Group", "Group Related to providing Support to Customers"),
+)
 _CURRENCY: dict[str, str] = {
     "currency_name": "USA, Dollars", "currency_code": "USD", "currency_symbol": "$",
     "conversion_rate": "1.00000", "currency_status": "Active", "defaultid": "-11", "deleted": "0",
@@ -99,8 +103,10 @@ class Backend:
                 changes["accesskey"] = access_key
             store.update_row("Users", ADMIN_ID, changes)
         if "Groups" in self.schema and store.fetch_row("Groups", 2) is None:
-            for group_id, name in _GROUPS:
-                store.insert_row("Groups", group_id, {"groupname": name, "description": ""})
+            for group_id, name, description in _GROUPS:
+                store.insert_row(
+                    "Groups", group_id, {"groupname": name, "description": description}
+                )
         if "Currency" in self.schema and store.fetch_row("Currency", 1) is None:
             store.insert_row("Currency", 1, _CURRENCY)
 
