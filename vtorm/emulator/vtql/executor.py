@@ -28,6 +28,18 @@ _MODULE: Final = re.compile(r"[fF][rR][oO][mM][ \t\n\x0b\f\r]+([^ \t\n\x0b\f\r;]
 _HIDDEN: Final = {"Users": frozenset({"user_password", "confirm_password", "accesskey"})}
 _NUMERIC: Final = frozenset({"integer", "double", "currency", "boolean"})
 _DATES: Final = frozenset({"date", "datetime"})
+# Single-column indexes of a stock Vtiger 8.0 schema. When a WHERE clause is nothing but
+# equalities on one of them joined by OR (or one IN list), MySQL reads the rows through
+# that index, so they come in index order (value, then crmid), not in crmid order.
+_INDEXED: Final = frozenset(
+    {
+        ("Potentials", "sales_stage"),
+        ("Potentials", "related_to"),
+        ("Contacts", "account_id"),
+        ("HelpDesk", "ticketstatus"),
+        ("Accounts", "accounttype"),
+    }
+)
 
 
 def _denied(suffix: str = "") -> WebserviceError:
@@ -188,7 +200,17 @@ class _Plan:
             if index == len(names) - 1 and self.statement.sort_order == "DESC":
                 term += " DESC"
             terms.append(term)
-        return ", ".join([*terms, "r.crmid"])
+        return ", ".join([*terms, *self._index_order(), "r.crmid"])
+
+    def _index_order(self) -> list[str]:
+        """The index MySQL would scan for an OR of equalities on one indexed column."""
+        fields = {c.field.name for c in self.conditions}
+        if len(fields) != 1 or (self.module.name, *fields) not in _INDEXED:
+            return []
+        equalities = all(c.operator in ("=", "IN") for c in self.conditions)
+        if not equalities or any(c.lower() != "or" for c in self.statement.connectors):
+            return []
+        return [_sort_term(self.conditions[0].field)]
 
 
 def _fetch(conn: sqlite3.Connection, sql: str, params: list[object]) -> list[sqlite3.Row]:
