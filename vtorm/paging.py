@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import heapq
 import itertools
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from vtorm.backend import Backend
@@ -18,7 +20,7 @@ from vtorm.compiler import CompiledQuery, Group
 from vtorm.ids import RecordId
 from vtorm.wire import MAX_QUERY_ROWS
 
-__all__ = ["pages"]
+__all__ = ["pages", "prefetched_pages"]
 
 Row = dict[str, Any]
 
@@ -83,3 +85,43 @@ def _scan(
             offset, after = 0, RecordId(rows[-1]["id"])
         else:
             offset += limit
+
+
+def prefetched_pages(
+    backend: Backend,
+    compiled: CompiledQuery,
+    low: int,
+    high: int | None,
+    total: int,
+    *,
+    page_size: int = MAX_QUERY_ROWS,
+    prefetch: int = 4,
+) -> Iterator[list[Row]]:
+    """Pages of a single-statement query with up to `prefetch` requests in flight.
+
+    `total` (from `count()`) fixes the offsets `low, low+100, ...` in advance, so the pages
+    can be requested in parallel and still be yielded in order. A sequential scan then
+    continues after them until an empty page, for rows the count did not see. Offset
+    pages are not keyset pages: a record deleted during the export can shift a later one
+    into an already fetched page (a skip); dedicated exports should not run during writes.
+    """
+    (group,) = compiled.groups
+    end = low + total if high is None else min(high, low + total)
+
+    def fetch(offset: int) -> list[Row]:
+        limit = min(page_size, end - offset)
+        return backend.query(compiled.page(group, offset=offset, limit=limit))[:limit]
+
+    offsets = iter(range(low, end, page_size))
+    with ThreadPoolExecutor(max_workers=prefetch, thread_name_prefix="vtorm-page") as pool:
+        queue: deque[Future[list[Row]]] = deque(
+            pool.submit(fetch, offset) for offset in itertools.islice(offsets, prefetch)
+        )
+        while queue:
+            rows = queue.popleft().result()
+            following = next(offsets, None)
+            if following is not None:
+                queue.append(pool.submit(fetch, following))
+            yield rows
+    if high is None or end < high:
+        yield from _scan(backend, compiled, group, end, high, page_size)

@@ -27,7 +27,7 @@ from vtorm.errors import InvalidArgument, UsageError
 from vtorm.ids import RecordId
 from vtorm.lookups import Formula, Junction
 from vtorm.model import Model
-from vtorm.paging import pages
+from vtorm.paging import pages, prefetched_pages
 from vtorm.q import Q
 from vtorm.relations import check_related, prefetch_related
 from vtorm.wire import MAX_QUERY_ROWS
@@ -280,11 +280,34 @@ class QuerySet(Generic[M]):
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self.model.__name__}>"
 
-    def iterator(self, page_size: int = MAX_QUERY_ROWS) -> Iterator[M]:
-        """Stream the results page by page without caching them."""
+    def iterator(self, page_size: int = MAX_QUERY_ROWS, *, prefetch: int = 0) -> Iterator[M]:
+        """Stream the results page by page without caching them.
+
+        `prefetch=k` (k > 1) keeps up to k page requests in flight: one `count()` fixes the
+        page offsets, pages are fetched in parallel and still yielded in order. Use it for
+        exports over slow links, not while the records are being written (see
+        `vtorm.paging.prefetched_pages`).
+        """
         if not 1 <= page_size <= MAX_QUERY_ROWS:
             raise InvalidArgument(f"page_size must be 1..{MAX_QUERY_ROWS}, got {page_size}")
-        return self._rows(page_size)
+        if prefetch < 0:
+            raise InvalidArgument(f"prefetch must be >= 0, got {prefetch}")
+        if prefetch <= 1 or len(self._compile().groups) != 1:
+            return self._rows(page_size)
+        return self._prefetched(page_size, prefetch)
+
+    def _prefetched(self, page_size: int, prefetch: int) -> Iterator[M]:
+        backend = self._backend_or_default()
+        total = self.count()
+        chunks = prefetched_pages(
+            backend, self._compile(), self._low, self._high, total,
+            page_size=page_size, prefetch=prefetch,
+        )  # fmt: skip
+        for rows in chunks:
+            records = [self.model.vtiger_from_wire(row, backend) for row in rows]
+            if self._related:
+                prefetch_related(records, self._related, backend)
+            yield from records
 
     # -- aggregates and shortcuts ---------------------------------------------------
 

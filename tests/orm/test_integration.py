@@ -125,3 +125,10 @@ def test_ordered_slices_and_count(client: Client) -> None:
         Contact.objects.using(client).filter(Q(lastname="P00001") | Q(lastname="P00002")).count()
         == 2
     )
+
+
+def test_prefetched_export_yields_every_record_once_in_order(client: Client) -> None:
+    client.login()
+    ids = seed_contacts(client, 345)
+    exported = [str(c.id) for c in Contact.objects.using(client).iterator(prefetch=4)]
+    assert exported == ids

@@ -168,3 +168,24 @@ def test_the_default_client_is_looked_up_lazily(monkeypatch: pytest.MonkeyPatch)
     backend = people(2)
     monkeypatch.setattr("vtorm.query.default_backend", lambda: backend)
     assert len(Contact.objects.all()) == 2
+
+
+def test_prefetch_fetches_fixed_offsets_in_parallel_and_yields_in_order() -> None:
+    backend = people(250)
+    ids = [c.id for c in Contact.objects.using(backend).all().iterator(prefetch=3)]
+    assert ids == [f"12x{n}" for n in range(1, 251)]
+    assert backend.queries[0] == "SELECT count(*) FROM Contacts;"
+    assert sorted(backend.queries[1:4]) == [
+        "SELECT * FROM Contacts ORDER BY id LIMIT 100, 100;",
+        "SELECT * FROM Contacts ORDER BY id LIMIT 100;",
+        "SELECT * FROM Contacts ORDER BY id LIMIT 200, 50;",
+    ]
+    assert backend.queries[4:] == ["SELECT * FROM Contacts ORDER BY id LIMIT 250, 100;"]
+
+
+def test_prefetch_respects_slices() -> None:
+    backend = people(250)
+    query = Contact.objects.using(backend).order_by("-id")[10:130]
+    ids = [c.id for c in query.iterator(prefetch=4)]
+    assert ids == [f"12x{n}" for n in range(240, 120, -1)]
+    assert len(backend.queries) == 3  # count + two pages; the slice end is known
