@@ -146,7 +146,7 @@ def _products(rng: random.Random) -> list[DemoRecord]:
             "sales_start_date": _day(rng.randrange(-900, -30)),
             "assigned_user_id": OWNER,
         }
-        records.append(DemoRecord(f"product:{index}", "Products", values))
+        records.append(DemoRecord(f"product:{index}", "Products", _filled(values)))
     return records
 
 
@@ -186,7 +186,7 @@ def _accounts(rng: random.Random) -> list[DemoRecord]:
             "emailoptout": "1" if rng.random() < 0.1 else "0",
             "assigned_user_id": OWNER,
         }
-        records.append(DemoRecord(f"account:{index}", "Accounts", values))
+        records.append(DemoRecord(f"account:{index}", "Accounts", _filled(values)))
     return records
 
 
@@ -273,7 +273,7 @@ def _tickets(
         refs = {"parent_id": contact.refs["account_id"], "contact_id": contact.key}
         if "Hardware" in product.values["productcategory"] or rng.random() < 0.5:
             refs["product_id"] = product.key
-        records.append(DemoRecord(f"ticket:{index}", "HelpDesk", values, refs))
+        records.append(DemoRecord(f"ticket:{index}", "HelpDesk", _filled(values), refs))
     return records
 
 
