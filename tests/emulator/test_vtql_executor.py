@@ -191,3 +191,36 @@ def test_errors(store: sqlite3.Connection, text: str, code: str, message: str) -
     with pytest.raises(WebserviceError) as caught:
         execute_query(store, SCHEMA, text)
     assert (caught.value.code, caught.value.message) == (code, message)
+
+
+def _custom_field_cases() -> list[Any]:
+    if not reference_db.REFERENCE.is_dir():
+        return []
+    return list(reference_db.load("custom-fields/records-and-queries.json")["queries"])
+
+
+@pytest.fixture(scope="module")
+def custom_store() -> Iterator[tuple[sqlite3.Connection, Schema]]:
+    schema = Schema.from_directory(reference_db.REFERENCE / "custom-fields" / "describe")
+    data = reference_db.load("custom-fields/records-and-queries.json")
+    conn = sqlite3.connect(":memory:")
+    sqlfuncs.install(conn)
+    reference_db.create_tables(conn, schema)
+    records = data["records"]
+    latest = [
+        ("Accounts", (records["account"].get("revise") or records["account"]["create"])),
+        ("Contacts", data["retrieve_contact"]),
+        ("Leads", records["lead"]["create"]),
+    ]
+    for module, envelope in latest:
+        reference_db.insert(conn, schema[module], envelope["result"])
+    yield conn, schema
+    conn.close()
+
+
+@needs_reference
+@pytest.mark.parametrize("case", _custom_field_cases(), ids=lambda case: case["query"][:60])
+def test_custom_field_query_matches_capture(
+    case: Any, custom_store: tuple[sqlite3.Connection, Schema]
+) -> None:
+    assert _envelope(*custom_store, case["query"]) == case["response"]
