@@ -128,8 +128,16 @@ class Replay:
         expected = step.expected.result() if step.expected else None
         if not isinstance(expected, dict):
             return
-        if step.operation == "create":
+        if step.operation in ("create", "revise"):
             self.ids.learn(expected.get("id"), result.get("id"))
+            self._learn_line_items(expected.get("LineItems"), result.get("LineItems"))
         elif step.operation == "convertlead":
             for module, capture_id in expected.items():
                 self.ids.learn(capture_id, result.get(module))
+
+    def _learn_line_items(self, expected: Any, actual: Any) -> None:
+        """Line-item ids (`33x7`) pair up by position, like the records that own them."""
+        if isinstance(expected, list) and isinstance(actual, list):
+            for want, got in zip(expected, actual, strict=False):
+                if isinstance(want, dict) and isinstance(got, dict):
+                    self.ids.learn(want.get("id"), got.get("id"))
