@@ -255,6 +255,11 @@ class Model(BaseModel):
         """
         backend = self._vt_backend_or_default(using)
         if self.id is None:
+            if update_fields is not None:
+                raise errors.InvalidArgument(
+                    f"save(update_fields=...) needs a saved {type(self).__name__}; this one "
+                    "has no id yet, so save() would create it with every field"
+                )
             self._vt_create(backend)
         else:
             self._vt_revise(backend, update_fields)
@@ -262,15 +267,7 @@ class Model(BaseModel):
     def _vt_create(self, backend: Backend) -> None:
         cls = type(self)
         self._vt_fill_owner(backend)
-        missing = [
-            name
-            for name, spec in cls.vtiger_fields.items()
-            if spec.mandatory and self.__dict__.get(name) in (None, "", [])
-        ]
-        if missing:
-            raise errors.MissingFieldsError(
-                f"cannot create {cls.__name__} without {', '.join(missing)}", fields=missing
-            )
+        self._vt_check_mandatory(cls.vtiger_fields, "create")
         names = [
             name
             for name, spec in cls.vtiger_fields.items()
@@ -279,6 +276,20 @@ class Model(BaseModel):
         result = backend.create(cls.vtiger_module, self.vtiger_wire(names))
         self._vt_loaded = {}
         self._vt_apply(result)
+
+    def _vt_check_mandatory(self, names: Iterable[str], action: str) -> None:
+        """Refuse to send empty mandatory fields: the server would answer with an error."""
+        specs = type(self).vtiger_fields
+        missing = [
+            name
+            for name in names
+            if specs[name].mandatory and self.__dict__.get(name) in (None, "", [])
+        ]
+        if missing:
+            raise errors.MissingFieldsError(
+                f"cannot {action} {type(self).__name__} without {', '.join(missing)}",
+                fields=missing,
+            )
 
     def _vt_fill_owner(self, backend: Backend) -> None:
         """Default an empty mandatory owner field to the logged-in user, as the web UI does."""
@@ -298,6 +309,7 @@ class Model(BaseModel):
             changed = [name for name in changed if name in wanted]
         if not changed:
             return
+        self._vt_check_mandatory(changed, "save")
         pending = set(self.vtiger_changed()) - set(changed)
         element: dict[str, str] = {"id": str(self.id), **self.vtiger_wire(changed)}
         result = backend.revise(element)

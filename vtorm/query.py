@@ -65,6 +65,8 @@ class QuerySet(Generic[M]):
             return self._get(conditions, lookups)
 
     def __init__(self, model: type[M], *, using: Backend | None = None) -> None:
+        if not model.vtiger_module:
+            raise UsageError(f"{model.__name__} has no vtiger_module: it cannot be queried")
         self.model = model
         self._where: Formula | None = None
         self._order: tuple[str, ...] = ()
@@ -109,6 +111,8 @@ class QuerySet(Generic[M]):
 
     def _exclude(self, conditions: tuple[Q, ...], lookups: Mapping[str, object]) -> Self:
         """Runtime implementation of `exclude()`."""
+        if not conditions and not lookups:
+            return self._clone()
         return self._add(~Q.from_lookups(conditions, lookups))
 
     def _get(self, conditions: tuple[Q, ...], lookups: Mapping[str, object]) -> M:
@@ -179,7 +183,10 @@ class QuerySet(Generic[M]):
         return self._compiled
 
     def explain(self) -> str:
-        """The VTQL statement(s) the first page of results sends, one per line."""
+        """The VTQL statement(s) the first page of results sends, one per line.
+
+        Empty when the condition can match nothing (e.g. `id__in=[]`): nothing is sent.
+        """
         compiled = self._compile()
         if len(compiled.groups) != 1:
             return "\n".join(compiled.page(group) for group in compiled.groups)

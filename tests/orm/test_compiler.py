@@ -361,3 +361,21 @@ def test_long_negated_in_lists_cannot_be_split() -> None:
     names = [f"name number {n}" for n in range(600)]
     with pytest.raises(UnsupportedQuery, match="too long"):
         Contact.objects.exclude(lastname__in=names).explain()
+
+
+def test_saved_records_stand_for_their_id() -> None:
+    acme = Account.vtiger_from_wire({"id": "11x7", "accountname": "Acme"})
+    assert where(Contact, account_id=acme) == "account_id = '11x7'"
+    with pytest.raises(InvalidArgument, match="not been saved"):
+        Contact.objects.filter(account_id=Account(accountname="new"))  # type: ignore[arg-type]
+
+
+def test_bad_values_name_the_lookup() -> None:
+    with pytest.raises(InvalidArgument, match="loyalty_points__gt: 'many' is not a valid integer"):
+        Contact.objects.all()._filter((), {"loyalty_points__gt": "many"})
+    with pytest.raises(InvalidRecordId, match="account_id: '5'"):
+        Contact.objects.all()._filter((), {"account_id": "5"})
+
+
+def test_exclude_without_conditions_excludes_nothing() -> None:
+    assert Contact.objects.exclude().explain() == "SELECT * FROM Contacts ORDER BY id LIMIT 100;"

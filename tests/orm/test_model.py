@@ -181,3 +181,15 @@ def test_refresh_drops_local_changes(mary: Contact, backend: FakeBackend) -> Non
 def test_unknown_constructor_fields_are_refused() -> None:
     with pytest.raises(ValueError, match="lastnme"):
         Contact(lastname="x", lastnme="y")  # type: ignore[call-arg]
+
+
+def test_revise_refuses_to_empty_a_mandatory_field(mary: Contact, backend: FakeBackend) -> None:
+    mary.lastname = ""
+    with pytest.raises(MissingFieldsError, match="lastname"):
+        mary.save()
+    assert [op for op, _ in backend.calls] == ["retrieve"]
+
+
+def test_update_fields_on_an_unsaved_record_is_refused(backend: FakeBackend) -> None:
+    with pytest.raises(InvalidArgument, match="no id yet"):
+        Contact(lastname="x").save(update_fields=["lastname"], using=backend)
