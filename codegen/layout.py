@@ -23,6 +23,8 @@ class Group:
     """`head` + `open` + comma-separated `items` + `close`, e.g. `VtigerField(...)`.
 
     `tuple_` marks a parenthesized tuple, which needs a trailing comma with one item.
+    `union` joins the items with ` | ` instead (a parenthesized type union), split before
+    each `|` when it does not fit.
     """
 
     head: str
@@ -30,6 +32,7 @@ class Group:
     items: tuple[Node, ...]
     close: str
     tuple_: bool = False
+    union: bool = False
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ Node: TypeAlias = "str | Group | Text"
 
 
 def _body(group: Group) -> str:
-    body = ", ".join(render_flat(item) for item in group.items)
+    body = (" | " if group.union else ", ").join(render_flat(item) for item in group.items)
     return body + "," if group.tuple_ and len(group.items) == 1 else body
 
 
@@ -58,6 +61,8 @@ def render_flat(node: Node) -> str:
         return node
     if isinstance(node, Text):
         return node.head + py_string(node.text)
+    if node.union:  # the parentheses are only there to split it
+        return node.head + _body(node)
     return f"{node.head}{node.open}{_body(node)}{node.close}"
 
 
@@ -83,6 +88,10 @@ def lay_out(
     if hug and len(body) <= width and not node.tuple_:
         return [opening, body, closing]
     lines = [opening]
+    if node.union:
+        inner = " " * (indent + 4)
+        lines += [inner + ("| " if i else "") + render_flat(x) for i, x in enumerate(node.items)]
+        return [*lines, closing]
     for item in node.items:
         lines.extend(lay_out(item, indent + 4, ",", width))
     return [*lines, closing]

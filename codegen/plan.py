@@ -17,6 +17,7 @@ import inflection
 from codegen import naming
 from codegen.layout import Group, Node, Text, lay_out, py_string
 from codegen.lock import LockedField, LockedModule, LockFile
+from codegen.relations import RelationsPlan, plan_relations
 from codegen.types import lookup_types, type_info
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ class ModelPlan:
     read_only: tuple[FieldPlan, ...]
     lookups: tuple[tuple[str, str], ...]
     locked: LockedModule
+    relations: RelationsPlan
 
     @property
     def module_literal(self) -> str:
@@ -101,9 +103,10 @@ def plan_package(modules: Iterable[ModuleSchema], lock: LockFile | None = None) 
     for module in ordered:
         if module.name not in classes:
             classes[module.name] = naming.class_name(module.name, classes.values())
+    targets = {m: (c, naming.file_stem(c)) for m, c in classes.items()}
     models = tuple(
         sorted(
-            (plan_model(m, classes[m.name], locked.get(m.name)) for m in ordered),
+            (plan_model(m, classes[m.name], locked.get(m.name), targets) for m in ordered),
             key=lambda p: p.class_name,
         )
     )
@@ -118,9 +121,13 @@ def _export_key(name: str) -> tuple[int, str]:
 
 
 def plan_model(
-    module: ModuleSchema, class_name: str, locked: LockedModule | None = None
+    module: ModuleSchema,
+    class_name: str,
+    locked: LockedModule | None = None,
+    targets: Mapping[str, tuple[str, str]] | None = None,
 ) -> ModelPlan:
-    """Plan one module's generated file."""
+    """Plan one module's generated file; `targets` (module -> class, file stem) are the
+    other models of the package, for relation accessors."""
     fields = [f for f in module.fields if not (f.name == "id" and f.type == _ID_TYPE)]
     own_names = {class_name + suffix for suffix in ("", "Lookups", "QuerySet", "Manager")}
     names = naming.field_names(
@@ -140,11 +147,18 @@ def plan_model(
         for alias, values in _alias_values(fields, aliases)
     )
     read_only = tuple(p for p in planned if p.read_only)
+    relations = plan_relations(
+        class_name,
+        ((names[f.name], f) for f in fields),
+        {module.name: (class_name, ""), **(targets or {})},
+        {*names.values(), *aliases.values(), *own_names},
+    )
     types = [*(p.annotation for p in planned), *(value for _key, value in lookups)]
     used = _ALWAYS_USED | {token for text in types for token in _TOKEN.findall(text)}
     used |= {"Literal"} if alias_lines else set()
     used |= {"Annotated", "VtigerField"} if planned else set()
-    used |= {"TYPE_CHECKING"} if read_only else set()
+    used |= {"TYPE_CHECKING"} if read_only or relations.type_checking_block else set()
+    used |= {"TypeAlias"} if relations.aliases else set()
     return ModelPlan(
         module=module.name,
         label=doc_text(module.label),
@@ -157,6 +171,7 @@ def plan_model(
         read_only=read_only,
         lookups=lookups,
         locked=LockedModule(class_name, {f.name: _locked(f, names[f.name]) for f in fields}),
+        relations=relations,
     )
 
 
@@ -255,7 +270,7 @@ _IMPORTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("datetime", ()),
     ("collections.abc", ("Sequence",)),
     ("decimal", ("Decimal",)),
-    ("typing", ("TYPE_CHECKING", "Annotated", "ClassVar", "Literal", "TypedDict")),
+    ("typing", ("TYPE_CHECKING", "Annotated", "ClassVar", "Literal", "TypeAlias", "TypedDict")),
     ("", ()),
     ("typing_extensions", ("Self", "Unpack")),
     ("", ()),

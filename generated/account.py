@@ -6,11 +6,18 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+
+if TYPE_CHECKING:
+    from .contact import Contact
+    from .group import Group
+    from .user import User
+
+    AccountAssignedUserTarget: TypeAlias = User | Group
 
 AccountRating = Literal["Acquired", "Active", "Market Failed", "Project Cancelled", "Shutdown"]
 
@@ -781,3 +788,32 @@ class Account(Model):
             str | None,
             VtigerField("source", "string", label="Source", editable=False),
         ] = None
+
+    @property
+    def account(self) -> Account | None:
+        """The record `account_id` points at: fetched once, then cached."""
+        return self.vtiger_related("account_id", Account)
+
+    @property
+    def assigned_user(self) -> AccountAssignedUserTarget | None:
+        """The record `assigned_user_id` points at: fetched once, then cached."""
+        from .group import Group
+        from .user import User
+
+        targets = (User, Group)
+        record = self.vtiger_related("assigned_user_id", *targets)
+        return record if isinstance(record, targets) else None
+
+    @property
+    def modifiedby_record(self) -> User | None:
+        """The record `modifiedby` points at: fetched once, then cached."""
+        from .user import User
+
+        return self.vtiger_related("modifiedby", User)
+
+    @property
+    def primary_contact_record(self) -> Contact | None:
+        """The record `primary_contact` points at: fetched once, then cached."""
+        from .contact import Contact
+
+        return self.vtiger_related("primary_contact", Contact)

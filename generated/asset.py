@@ -5,11 +5,21 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+
+if TYPE_CHECKING:
+    from .account import Account
+    from .contact import Contact
+    from .group import Group
+    from .invoice import Invoice
+    from .product import Product
+    from .user import User
+
+    AssetAssignedUserTarget: TypeAlias = User | Group
 
 AssetAssetstatus = Literal["In Service", "Out-of-service"]
 
@@ -341,3 +351,48 @@ class Asset(Model):
             str | None,
             VtigerField("source", "string", label="Source", editable=False),
         ] = None
+
+    @property
+    def product_record(self) -> Product | None:
+        """The record `product` points at: fetched once, then cached."""
+        from .product import Product
+
+        return self.vtiger_related("product", Product)
+
+    @property
+    def invoice(self) -> Invoice | None:
+        """The record `invoiceid` points at: fetched once, then cached."""
+        from .invoice import Invoice
+
+        return self.vtiger_related("invoiceid", Invoice)
+
+    @property
+    def assigned_user(self) -> AssetAssignedUserTarget | None:
+        """The record `assigned_user_id` points at: fetched once, then cached."""
+        from .group import Group
+        from .user import User
+
+        targets = (User, Group)
+        record = self.vtiger_related("assigned_user_id", *targets)
+        return record if isinstance(record, targets) else None
+
+    @property
+    def account_record(self) -> Account | None:
+        """The record `account` points at: fetched once, then cached."""
+        from .account import Account
+
+        return self.vtiger_related("account", Account)
+
+    @property
+    def contact_record(self) -> Contact | None:
+        """The record `contact` points at: fetched once, then cached."""
+        from .contact import Contact
+
+        return self.vtiger_related("contact", Contact)
+
+    @property
+    def modifiedby_record(self) -> User | None:
+        """The record `modifiedby` points at: fetched once, then cached."""
+        from .user import User
+
+        return self.vtiger_related("modifiedby", User)

@@ -6,11 +6,18 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+
+if TYPE_CHECKING:
+    from .group import Group
+    from .product import Product
+    from .user import User
+
+    CampaignAssignedUserTarget: TypeAlias = User | Group
 
 CampaignCampaigntype = Literal[
     "Conference",
@@ -479,3 +486,27 @@ class Campaign(Model):
             str | None,
             VtigerField("source", "string", label="Source", editable=False),
         ] = None
+
+    @property
+    def product(self) -> Product | None:
+        """The record `product_id` points at: fetched once, then cached."""
+        from .product import Product
+
+        return self.vtiger_related("product_id", Product)
+
+    @property
+    def assigned_user(self) -> CampaignAssignedUserTarget | None:
+        """The record `assigned_user_id` points at: fetched once, then cached."""
+        from .group import Group
+        from .user import User
+
+        targets = (User, Group)
+        record = self.vtiger_related("assigned_user_id", *targets)
+        return record if isinstance(record, targets) else None
+
+    @property
+    def modifiedby_record(self) -> User | None:
+        """The record `modifiedby` points at: fetched once, then cached."""
+        from .user import User
+
+        return self.vtiger_related("modifiedby", User)

@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+
+if TYPE_CHECKING:
+    from .document_folder import DocumentFolder
+    from .group import Group
+    from .user import User
+
+    DocumentAssignedUserTarget: TypeAlias = User | Group
 
 
 class DocumentLookups(TypedDict, total=False):
@@ -306,3 +313,27 @@ class Document(Model):
             str | None,
             VtigerField("source", "string", label="Source", editable=False),
         ] = None
+
+    @property
+    def assigned_user(self) -> DocumentAssignedUserTarget | None:
+        """The record `assigned_user_id` points at: fetched once, then cached."""
+        from .group import Group
+        from .user import User
+
+        targets = (User, Group)
+        record = self.vtiger_related("assigned_user_id", *targets)
+        return record if isinstance(record, targets) else None
+
+    @property
+    def folder(self) -> DocumentFolder | None:
+        """The record `folderid` points at: fetched once, then cached."""
+        from .document_folder import DocumentFolder
+
+        return self.vtiger_related("folderid", DocumentFolder)
+
+    @property
+    def modifiedby_record(self) -> User | None:
+        """The record `modifiedby` points at: fetched once, then cached."""
+        from .user import User
+
+        return self.vtiger_related("modifiedby", User)

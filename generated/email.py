@@ -5,11 +5,22 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+
+if TYPE_CHECKING:
+    from .account import Account
+    from .contact import Contact
+    from .group import Group
+    from .lead import Lead
+    from .user import User
+    from .vendor import Vendor
+
+    EmailAssignedUserTarget: TypeAlias = User | Group
+    EmailParentTarget: TypeAlias = Account | Contact | Lead | User | Vendor
 
 EmailEmailFlag = Literal["SAVED", "SENT", "MAILSCANNER"]
 
@@ -359,3 +370,33 @@ class Email(Model):
             str | None,
             VtigerField("source", "string", label="Source", editable=False),
         ] = None
+
+    @property
+    def assigned_user(self) -> EmailAssignedUserTarget | None:
+        """The record `assigned_user_id` points at: fetched once, then cached."""
+        from .group import Group
+        from .user import User
+
+        targets = (User, Group)
+        record = self.vtiger_related("assigned_user_id", *targets)
+        return record if isinstance(record, targets) else None
+
+    @property
+    def modifiedby_record(self) -> User | None:
+        """The record `modifiedby` points at: fetched once, then cached."""
+        from .user import User
+
+        return self.vtiger_related("modifiedby", User)
+
+    @property
+    def parent(self) -> EmailParentTarget | None:
+        """The record `parent_id` points at: fetched once, then cached."""
+        from .account import Account
+        from .contact import Contact
+        from .lead import Lead
+        from .user import User
+        from .vendor import Vendor
+
+        targets = (Account, Contact, Lead, User, Vendor)
+        record = self.vtiger_related("parent_id", *targets)
+        return record if isinstance(record, targets) else None

@@ -5,11 +5,38 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+
+if TYPE_CHECKING:
+    from .account import Account
+    from .campaign import Campaign
+    from .contact import Contact
+    from .group import Group
+    from .help_desk import HelpDesk
+    from .invoice import Invoice
+    from .lead import Lead
+    from .potential import Potential
+    from .purchase_order import PurchaseOrder
+    from .quote import Quote
+    from .sales_order import SalesOrder
+    from .user import User
+
+    EventAssignedUserTarget: TypeAlias = User | Group
+    EventParentTarget: TypeAlias = (
+        Account
+        | Campaign
+        | HelpDesk
+        | Invoice
+        | Lead
+        | Potential
+        | PurchaseOrder
+        | Quote
+        | SalesOrder
+    )
 
 EventRecurringtype = Literal["Daily", "Weekly", "Monthly", "Yearly"]
 
@@ -434,3 +461,54 @@ class Event(Model):
             str | None,
             VtigerField("source", "string", label="Source", editable=False),
         ] = None
+
+    @property
+    def assigned_user(self) -> EventAssignedUserTarget | None:
+        """The record `assigned_user_id` points at: fetched once, then cached."""
+        from .group import Group
+        from .user import User
+
+        targets = (User, Group)
+        record = self.vtiger_related("assigned_user_id", *targets)
+        return record if isinstance(record, targets) else None
+
+    @property
+    def parent(self) -> EventParentTarget | None:
+        """The record `parent_id` points at: fetched once, then cached."""
+        from .account import Account
+        from .campaign import Campaign
+        from .help_desk import HelpDesk
+        from .invoice import Invoice
+        from .lead import Lead
+        from .potential import Potential
+        from .purchase_order import PurchaseOrder
+        from .quote import Quote
+        from .sales_order import SalesOrder
+
+        targets = (
+            Account,
+            Campaign,
+            HelpDesk,
+            Invoice,
+            Lead,
+            Potential,
+            PurchaseOrder,
+            Quote,
+            SalesOrder,
+        )
+        record = self.vtiger_related("parent_id", *targets)
+        return record if isinstance(record, targets) else None
+
+    @property
+    def modifiedby_record(self) -> User | None:
+        """The record `modifiedby` points at: fetched once, then cached."""
+        from .user import User
+
+        return self.vtiger_related("modifiedby", User)
+
+    @property
+    def contact(self) -> Contact | None:
+        """The record `contact_id` points at: fetched once, then cached."""
+        from .contact import Contact
+
+        return self.vtiger_related("contact_id", Contact)

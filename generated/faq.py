@@ -11,6 +11,10 @@ from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
 
+if TYPE_CHECKING:
+    from .product import Product
+    from .user import User
+
 FaqFaqcategories = Literal["General"]
 
 FaqFaqstatus = Literal["Draft", "Reviewed", "Published", "Obsolete"]
@@ -246,3 +250,17 @@ class Faq(Model):
             str | None,
             VtigerField("source", "string", label="Source", editable=False),
         ] = None
+
+    @property
+    def product(self) -> Product | None:
+        """The record `product_id` points at: fetched once, then cached."""
+        from .product import Product
+
+        return self.vtiger_related("product_id", Product)
+
+    @property
+    def modifiedby_record(self) -> User | None:
+        """The record `modifiedby` points at: fetched once, then cached."""
+        from .user import User
+
+        return self.vtiger_related("modifiedby", User)

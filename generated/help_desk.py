@@ -6,11 +6,20 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+
+if TYPE_CHECKING:
+    from .account import Account
+    from .contact import Contact
+    from .group import Group
+    from .product import Product
+    from .user import User
+
+    HelpDeskAssignedUserTarget: TypeAlias = User | Group
 
 HelpDeskTicketpriorities = Literal["Low", "Normal", "High", "Urgent"]
 
@@ -359,3 +368,41 @@ class HelpDesk(Model):
             str | None,
             VtigerField("source", "string", label="Source", editable=False),
         ] = None
+
+    @property
+    def assigned_user(self) -> HelpDeskAssignedUserTarget | None:
+        """The record `assigned_user_id` points at: fetched once, then cached."""
+        from .group import Group
+        from .user import User
+
+        targets = (User, Group)
+        record = self.vtiger_related("assigned_user_id", *targets)
+        return record if isinstance(record, targets) else None
+
+    @property
+    def parent(self) -> Account | None:
+        """The record `parent_id` points at: fetched once, then cached."""
+        from .account import Account
+
+        return self.vtiger_related("parent_id", Account)
+
+    @property
+    def product(self) -> Product | None:
+        """The record `product_id` points at: fetched once, then cached."""
+        from .product import Product
+
+        return self.vtiger_related("product_id", Product)
+
+    @property
+    def modifiedby_record(self) -> User | None:
+        """The record `modifiedby` points at: fetched once, then cached."""
+        from .user import User
+
+        return self.vtiger_related("modifiedby", User)
+
+    @property
+    def contact(self) -> Contact | None:
+        """The record `contact_id` points at: fetched once, then cached."""
+        from .contact import Contact
+
+        return self.vtiger_related("contact_id", Contact)

@@ -6,11 +6,20 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+
+if TYPE_CHECKING:
+    from .account import Account
+    from .group import Group
+    from .user import User
+    from .vendor import Vendor
+
+    LeadAssignedUserTarget: TypeAlias = User | Group
+    LeadReferralPartnerRecordTarget: TypeAlias = Account | Vendor
 
 LeadLeadsource = Literal[
     "Cold Call",
@@ -661,3 +670,30 @@ class Lead(Model):
             str | None,
             VtigerField("source", "string", label="Source", editable=False),
         ] = None
+
+    @property
+    def assigned_user(self) -> LeadAssignedUserTarget | None:
+        """The record `assigned_user_id` points at: fetched once, then cached."""
+        from .group import Group
+        from .user import User
+
+        targets = (User, Group)
+        record = self.vtiger_related("assigned_user_id", *targets)
+        return record if isinstance(record, targets) else None
+
+    @property
+    def modifiedby_record(self) -> User | None:
+        """The record `modifiedby` points at: fetched once, then cached."""
+        from .user import User
+
+        return self.vtiger_related("modifiedby", User)
+
+    @property
+    def referral_partner_record(self) -> LeadReferralPartnerRecordTarget | None:
+        """The record `referral_partner` points at: fetched once, then cached."""
+        from .account import Account
+        from .vendor import Vendor
+
+        targets = (Account, Vendor)
+        record = self.vtiger_related("referral_partner", *targets)
+        return record if isinstance(record, targets) else None

@@ -5,11 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+
+if TYPE_CHECKING:
+    from .invoice import Invoice
+    from .product import Product
+    from .purchase_order import PurchaseOrder
+    from .quote import Quote
+    from .sales_order import SalesOrder
+    from .service import Service
+
+    LineItemParentTarget: TypeAlias = Invoice | Quote | PurchaseOrder | SalesOrder
+    LineItemProductTarget: TypeAlias = Product | Service
 
 
 class LineItemLookups(TypedDict, total=False):
@@ -259,3 +270,25 @@ class LineItem(Model):
                 default="0",
             ),
         ] = None
+
+    @property
+    def parent(self) -> LineItemParentTarget | None:
+        """The record `parent_id` points at: fetched once, then cached."""
+        from .invoice import Invoice
+        from .purchase_order import PurchaseOrder
+        from .quote import Quote
+        from .sales_order import SalesOrder
+
+        targets = (Invoice, Quote, PurchaseOrder, SalesOrder)
+        record = self.vtiger_related("parent_id", *targets)
+        return record if isinstance(record, targets) else None
+
+    @property
+    def product(self) -> LineItemProductTarget | None:
+        """The record `productid` points at: fetched once, then cached."""
+        from .product import Product
+        from .service import Service
+
+        targets = (Product, Service)
+        record = self.vtiger_related("productid", *targets)
+        return record if isinstance(record, targets) else None

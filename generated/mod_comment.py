@@ -5,11 +5,43 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+
+if TYPE_CHECKING:
+    from .account import Account
+    from .contact import Contact
+    from .faq import Faq
+    from .group import Group
+    from .help_desk import HelpDesk
+    from .invoice import Invoice
+    from .lead import Lead
+    from .potential import Potential
+    from .project import Project
+    from .project_task import ProjectTask
+    from .purchase_order import PurchaseOrder
+    from .quote import Quote
+    from .sales_order import SalesOrder
+    from .user import User
+
+    ModCommentAssignedUserTarget: TypeAlias = User | Group
+    ModCommentRelatedToRecordTarget: TypeAlias = (
+        Lead
+        | PurchaseOrder
+        | Quote
+        | Invoice
+        | Faq
+        | HelpDesk
+        | ProjectTask
+        | Project
+        | Potential
+        | Account
+        | Contact
+        | SalesOrder
+    )
 
 
 class ModCommentLookups(TypedDict, total=False):
@@ -263,3 +295,65 @@ class ModComment(Model):
             str | None,
             VtigerField("source", "string", label="Source", editable=False),
         ] = None
+
+    @property
+    def assigned_user(self) -> ModCommentAssignedUserTarget | None:
+        """The record `assigned_user_id` points at: fetched once, then cached."""
+        from .group import Group
+        from .user import User
+
+        targets = (User, Group)
+        record = self.vtiger_related("assigned_user_id", *targets)
+        return record if isinstance(record, targets) else None
+
+    @property
+    def related_to_record(self) -> ModCommentRelatedToRecordTarget | None:
+        """The record `related_to` points at: fetched once, then cached."""
+        from .account import Account
+        from .contact import Contact
+        from .faq import Faq
+        from .help_desk import HelpDesk
+        from .invoice import Invoice
+        from .lead import Lead
+        from .potential import Potential
+        from .project import Project
+        from .project_task import ProjectTask
+        from .purchase_order import PurchaseOrder
+        from .quote import Quote
+        from .sales_order import SalesOrder
+
+        targets = (
+            Lead,
+            PurchaseOrder,
+            Quote,
+            Invoice,
+            Faq,
+            HelpDesk,
+            ProjectTask,
+            Project,
+            Potential,
+            Account,
+            Contact,
+            SalesOrder,
+        )
+        record = self.vtiger_related("related_to", *targets)
+        return record if isinstance(record, targets) else None
+
+    @property
+    def creator_record(self) -> User | None:
+        """The record `creator` points at: fetched once, then cached."""
+        from .user import User
+
+        return self.vtiger_related("creator", User)
+
+    @property
+    def parent_comments_record(self) -> ModComment | None:
+        """The record `parent_comments` points at: fetched once, then cached."""
+        return self.vtiger_related("parent_comments", ModComment)
+
+    @property
+    def customer_record(self) -> Contact | None:
+        """The record `customer` points at: fetched once, then cached."""
+        from .contact import Contact
+
+        return self.vtiger_related("customer", Contact)

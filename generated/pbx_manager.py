@@ -5,11 +5,21 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+
+if TYPE_CHECKING:
+    from .account import Account
+    from .contact import Contact
+    from .group import Group
+    from .lead import Lead
+    from .user import User
+
+    PBXManagerCustomerRecordTarget: TypeAlias = Lead | Contact | Account
+    PBXManagerAssignedUserTarget: TypeAlias = User | Group
 
 
 class PBXManagerLookups(TypedDict, total=False):
@@ -310,3 +320,31 @@ class PBXManager(Model):
             str | None,
             VtigerField("source", "string", label="Source", editable=False),
         ] = None
+
+    @property
+    def customer_record(self) -> PBXManagerCustomerRecordTarget | None:
+        """The record `customer` points at: fetched once, then cached."""
+        from .account import Account
+        from .contact import Contact
+        from .lead import Lead
+
+        targets = (Lead, Contact, Account)
+        record = self.vtiger_related("customer", *targets)
+        return record if isinstance(record, targets) else None
+
+    @property
+    def user_record(self) -> User | None:
+        """The record `user` points at: fetched once, then cached."""
+        from .user import User
+
+        return self.vtiger_related("user", User)
+
+    @property
+    def assigned_user(self) -> PBXManagerAssignedUserTarget | None:
+        """The record `assigned_user_id` points at: fetched once, then cached."""
+        from .group import Group
+        from .user import User
+
+        targets = (User, Group)
+        record = self.vtiger_related("assigned_user_id", *targets)
+        return record if isinstance(record, targets) else None

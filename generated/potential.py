@@ -6,11 +6,20 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+
+if TYPE_CHECKING:
+    from .account import Account
+    from .campaign import Campaign
+    from .contact import Contact
+    from .group import Group
+    from .user import User
+
+    PotentialAssignedUserTarget: TypeAlias = User | Group
 
 PotentialOpportunityType = Literal["Existing Business", "New Business"]
 
@@ -411,3 +420,41 @@ class Potential(Model):
             str | None,
             VtigerField("source", "string", label="Source", editable=False),
         ] = None
+
+    @property
+    def related_to_record(self) -> Account | None:
+        """The record `related_to` points at: fetched once, then cached."""
+        from .account import Account
+
+        return self.vtiger_related("related_to", Account)
+
+    @property
+    def assigned_user(self) -> PotentialAssignedUserTarget | None:
+        """The record `assigned_user_id` points at: fetched once, then cached."""
+        from .group import Group
+        from .user import User
+
+        targets = (User, Group)
+        record = self.vtiger_related("assigned_user_id", *targets)
+        return record if isinstance(record, targets) else None
+
+    @property
+    def campaign(self) -> Campaign | None:
+        """The record `campaignid` points at: fetched once, then cached."""
+        from .campaign import Campaign
+
+        return self.vtiger_related("campaignid", Campaign)
+
+    @property
+    def modifiedby_record(self) -> User | None:
+        """The record `modifiedby` points at: fetched once, then cached."""
+        from .user import User
+
+        return self.vtiger_related("modifiedby", User)
+
+    @property
+    def contact(self) -> Contact | None:
+        """The record `contact_id` points at: fetched once, then cached."""
+        from .contact import Contact
+
+        return self.vtiger_related("contact_id", Contact)

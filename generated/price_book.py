@@ -11,6 +11,10 @@ from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
 
+if TYPE_CHECKING:
+    from .currency import Currency
+    from .user import User
+
 
 class PriceBookLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `PriceBook`."""
@@ -219,3 +223,17 @@ class PriceBook(Model):
             str | None,
             VtigerField("source", "string", label="Source", editable=False),
         ] = None
+
+    @property
+    def currency(self) -> Currency | None:
+        """The record `currency_id` points at: fetched once, then cached."""
+        from .currency import Currency
+
+        return self.vtiger_related("currency_id", Currency)
+
+    @property
+    def modifiedby_record(self) -> User | None:
+        """The record `modifiedby` points at: fetched once, then cached."""
+        from .user import User
+
+        return self.vtiger_related("modifiedby", User)

@@ -6,11 +6,18 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+
+if TYPE_CHECKING:
+    from .group import Group
+    from .user import User
+    from .vendor import Vendor
+
+    ProductAssignedUserTarget: TypeAlias = User | Group
 
 ProductManufacturer = Literal["AltvetPet Inc.", "LexPon Inc.", "MetBeat Corp"]
 
@@ -658,3 +665,27 @@ class Product(Model):
             str | None,
             VtigerField("source", "string", label="Source", editable=False),
         ] = None
+
+    @property
+    def vendor(self) -> Vendor | None:
+        """The record `vendor_id` points at: fetched once, then cached."""
+        from .vendor import Vendor
+
+        return self.vtiger_related("vendor_id", Vendor)
+
+    @property
+    def modifiedby_record(self) -> User | None:
+        """The record `modifiedby` points at: fetched once, then cached."""
+        from .user import User
+
+        return self.vtiger_related("modifiedby", User)
+
+    @property
+    def assigned_user(self) -> ProductAssignedUserTarget | None:
+        """The record `assigned_user_id` points at: fetched once, then cached."""
+        from .group import Group
+        from .user import User
+
+        targets = (User, Group)
+        record = self.vtiger_related("assigned_user_id", *targets)
+        return record if isinstance(record, targets) else None

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Annotated, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+
+if TYPE_CHECKING:
+    from .product import Product
+    from .tax import Tax
 
 
 class ProductTaxLookups(TypedDict, total=False):
@@ -124,3 +128,17 @@ class ProductTax(Model):
         VtigerField("taxpercentage", "double", label="taxpercentage"),
     ] = None
     regions: Annotated[str | None, VtigerField("regions", "text", label="regions")] = None
+
+    @property
+    def product(self) -> Product | None:
+        """The record `productid` points at: fetched once, then cached."""
+        from .product import Product
+
+        return self.vtiger_related("productid", Product)
+
+    @property
+    def tax(self) -> Tax | None:
+        """The record `taxid` points at: fetched once, then cached."""
+        from .tax import Tax
+
+        return self.vtiger_related("taxid", Tax)

@@ -5,11 +5,21 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+
+if TYPE_CHECKING:
+    from .account import Account
+    from .contact import Contact
+    from .group import Group
+    from .potential import Potential
+    from .user import User
+
+    ProjectLinktoaccountscontactsRecordTarget: TypeAlias = Account | Contact
+    ProjectAssignedUserTarget: TypeAlias = User | Group
 
 ProjectProjectstatus = Literal[
     "prospecting",
@@ -404,3 +414,37 @@ class Project(Model):
             str | None,
             VtigerField("source", "string", label="Source", editable=False),
         ] = None
+
+    @property
+    def linktoaccountscontacts_record(self) -> ProjectLinktoaccountscontactsRecordTarget | None:
+        """The record `linktoaccountscontacts` points at: fetched once, then cached."""
+        from .account import Account
+        from .contact import Contact
+
+        targets = (Account, Contact)
+        record = self.vtiger_related("linktoaccountscontacts", *targets)
+        return record if isinstance(record, targets) else None
+
+    @property
+    def assigned_user(self) -> ProjectAssignedUserTarget | None:
+        """The record `assigned_user_id` points at: fetched once, then cached."""
+        from .group import Group
+        from .user import User
+
+        targets = (User, Group)
+        record = self.vtiger_related("assigned_user_id", *targets)
+        return record if isinstance(record, targets) else None
+
+    @property
+    def modifiedby_record(self) -> User | None:
+        """The record `modifiedby` points at: fetched once, then cached."""
+        from .user import User
+
+        return self.vtiger_related("modifiedby", User)
+
+    @property
+    def potential(self) -> Potential | None:
+        """The record `potentialid` points at: fetched once, then cached."""
+        from .potential import Potential
+
+        return self.vtiger_related("potentialid", Potential)

@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+
+if TYPE_CHECKING:
+    from .group import Group
+    from .project import Project
+    from .user import User
+
+    ProjectTaskAssignedUserTarget: TypeAlias = User | Group
 
 ProjectTaskProjecttasktype = Literal["administrative", "operative", "other"]
 
@@ -358,3 +365,27 @@ class ProjectTask(Model):
             str | None,
             VtigerField("source", "string", label="Source", editable=False),
         ] = None
+
+    @property
+    def project(self) -> Project | None:
+        """The record `projectid` points at: fetched once, then cached."""
+        from .project import Project
+
+        return self.vtiger_related("projectid", Project)
+
+    @property
+    def assigned_user(self) -> ProjectTaskAssignedUserTarget | None:
+        """The record `assigned_user_id` points at: fetched once, then cached."""
+        from .group import Group
+        from .user import User
+
+        targets = (User, Group)
+        record = self.vtiger_related("assigned_user_id", *targets)
+        return record if isinstance(record, targets) else None
+
+    @property
+    def modifiedby_record(self) -> User | None:
+        """The record `modifiedby` points at: fetched once, then cached."""
+        from .user import User
+
+        return self.vtiger_related("modifiedby", User)

@@ -6,11 +6,23 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+
+if TYPE_CHECKING:
+    from .contact import Contact
+    from .currency import Currency
+    from .group import Group
+    from .product import Product
+    from .service import Service
+    from .user import User
+    from .vendor import Vendor
+
+    PurchaseOrderAssignedUserTarget: TypeAlias = User | Group
+    PurchaseOrderProductTarget: TypeAlias = Product | Service
 
 PurchaseOrderCarrier = Literal["FedEx", "UPS", "USPS", "DHL", "BlueDart"]
 
@@ -887,3 +899,51 @@ class PurchaseOrder(Model):
             str | None,
             VtigerField("source", "string", label="Source", editable=False),
         ] = None
+
+    @property
+    def vendor(self) -> Vendor | None:
+        """The record `vendor_id` points at: fetched once, then cached."""
+        from .vendor import Vendor
+
+        return self.vtiger_related("vendor_id", Vendor)
+
+    @property
+    def contact(self) -> Contact | None:
+        """The record `contact_id` points at: fetched once, then cached."""
+        from .contact import Contact
+
+        return self.vtiger_related("contact_id", Contact)
+
+    @property
+    def assigned_user(self) -> PurchaseOrderAssignedUserTarget | None:
+        """The record `assigned_user_id` points at: fetched once, then cached."""
+        from .group import Group
+        from .user import User
+
+        targets = (User, Group)
+        record = self.vtiger_related("assigned_user_id", *targets)
+        return record if isinstance(record, targets) else None
+
+    @property
+    def modifiedby_record(self) -> User | None:
+        """The record `modifiedby` points at: fetched once, then cached."""
+        from .user import User
+
+        return self.vtiger_related("modifiedby", User)
+
+    @property
+    def currency(self) -> Currency | None:
+        """The record `currency_id` points at: fetched once, then cached."""
+        from .currency import Currency
+
+        return self.vtiger_related("currency_id", Currency)
+
+    @property
+    def product(self) -> PurchaseOrderProductTarget | None:
+        """The record `productid` points at: fetched once, then cached."""
+        from .product import Product
+        from .service import Service
+
+        targets = (Product, Service)
+        record = self.vtiger_related("productid", *targets)
+        return record if isinstance(record, targets) else None

@@ -6,11 +6,25 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+
+if TYPE_CHECKING:
+    from .account import Account
+    from .contact import Contact
+    from .currency import Currency
+    from .group import Group
+    from .potential import Potential
+    from .product import Product
+    from .quote import Quote
+    from .service import Service
+    from .user import User
+
+    SalesOrderAssignedUserTarget: TypeAlias = User | Group
+    SalesOrderProductTarget: TypeAlias = Product | Service
 
 SalesOrderCarrier = Literal["FedEx", "UPS", "USPS", "DHL", "BlueDart"]
 
@@ -1031,3 +1045,65 @@ class SalesOrder(Model):
             datetime.date | None,
             VtigerField("last_recurring_date", "date", label="Next Invoice Date", editable=False),
         ] = None
+
+    @property
+    def potential(self) -> Potential | None:
+        """The record `potential_id` points at: fetched once, then cached."""
+        from .potential import Potential
+
+        return self.vtiger_related("potential_id", Potential)
+
+    @property
+    def quote(self) -> Quote | None:
+        """The record `quote_id` points at: fetched once, then cached."""
+        from .quote import Quote
+
+        return self.vtiger_related("quote_id", Quote)
+
+    @property
+    def contact(self) -> Contact | None:
+        """The record `contact_id` points at: fetched once, then cached."""
+        from .contact import Contact
+
+        return self.vtiger_related("contact_id", Contact)
+
+    @property
+    def account(self) -> Account | None:
+        """The record `account_id` points at: fetched once, then cached."""
+        from .account import Account
+
+        return self.vtiger_related("account_id", Account)
+
+    @property
+    def assigned_user(self) -> SalesOrderAssignedUserTarget | None:
+        """The record `assigned_user_id` points at: fetched once, then cached."""
+        from .group import Group
+        from .user import User
+
+        targets = (User, Group)
+        record = self.vtiger_related("assigned_user_id", *targets)
+        return record if isinstance(record, targets) else None
+
+    @property
+    def modifiedby_record(self) -> User | None:
+        """The record `modifiedby` points at: fetched once, then cached."""
+        from .user import User
+
+        return self.vtiger_related("modifiedby", User)
+
+    @property
+    def currency(self) -> Currency | None:
+        """The record `currency_id` points at: fetched once, then cached."""
+        from .currency import Currency
+
+        return self.vtiger_related("currency_id", Currency)
+
+    @property
+    def product(self) -> SalesOrderProductTarget | None:
+        """The record `productid` points at: fetched once, then cached."""
+        from .product import Product
+        from .service import Service
+
+        targets = (Product, Service)
+        record = self.vtiger_related("productid", *targets)
+        return record if isinstance(record, targets) else None

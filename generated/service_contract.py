@@ -6,11 +6,20 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+
+if TYPE_CHECKING:
+    from .account import Account
+    from .contact import Contact
+    from .group import Group
+    from .user import User
+
+    ServiceContractAssignedUserTarget: TypeAlias = User | Group
+    ServiceContractScRelatedToRecordTarget: TypeAlias = Contact | Account
 
 ServiceContractTrackingUnit = Literal["Hours", "Days", "Incidents"]
 
@@ -409,3 +418,30 @@ class ServiceContract(Model):
             str | None,
             VtigerField("source", "string", label="Source", editable=False),
         ] = None
+
+    @property
+    def assigned_user(self) -> ServiceContractAssignedUserTarget | None:
+        """The record `assigned_user_id` points at: fetched once, then cached."""
+        from .group import Group
+        from .user import User
+
+        targets = (User, Group)
+        record = self.vtiger_related("assigned_user_id", *targets)
+        return record if isinstance(record, targets) else None
+
+    @property
+    def sc_related_to_record(self) -> ServiceContractScRelatedToRecordTarget | None:
+        """The record `sc_related_to` points at: fetched once, then cached."""
+        from .account import Account
+        from .contact import Contact
+
+        targets = (Contact, Account)
+        record = self.vtiger_related("sc_related_to", *targets)
+        return record if isinstance(record, targets) else None
+
+    @property
+    def modifiedby_record(self) -> User | None:
+        """The record `modifiedby` points at: fetched once, then cached."""
+        from .user import User
+
+        return self.vtiger_related("modifiedby", User)

@@ -274,3 +274,18 @@ def test_plain_progress_writes_one_line_per_module() -> None:
     progress.step("Contacts")
     progress.step("Accounts")
     assert stream.getvalue() == "described Contacts (1/2)\ndescribed Accounts (2/2)\n"
+
+
+def test_relation_accessors_fetch_the_referenced_records(vtiger_server: Any) -> None:
+    import vtorm
+    from generated import Account, Contact, User
+
+    with vtorm.connect(vtiger_server.url, vtiger_server.username, vtiger_server.access_key):
+        account = Account(accountname="Acme")
+        account.save()
+        contact = Contact(lastname="Smith", account_id=account.id)
+        contact.save()
+        loaded = Contact.objects.get(id=contact.id)
+        assert loaded.account is not None and loaded.account.accountname == "Acme"
+        assert isinstance(loaded.assigned_user, User)  # owner: User or Group by prefix
+        assert loaded.contact is None  # empty reference

@@ -219,3 +219,22 @@ def test_class_name_edge_cases(module: str, taken: list[str], name: str) -> None
 )
 def test_file_stems(class_name: str, stem: str) -> None:
     assert naming.file_stem(class_name) == stem
+
+
+@pytest.mark.parametrize(
+    ("field", "taken", "accessor"),
+    [
+        ("account_id", [], "account"),
+        ("productid", [], "product"),
+        ("assigned_user_id", [], "assigned_user"),
+        ("modifiedby", [], "modifiedby_record"),
+        ("product", [], "product_record"),  # Assets.product: the field keeps its name
+        ("account_id", ["account"], "account_record"),  # a field is already called that
+        ("type_id", [], "type_"),  # a builtin
+        ("id_", [], "id__record"),
+    ],
+)
+def test_relation_accessor_names(field: str, taken: list[str], accessor: str) -> None:
+    from codegen.relations import accessor_name
+
+    assert accessor_name(field, taken) == accessor

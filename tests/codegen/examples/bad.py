@@ -22,3 +22,4 @@ contact = Contact(firstname="Ann")  # error: Missing named argument "lastname"
 contact.contact_no = "CON1"  # error: Property "contact_no" defined in "Contact" is read-only
 contact.birthday = datetime.datetime(2020, 1, 1).isoformat()  # error: Incompatible types
 Contact(lastname="Smith", createdtime=datetime.datetime(2020, 1, 1))  # error: Unexpected keyword
+contact.account = None  # error: Property "account" defined in "Contact" is read-only

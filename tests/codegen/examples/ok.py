@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from typing_extensions import assert_type
 
-from generated import MODELS, Contact, Invoice, SalesOrder
+from generated import MODELS, Account, Contact, Group, Invoice, SalesOrder, User
 from generated.contact import ContactCustomerTier, ContactPreferredChannels, ContactQuerySet
+from generated.event import EventParentTarget
 from vtorm import Model, Q, RecordId
 
 
@@ -54,3 +55,12 @@ def lookup(module: str) -> type[Model]:
     assert_type(Contact.objects.get(id="12x1"), Contact)
     del order
     return MODELS[module]
+
+
+def relations(contact: Contact) -> str | None:
+    account = contact.account
+    assert_type(account, Account | None)
+    assert_type(contact.assigned_user, User | Group | None)
+    parent: EventParentTarget | None = None
+    del parent
+    return account.accountname if account is not None else None
