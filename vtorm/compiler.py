@@ -31,6 +31,7 @@ __all__ = [
     "Group",
     "QueryDescription",
     "compile_query",
+    "filter_formula",
     "resolve_field",
     "to_dnf",
     "where_formula",
@@ -98,6 +99,22 @@ def where_formula(fields: Mapping[str, VtigerField], q: Q) -> Formula:
     )
     formula = parts[0] if len(parts) == 1 else Junction(q.connector, parts)
     return negate(formula) if q.negated else formula
+
+
+def filter_formula(
+    fields: Mapping[str, VtigerField],
+    conditions: tuple[Q, ...],
+    lookups: Mapping[str, object],
+    *,
+    negated: bool = False,
+) -> Formula:
+    """The formula of `filter(*conditions, **lookups)` (or of `exclude()` when negated)."""
+    if conditions:
+        q = Q.from_lookups(conditions, lookups)
+        return where_formula(fields, ~q if negated else q)
+    parts = tuple(_atom_formula(fields, key, lookups[key]) for key in sorted(lookups))
+    formula = parts[0] if len(parts) == 1 else Junction("AND", parts)
+    return negate(formula) if negated else formula
 
 
 def _and_dnf(left: Dnf, right: Dnf) -> Dnf:
@@ -218,7 +235,11 @@ def _url_chars(statement: str) -> int:
 
 
 def _fits(shell: CompiledQuery, terms: Dnf) -> bool:
-    group = Group.of(terms)
+    return _group_fits(shell, Group.of(terms))
+
+
+def _group_fits(shell: CompiledQuery, group: Group) -> bool:
+    terms = group.terms
     bound = len(f" AND id > '{_WORST_AFTER}'") * len(terms)
     estimate = len(shell.select) + len(shell.module) + len(group.plain) + bound + 60
     if estimate * 12 <= MAX_QUERY_CHARS:  # a character encodes to at most 12 URL chars
@@ -249,8 +270,9 @@ def _fit_term(shell: CompiledQuery, term: Term) -> list[Term]:
 def _pack(shell: CompiledQuery, dnf: Dnf) -> tuple[Group, ...]:
     if not dnf:
         return ()
-    if _fits(shell, dnf):
-        return (Group.of(dnf),)
+    whole = Group.of(dnf)
+    if _group_fits(shell, whole):
+        return (whole,)
     groups: list[Group] = []
     current: Dnf = ()
     for piece in (piece for term in dnf for piece in _fit_term(shell, term)):

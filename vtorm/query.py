@@ -20,8 +20,8 @@ from vtorm.compiler import (
     CompiledQuery,
     QueryDescription,
     compile_query,
+    filter_formula,
     resolve_field,
-    where_formula,
 )
 from vtorm.errors import InvalidArgument, UsageError
 from vtorm.ids import RecordId
@@ -92,10 +92,7 @@ class QuerySet(Generic[M]):
         if self._low or self._high is not None:
             raise UsageError(f"cannot {action} a sliced QuerySet; {action} before slicing")
 
-    def _add(self, condition: Q) -> Self:
-        self._check_unsliced("filter")
-        # Resolved now, so field and lookup errors surface at the call that caused them.
-        formula = where_formula(self.model.vtiger_fields, condition)
+    def _add(self, formula: Formula) -> Self:
         clone = self._clone()
         if self._where is None:
             clone._where = formula
@@ -107,13 +104,17 @@ class QuerySet(Generic[M]):
         """Runtime implementation of `filter()`."""
         if not conditions and not lookups:
             return self._clone()
-        return self._add(Q.from_lookups(conditions, lookups))
+        self._check_unsliced("filter")
+        # Resolved now, so field and lookup errors surface at the call that caused them.
+        return self._add(filter_formula(self.model.vtiger_fields, conditions, lookups))
 
     def _exclude(self, conditions: tuple[Q, ...], lookups: Mapping[str, object]) -> Self:
         """Runtime implementation of `exclude()`."""
         if not conditions and not lookups:
             return self._clone()
-        return self._add(~Q.from_lookups(conditions, lookups))
+        self._check_unsliced("filter")
+        fields = self.model.vtiger_fields
+        return self._add(filter_formula(fields, conditions, lookups, negated=True))
 
     def _get(self, conditions: tuple[Q, ...], lookups: Mapping[str, object]) -> M:
         """Runtime implementation of `get()`."""
