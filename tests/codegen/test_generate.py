@@ -289,3 +289,11 @@ def test_relation_accessors_fetch_the_referenced_records(vtiger_server: Any) -> 
         assert loaded.account is not None and loaded.account.accountname == "Acme"
         assert isinstance(loaded.assigned_user, User)  # owner: User or Group by prefix
         assert loaded.contact is None  # empty reference
+
+
+def test_a_template_directory_overrides_one_template(tmp_path: Path) -> None:
+    (tmp_path / "__init__.py.jinja").write_text('{{ header }}\n"""Custom."""\n', "utf-8")
+    plan = plan_package([Schema.standard()["Contacts"]])
+    files = render_package(plan, template_dir=tmp_path)
+    assert files["__init__.py"] == f'{HEADER}\n"""Custom."""\n'
+    assert "class Contact(Model):" in files["contact.py"]  # the packaged template

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from codegen import naming
 from vtorm.emulator.schema import Schema
@@ -238,3 +240,23 @@ def test_relation_accessor_names(field: str, taken: list[str], accessor: str) ->
     from codegen.relations import accessor_name
 
     assert accessor_name(field, taken) == accessor
+
+
+_labels = st.text(min_size=0, max_size=30)
+_fields = st.lists(
+    st.tuples(st.sampled_from(["cf_1", "cf_2", "cf_3", "email", "class", "type", "a&b"]), _labels),
+    max_size=7,
+    unique_by=lambda pair: pair[0],
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_fields, st.dictionaries(st.sampled_from(["cf_1", "cf_2"]), _labels, max_size=2))
+def test_field_names_are_unique_usable_and_stable(
+    fields: list[tuple[str, str]], locked: dict[str, str]
+) -> None:
+    names = naming.field_names(fields, locked)
+    assert list(names) == [wire for wire, _ in fields]
+    assert len(set(names.values())) == len(names)
+    assert all(naming.is_usable(name) for name in names.values())
+    assert naming.field_names(fields, names) == names  # regenerating with the lock: no change
