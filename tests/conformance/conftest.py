@@ -56,11 +56,16 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if not counts:
         return
     terminalreporter.section("conformance with the real Vtiger 8.0 captures")
+    overall: dict[str, int] = defaultdict(int)
     for file in sorted(counts):
-        c = counts[file]
-        total = sum(c.values())
-        rate = 100.0 * c["passed"] / total
-        extra = f", {c['xfailed']} documented differences" if c["xfailed"] else ""
-        terminalreporter.write_line(
-            f"{file:<20} {c['passed']:>4}/{total:<4} passed ({rate:5.1f}%){extra}"
-        )
+        _rate_line(terminalreporter, file, counts[file])
+        for outcome, count in counts[file].items():
+            overall[outcome] += count
+    _rate_line(terminalreporter, "all captures", overall)
+
+
+def _rate_line(reporter: pytest.TerminalReporter, name: str, counts: dict[str, int]) -> None:
+    total = sum(counts.values())
+    rate = 100.0 * counts["passed"] / total
+    extra = f", {counts['xfailed']} documented differences" if counts["xfailed"] else ""
+    reporter.write_line(f"{name:<20} {counts['passed']:>4}/{total:<4} passed ({rate:5.1f}%){extra}")
