@@ -15,6 +15,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from vtorm.emulator.errors import WebserviceError
+from vtorm.emulator.inventory import (
+    EMPTY_OVERRIDES,
+    INVENTORY_MODULES,
+    LINE_FIELDS_IN_RECORD,
+    MODULE_EMPTY_OVERRIDES,
+    Inventory,
+)
 from vtorm.emulator.schema import FieldSchema, ModuleSchema, Schema
 from vtorm.emulator.storage import Store
 from vtorm.emulator.values import (
@@ -76,6 +83,7 @@ class Records:
         self.store = store
         self.schema = schema
         self._by_prefix = {m.id_prefix: m for m in schema.modules.values()}
+        self.inventory = Inventory(self)
 
     # -- ids ----------------------------------------------------------------------------
 
@@ -117,7 +125,10 @@ class Records:
     def retrieve(self, id_text: str) -> dict[str, Any]:
         """The retrieve result for an id."""
         module, crmid = self.locate(id_text)
-        return self.shape(module, crmid)
+        result = self.shape(module, crmid)
+        if module.name in INVENTORY_MODULES:
+            result.update(self.inventory.extras(module, crmid, written=False))
+        return result
 
     def shape(self, module: ModuleSchema, crmid: int) -> dict[str, Any]:
         """A stored record as retrieve returns it: describe order up to `id`, then `label`."""
@@ -125,11 +136,14 @@ class Records:
         hidden = dict(HIDDEN_FIELDS.get(module.name, ()))
         result: dict[str, Any] = {}
         is_crm = module.name not in NON_CRM_TYPES
+        skipped = LINE_FIELDS_IN_RECORD if module.name in INVENTORY_MODULES else frozenset()
         for field in module.fields:
             if field.name == "id":
                 result["id"] = self.format_id(module.name, crmid)
                 if is_crm:
                     break  # what follows id (taxes, line-item columns) is not record data
+                continue
+            if field.name in skipped:
                 continue
             result[field.name] = self.output_value(field, stored.get(field.name, ""))
             if field.name in hidden:
@@ -184,11 +198,18 @@ class Records:
         if module is None or module.name in NON_CRM_TYPES:
             raise denied()
         values = dict(element) if isinstance(element, dict) else {}
+        is_inventory = module.name in INVENTORY_MODULES
+        lines = self.inventory.required_lines(values) if is_inventory else []
         refs = self._check_references(module, values, drop_empty=True)
         self._check_mandatory(module, values, present_only=False)
         stored = self._new_row(module, values, refs, user_id)
         crmid = self.insert(module, stored)
-        return self.shape(module, crmid)
+        if not is_inventory:
+            return self.shape(module, crmid)
+        self.inventory.replace_lines(module, crmid, lines)
+        result = self._inventory_written(module, crmid, first=("id",))
+        result["new"] = True
+        return result
 
     def insert(self, module: ModuleSchema, stored: dict[str, str]) -> int:
         """Insert an already normalised row (duplicate check, label, record number)."""
@@ -251,10 +272,11 @@ class Records:
             if text == "" and value is not None and drop_empty:
                 del values[field.name]
                 continue
-            stored[field.name] = self._reference_in(field, text)
+            stored[field.name] = self.reference_input(field, text)
         return stored
 
-    def _reference_in(self, field: FieldSchema, text: str) -> str:
+    def reference_input(self, field: FieldSchema, text: str) -> str:
+        """The stored crmid for a reference value `NxM`, after the server's type checks."""
         if text == "":
             return ""
         head, _, tail = text.partition("x")
@@ -324,6 +346,9 @@ class Records:
     ) -> dict[str, str]:
         now = self.store.now()
         row = {f.name: empty_value(f) for f in module.fields if f.name != "id"}
+        if module.name in INVENTORY_MODULES:
+            row.update({k: v for k, v in EMPTY_OVERRIDES.items() if k in row})
+            row.update(MODULE_EMPTY_OVERRIDES.get(module.name, {}))
         row.update(self._input_values(module, values, refs))
         system = {"createdtime": now, "modifiedtime": now, "modifiedby": str(user_id)}
         system["created_user_id"] = str(user_id)
@@ -332,6 +357,18 @@ class Records:
             row["source"] = "WEBSERVICE"
         _computed_fields(module, row)
         return row
+
+    def _inventory_written(
+        self, module: ModuleSchema, crmid: int, first: tuple[str, ...]
+    ) -> dict[str, Any]:
+        """An inventory record as create/revise answer it: totals as numbers, then extras."""
+        totals = self.inventory.update_totals(module, crmid)
+        shape = self.shape(module, crmid)
+        result = {key: shape[key] for key in first}
+        result.update(shape)
+        result.update({k: v for k, v in totals.items() if k in result})
+        result.update(self.inventory.extras(module, crmid, written=True))
+        return result
 
     def _save(
         self,
@@ -343,7 +380,11 @@ class Records:
     ) -> dict[str, Any]:
         if module.name in NON_CRM_TYPES:
             raise denied()
+        is_inventory = module.name in INVENTORY_MODULES
+        lines = self.inventory.required_lines(values) if "LineItems" in values else None
         row = self.store.fetch_row(module.name, crmid) or {}
+        if lines is not None and "hdnTaxType" in row:
+            row["hdnTaxType"] = ""  # resending the lines resets the tax mode unless sent
         row.update(self._input_values(module, values, refs))
         now = self.store.now()
         row.update(
@@ -353,7 +394,11 @@ class Records:
         self._check_duplicates(module, row, crmid)
         self.store.update_row(module.name, crmid, row)
         self.store.touch_entity(crmid, now, self.label_of(module, row))
-        return self.shape(module, crmid)
+        if not is_inventory:
+            return self.shape(module, crmid)
+        if lines is not None:
+            self.inventory.replace_lines(module, crmid, lines)
+        return self._inventory_written(module, crmid, first=("id", "conversion_rate"))
 
 
 def _computed_fields(module: ModuleSchema, row: dict[str, str]) -> None:

@@ -47,7 +47,6 @@ FIELD_SCALES: Mapping[str, int] = {
     "quantity": 3,
     "discount_percent": 3,
     "hdnDiscountPercent": 3,
-    "hdnS_H_Percent": 3,
     "tax1": 3,
     "tax2": 3,
     "tax3": 3,

@@ -1,0 +1,224 @@
+"""Inventory records (Quotes, SalesOrder, PurchaseOrder, Invoice): line items and totals.
+
+What Vtiger 8.0's `VtigerInventoryOperation` does, per `inventory.json`: create needs a
+non-empty `LineItems` list ("Mandatory Fields Missing.." otherwise) besides the record-level
+`productid`; lines are stored as `LineItem` rows (own ids, `parent_id` = the record's crmid)
+and replaced wholesale when `LineItems` is sent again; the server computes
+subtotal = sum(quantity x listprice - line discount), pre_tax_total = subtotal + S&H,
+grand total = pre_tax_total + adjustment (taxes are zero on a stock install). Create and
+revise answer the totals as PHP numbers (with float noise: `344.53000000000003`), retrieve
+as padded strings; returned lines carry the broken `parent_id` `"<prefix>xArray"`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from vtorm.emulator.errors import WebserviceError
+from vtorm.emulator.values import decimal_text, php_string
+from vtorm.wire import ErrorCode
+
+if TYPE_CHECKING:
+    from vtorm.emulator.records import Records
+    from vtorm.emulator.schema import ModuleSchema
+
+__all__ = [
+    "EMPTY_OVERRIDES",
+    "INVENTORY_MODULES",
+    "LINE_FIELDS_IN_RECORD",
+    "MODULE_EMPTY_OVERRIDES",
+    "Inventory",
+]
+
+INVENTORY_MODULES = frozenset({"Quotes", "SalesOrder", "PurchaseOrder", "Invoice"})
+#: Line-item fields that describe lists on the record but retrieve leaves out of it.
+LINE_FIELDS_IN_RECORD = frozenset(
+    {"productid", "quantity", "listprice", "comment", "discount_amount", "discount_percent",
+     "tax1", "tax2", "tax3"}
+)  # fmt: skip
+#: Record fields whose empty value is NULL ("") or a module-specific default, not 0.
+EMPTY_OVERRIDES: Mapping[str, str] = {
+    "hdnDiscountPercent": "",
+    "hdnDiscountAmount": "",
+    "conversion_rate": "1.000",
+}
+#: Quotes keep hdnS_H_Percent in a column without a scale (Invoice shows "0.00000000").
+MODULE_EMPTY_OVERRIDES: Mapping[str, Mapping[str, str]] = {"Quotes": {"hdnS_H_Percent": "0"}}
+_LINE_SCALES = {"quantity": 3, "discount_percent": 3, "tax1": 3, "tax2": 3, "tax3": 3}
+_TAXES = (("tax1", "VAT"), ("tax2", "Sales"), ("tax3", "Service"))
+Number = int | float
+
+
+def php_number(value: Any) -> Number:
+    """A value as PHP's arithmetic reads it: integer-looking strings stay ints."""
+    text = php_string(value).strip()
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return 0
+
+
+class Inventory:
+    """Line items and totals of inventory records, on top of `Records`."""
+
+    def __init__(self, records: Records) -> None:
+        self.records = records
+        self.store = records.store
+
+    @staticmethod
+    def required_lines(values: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The element's `LineItems`, which must be a non-empty list of objects."""
+        lines = values.get("LineItems")
+        if not isinstance(lines, list) or not lines or not all(isinstance(x, dict) for x in lines):
+            raise WebserviceError(ErrorCode.MANDATORY_FIELDS_MISSING, "Mandatory Fields Missing..")
+        return lines
+
+    def replace_lines(self, module: ModuleSchema, crmid: int, lines: list[dict[str, Any]]) -> None:
+        """Delete the record's lines and store the new ones in order."""
+        conn = self.store.conn
+        conn.execute('DELETE FROM "rec_LineItem" WHERE parent_id = ?', (str(crmid),))
+        row = conn.execute('SELECT coalesce(max(crmid), 2) FROM "rec_LineItem"').fetchone()
+        next_id = int(row[0]) + 1
+        decrement = "1" if module.name in ("Invoice", "SalesOrder") else "0"
+        for number, line in enumerate(lines, start=1):
+            product = self._product(line)
+            stored = {
+                "parent_id": str(crmid),
+                "productid": product,
+                "sequence_no": str(number),
+                "comment": php_string(line.get("comment")),
+                "incrementondel": decrement,
+                "image": "",
+            }
+            for name in ("quantity", "listprice", "discount_percent", "discount_amount",
+                         "tax1", "tax2", "tax3", "purchase_cost", "margin"):  # fmt: skip
+                stored[name] = decimal_text(line.get(name), _LINE_SCALES.get(name, 8))
+            self.store.insert_row("LineItem", next_id, stored)
+            next_id += 1
+
+    def _product(self, line: Mapping[str, Any]) -> str:
+        field = self.records.schema["LineItem"].field("productid")
+        assert field is not None
+        return self.records.reference_input(field, php_string(line.get("productid")))
+
+    def lines(self, crmid: int) -> list[dict[str, str]]:
+        """The stored lines of a record, in sequence order."""
+        rows = self.store.conn.execute(
+            'SELECT crmid FROM "rec_LineItem" WHERE parent_id = ?'
+            " ORDER BY CAST(sequence_no AS INTEGER)",
+            (str(crmid),),
+        ).fetchall()
+        return [self.store.fetch_row("LineItem", int(r[0])) or {} for r in rows]
+
+    def update_totals(self, module: ModuleSchema, crmid: int) -> dict[str, Number]:
+        """Recompute and store the record's totals; returns them as PHP numbers."""
+        row = self.store.fetch_row(module.name, crmid) or {}
+        subtotal: Number = 0
+        for line in self.lines(crmid):
+            subtotal += _line_total(line)
+        pre_tax = subtotal + php_number(_trim(row.get("hdnS_H_Amount", "")))
+        grand = pre_tax + php_number(_trim(row.get("txtAdjustment", "")))
+        totals = {"hdnSubTotal": subtotal, "pre_tax_total": pre_tax, "hdnGrandTotal": grand}
+        self.store.update_row(
+            module.name, crmid, {k: decimal_text(v, 8) for k, v in totals.items()}
+        )
+        return totals
+
+    def extras(self, module: ModuleSchema, crmid: int, *, written: bool) -> dict[str, Any]:
+        """The keys inventory records carry after `label`."""
+        row = self.store.fetch_row(module.name, crmid) or {}
+        shipping = php_number(_trim(row.get("hdnS_H_Amount", "")))
+        lines = self.lines(crmid)
+        out: dict[str, Any] = {
+            "shipping_&_handling": _trim(row["hdnS_H_Amount"]) if shipping else None
+        }
+        out.update({f"shipping_&_handling_shtax{i}": 0 for i in (1, 2, 3)})
+        out["LineItems"] = [self._line_out(module, line) for line in lines]
+        first = lines[0]["productid"] if lines else ""
+        out["productid"] = (
+            None if written else self.records.reference_out(("Products", "Services"), first)
+        )
+        out["LineItems_FinalDetails"] = self._final_details(row, lines)
+        return out
+
+    def _line_out(self, module: ModuleSchema, line: Mapping[str, str]) -> dict[str, Any]:
+        product_crmid = line.get("productid", "")
+        product_id = self.records.reference_out(("Products", "Services"), product_crmid)
+        entity_type = product_id and self.records.module_of_prefix(product_id.split("x")[0])
+        name = ""
+        if entity_type:
+            entity = self.store.entity(int(product_crmid))
+            name = "" if entity is None else str(entity["label"] or "")
+        out: dict[str, Any] = {"parent_id": f"{module.id_prefix}xArray"}
+        for key in ("productid", "sequence_no", "quantity", "listprice", "discount_percent",
+                    "discount_amount", "comment"):  # fmt: skip
+            out[key] = product_id if key == "productid" else line.get(key, "")
+        out["description"] = ""
+        for key in ("incrementondel", "tax1", "tax2", "tax3", "image", "purchase_cost", "margin"):
+            out[key] = line.get(key, "")
+        out["id"] = self.records.format_id("LineItem", line["crmid"])
+        out["product_name"] = name
+        out["entity_type"] = entity_type.name if entity_type else ""
+        out["deleted"] = "0"
+        return out
+
+    def _final_details(self, row: Mapping[str, str], lines: list[dict[str, str]]) -> dict[str, Any]:
+        details: dict[str, Any] = {}
+        for number, line in enumerate(lines, start=1):
+            gross = php_number(_trim(line["quantity"])) * php_number(_trim(line["listprice"]))
+            net = _line_total(line)
+            details[str(number)] = {
+                f"hdnProductId{number}": line["productid"],
+                f"qty{number}": _trim(line["quantity"]),
+                f"listPrice{number}": decimal_text(line["listprice"], 2),
+                f"comment{number}": line["comment"],
+                f"productTotal{number}": decimal_text(gross, 2),
+                f"discountTotal{number}": decimal_text(gross - net, 2),
+                f"totalAfterDiscount{number}": decimal_text(net, 2),
+                f"taxTotal{number}": "0.00",
+                f"netPrice{number}": decimal_text(net, 2),
+            }
+        if details:
+            details["1"]["final_details"] = {
+                "taxtype": row.get("hdnTaxType") or None,
+                "hdnSubTotal": decimal_text(row.get("hdnSubTotal"), 2),
+                "taxes": {
+                    str(i): {
+                        "taxname": name,
+                        "taxlabel": label,
+                        "percentage": "0.000",
+                        "amount": "0.00",
+                        "taxid": str(i),
+                    }
+                    for i, (name, label) in enumerate(_TAXES, start=1)
+                },
+                "tax_totalamount": "0.00",
+                "shipping_handling_charge": decimal_text(row.get("hdnS_H_Amount"), 2),
+                "adjustment": decimal_text(row.get("txtAdjustment"), 2),
+                "grandTotal": decimal_text(row.get("hdnGrandTotal"), 2),
+                "preTaxTotal": decimal_text(row.get("pre_tax_total"), 2),
+            }
+        return details
+
+
+def _trim(text: str) -> str:
+    """A padded decimal without trailing zeros ("2.000" -> "2", "149.99000000" -> "149.99")."""
+    if "." not in text:
+        return text
+    trimmed = text.rstrip("0").rstrip(".")
+    return trimmed or "0"
+
+
+def _line_total(line: Mapping[str, str]) -> Number:
+    total = php_number(_trim(line["quantity"])) * php_number(_trim(line["listprice"]))
+    percent = php_number(_trim(line.get("discount_percent", "")))
+    amount = php_number(_trim(line.get("discount_amount", "")))
+    if percent:
+        return total - total * percent / 100
+    if amount:
+        return total - amount
+    return total
