@@ -224,3 +224,19 @@ def test_custom_field_query_matches_capture(
     case: Any, custom_store: tuple[sqlite3.Connection, Schema]
 ) -> None:
     assert _envelope(*custom_store, case["query"]) == case["response"]
+
+
+def test_describe_extras_after_id_are_not_columns(store: sqlite3.Connection) -> None:
+    product = {"id": "14x9", "productname": "Widget", "assigned_user_id": "19x1"}
+    reference_db.insert(store, SCHEMA["Products"], product)
+    (row,) = execute_query(store, SCHEMA, "select * from Products;")
+    assert list(row)[-1] == "id"
+    assert "tax1" not in row
+    with pytest.raises(WebserviceError) as caught:
+        execute_query(store, SCHEMA, "select tax1 from Products;")
+    assert caught.value.message == "Permission to access '.tax1.' attribute denied."
+
+
+def test_groups_put_id_first(store: sqlite3.Connection) -> None:
+    rows = execute_query(store, SCHEMA, "select * from Groups;")
+    assert rows == [{"id": "20x3", "groupname": "Team", "description": ""}]

@@ -74,8 +74,19 @@ def execute_query(
 
 
 def _field_map(module: ModuleSchema) -> dict[str, FieldSchema]:
+    """The fields a query may name, in `select *` order (the server's field-column map).
+
+    For entity modules, what describe lists after `id` (Products' taxes, inventory
+    shipping and handling) is added by describe, not a column of the module: not queryable.
+    """
     hidden = _HIDDEN.get(module.name, frozenset())
-    return {f.name: f for f in module.fields if f.name not in hidden}
+    fields: dict[str, FieldSchema] = {}
+    for field in module.fields:
+        if field.name not in hidden:
+            fields[field.name] = field
+        if field.name == "id" and uses_entity_table(module):
+            break
+    return fields
 
 
 def _kind(field: FieldSchema) -> str:
