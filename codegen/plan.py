@@ -48,6 +48,7 @@ class ModelPlan:
 
     module: str
     label: str
+    singular: str
     class_name: str
     stem: str
     id_prefix: str
@@ -162,6 +163,7 @@ def plan_model(
     return ModelPlan(
         module=module.name,
         label=doc_text(module.label),
+        singular=doc_text(module.singular),
         class_name=class_name,
         stem=naming.file_stem(class_name),
         id_prefix=module.id_prefix,

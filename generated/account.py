@@ -554,7 +554,7 @@ class AccountManager(Manager["Account", AccountQuerySet]):
 
 
 class Account(Model):
-    """A Organizations record."""
+    """Organization: one record of the Vtiger module `Accounts`."""
 
     vtiger_module: ClassVar[str] = "Accounts"
     vtiger_id_prefix: ClassVar[str] = "11"

@@ -252,7 +252,7 @@ class AssetManager(Manager["Asset", AssetQuerySet]):
 
 
 class Asset(Model):
-    """A Assets record."""
+    """Asset: one record of the Vtiger module `Assets`."""
 
     vtiger_module: ClassVar[str] = "Assets"
     vtiger_id_prefix: ClassVar[str] = "32"

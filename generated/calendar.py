@@ -335,7 +335,7 @@ class CalendarManager(Manager["Calendar", CalendarQuerySet]):
 
 
 class Calendar(Model):
-    """A Calendar record."""
+    """Task: one record of the Vtiger module `Calendar`."""
 
     vtiger_module: ClassVar[str] = "Calendar"
     vtiger_id_prefix: ClassVar[str] = "9"

@@ -338,7 +338,7 @@ class CampaignManager(Manager["Campaign", CampaignQuerySet]):
 
 
 class Campaign(Model):
-    """A Campaigns record."""
+    """Campaign: one record of the Vtiger module `Campaigns`."""
 
     vtiger_module: ClassVar[str] = "Campaigns"
     vtiger_id_prefix: ClassVar[str] = "1"

@@ -209,7 +209,7 @@ class CompanyDetailManager(Manager["CompanyDetail", CompanyDetailQuerySet]):
 
 
 class CompanyDetail(Model):
-    """A CompanyDetails record."""
+    """CompanyDetails: one record of the Vtiger module `CompanyDetails`."""
 
     vtiger_module: ClassVar[str] = "CompanyDetails"
     vtiger_id_prefix: ClassVar[str] = "23"

@@ -629,7 +629,7 @@ class ContactManager(Manager["Contact", ContactQuerySet]):
 
 
 class Contact(Model):
-    """A Contacts record."""
+    """Contact: one record of the Vtiger module `Contacts`."""
 
     vtiger_module: ClassVar[str] = "Contacts"
     vtiger_id_prefix: ClassVar[str] = "12"

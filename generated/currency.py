@@ -149,7 +149,7 @@ class CurrencyManager(Manager["Currency", CurrencyQuerySet]):
 
 
 class Currency(Model):
-    """A Currency record."""
+    """Currency: one record of the Vtiger module `Currency`."""
 
     vtiger_module: ClassVar[str] = "Currency"
     vtiger_id_prefix: ClassVar[str] = "21"

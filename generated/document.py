@@ -229,7 +229,7 @@ class DocumentManager(Manager["Document", DocumentQuerySet]):
 
 
 class Document(Model):
-    """A Documents record."""
+    """Document: one record of the Vtiger module `Documents`."""
 
     vtiger_module: ClassVar[str] = "Documents"
     vtiger_id_prefix: ClassVar[str] = "15"

@@ -110,7 +110,7 @@ class DocumentFolderManager(Manager["DocumentFolder", DocumentFolderQuerySet]):
 
 
 class DocumentFolder(Model):
-    """A DocumentFolders record."""
+    """DocumentFolders: one record of the Vtiger module `DocumentFolders`."""
 
     vtiger_module: ClassVar[str] = "DocumentFolders"
     vtiger_id_prefix: ClassVar[str] = "22"

@@ -282,7 +282,7 @@ class EmailManager(Manager["Email", EmailQuerySet]):
 
 
 class Email(Model):
-    """A Emails record."""
+    """Email: one record of the Vtiger module `Emails`."""
 
     vtiger_module: ClassVar[str] = "Emails"
     vtiger_id_prefix: ClassVar[str] = "16"

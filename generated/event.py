@@ -320,7 +320,7 @@ class EventManager(Manager["Event", EventQuerySet]):
 
 
 class Event(Model):
-    """A Events record."""
+    """Event: one record of the Vtiger module `Events`."""
 
     vtiger_module: ClassVar[str] = "Events"
     vtiger_id_prefix: ClassVar[str] = "18"

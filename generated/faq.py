@@ -187,7 +187,7 @@ class FaqManager(Manager["Faq", FaqQuerySet]):
 
 
 class Faq(Model):
-    """A FAQ record."""
+    """FAQ: one record of the Vtiger module `Faq`."""
 
     vtiger_module: ClassVar[str] = "Faq"
     vtiger_id_prefix: ClassVar[str] = "3"

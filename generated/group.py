@@ -99,7 +99,7 @@ class GroupManager(Manager["Group", GroupQuerySet]):
 
 
 class Group(Model):
-    """A Groups record."""
+    """Groups: one record of the Vtiger module `Groups`."""
 
     vtiger_module: ClassVar[str] = "Groups"
     vtiger_id_prefix: ClassVar[str] = "20"

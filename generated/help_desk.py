@@ -257,7 +257,7 @@ class HelpDeskManager(Manager["HelpDesk", HelpDeskQuerySet]):
 
 
 class HelpDesk(Model):
-    """A Tickets record."""
+    """Ticket: one record of the Vtiger module `HelpDesk`."""
 
     vtiger_module: ClassVar[str] = "HelpDesk"
     vtiger_id_prefix: ClassVar[str] = "17"

@@ -625,7 +625,7 @@ class InvoiceManager(Manager["Invoice", InvoiceQuerySet]):
 
 
 class Invoice(Model):
-    """A Invoices record."""
+    """Invoice: one record of the Vtiger module `Invoice`."""
 
     vtiger_module: ClassVar[str] = "Invoice"
     vtiger_id_prefix: ClassVar[str] = "7"

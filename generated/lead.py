@@ -481,7 +481,7 @@ class LeadManager(Manager["Lead", LeadQuerySet]):
 
 
 class Lead(Model):
-    """A Leads record."""
+    """Lead: one record of the Vtiger module `Leads`."""
 
     vtiger_module: ClassVar[str] = "Leads"
     vtiger_id_prefix: ClassVar[str] = "10"

@@ -200,7 +200,7 @@ class LineItemManager(Manager["LineItem", LineItemQuerySet]):
 
 
 class LineItem(Model):
-    """A LineItem record."""
+    """LineItem: one record of the Vtiger module `LineItem`."""
 
     vtiger_module: ClassVar[str] = "LineItem"
     vtiger_id_prefix: ClassVar[str] = "33"

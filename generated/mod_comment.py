@@ -204,7 +204,7 @@ class ModCommentManager(Manager["ModComment", ModCommentQuerySet]):
 
 
 class ModComment(Model):
-    """A Comments record."""
+    """Comment: one record of the Vtiger module `ModComments`."""
 
     vtiger_module: ClassVar[str] = "ModComments"
     vtiger_id_prefix: ClassVar[str] = "30"

@@ -233,7 +233,7 @@ class PBXManagerManager(Manager["PBXManager", PBXManagerQuerySet]):
 
 
 class PBXManager(Model):
-    """A PBX Manager record."""
+    """Call Record: one record of the Vtiger module `PBXManager`."""
 
     vtiger_module: ClassVar[str] = "PBXManager"
     vtiger_id_prefix: ClassVar[str] = "24"

@@ -284,7 +284,7 @@ class PotentialManager(Manager["Potential", PotentialQuerySet]):
 
 
 class Potential(Model):
-    """A Opportunities record."""
+    """Opportunity: one record of the Vtiger module `Potentials`."""
 
     vtiger_module: ClassVar[str] = "Potentials"
     vtiger_id_prefix: ClassVar[str] = "13"

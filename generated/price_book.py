@@ -163,7 +163,7 @@ class PriceBookManager(Manager["PriceBook", PriceBookQuerySet]):
 
 
 class PriceBook(Model):
-    """A Price Books record."""
+    """Price Book: one record of the Vtiger module `PriceBooks`."""
 
     vtiger_module: ClassVar[str] = "PriceBooks"
     vtiger_id_prefix: ClassVar[str] = "8"

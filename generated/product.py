@@ -457,7 +457,7 @@ class ProductManager(Manager["Product", ProductQuerySet]):
 
 
 class Product(Model):
-    """A Products record."""
+    """Product: one record of the Vtiger module `Products`."""
 
     vtiger_module: ClassVar[str] = "Products"
     vtiger_id_prefix: ClassVar[str] = "14"

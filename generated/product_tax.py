@@ -107,7 +107,7 @@ class ProductTaxManager(Manager["ProductTax", ProductTaxQuerySet]):
 
 
 class ProductTax(Model):
-    """A ProductTaxes record."""
+    """ProductTaxes: one record of the Vtiger module `ProductTaxes`."""
 
     vtiger_module: ClassVar[str] = "ProductTaxes"
     vtiger_id_prefix: ClassVar[str] = "35"

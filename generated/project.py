@@ -282,7 +282,7 @@ class ProjectManager(Manager["Project", ProjectQuerySet]):
 
 
 class Project(Model):
-    """A Projects record."""
+    """Project: one record of the Vtiger module `Project`."""
 
     vtiger_module: ClassVar[str] = "Project"
     vtiger_id_prefix: ClassVar[str] = "29"

@@ -188,7 +188,7 @@ class ProjectMilestoneManager(Manager["ProjectMilestone", ProjectMilestoneQueryS
 
 
 class ProjectMilestone(Model):
-    """A Project Milestones record."""
+    """Project Milestone: one record of the Vtiger module `ProjectMilestone`."""
 
     vtiger_module: ClassVar[str] = "ProjectMilestone"
     vtiger_id_prefix: ClassVar[str] = "27"

@@ -256,7 +256,7 @@ class ProjectTaskManager(Manager["ProjectTask", ProjectTaskQuerySet]):
 
 
 class ProjectTask(Model):
-    """A Project Tasks record."""
+    """Project Task: one record of the Vtiger module `ProjectTask`."""
 
     vtiger_module: ClassVar[str] = "ProjectTask"
     vtiger_id_prefix: ClassVar[str] = "28"

@@ -622,7 +622,7 @@ class PurchaseOrderManager(Manager["PurchaseOrder", PurchaseOrderQuerySet]):
 
 
 class PurchaseOrder(Model):
-    """A Purchase Orders record."""
+    """Purchase Order: one record of the Vtiger module `PurchaseOrder`."""
 
     vtiger_module: ClassVar[str] = "PurchaseOrder"
     vtiger_id_prefix: ClassVar[str] = "5"

@@ -584,7 +584,7 @@ class QuoteManager(Manager["Quote", QuoteQuerySet]):
 
 
 class Quote(Model):
-    """A Quotes record."""
+    """Quote: one record of the Vtiger module `Quotes`."""
 
     vtiger_module: ClassVar[str] = "Quotes"
     vtiger_id_prefix: ClassVar[str] = "4"

@@ -699,7 +699,7 @@ class SalesOrderManager(Manager["SalesOrder", SalesOrderQuerySet]):
 
 
 class SalesOrder(Model):
-    """A Sales Orders record."""
+    """Sales Order: one record of the Vtiger module `SalesOrder`."""
 
     vtiger_module: ClassVar[str] = "SalesOrder"
     vtiger_id_prefix: ClassVar[str] = "6"

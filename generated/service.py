@@ -312,7 +312,7 @@ class ServiceManager(Manager["Service", ServiceQuerySet]):
 
 
 class Service(Model):
-    """A Services record."""
+    """Service: one record of the Vtiger module `Services`."""
 
     vtiger_module: ClassVar[str] = "Services"
     vtiger_id_prefix: ClassVar[str] = "26"

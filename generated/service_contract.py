@@ -283,7 +283,7 @@ class ServiceContractManager(Manager["ServiceContract", ServiceContractQuerySet]
 
 
 class ServiceContract(Model):
-    """A Service Contracts record."""
+    """Service Contract: one record of the Vtiger module `ServiceContracts`."""
 
     vtiger_module: ClassVar[str] = "ServiceContracts"
     vtiger_id_prefix: ClassVar[str] = "25"

@@ -128,7 +128,7 @@ class SMSNotifierManager(Manager["SMSNotifier", SMSNotifierQuerySet]):
 
 
 class SMSNotifier(Model):
-    """A SMS Notifier record."""
+    """SMS Notifier: one record of the Vtiger module `SMSNotifier`."""
 
     vtiger_module: ClassVar[str] = "SMSNotifier"
     vtiger_id_prefix: ClassVar[str] = "31"

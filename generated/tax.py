@@ -160,7 +160,7 @@ class TaxManager(Manager["Tax", TaxQuerySet]):
 
 
 class Tax(Model):
-    """A Tax record."""
+    """Tax: one record of the Vtiger module `Tax`."""
 
     vtiger_module: ClassVar[str] = "Tax"
     vtiger_id_prefix: ClassVar[str] = "34"

@@ -843,7 +843,7 @@ class UserManager(Manager["User", UserQuerySet]):
 
 
 class User(Model):
-    """A Users record."""
+    """User: one record of the Vtiger module `Users`."""
 
     vtiger_module: ClassVar[str] = "Users"
     vtiger_id_prefix: ClassVar[str] = "19"

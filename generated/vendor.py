@@ -296,7 +296,7 @@ class VendorManager(Manager["Vendor", VendorQuerySet]):
 
 
 class Vendor(Model):
-    """A Vendors record."""
+    """Vendor: one record of the Vtiger module `Vendors`."""
 
     vtiger_module: ClassVar[str] = "Vendors"
     vtiger_id_prefix: ClassVar[str] = "2"
