@@ -42,7 +42,11 @@ def _captured() -> list[Any]:
 @pytest.mark.parametrize("case", _captured(), ids=lambda case: case["query"][:60])
 def test_query_matches_capture(case: Any, reference: tuple[sqlite3.Connection, Schema]) -> None:
     # The store holds the captured values, timestamps included, so rows compare exactly.
-    assert _envelope(*reference, case["query"]) == case["response"]
+    got = _envelope(*reference, case["query"])
+    assert got == case["response"]
+    assert [list(row) for row in got.get("result", [])] == [
+        list(row) for row in case["response"].get("result", [])
+    ]
 
 
 @needs_reference
@@ -223,7 +227,9 @@ def custom_store() -> Iterator[tuple[sqlite3.Connection, Schema]]:
 def test_custom_field_query_matches_capture(
     case: Any, custom_store: tuple[sqlite3.Connection, Schema]
 ) -> None:
-    assert _envelope(*custom_store, case["query"]) == case["response"]
+    got = _envelope(*custom_store, case["query"])
+    assert got == case["response"]
+    assert [list(row) for row in got["result"]] == [list(row) for row in case["response"]["result"]]
 
 
 def test_describe_extras_after_id_are_not_columns(store: sqlite3.Connection) -> None:
