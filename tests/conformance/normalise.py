@@ -24,6 +24,7 @@ WHOLE_ID = re.compile(r"\d+x\d+")
 RECORD_NUMBER = re.compile(r"([A-Z]+)(\d+)")
 DATETIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
 
+UNMAPPED = "x<unmapped>"
 TIMESTAMP_FIELDS = frozenset({"createdtime", "modifiedtime"})
 EPOCH_FIELDS = frozenset({"serverTime", "expireTime"})
 REDACTED = {
@@ -55,13 +56,21 @@ class IdMap:
         return ID_PATTERN.sub(lambda m: self._ids.get(m.group(0), m.group(0)), text)
 
     def value(self, value: Any) -> Any:
-        """A JSON value with every known capture id replaced, keys and strings alike."""
+        """A JSON value with every capture id translated; ids never learnt keep only their prefix.
+
+        An id the replay could not learn (a record created by a request that failed on the real
+        server, a user) becomes `<prefix>x<unmapped>`, which any emulator id of that prefix equals.
+        """
         if isinstance(value, str):
-            return self._ids.get(value, value)
+            if value in self._ids:
+                return self._ids[value]
+            if WHOLE_ID.fullmatch(value):
+                return value.partition("x")[0] + UNMAPPED
+            return value
         if isinstance(value, list):
             return [self.value(v) for v in value]
         if isinstance(value, dict):
-            return {self.value(k): self.value(v) for k, v in value.items()}
+            return {self._ids.get(k, k): self.value(v) for k, v in value.items()}
         return value
 
 
@@ -136,9 +145,20 @@ def _diff(expected: Any, actual: Any, path: str, limit: int = 12) -> list[str]:
             if len(out) >= limit:
                 break
         return out[:limit]
+    if _same_unmapped_id(expected, actual):
+        return []
     if type(expected) is not type(actual) or expected != actual:
         return [f"{path}: {_short(actual)}, expected {_short(expected)}"]
     return []
+
+
+def _same_unmapped_id(expected: Any, actual: Any) -> bool:
+    """An id the replay could not learn matches any emulator id with the same prefix."""
+    if not (isinstance(expected, str) and isinstance(actual, str)):
+        return False
+    if not expected.endswith(UNMAPPED) or not WHOLE_ID.fullmatch(actual):
+        return False
+    return actual.partition("x")[0] == expected[: -len(UNMAPPED)]
 
 
 def _short(value: Any) -> str:

@@ -227,9 +227,9 @@ def inventory_steps() -> list[Step]:
     cases = load("inventory.json")
     steps: list[Step] = []
     earlier = [c for c in cases if c["case"].startswith("create Quotes")][:4]
-    for case in (earlier[0], earlier[3]):
-        params = _inventory_params(case)
-        steps.append(Step("POST", params, at=_inventory_time(cases)))
+    for case, capture_id in ((earlier[0], "4x639"), (earlier[3], "4x640")):
+        created = Expected.from_capture({"success": True, "result": {"id": capture_id}})
+        steps.append(Step("POST", _inventory_params(case), created, at=_inventory_time(cases)))
     for case in cases:
         method = "POST" if case["case"].split()[0] in ("create", "revise") else "GET"
         response = case["response"]

@@ -75,9 +75,16 @@ def test_the_id_map_translates_capture_ids_in_values_and_texts() -> None:
     ids = IdMap()
     ids.learn("11x2", "11x40")
     ids.learn("not an id", "11x1")
-    assert ids.value({"id": "11x2", "rows": ["11x2", "11x3"], "11x2": 1}) == {
-        "id": "11x40", "rows": ["11x40", "11x3"], "11x40": 1,
+    assert ids.value({"id": "11x2", "rows": ["11x2", "11x3"], "11x2": 1, "n": "11x"}) == {
+        "id": "11x40", "rows": ["11x40", "11x<unmapped>"], "11x40": 1, "n": "11x",
     }  # fmt: skip
     assert ids.text("WHERE id IN ('11x2','211x2') AND x = '11x22'") == (
         "WHERE id IN ('11x40','211x2') AND x = '11x22'"
     )
+
+
+def test_an_id_never_learnt_matches_only_ids_of_its_prefix() -> None:
+    expected = Expected(200, IdMap().value({"success": True, "result": {"owner": "19x1"}}))
+    assert differences(expected, 200, "x", {"success": True, "result": {"owner": "19x7"}}) == []
+    assert differences(expected, 200, "x", {"success": True, "result": {"owner": "20x1"}})
+    assert differences(expected, 200, "x", {"success": True, "result": {"owner": ""}})
