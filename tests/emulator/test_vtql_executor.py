@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.emulator import reference_db
 from vtorm.emulator import sqlfuncs
@@ -246,3 +248,30 @@ def test_describe_extras_after_id_are_not_columns(store: sqlite3.Connection) -> 
 def test_groups_put_id_first(store: sqlite3.Connection) -> None:
     rows = execute_query(store, SCHEMA, "select * from Groups;")
     assert rows == [{"id": "20x3", "groupname": "Team", "description": ""}]
+
+
+WORDS = [
+    "select", "from", "Vendors", "Contacts", "where", "and", "or", "order", "by", "desc",
+    "limit", "count", "in", "like", "id", "vendorname", "account_id", "assigned_user_id",
+    "birthday", "*", "(", ")", ",", "=", "<", ">=", "!=", "'a%'", "'2x3'", "'19x1'", "7",
+    "-1", "'1990-01-01'", "'x\\'", "abc", "true",
+]  # fmt: skip
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.sampled_from(WORDS), max_size=12))
+def test_any_query_answers_or_fails_cleanly(store: sqlite3.Connection, words: list[str]) -> None:
+    text = "select " + " ".join(words) + ";"
+    try:
+        rows = execute_query(store, SCHEMA, text)
+    except WebserviceError as exc:
+        assert exc.code in (
+            "QUERY_SYNTAX_ERROR",
+            "INTERNAL_SERVER_ERROR",
+            "ACCESS_DENIED",
+            "INVALID_ID_ATTRIBUTE",
+        )
+    else:
+        assert all(isinstance(v, str) for row in rows for v in row.values())

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.emulator import reference_db
+from vtorm.emulator import vtql
 from vtorm.emulator.errors import WebserviceError
 from vtorm.emulator.vtql import parse
 
@@ -148,3 +153,37 @@ def test_unknown_module_is_denied_while_parsing() -> None:
         parse("select a from accounts where (", modules={"Accounts"})
     assert caught.value.code == "ACCESS_DENIED"
     assert caught.value.message.endswith("denied for name : accounts")
+
+
+VOCABULARY = [
+    "select", "from", "Accounts", "where", "and", "or", "order", "by", "orderby", "asc",
+    "desc", "limit", "count", "in", "like", "id", "accountname", "employees", "account_id",
+    "*", "(", ")", ",", ";", "=", "<", ">", "<=", ">=", "!=", "'a%'", "'11x2'", "5", "-1",
+    "'x''y'", "abc",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(VOCABULARY), max_size=14))
+def test_any_token_sequence_parses_or_fails_cleanly(words: list[str]) -> None:
+    code, _ = _outcome(" ".join(words))
+    assert code in ("ok", *FRONT_END_CODES, "ACCESS_DENIED")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40))
+def test_any_text_parses_or_fails_cleanly(text: str) -> None:
+    code, _ = _outcome(text)
+    assert code in ("ok", *FRONT_END_CODES, "ACCESS_DENIED")
+
+
+def test_engine_imports_nothing_from_the_client_side() -> None:
+    package = Path(vtql.__file__).parent
+    files = [*package.glob("*.py"), package.parent / "sqlfuncs.py"]
+    for file in files:
+        for node in ast.walk(ast.parse(file.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                allowed = node.module.startswith(("vtorm.emulator", "vtorm.wire"))
+                assert allowed or not node.module.startswith("vtorm"), (file, node.module)
+            if isinstance(node, ast.Import):
+                assert not any(a.name.startswith("vtorm") for a in node.names), file
