@@ -120,3 +120,12 @@ def test_links_of_the_lead_move_to_the_new_contact(api: Api) -> None:
         "retrieve_related", id=ids["Contacts"], relatedType="Products", relatedLabel="Products"
     )
     assert [row["id"] for row in api.ok(related)] == [widget]
+
+
+def test_a_converted_lead_leaves_lead_queries_as_on_the_real_server(api: Api) -> None:
+    lead = api.new("Leads", **LEAD)
+    other = api.new("Leads", lastname="Kent", company="Daily Planet")
+    api.ok(_convert(api, lead, Contacts={}))
+    rows = api.ok(api.op_get("query", query="SELECT lastname FROM Leads;"))
+    assert rows == [{"lastname": "Kent", "id": other}]
+    assert api.ok(api.op_get("retrieve", id=lead))["lastname"] == "Wayne"

@@ -18,16 +18,17 @@ from typing import TYPE_CHECKING, Any
 
 from vtorm.emulator.errors import WebserviceError
 from vtorm.emulator.relations import ensure_relation_table
-from vtorm.emulator.storage import Store
+from vtorm.emulator.storage import Store, quote_ident, table_name
 from vtorm.wire import ErrorCode
 
 if TYPE_CHECKING:
     from vtorm.emulator.backend import Backend
 
-__all__ = ["CONVERTED_TABLE", "LEAD_MAPPING", "convert_lead", "converted_leads"]
+__all__ = ["CONVERTED_COLUMN", "LEAD_MAPPING", "convert_lead", "converted_leads"]
 
-#: The table listing converted leads (Vtiger's `vtiger_leaddetails.converted = 1`).
-CONVERTED_TABLE = "converted_lead"
+#: The column of `rec_Leads` marking converted leads (Vtiger's `vtiger_leaddetails.converted`);
+#: the VTQL executor leaves rows with `"_converted" = 1` out, as the real query does.
+CONVERTED_COLUMN = "_converted"
 
 CONVERTIBLE = ("Accounts", "Contacts", "Potentials")
 
@@ -63,12 +64,23 @@ _DEFAULTED_TYPES = frozenset({"picklist", "multipicklist", "date", "datetime"})
 
 def converted_leads(store: Store) -> set[int]:
     """Crmids of the leads convertlead has converted."""
-    _ensure_table(store)
-    return {int(r[0]) for r in store.conn.execute(f"SELECT crmid FROM {CONVERTED_TABLE}")}
+    if not _has_converted_column(store):
+        return set()
+    column = quote_ident(CONVERTED_COLUMN)
+    rows = store.conn.execute(f"SELECT crmid FROM {table_name('Leads')} WHERE {column} = '1'")
+    return {int(row[0]) for row in rows}
 
 
-def _ensure_table(store: Store) -> None:
-    store.conn.execute(f"CREATE TABLE IF NOT EXISTS {CONVERTED_TABLE} (crmid INTEGER PRIMARY KEY)")
+def _has_converted_column(store: Store) -> bool:
+    columns = store.conn.execute(f"PRAGMA table_info({table_name('Leads')})").fetchall()
+    return any(row[1] == CONVERTED_COLUMN for row in columns)
+
+
+def _mark_converted(store: Store, crmid: int) -> None:
+    if not _has_converted_column(store):
+        column = quote_ident(CONVERTED_COLUMN)
+        store.conn.execute(f"ALTER TABLE {table_name('Leads')} ADD COLUMN {column} TEXT")
+    store.update_row("Leads", crmid, {CONVERTED_COLUMN: "1"})
 
 
 def convert_lead(backend: Backend, element: Any, user_id: int) -> dict[str, str] | None:
@@ -177,8 +189,7 @@ def _finish(
                 f"UPDATE OR IGNORE relation SET {column} = ? WHERE {column} = ?",
                 (int(target), lead_crmid),
             )
-    _ensure_table(store)
-    store.conn.execute(f"INSERT OR IGNORE INTO {CONVERTED_TABLE} (crmid) VALUES (?)", (lead_crmid,))
+    _mark_converted(store, lead_crmid)
     now = store.now()
     lead_fields = backend.schema["Leads"].fields_by_name
     changes = {"modifiedtime": now, "modifiedby": str(user_id)}
