@@ -177,6 +177,8 @@ def is_usable(name: str, extra_reserved: Iterable[str] = ()) -> bool:
 def safe_name(name: str, extra_reserved: Iterable[str] = ()) -> str:
     """`name` made usable: `field_` before a reserved prefix, `_` after a reserved word."""
     reserved = set(extra_reserved)
+    if not (name.isascii() and name.isidentifier()):
+        name = slugify(name) or "field"
     if name.startswith(RESERVED_PREFIXES):
         name = "field_" + name.lstrip("_")
     while not is_usable(name, reserved):
@@ -188,7 +190,11 @@ def _candidate(wire_name: str, label: str, extra_reserved: Iterable[str]) -> tup
     """The preferred name of one field and whether it came from the wire name."""
     if not wire_name.startswith("cf_") and is_usable(wire_name, extra_reserved):
         return wire_name, True
-    if wire_name.isidentifier() and not wire_name.startswith(("cf_", *RESERVED_PREFIXES)):
+    if (
+        wire_name.isascii()
+        and wire_name.isidentifier()
+        and not wire_name.startswith(("cf_", *RESERVED_PREFIXES))
+    ):
         return safe_name(wire_name, extra_reserved), True  # e.g. `type` -> `type_`
     slug = slugify(label) or slugify(wire_name) or "field"
     return safe_name(slug, extra_reserved), False

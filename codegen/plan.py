@@ -104,7 +104,7 @@ def plan_package(modules: Iterable[ModuleSchema], lock: LockFile | None = None) 
     for module in ordered:
         if module.name not in classes:
             classes[module.name] = naming.class_name(module.name, classes.values())
-    targets = {m: (c, naming.file_stem(c)) for m, c in classes.items()}
+    targets = _with_stems(classes)
     models = tuple(
         sorted(
             (plan_model(m, classes[m.name], locked.get(m.name), targets) for m in ordered),
@@ -114,6 +114,19 @@ def plan_package(modules: Iterable[ModuleSchema], lock: LockFile | None = None) 
     exports = tuple(sorted(["MODELS", *(m.class_name for m in models)], key=_export_key))
     registry = tuple((m.module, m.class_name) for m in sorted(models, key=lambda m: m.module))
     return PackagePlan(models, exports, registry)
+
+
+def _with_stems(classes: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    """Module -> (class name, file stem), stems unique even if two classes share one."""
+    stems: set[str] = set()
+    result: dict[str, tuple[str, str]] = {}
+    for module, class_name in classes.items():
+        stem, counter = naming.file_stem(class_name), 2
+        while stem in stems:
+            stem, counter = f"{naming.file_stem(class_name)}_{counter}", counter + 1
+        stems.add(stem)
+        result[module] = (class_name, stem)
+    return result
 
 
 def _export_key(name: str) -> tuple[int, str]:
@@ -165,7 +178,7 @@ def plan_model(
         label=doc_text(module.label),
         singular=doc_text(module.singular),
         class_name=class_name,
-        stem=naming.file_stem(class_name),
+        stem=(targets or {}).get(module.name, ("", naming.file_stem(class_name)))[1],
         id_prefix=module.id_prefix,
         imports=import_lines(used),
         aliases=alias_lines,

@@ -80,6 +80,8 @@ def type_info(vtiger_type: str, alias: str | None = None) -> TypeInfo:
     if vtiger_type in ("picklist", "multipicklist") and alias is not None:
         annotation = alias if vtiger_type == "picklist" else f"list[{alias}]"
         return TypeInfo(annotation, alias, vtiger_type)
+    if vtiger_type == "multipicklist":  # no values listed: still a list on the wire
+        return TypeInfo("list[str]", "str", "multipicklist")
     if vtiger_type in _SCALARS:
         annotation, kind = _SCALARS[vtiger_type]
         value = {"number": "Decimal | int | float", "reference": "RecordId | str"}.get(

@@ -260,3 +260,19 @@ def test_field_names_are_unique_usable_and_stable(
     assert len(set(names.values())) == len(names)
     assert all(naming.is_usable(name) for name in names.values())
     assert naming.field_names(fields, names) == names  # regenerating with the lock: no change
+
+
+def test_non_ascii_and_odd_standard_wire_names_are_made_usable() -> None:
+    names = naming.field_names([("größe", "Size"), ("2col", "Two"), ("a b", "Spaced")])
+    assert names == {"größe": "size", "2col": "two", "a b": "spaced"}
+    assert naming.safe_name("größe") == "groesse"
+    assert naming.safe_name("") == "field"
+
+
+def test_classes_sharing_a_file_stem_get_distinct_files() -> None:
+    from codegen.plan import plan_package
+
+    standard = Schema.standard()
+    twin = Schema.from_describes([{**standard["Faq"].describe, "name": "FAQ", "idPrefix": "90"}])
+    plan = plan_package([standard["Faq"], twin["FAQ"]])
+    assert sorted((m.class_name, m.stem) for m in plan.models) == [("FAQ", "faq"), ("Faq", "faq_2")]

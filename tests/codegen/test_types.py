@@ -98,3 +98,9 @@ def test_every_offered_lookup_exists_in_the_orm() -> None:
 
     offered = {lookup for lookups in LOOKUPS_BY_KIND.values() for lookup in lookups}
     assert offered <= set(LOOKUPS)
+
+
+def test_a_multipicklist_without_values_is_still_a_list() -> None:
+    info = type_info("multipicklist")
+    assert (info.annotation, info.kind) == ("list[str]", "multipicklist")
+    assert dict(lookup_types("tags", info))["tags__contains"] == "str"
