@@ -18,7 +18,7 @@ if not REFERENCE.is_dir():
     pytest.skip(f"the real-server captures are not present at {REFERENCE}", allow_module_level=True)
 
 from tests.conformance.normalise import differences
-from tests.conformance.script import custom_fields_run, main_run
+from tests.conformance.script import RECORD_FILES, custom_fields_run, main_run
 from tests.conformance.steps import Step
 
 #: Case id -> why the emulator deliberately differs (explained in docs/emulator-differences.md).
@@ -55,3 +55,33 @@ def test_documented_differences_are_in_the_docs() -> None:
     for case_id in DIFFERENCES:
         assert case_id in known, f"{case_id} is not a capture case"
         assert case_id in text, f"{case_id} is not explained in {docs}"
+
+
+def test_every_capture_case_is_replayed() -> None:
+    """No case of any capture file is silently left out of the replay."""
+    from tests.conformance.steps import load
+
+    steps = main_run() + custom_fields_run()
+    replayed = {step.case_id for step in steps if step.case_id}
+    assert len(replayed) == len([s for s in steps if s.case_id]), "case ids must be unique"
+    files: dict[str, int] = {}
+    for step in steps:
+        if step.file:
+            files[step.file] = files.get(step.file, 0) + 1
+    with_request = {
+        name: sum(1 for case in load(name).values() if isinstance(case, dict) and "request" in case)
+        for name in ("sync.json", "other_ops.json")
+    }
+    records = sum(2 * len(load(f"records/{m}.json")) for m in RECORD_FILES)
+    custom = load("custom-fields/records-and-queries.json")
+    assert files == {
+        "getchallenge.json": 1, "login.json": 1, "listtypes.json": 1,
+        "describe/": len(list((REFERENCE / "describe").glob("*.json"))),
+        "relatedtypes.json": len(load("relatedtypes.json")),
+        "records/": records,
+        "queries.json": len(load("queries.json")),
+        "errors.json": len(load("errors.json")),
+        **with_request,
+        "inventory.json": len(load("inventory.json")),
+        "custom-fields/": 4 + len(custom["queries"]) + 1,
+    }  # fmt: skip
