@@ -24,6 +24,8 @@ from vtorm.values import fast_decoder, to_python, to_wire
 __all__ = ["Model"]
 
 _M = TypeVar("_M", bound="Model")
+#: How one wire key is read: the python name ("" to drop it) and its decoder (None: as is).
+_Step = tuple[str, "Callable[[str], Any] | None"]
 
 
 def _error_subclass(cls: type, name: str, base: type[Exception]) -> type[Exception]:
@@ -59,9 +61,10 @@ class Model(BaseModel):
         errors.MultipleObjectsReturned
     )
 
-    _vt_plan: ClassVar[dict[str, tuple[str, Callable[[str], Any] | None]]] = {}
+    _vt_plan: ClassVar[dict[str, _Step]] = {}
     _vt_defaults: ClassVar[dict[str, Any]] = {}
     _vt_programs: ClassVar[dict[tuple[str, ...], Any]] = {}
+    _vt_field_names: ClassVar[set[str]] = set()
 
     id: RecordId | None = None
 
@@ -82,6 +85,7 @@ class Model(BaseModel):
         cls.vtiger_read_only = frozenset(n for n, s in specs.items() if not s.editable)
         cls._vt_plan = {s.wire_name: (n, fast_decoder(s.vtiger_type)) for n, s in specs.items()}
         cls._vt_programs = {}
+        cls._vt_field_names = set(cls.model_fields)
         from vtorm.relations import register
 
         register(cls)
@@ -149,7 +153,7 @@ class Model(BaseModel):
         instance = cls.__new__(cls)
         setter = object.__setattr__
         setter(instance, "__dict__", values)
-        setter(instance, "__pydantic_fields_set__", set(values))
+        setter(instance, "__pydantic_fields_set__", cls._vt_field_names.copy())
         setter(instance, "__pydantic_extra__", None)
         private = {"_vt_loaded": row, "_vt_backend": backend, "_vt_related": {}}
         setter(instance, "__pydantic_private__", private)
@@ -161,34 +165,25 @@ class Model(BaseModel):
         program = cls._vt_programs.get(keys)
         if program is None:
             program = cls._vt_programs[keys] = cls._vt_program(keys)
-        names, decoders, missing = program
-        values = dict(zip(names, row.values(), strict=True))
+        steps, missing = program
+        # One comprehension over the row: "" and null become None, others decode if needed.
+        values = {
+            name: None if raw is None or raw == "" else raw if decode is None else decode(raw)
+            for (name, decode), raw in zip(steps, row.values(), strict=True)
+        }
         values.pop("", None)  # keys the model does not map (label, tags, ...)
-        for name, decode in decoders:
-            raw = values[name]
-            if raw is None or raw == "":
-                values[name] = None
-            else:
-                values[name] = decode(raw if type(raw) is str else str(raw))
-        empty = [name for name, raw in values.items() if raw == ""]
-        for name in empty:
-            values[name] = None
         if missing:
             values.update(missing)
         return values
 
     @classmethod
-    def _vt_program(
-        cls, keys: tuple[str, ...]
-    ) -> tuple[tuple[str, ...], tuple[tuple[str, Callable[[str], Any]], ...], dict[str, Any]]:
-        """How to decode rows with these keys: python names, decoders, defaults of the rest."""
-        plan = {**cls._vt_plan, "id": ("id", _trusted_id)}
-        names = tuple(plan[key][0] if key in plan else "" for key in keys)
-        decoders = tuple(
-            (plan[key][0], decode) for key in keys if key in plan and (decode := plan[key][1])
-        )
-        missing = {k: v for k, v in cls._vt_defaults.items() if k not in names}
-        return names, decoders, missing
+    def _vt_program(cls, keys: tuple[str, ...]) -> tuple[tuple[_Step, ...], dict[str, Any]]:
+        """How to decode rows with these keys, in order; and the defaults of the others."""
+        plan: dict[str, _Step] = {**cls._vt_plan, "id": ("id", _trusted_id)}
+        steps = tuple(plan.get(key, ("", None)) for key in keys)
+        seen = {name for name, _ in steps}
+        missing = {k: v for k, v in cls._vt_defaults.items() if k not in seen}
+        return steps, missing
 
     def _vt_apply(self, row: Mapping[str, Any], keep: Iterable[str] = ()) -> None:
         """Take the server's values; fields named in `keep` keep their unsaved local value."""

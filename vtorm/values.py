@@ -46,7 +46,7 @@ def _encode_int(value: Any) -> str:
 
 def _decode_decimal(text: str) -> Decimal:
     try:
-        return Decimal(text)
+        return Decimal(text if type(text) is str else str(text))  # a JSON number: exact digits
     except InvalidOperation:
         raise InvalidArgument(f"{text!r} is not a decimal number") from None
 
@@ -110,6 +110,25 @@ def _decode_id(text: str) -> RecordId | None:
     return None
 
 
+class _Memo(dict[str, Any]):
+    """A bounded cache whose hits are C-level dict lookups: the decoders of hot types.
+
+    Booleans have two wire values and references repeat (owners, accounts), so decoding
+    through `memo.__getitem__` avoids a Python call per value on the read path.
+    """
+
+    def __init__(self, decode: Callable[[str], Any], limit: int = 4096) -> None:
+        super().__init__()
+        self._decode = decode
+        self._limit = limit
+
+    def __missing__(self, text: str) -> Any:
+        if len(self) >= self._limit:
+            self.clear()
+        value = self[text] = self._decode(text)
+        return value
+
+
 def _encode_id(value: Any) -> str:
     return str(RecordId(value))
 
@@ -133,8 +152,18 @@ _CONVERTERS: dict[str, Converter] = {
 }
 
 
+_FAST: dict[str, Callable[[str], Any]] = {
+    "boolean": _Memo(_decode_bool).__getitem__,
+    "reference": _Memo(_decode_id).__getitem__,
+    "owner": _Memo(_decode_id).__getitem__,
+    "datetime": dt.datetime.fromisoformat,
+}
+
+
 def fast_decoder(vtiger_type: str) -> Callable[[str], Any] | None:
     """The decoder for trusted non-empty wire strings; None where the string is the value."""
+    if vtiger_type in _FAST:
+        return _FAST[vtiger_type]
     converter = converter_for(vtiger_type)
     return None if converter is _TEXT else converter.decode
 

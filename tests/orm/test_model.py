@@ -193,3 +193,10 @@ def test_revise_refuses_to_empty_a_mandatory_field(mary: Contact, backend: FakeB
 def test_update_fields_on_an_unsaved_record_is_refused(backend: FakeBackend) -> None:
     with pytest.raises(InvalidArgument, match="no id yet"):
         Contact(lastname="x").save(update_fields=["lastname"], using=backend)
+
+
+def test_json_numbers_and_bad_values_from_the_server() -> None:
+    contact = Contact.vtiger_from_wire({"id": "12x1", "lastname": "N", "cf_871": 0.1})
+    assert contact.annual_spend == Decimal("0.1")
+    with pytest.raises(InvalidArgument, match="'not a date' is not a valid date value"):
+        Contact.vtiger_from_wire({"id": "12x1", "birthday": "not a date"})
