@@ -275,3 +275,13 @@ def test_any_query_answers_or_fails_cleanly(store: sqlite3.Connection, words: li
         )
     else:
         assert all(isinstance(v, str) for row in rows for v in row.values())
+
+
+def test_checkboxes_compare_as_text_except_discontinued(store: sqlite3.Connection) -> None:
+    product = {"id": "14x9", "productname": "W", "discontinued": "0", "assigned_user_id": "19x1"}
+    reference_db.insert(store, SCHEMA["Products"], product)
+    contact = {"id": "12x10", "lastname": "Doe", "donotcall": "0"}
+    reference_db.insert(store, SCHEMA["Contacts"], contact)
+    assert _ids(store, "select id from Products where discontinued = 'true';") == ["14x9"]
+    assert _ids(store, "select id from Contacts where donotcall = 'true';") == []
+    assert _ids(store, "select id from Contacts where donotcall = 0;") == ["12x10"]

@@ -26,7 +26,10 @@ __all__ = ["execute_query", "query_module"]
 
 _MODULE: Final = re.compile(r"[fF][rR][oO][mM][ \t\n\x0b\f\r]+([^ \t\n\x0b\f\r;]+)")
 _HIDDEN: Final = {"Users": frozenset({"user_password", "confirm_password", "accesskey"})}
-_NUMERIC: Final = frozenset({"integer", "double", "currency", "boolean"})
+_NUMERIC: Final = frozenset({"integer", "double", "currency"})
+# Vtiger keeps most checkboxes in VARCHAR(3) columns (compared as text); `discontinued` is
+# an INT(1), so `discontinued = 'true'` compares 0 = 0 and matches the unchecked rows.
+_INTEGER_BOOLEANS: Final = frozenset({"discontinued"})
 _DATES: Final = frozenset({"date", "datetime"})
 # Single-column indexes of a stock Vtiger 8.0 schema. When a WHERE clause is nothing but
 # equalities on one of them joined by OR (or one IN list), MySQL reads the rows through
@@ -94,7 +97,7 @@ def _kind(field: FieldSchema) -> str:
         return "id"
     if field.type in ("reference", "owner"):
         return "ref"
-    if field.type in _NUMERIC:
+    if field.type in _NUMERIC or (field.type == "boolean" and field.name in _INTEGER_BOOLEANS):
         return "num"
     return "date" if field.type in _DATES else "str"
 
