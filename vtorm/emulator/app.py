@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from vtorm.emulator.backend import Backend
-from vtorm.emulator.errors import FatalError, WebserviceError
+from vtorm.emulator.errors import FatalAfterWrite, FatalError, WebserviceError
 from vtorm.emulator.faults import DropConnection, Faults, Plan
 from vtorm.emulator.operations import Call, Operation, lookup
 from vtorm.wire import WEBSERVICE_PATH, ErrorCode
@@ -125,8 +125,13 @@ class WebserviceApp:
             self.backend, op.read_params(source), user_id, session_id or None,
             request.method, merged, request.body, request.cookies,
         )  # fmt: skip
+        crash: FatalAfterWrite | None = None
         with self.backend.store.transaction():
-            return op.handler(call)
+            try:
+                return op.handler(call)
+            except FatalAfterWrite as late:
+                crash = late  # commit what was written before the crash
+        raise crash
 
     def _start_session(self, request: _Request, session_id: str) -> int | None:
         if not session_id:

@@ -18,3 +18,7 @@ class WebserviceError(Exception):
 
 class FatalError(Exception):
     """A failure the real server answers with HTTP 500 and an empty body."""
+
+
+class FatalAfterWrite(FatalError):
+    """HTTP 500 with an empty body, raised after the writes that must be kept (PHP died late)."""

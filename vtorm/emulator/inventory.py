@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from vtorm.emulator.errors import WebserviceError
+from vtorm.emulator.inventory_details import final_details, written_details
 from vtorm.emulator.values import decimal_text, php_string
 from vtorm.wire import ErrorCode
 
@@ -46,7 +47,7 @@ EMPTY_OVERRIDES: Mapping[str, str] = {
 #: Quotes keep hdnS_H_Percent in a column without a scale (Invoice shows "0.00000000").
 MODULE_EMPTY_OVERRIDES: Mapping[str, Mapping[str, str]] = {"Quotes": {"hdnS_H_Percent": "0"}}
 _LINE_SCALES = {"quantity": 3, "discount_percent": 3, "tax1": 3, "tax2": 3, "tax3": 3}
-_TAXES = (("tax1", "VAT"), ("tax2", "Sales"), ("tax3", "Service"))
+_PRODUCT_TYPES = ("Products", "Services")
 Number = int | float
 
 
@@ -80,6 +81,8 @@ class Inventory:
     def replace_lines(self, module: ModuleSchema, crmid: int, lines: list[dict[str, Any]]) -> None:
         """Delete the record's lines and store the new ones in order."""
         conn = self.store.conn
+        if module.name == "Invoice":
+            self.adjust_stock(crmid, +1)
         conn.execute('DELETE FROM "rec_LineItem" WHERE parent_id = ?', (str(crmid),))
         row = conn.execute('SELECT coalesce(max(crmid), 2) FROM "rec_LineItem"').fetchone()
         next_id = int(row[0]) + 1
@@ -99,6 +102,8 @@ class Inventory:
                 stored[name] = decimal_text(line.get(name), _LINE_SCALES.get(name, 8))
             self.store.insert_row("LineItem", next_id, stored)
             next_id += 1
+        if module.name == "Invoice":
+            self.adjust_stock(crmid, -1)
 
     def _product(self, line: Mapping[str, Any]) -> str:
         field = self.records.schema["LineItem"].field("productid")
@@ -128,81 +133,78 @@ class Inventory:
         )
         return totals
 
-    def extras(self, module: ModuleSchema, crmid: int, *, written: bool) -> dict[str, Any]:
-        """The keys inventory records carry after `label`."""
+    def extras(
+        self, module: ModuleSchema, crmid: int, sent: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """The keys after `label`: S&H, lines, productid, price block (`sent`: on write)."""
         row = self.store.fetch_row(module.name, crmid) or {}
-        shipping = php_number(_trim(row.get("hdnS_H_Amount", "")))
         lines = self.lines(crmid)
-        out: dict[str, Any] = {
-            "shipping_&_handling": _trim(row["hdnS_H_Amount"]) if shipping else None
-        }
+        if sent is not None:
+            shipping = php_string(sent.get("hdnS_H_Amount")) or None
+        else:
+            shipping = _trim(row.get("hdnS_H_Amount", "")) or None
+            shipping = None if shipping == "0" else shipping
+        out: dict[str, Any] = {"shipping_&_handling": shipping}
         out.update({f"shipping_&_handling_shtax{i}": 0 for i in (1, 2, 3)})
         out["LineItems"] = [self._line_out(module, line) for line in lines]
+        if sent is not None:
+            out["productid"] = None
+            out["LineItems_FinalDetails"] = written_details(row, shipping)
+            return out
         first = lines[0]["productid"] if lines else ""
-        out["productid"] = (
-            None if written else self.records.reference_out(("Products", "Services"), first)
-        )
-        out["LineItems_FinalDetails"] = self._final_details(row, lines)
+        out["productid"] = self.records.reference_out(_PRODUCT_TYPES, first)
+        out["LineItems_FinalDetails"] = final_details(row, [self._line_info(x) for x in lines])
         return out
 
-    def _line_out(self, module: ModuleSchema, line: Mapping[str, str]) -> dict[str, Any]:
-        product_crmid = line.get("productid", "")
-        product_id = self.records.reference_out(("Products", "Services"), product_crmid)
-        entity_type = product_id and self.records.module_of_prefix(product_id.split("x")[0])
+    def _product_of(self, line: Mapping[str, str]) -> tuple[str, ModuleSchema | None]:
+        """(webservice id, module) of a line's product or service ("", None if gone)."""
+        product_id = self.records.reference_out(_PRODUCT_TYPES, line.get("productid", ""))
+        if not product_id:
+            return "", None
+        return product_id, self.records.module_of_prefix(product_id.split("x")[0])
+
+    def _line_info(self, line: dict[str, str]) -> dict[str, Any]:
+        product_module = self._product_of(line)[1]
+        product: dict[str, str] = {}
         name = ""
-        if entity_type:
-            entity = self.store.entity(int(product_crmid))
+        if product_module is not None:
+            crmid = int(line["productid"])
+            product = self.store.fetch_row(product_module.name, crmid) or {}
+            entity = self.store.entity(crmid)
             name = "" if entity is None else str(entity["label"] or "")
+        gross = php_number(_trim(line["quantity"])) * php_number(_trim(line["listprice"]))
+        return {
+            "line": line, "product": product, "name": name, "gross": gross,
+            "net": _line_total(line), "entity_type": product_module.name if product_module else "",
+        }  # fmt: skip
+
+    def _line_out(self, module: ModuleSchema, line: dict[str, str]) -> dict[str, Any]:
+        info = self._line_info(line)
         out: dict[str, Any] = {"parent_id": f"{module.id_prefix}xArray"}
-        for key in ("productid", "sequence_no", "quantity", "listprice", "discount_percent",
+        out["productid"] = self._product_of(line)[0]
+        for key in ("sequence_no", "quantity", "listprice", "discount_percent",
                     "discount_amount", "comment"):  # fmt: skip
-            out[key] = product_id if key == "productid" else line.get(key, "")
+            out[key] = line.get(key, "")
         out["description"] = ""
         for key in ("incrementondel", "tax1", "tax2", "tax3", "image", "purchase_cost", "margin"):
             out[key] = line.get(key, "")
         out["id"] = self.records.format_id("LineItem", line["crmid"])
-        out["product_name"] = name
-        out["entity_type"] = entity_type.name if entity_type else ""
+        out["product_name"] = info["name"]
+        out["entity_type"] = info["entity_type"]
         out["deleted"] = "0"
         return out
 
-    def _final_details(self, row: Mapping[str, str], lines: list[dict[str, str]]) -> dict[str, Any]:
-        details: dict[str, Any] = {}
-        for number, line in enumerate(lines, start=1):
-            gross = php_number(_trim(line["quantity"])) * php_number(_trim(line["listprice"]))
-            net = _line_total(line)
-            details[str(number)] = {
-                f"hdnProductId{number}": line["productid"],
-                f"qty{number}": _trim(line["quantity"]),
-                f"listPrice{number}": decimal_text(line["listprice"], 2),
-                f"comment{number}": line["comment"],
-                f"productTotal{number}": decimal_text(gross, 2),
-                f"discountTotal{number}": decimal_text(gross - net, 2),
-                f"totalAfterDiscount{number}": decimal_text(net, 2),
-                f"taxTotal{number}": "0.00",
-                f"netPrice{number}": decimal_text(net, 2),
-            }
-        if details:
-            details["1"]["final_details"] = {
-                "taxtype": row.get("hdnTaxType") or None,
-                "hdnSubTotal": decimal_text(row.get("hdnSubTotal"), 2),
-                "taxes": {
-                    str(i): {
-                        "taxname": name,
-                        "taxlabel": label,
-                        "percentage": "0.000",
-                        "amount": "0.00",
-                        "taxid": str(i),
-                    }
-                    for i, (name, label) in enumerate(_TAXES, start=1)
-                },
-                "tax_totalamount": "0.00",
-                "shipping_handling_charge": decimal_text(row.get("hdnS_H_Amount"), 2),
-                "adjustment": decimal_text(row.get("txtAdjustment"), 2),
-                "grandTotal": decimal_text(row.get("hdnGrandTotal"), 2),
-                "preTaxTotal": decimal_text(row.get("pre_tax_total"), 2),
-            }
-        return details
+    def adjust_stock(self, crmid: int, sign: int) -> None:
+        """Invoices take their quantities out of (sign -1) or back into (+1) product stock."""
+        for line in self.lines(crmid):
+            _, product_module = self._product_of(line)
+            if product_module is None or product_module.name != "Products":
+                continue
+            product = self.store.fetch_row("Products", int(line["productid"])) or {}
+            stock = float(product.get("qtyinstock") or 0) + sign * float(line["quantity"] or 0)
+            self.store.update_row(
+                "Products", int(line["productid"]), {"qtyinstock": decimal_text(stock, 3)}
+            )
 
 
 def _trim(text: str) -> str:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from vtorm.emulator.errors import WebserviceError
+from vtorm.emulator.errors import FatalAfterWrite, WebserviceError
 from vtorm.emulator.inventory import (
     EMPTY_OVERRIDES,
     INVENTORY_MODULES,
@@ -127,7 +127,7 @@ class Records:
         module, crmid = self.locate(id_text)
         result = self.shape(module, crmid)
         if module.name in INVENTORY_MODULES:
-            result.update(self.inventory.extras(module, crmid, written=False))
+            result.update(self.inventory.extras(module, crmid))
         return result
 
     def shape(self, module: ModuleSchema, crmid: int) -> dict[str, Any]:
@@ -207,7 +207,10 @@ class Records:
         if not is_inventory:
             return self.shape(module, crmid)
         self.inventory.replace_lines(module, crmid, lines)
-        result = self._inventory_written(module, crmid, first=("id",))
+        if php_string(values.get("hdnTaxType")) == "individual":
+            # 8.0 saves the record with zero totals, then dies computing individual taxes
+            raise FatalAfterWrite("individual tax mode crashes after the save")
+        result = self._inventory_written(module, crmid, values, first=("id",))
         result["new"] = True
         return result
 
@@ -359,7 +362,11 @@ class Records:
         return row
 
     def _inventory_written(
-        self, module: ModuleSchema, crmid: int, first: tuple[str, ...]
+        self,
+        module: ModuleSchema,
+        crmid: int,
+        sent: Mapping[str, Any],
+        first: tuple[str, ...],
     ) -> dict[str, Any]:
         """An inventory record as create/revise answer it: totals as numbers, then extras."""
         totals = self.inventory.update_totals(module, crmid)
@@ -367,7 +374,7 @@ class Records:
         result = {key: shape[key] for key in first}
         result.update(shape)
         result.update({k: v for k, v in totals.items() if k in result})
-        result.update(self.inventory.extras(module, crmid, written=True))
+        result.update(self.inventory.extras(module, crmid, sent))
         return result
 
     def _save(
@@ -398,7 +405,7 @@ class Records:
             return self.shape(module, crmid)
         if lines is not None:
             self.inventory.replace_lines(module, crmid, lines)
-        return self._inventory_written(module, crmid, first=("id", "conversion_rate"))
+        return self._inventory_written(module, crmid, values, first=("id", "conversion_rate"))
 
 
 def _computed_fields(module: ModuleSchema, row: dict[str, str]) -> None:
