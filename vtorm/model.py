@@ -122,6 +122,27 @@ class Model(BaseModel):
         self._vt_related[field] = (target, record)
         return cast("_M | None", record)
 
+    def __eq__(self, other: object) -> bool:
+        """Same model and same field values (how each was loaded does not matter)."""
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]  # mutable records
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        memo = {} if memo is None else memo
+        if self._vt_backend is not None:
+            memo[id(self._vt_backend)] = self._vt_backend  # share the client, never copy it
+        return super().__deepcopy__(memo)
+
+    def __getstate__(self) -> dict[Any, Any]:
+        state = super().__getstate__()
+        private = dict(state.get("__pydantic_private__") or {})
+        private.update(_vt_backend=None, _vt_related={})  # a client does not pickle
+        state["__pydantic_private__"] = private
+        return state
+
     if not TYPE_CHECKING:
 
         def __setattr__(self, name: str, value: Any) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
 from decimal import Decimal
 from typing import Any
 
@@ -200,3 +202,21 @@ def test_json_numbers_and_bad_values_from_the_server() -> None:
     assert contact.annual_spend == Decimal("0.1")
     with pytest.raises(InvalidArgument, match="'not a date' is not a valid date value"):
         Contact.vtiger_from_wire({"id": "12x1", "birthday": "not a date"})
+
+
+def test_equality_ignores_how_a_record_was_loaded(mary: Contact) -> None:
+    row = {k: (None if v == "" else v) for k, v in ROW.items()}
+    assert Contact.vtiger_from_wire({**row, "id": "12x1"}) == mary
+    assert mary != Contact.vtiger_from_wire({**row, "id": "12x2"})
+
+
+def test_copies_and_pickles_keep_state_but_not_the_client(
+    mary: Contact, backend: FakeBackend
+) -> None:
+    mary.firstname = "Changed"
+    twin = copy.deepcopy(mary)
+    assert twin == mary and twin.vtiger_changed() == ["firstname"]
+    twin.save()
+    assert backend.calls[-1] == ("revise", {"id": "12x1", "firstname": "Changed"})
+    restored = pickle.loads(pickle.dumps(mary))
+    assert restored == mary and restored.vtiger_changed() == ["firstname"]
