@@ -4,6 +4,7 @@ names; `--check` reports drift; the repository's `generated/` is up to date."""
 from __future__ import annotations
 
 import copy
+import datetime
 import io
 import json
 import subprocess
@@ -297,3 +298,18 @@ def test_a_template_directory_overrides_one_template(tmp_path: Path) -> None:
     files = render_package(plan, template_dir=tmp_path)
     assert files["__init__.py"] == f'{HEADER}\n"""Custom."""\n'
     assert "class Contact(Model):" in files["contact.py"]  # the packaged template
+
+
+def test_the_typed_example_program_also_runs() -> None:
+    from tests.codegen.examples import ok
+
+    contact = ok.new_contact()
+    assert contact.vtiger_wire(["groesse_cm", "preferred_channels", "annual_spend"]) == {
+        "cf_863": "180",
+        "cf_869": "Email |##| SMS",
+        "cf_871": "1200.50",
+    }
+    assert ok.describe(contact) == "None Smith (Silver)"
+    assert ok.relations(contact) is None  # no account: no request
+    vtql = ok.vip_contacts(datetime.date(2020, 1, 1)).explain()
+    assert "cf_853 = 'Gold'" in vtql and "lastname LIKE 'sm%'" in vtql

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from typing_extensions import assert_type
 
 from generated import MODELS, Account, Contact, Group, Invoice, SalesOrder, User
 from generated.contact import ContactCustomerTier, ContactPreferredChannels, ContactQuerySet
-from generated.event import EventParentTarget
 from vtorm import Model, Q, RecordId
+
+if TYPE_CHECKING:
+    from generated.event import EventParentTarget  # relation unions exist for type checkers
 
 
 def vip_contacts(since: datetime.date) -> ContactQuerySet:
