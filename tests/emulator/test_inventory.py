@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -85,3 +86,72 @@ def test_line_items_are_queryable(admin: Wire) -> None:
         ("14x16", "2.000"),
         ("14x17", "1.000"),
     ]
+
+
+def test_individual_tax_answers_500_but_keeps_the_quote(admin: Wire) -> None:
+    _seed(admin)
+    element = _cases()[3]["request"]["element"]
+    response = admin.post(
+        operation="create", sessionName=admin.session_name, elementType="Quotes",
+        element=json.dumps(element),
+    )  # fmt: skip
+    assert (response.status_code, response.content) == (500, b"")
+    rows = admin.result(admin.op_get("query", query="SELECT subject, hdnGrandTotal FROM Quotes;"))
+    assert rows == [{"subject": "Quote individual tax", "hdnGrandTotal": "0.00000000",
+                     "id": rows[0]["id"]}]  # fmt: skip
+
+
+def test_invoices_take_their_quantities_out_of_stock(admin: Wire) -> None:
+    _seed(admin)
+    invoice = admin.result(admin.create("Invoice", _cases()[4]["request"]["element"]))
+    widget = admin.result(admin.op_get("retrieve", id="14x16"))
+    assert widget["qtyinstock"] == "39.000"
+    lines = [{"productid": "14x16", "quantity": "3", "listprice": "1"}]
+    admin.result(
+        admin.op_post("revise", element=json.dumps({"id": invoice["id"], "LineItems": lines}))
+    )
+    assert admin.result(admin.op_get("retrieve", id="14x16"))["qtyinstock"] == "37.000"
+
+
+def test_three_lines_with_percent_and_amount_discounts(admin: Wire) -> None:
+    _seed(admin)
+    element = {
+        "subject": "Three lines", "account_id": "11x2", "bill_street": "b", "ship_street": "s",
+        "assigned_user_id": "19x1", "quotestage": "Created", "productid": "14x16",
+        "hdnS_H_Amount": "7.25", "txtAdjustment": "-1.10",
+        "LineItems": [
+            {"productid": "14x16", "quantity": "3", "listprice": "149.99",
+             "discount_percent": "15"},
+            {"productid": "14x17", "quantity": "2", "listprice": "49.50",
+             "discount_amount": "4.25"},
+            {"productid": "14x16", "quantity": "1", "listprice": "10"},
+        ],
+    }  # fmt: skip
+    quote = admin.result(admin.create("Quotes", element))
+    subtotal = (
+        Decimal("3") * Decimal("149.99") * Decimal("0.85")
+        + Decimal("99.00")
+        - Decimal("4.25")
+        + Decimal("10")
+    )
+    retrieved = admin.result(admin.op_get("retrieve", id=quote["id"]))
+    assert Decimal(retrieved["hdnSubTotal"]) == subtotal.quantize(Decimal("0.01"))
+    assert Decimal(retrieved["pre_tax_total"]) == (subtotal + Decimal("7.25")).quantize(
+        Decimal("0.01")
+    )
+    assert Decimal(retrieved["hdnGrandTotal"]) == (
+        subtotal + Decimal("7.25") - Decimal("1.10")
+    ).quantize(Decimal("0.01"))
+    # create answers the unrounded PHP float; the stored total is rounded to cents
+    assert abs(Decimal(str(quote["hdnGrandTotal"])) - Decimal(retrieved["hdnGrandTotal"])) <= (
+        Decimal("0.005")
+    )
+    blocks = retrieved["LineItems_FinalDetails"]
+    assert (blocks["1"]["discount_type1"], blocks["2"]["discount_type2"]) == (
+        "percentage",
+        "amount",
+    )
+    assert blocks["3"]["checked_discount_zero3"] == " checked"
+    assert (
+        blocks["1"]["final_details"]["grandTotal"] == f"{Decimal(retrieved['hdnGrandTotal']):.2f}"
+    )

@@ -129,7 +129,7 @@ class Inventory:
         grand = pre_tax + php_number(_trim(row.get("txtAdjustment", "")))
         totals = {"hdnSubTotal": subtotal, "pre_tax_total": pre_tax, "hdnGrandTotal": grand}
         self.store.update_row(
-            module.name, crmid, {k: decimal_text(v, 8) for k, v in totals.items()}
+            module.name, crmid, {k: decimal_text(v, 8, round_to=2) for k, v in totals.items()}
         )
         return totals
 
