@@ -285,3 +285,11 @@ def test_checkboxes_compare_as_text_except_discontinued(store: sqlite3.Connectio
     assert _ids(store, "select id from Products where discontinued = 'true';") == ["14x9"]
     assert _ids(store, "select id from Contacts where donotcall = 'true';") == []
     assert _ids(store, "select id from Contacts where donotcall = 0;") == ["12x10"]
+
+
+def test_line_items_have_the_undescribed_description(store: sqlite3.Connection) -> None:
+    line = {"id": "33x3", "parent_id": "", "comment": "c", "incrementondel": "0"}
+    reference_db.insert(store, SCHEMA["LineItem"], line, entity=False)
+    (row,) = execute_query(store, SCHEMA, "select * from LineItem;")
+    assert list(row)[7:10] == ["comment", "description", "incrementondel"]
+    assert row["description"] == ""

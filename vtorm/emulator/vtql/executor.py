@@ -26,6 +26,8 @@ __all__ = ["execute_query", "query_module"]
 
 _MODULE: Final = re.compile(r"[fF][rR][oO][mM][ \t\n\x0b\f\r]+([^ \t\n\x0b\f\r;]+)")
 _HIDDEN: Final = {"Users": frozenset({"user_password", "confirm_password", "accesskey"})}
+# Columns the server's field map has although describe leaves them out: (name, after).
+_UNDESCRIBED: Final = {"LineItem": (("description", "comment"),)}
 _NUMERIC: Final = frozenset({"integer", "double", "currency"})
 # Vtiger keeps most checkboxes in VARCHAR(3) columns (compared as text); `discontinued` is
 # an INT(1), so `discontinued = 'true'` compares 0 = 0 and matches the unchecked rows.
@@ -83,13 +85,20 @@ def _field_map(module: ModuleSchema) -> dict[str, FieldSchema]:
     shipping and handling) is added by describe, not a column of the module: not queryable.
     """
     hidden = _HIDDEN.get(module.name, frozenset())
+    extras = dict((after, name) for name, after in _UNDESCRIBED.get(module.name, ()))
     fields: dict[str, FieldSchema] = {}
     for field in module.fields:
         if field.name not in hidden:
             fields[field.name] = field
+        if field.name in extras:
+            fields[extras[field.name]] = _text_field(extras[field.name])
         if field.name == "id" and uses_entity_table(module):
             break
     return fields
+
+
+def _text_field(name: str) -> FieldSchema:
+    return FieldSchema(name, name, "text", False, True, True, "", False)
 
 
 def _kind(field: FieldSchema) -> str:
@@ -161,7 +170,8 @@ class _Plan:
 
     def run(self, conn: sqlite3.Connection, schema: Schema) -> list[dict[str, str | None]]:
         params: list[object] = []
-        source = self._source(conn, params)
+        existing = {row[1] for row in conn.execute(f"PRAGMA table_info({self.table})")}
+        source = self._source(existing, params)
         order = self._order_by()
         offset, count = cap_limit(self.statement.limit)
         if self.statement.is_count:
@@ -169,7 +179,8 @@ class _Plan:
             counted: list[dict[str, str | None]] = [{"count": str(total)}]
             return counted[offset : offset + count]
         stored = [k for k in self.keys if k != "id"]
-        columns = "".join(", " + _column(self.module.fields_by_name[k]) for k in stored)
+        fields = _field_map(self.module)
+        columns = "".join(", " + (_column(fields[k]) if k in existing else "NULL") for k in stored)
         sql = f"SELECT r.crmid{columns} {source} ORDER BY {order} LIMIT ? OFFSET ?"
         shaper = RowShaper(conn, schema, self.module)
         return [
@@ -177,9 +188,13 @@ class _Plan:
             for crmid, *values in _fetch(conn, sql, [*params, count, offset])
         ]
 
-    def _source(self, conn: sqlite3.Connection, params: list[object]) -> str:
-        table = '"rec_' + self.module.name.replace('"', '""') + '"'
-        existing = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+    @property
+    def table(self) -> str:
+        """The quoted name of the module's record table."""
+        return '"rec_' + self.module.name.replace('"', '""') + '"'
+
+    def _source(self, existing: set[str], params: list[object]) -> str:
+        table = self.table
         if not existing:
             raise Broken(f"no table {table}")
         filters = [f"({self._where(params)})"] if self.conditions else []
