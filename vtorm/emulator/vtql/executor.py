@@ -27,7 +27,10 @@ __all__ = ["execute_query", "query_module"]
 _MODULE: Final = re.compile(r"[fF][rR][oO][mM][ \t\n\x0b\f\r]+([^ \t\n\x0b\f\r;]+)")
 _HIDDEN: Final = {"Users": frozenset({"user_password", "confirm_password", "accesskey"})}
 # Columns the server's field map has although describe leaves them out: (name, after).
-_UNDESCRIBED: Final = {"LineItem": (("description", "comment"),)}
+_UNDESCRIBED: Final = {
+    "LineItem": (("description", "comment"),),
+    "HelpDesk": (("update_log", "ticketcategories"),),  # as retrieve shows it too
+}
 _NUMERIC: Final = frozenset({"integer", "double", "currency"})
 # Vtiger keeps most checkboxes in VARCHAR(3) columns (compared as text); `discontinued` is
 # an INT(1), so `discontinued = 'true'` compares 0 = 0 and matches the unchecked rows.
