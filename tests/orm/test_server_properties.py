@@ -35,6 +35,7 @@ STRINGS = (
     "ta", "Cork", "cork ", "dub", "Dublin", "a'b", "\\", "back\\slash", "X",
 )  # fmt: skip
 NUMBERS = (0, 5, 10, 80, 100, 250, 999)
+PATTERNS = ("a%", "%A", "_eta", "%\\_%", "%\\%%", "B%a", "%o%", "c_rk%", "%'%")
 MONEY = ("0", "10.5", "99.99", "100", "1500.25")
 
 Record = dict[str, Any]
@@ -130,8 +131,11 @@ def lookup_truth(record: Record, key: str, value: Any) -> Truth:
         "contains": lambda: cmp("like", f"%{escape_like(str(value))}%"),
         "icontains": lambda: cmp("like", f"%{escape_like(str(value))}%"),
         "startswith": lambda: cmp("like", f"{escape_like(str(value))}%"),
+        "istartswith": lambda: cmp("like", f"{escape_like(str(value))}%"),
         "endswith": lambda: cmp("like", f"%{escape_like(str(value))}"),
+        "iendswith": lambda: cmp("like", f"%{escape_like(str(value))}"),
         "isnull": lambda: cmp("like", "_%"),
+        "like": lambda: cmp("like", value),
     }
     return table[lookup]()
 
@@ -163,7 +167,9 @@ text_leaf = st.one_of(
                 "contains",
                 "icontains",
                 "startswith",
+                "istartswith",
                 "endswith",
+                "iendswith",
             )
         ),
         text_value,
@@ -180,6 +186,11 @@ text_leaf = st.one_of(
         text_value,
     ),
     st.builds(lambda f: Q(**{f"{f}__isnull": False}), st.sampled_from(("bill_city",))),
+    st.builds(
+        lambda f, pattern: Q(**{f"{f}__like": pattern}),
+        st.sampled_from(("accountname", "bill_city")),
+        st.sampled_from(PATTERNS),
+    ),
 )
 number_leaf = st.one_of(
     st.builds(
