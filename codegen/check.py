@@ -116,7 +116,7 @@ def diff_files(
 ) -> list[str]:
     """Names of files that are missing, different, or (generated and) no longer wanted."""
     wanted = set(only) if only is not None else set(files)
-    changed = []
+    changed: list[str] = []
     for name in sorted(wanted):
         path = output / name
         if not path.is_file() or path.read_text("utf-8") != files[name]:

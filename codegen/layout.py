@@ -122,7 +122,7 @@ def py_string(text: str, quote: str | None = None) -> str:
     ('\\'say "hi"\\'', '"it\\'s"')
     """
     quote = quote or _quote_for(text)
-    out = []
+    out: list[str] = []
     for ch in text:
         if ch == "\\" or ch == quote:
             out.append("\\" + ch)

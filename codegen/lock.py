@@ -61,14 +61,14 @@ class LockedModule:
     """One module's class name and its fields, in describe order, keyed by wire name."""
 
     class_name: str
-    fields: Mapping[str, LockedField] = field(default_factory=dict)
+    fields: Mapping[str, LockedField] = field(default_factory=dict[str, LockedField])
 
 
 @dataclass(frozen=True)
 class LockFile:
     """Every module of a generated package, keyed by Vtiger module name."""
 
-    modules: Mapping[str, LockedModule] = field(default_factory=dict)
+    modules: Mapping[str, LockedModule] = field(default_factory=dict[str, LockedModule])
 
     def dumps(self) -> str:
         """Deterministic JSON text: modules sorted by name, fields in describe order."""

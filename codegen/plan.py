@@ -95,7 +95,7 @@ class PackagePlan:
 def plan_package(modules: Iterable[ModuleSchema], lock: LockFile | None = None) -> PackagePlan:
     """Plan every module; class names come from the lock first, then by module name order."""
     ordered = sorted(modules, key=lambda m: m.name)
-    locked = lock.modules if lock else {}
+    locked: Mapping[str, LockedModule] = lock.modules if lock else {}
     classes: dict[str, str] = {}
     for module in ordered:
         old = locked.get(module.name)
@@ -168,7 +168,8 @@ def plan_model(
         {*names.values(), *aliases.values(), *own_names},
     )
     types = [*(p.annotation for p in planned), *(value for _key, value in lookups)]
-    used = _ALWAYS_USED | {token for text in types for token in _TOKEN.findall(text)}
+    used: set[str] = {token for text in types for token in _TOKEN.findall(text)}
+    used |= _ALWAYS_USED
     used |= {"Literal"} if alias_lines else set()
     used |= {"Annotated", "VtigerField"} if planned else set()
     used |= {"TYPE_CHECKING"} if read_only or relations.type_checking_block else set()

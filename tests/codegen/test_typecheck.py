@@ -71,7 +71,9 @@ def test_pyright_strict_agrees(tmp_path: Path, capsys: pytest.CaptureFixture[str
         BAD,
     )
     with capsys.disabled():
-        print(f"\n[pyright on generated/ + 2 examples: {time.monotonic() - started:.1f} s]")
+        print(
+            f"\n[pyright on generated/, codegen/ + 2 examples: {time.monotonic() - started:.1f} s]"
+        )
     report = json.loads(run.stdout[run.stdout.index("{") :])
     by_file: dict[Path, set[int]] = {}
     for diagnostic in report["generalDiagnostics"]:
