@@ -67,6 +67,7 @@ def test_pyright_strict_agrees(tmp_path: Path, capsys: pytest.CaptureFixture[str
         sys.executable,
         "--outputjson",
         "generated",
+        "codegen",
         OK,
         BAD,
     )
