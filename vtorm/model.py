@@ -211,7 +211,7 @@ class Model(BaseModel):
         kept = set(keep)
         names = type(self).vtiger_wire_names
         specs = type(self).vtiger_fields
-        values = self.__dict__
+        values: dict[str, Any] = vars(self)
         for wire, raw in row.items():
             name = names.get(wire)
             if name is None:
@@ -316,7 +316,7 @@ class Model(BaseModel):
                     backend.login()  # type: ignore[attr-defined]
                     user_id = getattr(backend, "user_id", None)
                 if isinstance(user_id, str) and RecordId.is_valid(user_id):
-                    self.__dict__[name] = RecordId(user_id)
+                    vars(self)[name] = RecordId(user_id)
 
     def _vt_revise(self, backend: Backend, update_fields: Iterable[str] | None) -> None:
         changed = self.vtiger_changed()
@@ -348,7 +348,7 @@ class Model(BaseModel):
         if self.id is None:
             raise errors.InvalidArgument(f"this {type(self).__name__} has not been saved")
         self._vt_backend_or_default(using).delete(str(self.id))
-        self.__dict__["id"] = None
+        vars(self)["id"] = None
         self._vt_loaded = {}
 
     def refresh(self, *, using: Backend | None = None) -> None:
