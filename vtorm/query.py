@@ -122,9 +122,11 @@ class QuerySet(Generic[M]):
         found = query._one_page(2)
         name = self.model.__name__
         if not found:
-            raise self.model.DoesNotExist(f"{name} matching the query does not exist")
+            raise self.model.DoesNotExist(f"no {name} matches: {query.explain()}")
         if len(found) > 1:
-            raise self.model.MultipleObjectsReturned(f"more than one {name} matches the query")
+            raise self.model.MultipleObjectsReturned(
+                f"more than one {name} matches: {query.explain()}"
+            )
         return found[0]
 
     def all(self) -> Self:
