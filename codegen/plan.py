@@ -61,6 +61,21 @@ class ModelPlan:
     relations: RelationsPlan
 
     @property
+    def module_doc(self) -> str:
+        """The Vtiger module name, safe inside a docstring."""
+        return doc_text(self.module, 60)
+
+    @property
+    def id_prefix_doc(self) -> str:
+        """The id prefix, safe inside a docstring."""
+        return doc_text(self.id_prefix, 10)
+
+    @property
+    def id_prefix_literal(self) -> str:
+        """The id prefix as a string literal."""
+        return py_string(self.id_prefix)
+
+    @property
     def module_literal(self) -> str:
         """The Vtiger module name as a string literal."""
         return py_string(self.module)
@@ -193,7 +208,8 @@ def plan_model(
 
 def doc_text(text: str, limit: int = 40) -> str:
     """`text` made safe and short enough for a one-line docstring."""
-    clean = re.sub(r"\s+", " ", html.unescape(text)).replace("\\", "/").replace('"', "'")
+    printable = "".join(ch if ch.isprintable() else " " for ch in html.unescape(text))
+    clean = re.sub(r"\s+", " ", printable).strip().replace("\\", "/").replace('"', "'")
     return clean if len(clean) <= limit else clean[: limit - 3].rstrip() + "..."
 
 

@@ -37,7 +37,8 @@ def _describes(draw: st.DrawFn) -> dict[str, Any]:
             }
         )
     unique = list({f["name"]: f for f in fields}.values())
-    return {"name": "Demo", "label": draw(st.text(max_size=10)), "idPrefix": "9", "fields": unique}
+    label = draw(st.text(max_size=10))
+    return {"name": "Demo", "label": label, "idPrefix": draw(st.text(max_size=3)), "fields": unique}
 
 
 @settings(max_examples=40, deadline=None)
