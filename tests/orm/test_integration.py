@@ -132,3 +132,14 @@ def test_prefetched_export_yields_every_record_once_in_order(client: Client) -> 
     ids = seed_contacts(client, 345)
     exported = [str(c.id) for c in Contact.objects.using(client).iterator(prefetch=4)]
     assert exported == ids
+
+
+def test_reference_emptiness_follows_the_server(client: Client) -> None:
+    acme = Account(accountname="Acme")
+    acme.save(using=client)
+    Contact(lastname="Linked", account_id=acme.id).save(using=client)
+    Contact(lastname="Loose").save(using=client)
+    contacts = Contact.objects.using(client)
+    assert [c.lastname for c in contacts.filter(account_id__isnull=False)] == ["Linked"]
+    # An empty reference is stored as 0, so != also matches it (as on the real server).
+    assert [c.lastname for c in contacts.exclude(account_id=acme)] == ["Loose"]
