@@ -32,6 +32,7 @@ class ContactLookups(TypedDict, total=False):
     mailingcity: str
     account_id: RecordId | str
     account_id__in: Sequence[RecordId | str]
+    account_id__isnull: bool
     loyalty_points__gt: int
     customer_tier: Tier
 
