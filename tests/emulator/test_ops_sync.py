@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tests.emulator.clocked import START, Api, api_fixture  # noqa: F401 (the `api` fixture)
+from tests.emulator.clocked import START, Api, Clock, api_fixture  # noqa: F401 (`api` fixture)
 from tests.emulator.conftest import error_of
+from vtorm.emulator import Emulator
+from vtorm.emulator.sync import sync_changes
 
 
 def _result(api: Api, since: int | str, module: str = "Accounts") -> dict[str, object]:
@@ -111,3 +115,54 @@ def test_a_converted_lead_is_reported_as_deleted(api: Api) -> None:
     api.ok(api.op_post("convertlead", element=json.dumps(element)))
     result = _result(api, START + 5, "Leads")
     assert (result["updated"], result["deleted"]) == ([], [lead])
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["create", "revise", "delete"]), st.integers(0, 3)),
+        min_size=1,
+        max_size=60,
+    ),
+    st.integers(0, 250),
+)
+def test_following_the_pages_sees_every_record_once_in_its_final_state(
+    history: list[tuple[str, int]], bulk: int
+) -> None:
+    """`bulk` creates (two per second), then random creates, revisions and deletes."""
+    history = [("create", number % 2) for number in range(bulk)] + history
+    clock = Clock()
+    emulator = Emulator(access_key="k", clock=clock)
+    backend = emulator.backend
+    live: dict[str, str] = {}
+    deleted: set[str] = set()
+    with backend.store.transaction():
+        for number, (action, tick) in enumerate(history):
+            clock.now += tick
+            if action == "create" or not live:
+                element = {"lastname": f"L{number}", "assigned_user_id": "19x1"}
+                live[backend.records.create("Leads", element, 1)["id"]] = f"L{number}"
+            elif action == "revise":
+                target = sorted(live)[number % len(live)]
+                live[target] = f"R{number}"
+                backend.records.revise({"id": target, "lastname": f"R{number}"}, 1)
+            else:
+                target = sorted(live)[number % len(live)]
+                backend.records.delete(target, 1)
+                del live[target]
+                deleted.add(target)
+        seen: dict[str, str] = {}
+        gone: list[str] = []
+        checkpoint, more, pages = 1, True, 0
+        while more:
+            page = sync_changes(backend, str(checkpoint), "Leads", 1)
+            assert page["lastModifiedTime"] > checkpoint
+            assert len(page["updated"]) + len(page["deleted"]) > 0
+            for row in page["updated"]:
+                assert row["id"] not in seen
+                seen[row["id"]] = row["lastname"]
+            gone += page["deleted"]
+            checkpoint, more, pages = page["lastModifiedTime"], page["more"], pages + 1
+    emulator.close()
+    assert seen == live
+    assert sorted(gone) == sorted(deleted)
