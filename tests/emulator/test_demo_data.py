@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -105,3 +106,19 @@ def test_seeding_creates_every_record_with_its_references_resolved() -> None:
 
 def _crmid(record_id: str) -> int:
     return int(record_id.partition("x")[2])
+
+
+def test_seeding_a_database_that_holds_records_changes_nothing(tmp_path: Path) -> None:
+    db = str(tmp_path / "crm.sqlite")
+    first = Emulator(db=db, access_key="DemoKey")
+    try:
+        assert len(seed_demo(first.backend)) == len(RECORDS)
+    finally:
+        first.close()
+    again = Emulator(db=db, access_key="DemoKey")
+    try:
+        assert seed_demo(again.backend) == {}
+        count = again.backend.query("SELECT count(*) FROM Accounts;")
+        assert count == [{"count": str(DEMO_COUNTS["Accounts"])}]
+    finally:
+        again.close()

@@ -111,11 +111,14 @@ def seed_demo(backend: Backend, seed: int = DEFAULT_SEED) -> dict[str, str]:
 
     Records go through the same create operation a client uses (so they are stored exactly as
     the server would store them); customers are linked to the products they bought, as
-    `add_related` links them.
+    `add_related` links them. A database that already holds records is left as it is and
+    nothing is returned, so `vtorm serve --db crm.sqlite --demo` can be run again.
     """
     ids: dict[str, str] = {}
     records = demo_records(seed)
     with backend.store.transaction():
+        if backend.store.conn.execute("SELECT 1 FROM entity LIMIT 1").fetchone() is not None:
+            return ids
         for record in records:
             element: dict[str, str] = dict(record.values)
             element.update({name: ids[key] for name, key in record.refs.items()})
