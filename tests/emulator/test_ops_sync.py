@@ -166,3 +166,10 @@ def test_following_the_pages_sees_every_record_once_in_its_final_state(
     emulator.close()
     assert seen == live
     assert sorted(gone) == sorted(deleted)
+
+
+def test_users_are_ignored_with_the_early_return_shape(api: Api) -> None:
+    response = api.sync("12", "Users")
+    assert response.text == (
+        '{"success":true,"result":{"updated":[],"deleted":[],"lastModifiedTime":"12","more":false}}'
+    )
