@@ -8,7 +8,6 @@ so sync windows, `lastModifiedTime` and token lifetimes behave as they did on th
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 import threading
 from collections.abc import Iterable
@@ -54,11 +53,8 @@ class Outcome:
 
 
 def make_emulator(schema: Schema, clock: CaptureClock) -> Emulator:
-    """An emulator for the replay; the clock is passed when the Emulator accepts one."""
-    options: dict[str, Any] = {"schema": schema, "access_key": ACCESS_KEY}
-    if "clock" in inspect.signature(Emulator).parameters:
-        options["clock"] = clock
-    return Emulator(**options)
+    """An emulator for the replay, running on the capture's clock."""
+    return Emulator(schema, access_key=ACCESS_KEY, clock=clock)
 
 
 class Replay:
