@@ -21,6 +21,9 @@ from vtorm.fields import VtigerField
 from vtorm.ids import RecordId
 from vtorm.values import fast_decoder, to_python, to_wire
 
+if TYPE_CHECKING:
+    from vtorm.related import RelatedBackend, RelatedRecords
+
 __all__ = ["Model"]
 
 _M = TypeVar("_M", bound="Model")
@@ -121,6 +124,19 @@ class Model(BaseModel):
             record = found.get(target)
         self._vt_related[field] = (target, record)
         return cast("_M | None", record)
+
+    def vtiger_related_records(
+        self, model: type[_M], label: str | None = None, *, using: Backend | None = None
+    ) -> RelatedRecords[_M]:
+        """Records of `model` related to this one (reverse and many-to-many relations).
+
+        `label` is the relation's label from `relatedtypes` (by default the module name):
+        `account.vtiger_related_records(Contact)`, then iterate, `.filter(...)`, `.add(c)`.
+        """
+        from vtorm.related import related_records
+
+        backend = cast("RelatedBackend", self._vt_backend_or_default(using))
+        return related_records(self, model, label, backend)
 
     def __eq__(self, other: object) -> bool:
         """Same model and same field values (how each was loaded does not matter)."""

@@ -227,3 +227,24 @@ class Account(Model):
             dt.datetime | None,
             VtigerField("modifiedtime", "datetime", label="Modified Time", editable=False),
         ] = None
+
+
+class CampaignManager(Manager["Campaign", QuerySet["Campaign"]]):
+    """No typed lookups: the plain manager API."""
+
+
+class Campaign(Model):
+    vtiger_module: ClassVar[str] = "Campaigns"
+    vtiger_id_prefix: ClassVar[str] = "1"
+    objects: ClassVar[CampaignManager] = CampaignManager()
+
+    campaignname: Annotated[
+        str, VtigerField("campaignname", "string", label="Campaign Name", mandatory=True)
+    ]
+    closingdate: Annotated[
+        dt.date, VtigerField("closingdate", "date", label="Expected Close Date", mandatory=True)
+    ]
+    assigned_user_id: Annotated[
+        RecordId | None,
+        VtigerField("assigned_user_id", "owner", label="Assigned To", mandatory=True),
+    ] = None

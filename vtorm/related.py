@@ -1,0 +1,111 @@
+"""Reverse and many-to-many relations through the webservice's related operations.
+
+`account.related(Contact)` lists the contacts of an account with `query_related`, paged by
+id like any scan; `add(record)` links one more through `add_related`. The server rewrites a
+`query_related` statement by putting its own `id IN (...)` right after `WHERE` and joining
+the rest with AND, so only AND-conditions can be added: an OR would escape the id list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any, Generic, Protocol, TypeVar
+
+from typing_extensions import Self
+
+from vtorm.backend import Backend
+from vtorm.compiler import QueryDescription, compile_query, filter_formula
+from vtorm.errors import InvalidArgument, UnsupportedQuery
+from vtorm.ids import RecordId
+from vtorm.lookups import Formula, Junction
+from vtorm.model import Model
+from vtorm.q import Q
+from vtorm.wire import MAX_QUERY_ROWS
+
+__all__ = ["RelatedBackend", "RelatedRecords"]
+
+M = TypeVar("M", bound=Model)
+
+
+class RelatedBackend(Backend, Protocol):
+    """A backend that also answers the related operations."""
+
+    def query_related(self, query: str, id: str, related_label: str, /) -> list[dict[str, Any]]: ...
+
+    def add_related(
+        self, source_id: str, related_id: str, relation_label: str | None = None, /
+    ) -> None: ...
+
+
+class RelatedRecords(Generic[M]):
+    """The records of `model` related to `source` under the relation `label` (lazy)."""
+
+    def __init__(self, source: RecordId, model: type[M], label: str, backend: RelatedBackend):
+        self.source = source
+        self.model = model
+        self.label = label
+        self._backend = backend
+        self._where: Formula | None = None
+
+    def filter(self, *conditions: Q, **lookups: object) -> Self:
+        """Only the related records matching all of these (AND only, see module doc)."""
+        return self._narrowed(conditions, lookups, negated=False)
+
+    def exclude(self, *conditions: Q, **lookups: object) -> Self:
+        """Leave out the related records matching all of these (one lookup at a time)."""
+        return self._narrowed(conditions, lookups, negated=True)
+
+    def _narrowed(
+        self, conditions: tuple[Q, ...], lookups: Mapping[str, object], *, negated: bool
+    ) -> Self:
+        clone = type(self)(self.source, self.model, self.label, self._backend)
+        fields = self.model.vtiger_fields
+        formula = filter_formula(fields, conditions, lookups, negated=negated)
+        clone._where = formula if self._where is None else Junction("AND", (self._where, formula))
+        clone._statement(None)  # refuse what cannot be sent now, not when iterating
+        return clone
+
+    def _statement(self, after: RecordId | None) -> str:
+        bound = after or RecordId.of(self.model.vtiger_id_prefix or "0", 0)
+        description = QueryDescription(
+            self.model.vtiger_module, self.model.vtiger_fields, self._where
+        )
+        compiled = compile_query(description)
+        if not compiled.groups:
+            return ""
+        if len(compiled.groups) > 1 or len(compiled.groups[0].terms) > 1:
+            raise UnsupportedQuery(
+                "related records can only be filtered with AND: the server puts its own "
+                "'id IN (...) AND' in front of the condition, so an OR would escape it"
+            )
+        # Always a WHERE (upper case: the server splits on it) so ORDER BY/LIMIT survive.
+        return compiled.page(compiled.groups[0], after=bound).rstrip(";")
+
+    def __iter__(self) -> Iterator[M]:
+        after: RecordId | None = None
+        while statement := self._statement(after):
+            rows = self._backend.query_related(statement, self.source, self.label)
+            if not rows:
+                return
+            for row in rows[:MAX_QUERY_ROWS]:
+                yield self.model.vtiger_from_wire(row, self._backend)
+            after = RecordId(rows[-1]["id"])
+
+    def add(self, record: Model | str) -> None:
+        """Relate one more record (the server allows this for some relations only)."""
+        target = record.id if isinstance(record, Model) else RecordId(record)
+        if target is None:
+            raise InvalidArgument("save the record before relating it: it has no id yet")
+        self._backend.add_related(self.source, target, self.label)
+
+    def __repr__(self) -> str:
+        return f"<RelatedRecords {self.model.__name__} of {self.source} via {self.label!r}>"
+
+
+def related_records(
+    source: Model, model: type[M], label: str | None, backend: RelatedBackend
+) -> RelatedRecords[M]:
+    """The relation `label` (by default the related module's name) of a saved record."""
+    if source.id is None:
+        raise InvalidArgument(f"this {type(source).__name__} has no id yet: save it first")
+    return RelatedRecords(source.id, model, label or model.vtiger_module, backend)
