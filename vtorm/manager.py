@@ -80,6 +80,10 @@ class Manager(Generic[M, QS]):
         """All records (lazily)."""
         return self.get_queryset()
 
+    def none(self) -> QS:
+        """No records, without a request."""
+        return self.get_queryset().none()
+
     def order_by(self, *fields: str) -> QS:
         """All records in this order."""
         return self.get_queryset().order_by(*fields)

@@ -25,7 +25,7 @@ from vtorm.compiler import (
 )
 from vtorm.errors import InvalidArgument, UsageError
 from vtorm.ids import RecordId
-from vtorm.lookups import Formula, Junction
+from vtorm.lookups import FALSE, Formula, Junction
 from vtorm.model import Model
 from vtorm.paging import pages, prefetched_pages
 from vtorm.q import Q
@@ -132,6 +132,10 @@ class QuerySet(Generic[M]):
     def all(self) -> Self:
         """A copy of this QuerySet (with no cached results)."""
         return self._clone()
+
+    def none(self) -> Self:
+        """A QuerySet that matches nothing and never sends a request."""
+        return self._add(FALSE)
 
     def order_by(self, *fields: str) -> Self:
         """Order by these python field names; `-name` for descending (last column only)."""

@@ -159,6 +159,8 @@ def test_split_in_lists_are_merged_by_id_without_duplicates() -> None:
 
 def test_a_false_condition_sends_nothing() -> None:
     backend = people(3)
+    assert list(Contact.objects.using(backend).none().filter(lastname="x")) == []
+    assert Contact.objects.none().explain() == ""
     assert list(Contact.objects.using(backend).filter(Q(id__in=[]))) == []
     assert Contact.objects.using(backend).filter(id__in=[]).count() == 0
     assert backend.calls == []
