@@ -11,8 +11,11 @@ import pytest
 from typing_extensions import assert_type
 
 from tests.orm.fakes import FakeBackend
-from tests.orm.models import Contact, ContactManager, ContactQuerySet
+from tests.orm.models import Account, Contact, ContactManager, ContactQuerySet
+from tests.orm.test_changes import SyncingFake
 from vtorm import Q, errors
+from vtorm.changes import ChangeFeed
+from vtorm.related import RelatedRecords
 
 
 def test_public_api_types(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -30,3 +33,8 @@ def test_public_api_types(monkeypatch: pytest.MonkeyPatch) -> None:
     assert_type(Contact.DoesNotExist, type[errors.ObjectDoesNotExist])
     for contact in Contact.objects.filter(lastname__startswith="Sm"):
         assert_type(contact, Contact)
+        assert_type(contact.account, Account | None)
+        assert_type(contact.vtiger_related_records(Account), RelatedRecords[Account])
+    assert_type(Contact.objects.select_related("account_id"), ContactQuerySet)
+    assert_type(Contact.objects.changes(since=1, using=SyncingFake({})), ChangeFeed[Contact])
+    assert_type(Contact.objects.none(), ContactQuerySet)
