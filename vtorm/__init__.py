@@ -43,6 +43,7 @@ from vtorm.errors import (
 )
 from vtorm.fields import VtigerField
 from vtorm.ids import RecordId
+from vtorm.inventory import InventoryModel
 from vtorm.manager import Manager
 from vtorm.model import Model
 from vtorm.q import Q
@@ -61,6 +62,7 @@ __all__ = [
     "InvalidId",
     "InvalidRecordId",
     "InvalidSession",
+    "InventoryModel",
     "LeadAlreadyConverted",
     "Manager",
     "MandatoryFieldsMissing",
