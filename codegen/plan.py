@@ -59,6 +59,8 @@ class ModelPlan:
     lookups: tuple[tuple[str, str], ...]
     locked: LockedModule
     relations: RelationsPlan
+    base: str = "Model"
+    line_items: tuple[str, ...] = ()  # inventory models: the `line_items` declaration
 
     @property
     def module_doc(self) -> str:
@@ -86,6 +88,15 @@ class ModelPlan:
         c = self.class_name
         base = Group("Manager", "[", (py_string(c), f"{c}QuerySet"), "]")
         return tuple(lay_out(Group(f"class {c}Manager", "(", (base,), ")"), 0, ":"))
+
+
+@dataclass(frozen=True)
+class LinesPlan:
+    """Inventory modules: the line-item model and the line fields their describe mixes in."""
+
+    class_name: str
+    stem: str
+    fields: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -120,15 +131,47 @@ def plan_package(modules: Iterable[ModuleSchema], lock: LockFile | None = None) 
         if module.name not in classes:
             classes[module.name] = naming.class_name(module.name, classes.values())
     targets = _with_stems(classes)
+    parents, lines = _line_items(ordered, targets)
     models = tuple(
         sorted(
-            (plan_model(m, classes[m.name], locked.get(m.name), targets) for m in ordered),
+            (
+                plan_model(
+                    m,
+                    classes[m.name],
+                    locked.get(m.name),
+                    targets,
+                    lines if m.name in parents else None,
+                )
+                for m in ordered
+            ),
             key=lambda p: p.class_name,
         )
     )
     exports = tuple(sorted(["MODELS", *(m.class_name for m in models)], key=_export_key))
     registry = tuple((m.module, m.class_name) for m in sorted(models, key=lambda m: m.module))
     return PackagePlan(models, exports, registry)
+
+
+#: The non-entity type whose rows are the lines of inventory records.
+LINE_ITEM_MODULE = "LineItem"
+
+
+def _line_items(
+    modules: Iterable[ModuleSchema], targets: Mapping[str, tuple[str, str]]
+) -> tuple[frozenset[str], LinesPlan | None]:
+    """The inventory modules (those `LineItem.parent_id` refers to) and their lines' plan.
+
+    Inventory describes list line-item columns (`productid`, `quantity`, ...) as record
+    fields; they are the fields the `LineItem` describe also has.
+    """
+    line_module = next((m for m in modules if m.name == LINE_ITEM_MODULE), None)
+    if line_module is None:
+        return frozenset[str](), None
+    parent = line_module.field("parent_id")
+    parents = frozenset(parent.refers_to if parent is not None else ())
+    class_name, stem = targets[LINE_ITEM_MODULE]
+    fields = frozenset(f.name for f in line_module.fields if f.name != "id")
+    return parents, LinesPlan(class_name, stem, fields)
 
 
 def _with_stems(classes: Mapping[str, str]) -> dict[str, tuple[str, str]]:
@@ -154,10 +197,14 @@ def plan_model(
     class_name: str,
     locked: LockedModule | None = None,
     targets: Mapping[str, tuple[str, str]] | None = None,
+    lines: LinesPlan | None = None,
 ) -> ModelPlan:
     """Plan one module's generated file; `targets` (module -> class, file stem) are the
-    other models of the package, for relation accessors."""
+    other models of the package, for relation accessors; `lines` makes it an inventory
+    model whose line-item fields move into `line_items`."""
     fields = [f for f in module.fields if not (f.name == "id" and f.type == _ID_TYPE)]
+    if lines is not None:
+        fields = [f for f in fields if f.name not in lines.fields]
     own_names = {class_name + suffix for suffix in ("", "Lookups", "QuerySet", "Manager")}
     names = naming.field_names(
         ((f.name, f.label) for f in fields),
@@ -189,6 +236,15 @@ def plan_model(
     used |= {"Annotated", "VtigerField"} if planned else set()
     used |= {"TYPE_CHECKING"} if read_only or relations.type_checking_block else set()
     used |= {"TypeAlias"} if relations.aliases else set()
+    imports = import_lines(used)
+    line_items: tuple[str, ...] = ()
+    if lines is not None:
+        imports = (
+            *import_lines((used - {"Model"}) | {"InventoryModel"}),
+            "",
+            f"from .{lines.stem} import {lines.class_name}",
+        )
+        line_items = (f"    line_items: list[{lines.class_name}]",)
     return ModelPlan(
         module=module.name,
         label=doc_text(module.label),
@@ -196,13 +252,15 @@ def plan_model(
         class_name=class_name,
         stem=(targets or {}).get(module.name, ("", naming.file_stem(class_name)))[1],
         id_prefix=module.id_prefix,
-        imports=import_lines(used),
+        imports=imports,
         aliases=alias_lines,
         fields=tuple(p for p in planned if not p.read_only),
         read_only=read_only,
         lookups=lookups,
         locked=LockedModule(class_name, {f.name: _locked(f, names[f.name]) for f in fields}),
         relations=relations,
+        base="InventoryModel" if lines is not None else "Model",
+        line_items=line_items,
     )
 
 
@@ -306,7 +364,7 @@ _IMPORTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("", ()),
     ("typing_extensions", ("Self", "Unpack")),
     ("", ()),
-    ("vtorm", ("Manager", "Model", "Q", "QuerySet", "RecordId", "VtigerField")),
+    ("vtorm", ("InventoryModel", "Manager", "Model", "Q", "QuerySet", "RecordId", "VtigerField")),
 )
 
 

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, Typed
 
 from typing_extensions import Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import InventoryModel, Manager, Q, QuerySet, RecordId, VtigerField
+
+from .line_item import LineItem
 
 if TYPE_CHECKING:
     from .account import Account
@@ -18,13 +20,10 @@ if TYPE_CHECKING:
     from .currency import Currency
     from .group import Group
     from .potential import Potential
-    from .product import Product
     from .sales_order import SalesOrder
-    from .service import Service
     from .user import User
 
     InvoiceAssignedUserTarget: TypeAlias = User | Group
-    InvoiceProductTarget: TypeAlias = Product | Service
 
 InvoiceHdnTaxType = Literal["individual", "group"]
 
@@ -380,88 +379,6 @@ class InvoiceLookups(TypedDict, total=False):
     invoice_no__iendswith: str
     invoice_no__like: str
     invoice_no__isnull: Literal[False]
-    productid: RecordId | str
-    productid__in: Sequence[RecordId | str]
-    productid__isnull: Literal[False]
-    quantity: Decimal | int | float
-    quantity__in: Sequence[Decimal | int | float]
-    quantity__gt: Decimal | int | float
-    quantity__gte: Decimal | int | float
-    quantity__lt: Decimal | int | float
-    quantity__lte: Decimal | int | float
-    quantity__range: tuple[Decimal | int | float, Decimal | int | float]
-    quantity__isnull: Literal[False]
-    listprice: Decimal | int | float
-    listprice__in: Sequence[Decimal | int | float]
-    listprice__gt: Decimal | int | float
-    listprice__gte: Decimal | int | float
-    listprice__lt: Decimal | int | float
-    listprice__lte: Decimal | int | float
-    listprice__range: tuple[Decimal | int | float, Decimal | int | float]
-    listprice__isnull: Literal[False]
-    comment: str
-    comment__iexact: str
-    comment__in: Sequence[str]
-    comment__contains: str
-    comment__icontains: str
-    comment__startswith: str
-    comment__istartswith: str
-    comment__endswith: str
-    comment__iendswith: str
-    comment__like: str
-    comment__isnull: Literal[False]
-    discount_amount: Decimal | int | float
-    discount_amount__in: Sequence[Decimal | int | float]
-    discount_amount__gt: Decimal | int | float
-    discount_amount__gte: Decimal | int | float
-    discount_amount__lt: Decimal | int | float
-    discount_amount__lte: Decimal | int | float
-    discount_amount__range: tuple[Decimal | int | float, Decimal | int | float]
-    discount_amount__isnull: Literal[False]
-    discount_percent: str
-    discount_percent__iexact: str
-    discount_percent__in: Sequence[str]
-    discount_percent__contains: str
-    discount_percent__icontains: str
-    discount_percent__startswith: str
-    discount_percent__istartswith: str
-    discount_percent__endswith: str
-    discount_percent__iendswith: str
-    discount_percent__like: str
-    discount_percent__isnull: Literal[False]
-    tax1: str
-    tax1__iexact: str
-    tax1__in: Sequence[str]
-    tax1__contains: str
-    tax1__icontains: str
-    tax1__startswith: str
-    tax1__istartswith: str
-    tax1__endswith: str
-    tax1__iendswith: str
-    tax1__like: str
-    tax1__isnull: Literal[False]
-    tax2: str
-    tax2__iexact: str
-    tax2__in: Sequence[str]
-    tax2__contains: str
-    tax2__icontains: str
-    tax2__startswith: str
-    tax2__istartswith: str
-    tax2__endswith: str
-    tax2__iendswith: str
-    tax2__like: str
-    tax2__isnull: Literal[False]
-    tax3: str
-    tax3__iexact: str
-    tax3__in: Sequence[str]
-    tax3__contains: str
-    tax3__icontains: str
-    tax3__startswith: str
-    tax3__istartswith: str
-    tax3__endswith: str
-    tax3__iendswith: str
-    tax3__like: str
-    tax3__isnull: Literal[False]
     pre_tax_total: Decimal | int | float
     pre_tax_total__in: Sequence[Decimal | int | float]
     pre_tax_total__gt: Decimal | int | float
@@ -624,7 +541,7 @@ class InvoiceManager(Manager["Invoice", InvoiceQuerySet]):
         return self.get_queryset().get(*conditions, **lookups)
 
 
-class Invoice(Model):
+class Invoice(InventoryModel):
     """Invoice: one record of the Vtiger module `Invoice`."""
 
     vtiger_module: ClassVar[str] = "Invoice"
@@ -802,33 +719,6 @@ class Invoice(Model):
             ),
         ),
     ] = None
-    productid: Annotated[
-        RecordId,
-        VtigerField(
-            "productid",
-            "reference",
-            label="Item Name",
-            mandatory=True,
-            refers_to=("Products", "Services"),
-        ),
-    ]
-    quantity: Annotated[Decimal | None, VtigerField("quantity", "double", label="Quantity")] = None
-    listprice: Annotated[
-        Decimal | None,
-        VtigerField("listprice", "currency", label="Selling Price"),
-    ] = None
-    comment: Annotated[str | None, VtigerField("comment", "text", label="Item Comment")] = None
-    discount_amount: Annotated[
-        Decimal | None,
-        VtigerField("discount_amount", "currency", label="Item Discount Amount"),
-    ] = None
-    discount_percent: Annotated[
-        str | None,
-        VtigerField("discount_percent", "string", label="Item Discount Percent"),
-    ] = None
-    tax1: Annotated[str | None, VtigerField("tax1", "string", label="VAT")] = None
-    tax2: Annotated[str | None, VtigerField("tax2", "string", label="Sales")] = None
-    tax3: Annotated[str | None, VtigerField("tax3", "string", label="Service")] = None
     pre_tax_total: Annotated[
         Decimal | None,
         VtigerField("pre_tax_total", "currency", label="Pre Tax Total"),
@@ -885,6 +775,7 @@ class Invoice(Model):
             default="12.500",
         ),
     ] = None
+    line_items: list[LineItem]
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.
@@ -961,16 +852,6 @@ class Invoice(Model):
         from .currency import Currency
 
         return self.vtiger_related("currency_id", Currency)
-
-    @property
-    def product(self) -> InvoiceProductTarget | None:
-        """The record `productid` points at: fetched once, then cached."""
-        from .product import Product
-        from .service import Service
-
-        targets = (Product, Service)
-        record = self.vtiger_related("productid", *targets)
-        return record if isinstance(record, targets) else None
 
     @property
     def potential(self) -> Potential | None:
