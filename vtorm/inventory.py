@@ -78,8 +78,9 @@ def line_element(line: Model) -> dict[str, str]:
 class InventoryModel(Model):
     """Base class of the generated inventory models (the four types with line items).
 
-    Generated subclasses declare `line_items: list[LineItem] = []`; the item class is read
-    from that annotation, so this module never imports generated code.
+    Generated subclasses declare `line_items: list[LineItem]` (required: Vtiger stores no
+    inventory record without lines); the item class is read from that annotation, so this
+    module never imports generated code.
     """
 
     vtiger_line_model: ClassVar[type[Model] | None] = None
@@ -209,6 +210,18 @@ class InventoryModel(Model):
         snapshot = self._vt_lines
         current = [line_element(line) for line in self.__dict__[_ATTRIBUTE]]
         return snapshot is None or current != snapshot
+
+    def vtiger_resend_lines(self) -> None:
+        """Make the next `save()` send the lines even if unchanged.
+
+        The server recomputes the totals from the lines it is sent; this repairs a record
+        stored with zero totals (real 8.0 does that before answering HTTP 500 on create).
+        """
+        values = vars(self)
+        lines = values[_ATTRIBUTE] if _ATTRIBUTE in values else self._vt_fetch_lines()
+        if not lines:
+            raise errors.InvalidArgument(f"{type(self).__name__} {self.id} has no lines to send")
+        self._vt_lines = None
 
     def _vt_revise(self, backend: Backend, update_fields: Iterable[str] | None) -> None:
         changed = self.vtiger_changed()

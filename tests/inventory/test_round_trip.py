@@ -252,3 +252,9 @@ def test_a_500_on_create_may_have_stored_the_quote(client: Client, catalogue: Ca
     assert caught.value.http_status == 500 and quote.id is None
     stored = Quote.objects.get(subject="Quote individual tax")
     assert stored.quote_no and stored.hdnGrandTotal == 0
+    assert [x.quantity for x in stored.line_items] == [4, 3, 1]
+    stored.hdnTaxType = "group"
+    assert not stored.vtiger_lines_changed()
+    stored.vtiger_resend_lines()
+    stored.save()
+    assert totals(stored) == expected_totals((4, 3, 1))
