@@ -1,4 +1,4 @@
-"""`vtorm serve`: the embedded Vtiger over real HTTP, for trying vtorm and for other languages' tests.
+"""`vtorm serve`: the embedded Vtiger over real HTTP, for trying vtorm and for other tools' tests.
 
 Binds to loopback unless told otherwise, prints the webservice URL, user name and access key,
 and serves until interrupted. Imports stay inside `run` so `vtorm --help` stays fast.
