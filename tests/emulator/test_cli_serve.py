@@ -11,12 +11,13 @@ from pathlib import Path
 import requests
 
 from vtorm.client import Client
+from vtorm.emulator.demo_data import DEMO_COUNTS
 from vtorm.emulator.server import RunningServer
 
 
-def test_vtorm_serve_prints_url_user_and_key_and_serves(tmp_path: Path) -> None:
+def test_vtorm_serve_prints_url_user_and_key_and_serves_the_demo(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "vtorm", "serve", "--port", "0", "--access-key", "K3y",
-               "--username", "boss", "--db", str(tmp_path / "crm.sqlite")]  # fmt: skip
+               "--username", "boss", "--db", str(tmp_path / "crm.sqlite"), "--demo"]  # fmt: skip
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
@@ -30,6 +31,10 @@ def test_vtorm_serve_prints_url_user_and_key_and_serves(tmp_path: Path) -> None:
         login = requests.post(url, data={"operation": "login", "username": "boss",
                                          "accessKey": digest}, timeout=10).json()  # fmt: skip
         assert login["result"]["userId"] == "19x1"
+        count = requests.get(url, params={"operation": "query", "sessionName":
+                             login["result"]["sessionName"],
+                             "query": "SELECT count(*) FROM Accounts;"}, timeout=10)  # fmt: skip
+        assert count.json()["result"] == [{"count": str(DEMO_COUNTS["Accounts"])}]
     finally:
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=10) == 0
