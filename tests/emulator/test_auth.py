@@ -201,3 +201,11 @@ def test_access_key_is_configurable_and_generated_otherwise() -> None:
     assert Emulator(access_key="abc").access_key == "abc"
     generated = Emulator().access_key
     assert len(generated) == 16 and generated.isalnum()
+
+
+def test_login_with_a_valid_session_name_reuses_that_session(admin: Wire) -> None:
+    first = admin.session_name
+    token = admin.result(admin.get(operation="getchallenge", username="admin").json())["token"]
+    digest = hashlib.md5((token + ACCESS_KEY).encode()).hexdigest()
+    again = admin.post(operation="login", username="admin", accessKey=digest, sessionName=first)
+    assert admin.result(again.json())["sessionName"] == first

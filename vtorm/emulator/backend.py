@@ -155,8 +155,10 @@ class Backend:
             "expireTime": challenge.expire_time,
         }
 
-    def login(self, username: str, access_key_hash: str) -> dict[str, str]:
-        """login: check `md5(token + accesskey)` and open a session."""
+    def login(
+        self, username: str, access_key_hash: str, session_id: str | None = None
+    ) -> dict[str, str]:
+        """login: check `md5(token + accesskey)`; open a session (or reuse the one sent)."""
         user = self.user_by_name(username)
         token = None if user is None else self.sessions.live_token(int(user["crmid"]))
         if user is None or token is None:
@@ -172,7 +174,10 @@ class Backend:
             raise WebserviceError(
                 ErrorCode.INVALID_USER_CREDENTIALS, "Invalid username or password"
             )
-        session_id = self.sessions.open(int(user["crmid"]))
+        if session_id is None:
+            session_id = self.sessions.open(int(user["crmid"]))
+        else:
+            self.sessions.rebind(session_id, int(user["crmid"]))
         return self.login_result(user, session_id)
 
     def login_result(self, user: dict[str, str], session_id: str) -> dict[str, str]:

@@ -18,7 +18,7 @@ def getchallenge(call: Call) -> object:
 
 @operation("login", "POST", ("username", "accessKey"), pre_login=True)
 def login(call: Call) -> object:
-    return call.backend.login(call.str("username"), call.str("accessKey"))
+    return call.backend.login(call.str("username"), call.str("accessKey"), call.session_id)
 
 
 @operation("extendsession", "POST", (), pre_login=True)

@@ -90,6 +90,11 @@ class Sessions:
             session.last_used = now
             return session
 
+    def rebind(self, session_id: str, user_id: int) -> None:
+        """Log `user_id` into an existing session (login sent with a valid sessionName)."""
+        with self._lock:
+            self._sessions[session_id] = Session(user_id, self.clock())
+
     def close(self, session_id: str) -> None:
         """Destroy a session (logout)."""
         with self._lock:
