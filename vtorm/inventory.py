@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import PrivateAttr
@@ -33,18 +33,25 @@ __all__ = ["LINE_ITEMS", "InventoryModel", "line_element"]
 LINE_ITEMS = "LineItems"
 #: The python attribute that holds the lines on an inventory model.
 _ATTRIBUTE = "line_items"
-#: What the database stores: 8 decimal places; float noise lies beyond them.
+#: What the database columns hold: 8 decimal places; float noise lies beyond them.
 _STORED_PLACES = Decimal("1E-8")
+#: Computed currency amounts (the totals) are stored rounded to cents.
+_CENTS = Decimal("0.01")
 #: Line fields a write sends when set (the rest are computed or bookkeeping).
 _SENT_LINE_FIELDS = ("productid", "quantity", "listprice", "comment", "tax1", "tax2", "tax3")
 _DECIMAL_TYPES = frozenset({"double", "currency", "percentage"})
 
 
-def exact_number(value: object) -> object:
-    """A JSON number from create/revise as the decimal text retrieve would give for it.
+def exact_number(value: object, *, currency: bool = False) -> object:
+    """A JSON number from create/revise as the decimal text retrieve gives for it.
 
-    >>> exact_number(344.53000000000003)
+    Create and revise answer the PHP floats the totals were computed in; the database
+    stores currency totals rounded to cents (half away from zero, as PHP's round()).
+
+    >>> exact_number(344.53000000000003, currency=True)
     '344.53000000'
+    >>> exact_number(269.982, currency=True)
+    '269.98000000'
     >>> exact_number(700)
     '700'
     """
@@ -52,7 +59,10 @@ def exact_number(value: object) -> object:
         return value
     if isinstance(value, int):
         return str(value)
-    return format(Decimal(repr(value)).quantize(_STORED_PLACES), "f")
+    number = Decimal(repr(value))
+    if currency:
+        number = number.quantize(_CENTS, rounding=ROUND_HALF_UP)
+    return format(number.quantize(_STORED_PLACES, rounding=ROUND_HALF_UP), "f")
 
 
 def line_element(line: Model) -> dict[str, str]:
@@ -125,7 +135,7 @@ class InventoryModel(Model):
         for wire, value in row.items():
             name = names.get(wire)
             if name is not None and fields[name].vtiger_type in _DECIMAL_TYPES:
-                out[wire] = exact_number(value)
+                out[wire] = exact_number(value, currency=fields[name].vtiger_type == "currency")
         return out
 
     def _vt_take_lines(self, rows: list[Any]) -> None:
