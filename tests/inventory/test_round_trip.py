@@ -11,7 +11,7 @@ import pytest
 
 from generated import Invoice, LineItem, Quote
 from tests.inventory.conftest import Catalogue
-from vtorm import MissingFieldsError, OutcomeUnknown, RecordId
+from vtorm import InvalidArgument, MissingFieldsError, OutcomeUnknown, RecordId
 from vtorm.client import Client
 
 
@@ -258,3 +258,28 @@ def test_a_500_on_create_may_have_stored_the_quote(client: Client, catalogue: Ca
     stored.vtiger_resend_lines()
     stored.save()
     assert totals(stored) == expected_totals((4, 3, 1))
+
+
+def test_a_queried_record_saves_other_fields_without_touching_its_lines(
+    client: Client, catalogue: Catalogue
+) -> None:
+    quote = three_line_quote(catalogue)
+    quote.save()
+    recording = Recording(client)
+    loaded = Quote.objects.using(recording).get(id=saved(quote))
+    loaded.subject = "Renamed without reading the lines"
+    assert not loaded.vtiger_lines_changed()
+    loaded.save()
+    assert "LineItems" not in recording.revised[-1]
+    assert [x.quantity for x in loaded.line_items] == [4, 3, 1]  # fetched on first use
+    assert Quote.objects.get(id=saved(quote)).subject == "Renamed without reading the lines"
+
+
+def test_resending_needs_lines(client: Client, catalogue: Catalogue) -> None:
+    quote = three_line_quote(catalogue)
+    quote.save()
+    quote.line_items = []
+    with pytest.raises(InvalidArgument, match="no lines"):
+        quote.vtiger_resend_lines()
+    with pytest.raises(MissingFieldsError, match="line_items"):
+        quote.save()
