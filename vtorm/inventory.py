@@ -27,7 +27,7 @@ from vtorm import errors
 from vtorm.backend import Backend
 from vtorm.model import Model
 
-__all__ = ["LINE_ITEMS", "InventoryModel", "line_element"]
+__all__ = ["LINE_ITEMS", "InventoryModel", "exact_number", "line_element"]
 
 #: The element key that carries the lines on create, revise and retrieve.
 LINE_ITEMS = "LineItems"
@@ -68,9 +68,9 @@ def exact_number(value: object, *, currency: bool = False) -> object:
 def line_element(line: Model) -> dict[str, str]:
     """One line as `LineItems` sends it: set fields only, and one discount at most.
 
-    A loaded line has both `discount_percent` ("0.000") and `discount_amount`; sending both
-    would let the percentage (even zero) win over an amount discount, so only a non-zero
-    discount is sent, the percentage first, as the web UI does.
+    A loaded line has both `discount_percent` ("0.000") and `discount_amount`. Which one
+    the server applies when both arrive is not worth relying on, so only the non-zero one
+    is sent (the percentage if both are non-zero, as the emulator also prefers it).
     """
     values = line.__dict__
     names = [
