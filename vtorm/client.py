@@ -434,7 +434,8 @@ class Client:
                 return self._attempt(operation, params, module, attempt)
             except _AttemptFailed as failed:
                 if not self._policy.may_retry(operation, failed.failure, attempt):
-                    raise self._final_error(operation, failed) from None
+                    final = self._final_error(operation, failed)
+                    raise final from (None if final is failed.error else failed.error)
                 delay = self._policy.delay(attempt)
                 _log.debug("%s: %s; retrying in %.2fs", operation, failed.error.message, delay)
                 time.sleep(delay)
@@ -443,14 +444,12 @@ class Client:
     def _final_error(self, operation: str, failed: _AttemptFailed) -> VtigerError:
         if is_repeatable(operation, failed.failure):
             return failed.error  # repeatable, but out of attempts
-        unknown = OutcomeUnknown(
+        return OutcomeUnknown(
             f"{operation} may or may not have been carried out ({failed.error.message}); "
             "look the record up before sending it again",
             operation=operation,
             http_status=failed.error.http_status,
         )
-        unknown.__cause__ = failed.error
-        return unknown
 
     def _attempt(
         self, operation: str, params: Mapping[str, str], module: str | None, attempt: int

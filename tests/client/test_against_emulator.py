@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -331,3 +332,20 @@ def test_a_debug_capture_of_a_whole_session_reveals_no_secret(
     assert "sessionName=<redacted>" in caplog.text  # urllib3's URLs were logged, scrubbed
     for secret in [KEY, *sessions]:
         assert secret not in text
+
+
+def test_a_timed_out_create_is_outcome_unknown_and_may_have_been_stored() -> None:
+    faults = [Fault.latency(0.4, nth=3), Fault.latency(0.4, nth=4)]
+    emulator = Emulator(access_key=KEY, faults=faults)
+    with served_client(emulator, timeout=0.1) as client:
+        with pytest.raises(OutcomeUnknown) as caught:
+            contact(client, "Slow")  # requests 1-2 log in; 3 is the create, answered too late
+        assert isinstance(caught.value.__cause__, TransportError)
+        rows = client.query("SELECT lastname FROM Contacts;")  # 4 times out too, 5 answers
+        for _ in range(100):  # the late create lands a moment later: it was not lost
+            if rows:
+                break
+            threading.Event().wait(0.05)
+            rows = client.query("SELECT lastname FROM Contacts;")
+    assert [row["lastname"] for row in rows] == ["Slow"]
+    assert [r.operation for r in emulator.request_log].count("query") >= 2  # retried read
