@@ -6,6 +6,7 @@ import json
 import logging
 import socket
 import threading
+import traceback
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -185,6 +186,19 @@ def test_unsafe_writes_are_retried_when_the_connection_was_refused() -> None:
     assert client.request_count == 3 and "sessabcdef" not in str(caught.value)
 
 
+def test_a_refused_read_hides_the_session_in_its_url() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = Client(f"http://127.0.0.1:{port}", "admin", ACCESS_KEY, retries=0)
+    client._auth = (vtorm.auth.Secret("sess0123456789"), 1)
+    with pytest.raises(TransportError) as caught:
+        client.query("SELECT * FROM Contacts;")
+    shown = "".join(traceback.format_exception(caught.value))
+    assert "webservice.php?operation=query" in shown  # urllib3 named the URL...
+    assert "sess0123456789" not in shown  # ...without the session
+
+
 def test_revise_and_update_are_retried(fake: FakeVtiger) -> None:
     fake.queue("revise", DROP, envelope({"id": "12x5"}))
     fake.queue("update", http("502 Bad Gateway"), envelope({"id": "12x5"}))
@@ -314,7 +328,7 @@ def test_secrets_stay_out_of_repr_errors_and_logs(
     with pytest.raises(OutcomeUnknown) as caught:
         client.create("Contacts", {"lastname": "x"})
     texts = [repr(client), str(client), str(caught.value), repr(caught.value), caplog.text]
-    texts += [str(caught.value.__cause__)]
+    texts += [str(caught.value.__cause__), *traceback.format_exception(caught.value)]
     for secret in [ACCESS_KEY, *fake.sessions]:
         assert all(secret not in text for text in texts), secret
     assert len(fake.sessions) == 2
