@@ -19,7 +19,7 @@ class Figure:
     baseline: float
     unit: str
     goal: str
-    met: bool
+    met: bool | None  # None: reported, no goal
     note: str = ""
 
     @property
@@ -39,6 +39,23 @@ def median_seconds(fn: Callable[[], object], *, repeat: int = 5, number: int = 1
     return statistics.median(samples)
 
 
+def interleaved_medians(
+    first: Callable[[], object], second: Callable[[], object], *, repeat: int = 5
+) -> tuple[float, float]:
+    """Median wall times of two functions run alternately, so drift in the machine's load
+    hits both alike; one warm-up run each."""
+    first()
+    second()
+    a: list[float] = []
+    b: list[float] = []
+    for _ in range(repeat):
+        for fn, samples in ((first, a), (second, b)):
+            start = time.perf_counter()
+            fn()
+            samples.append(time.perf_counter() - start)
+    return statistics.median(a), statistics.median(b)
+
+
 def render_table(figures: list[Figure]) -> str:
     header = ("figure", "vtorm", "baseline", "ratio", "goal", "met")
     rows = [header]
@@ -50,7 +67,7 @@ def render_table(figures: list[Figure]) -> str:
                 f"{f.baseline:.4g} {f.unit}" if f.baseline else "-",
                 f"{f.ratio:.3f}" if f.baseline else "-",
                 f.goal,
-                "yes" if f.met else "NO",
+                "-" if f.met is None else "yes" if f.met else "NO",
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]

@@ -1,0 +1,86 @@
+"""`python -m tests.benchmarks [--quick] [--only NAME ...]`: run the figures, print the table.
+
+Writes the same figures to tests/benchmarks/results.json (gitignored). Figures: iteration,
+latency, construction, materialisation, codegen, memory, emulator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.benchmarks import figures_local, figures_memory, figures_wire
+from tests.benchmarks.harness import Figure, render_table, write_json
+from tests.benchmarks.served import Served, served
+
+RESULTS = Path(__file__).with_name("results.json")
+
+# name -> (needs the served 5,000 contacts, runner(context, repeat, quick))
+Runner = Callable[["Served | None", int, bool], list[Figure]]
+
+
+def _needs(fn: Callable[[Served, int], list[Figure]]) -> Runner:
+    def run(ctx: Served | None, repeat: int, quick: bool) -> list[Figure]:
+        assert ctx is not None
+        return fn(ctx, repeat)
+
+    return run
+
+
+FIGURES: dict[str, tuple[bool, Runner]] = {
+    "iteration": (True, _needs(figures_wire.iteration_overhead)),
+    "latency": (True, _needs(figures_wire.latency_export)),
+    "construction": (False, lambda ctx, repeat, quick: figures_local.query_construction(repeat)),
+    "materialisation": (True, _needs(figures_local.materialisation)),
+    "codegen": (True, _needs(figures_local.codegen)),
+    "memory": (
+        False,
+        lambda ctx, repeat, quick: figures_memory.memory(20_000 if quick else 100_000),
+    ),
+    "emulator": (
+        True,
+        lambda ctx, repeat, quick: [
+            *figures_local.cold_start(repeat),
+            *figures_wire.queries_served(ctx, repeat),  # type: ignore[arg-type]
+        ],
+    ),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer runs, 20,000 rows for memory")
+    parser.add_argument(
+        "--only", action="append", choices=sorted(FIGURES), metavar="NAME",
+        help=f"run only this figure (repeatable): {', '.join(FIGURES)}",
+    )  # fmt: skip
+    parser.add_argument("--repeat", type=int, default=None, help="runs per median (default 7)")
+    parser.add_argument("--output", type=Path, default=RESULTS, help="the JSON file to write")
+    args = parser.parse_args(argv)
+    repeat = args.repeat or (3 if args.quick else 7)
+    wanted = args.only or list(FIGURES)
+    figures: list[Figure] = []
+    needs_server = any(FIGURES[name][0] for name in wanted)
+    with served(5_000) if needs_server else _nothing() as ctx:
+        for name in wanted:
+            started = time.perf_counter()
+            figures.extend(FIGURES[name][1](ctx, repeat, args.quick))
+            print(f"  {name}: {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    print(render_table(figures))
+    write_json(figures, args.output)
+    return 0 if all(f.met is not False for f in figures) else 1
+
+
+class _nothing:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,153 @@
+"""Figures without a server round trip per step: construction, materialisation, codegen,
+emulator cold start."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from generated.contact import Contact
+from tests.benchmarks.harness import Figure, interleaved_medians, median_seconds
+from tests.benchmarks.peers import django_builder, peewee_builder
+from tests.benchmarks.served import Served
+
+
+def vtorm_builder() -> Any:
+    """The issue's query, built and compiled to VTQL by vtorm."""
+    manager = Contact.objects
+
+    def build() -> object:
+        query = (
+            manager.filter(lastname__startswith="Sm", account_id="11x42")
+            .exclude(leadsource="Web")
+            .order_by("-modifiedtime")[100:150]
+        )
+        return query.explain()
+
+    return build
+
+
+def query_construction(repeat: int, number: int = 500) -> list[Figure]:
+    """Build + compile the same query in vtorm, peewee and Django."""
+    ours = median_seconds(vtorm_builder(), repeat=repeat, number=number)
+    peewee = median_seconds(peewee_builder(), repeat=repeat, number=number)
+    django = median_seconds(django_builder(), repeat=repeat, number=number)
+    return [
+        Figure(
+            "query construction vs peewee",
+            ours * 1e6,
+            peewee * 1e6,
+            "us",
+            "ratio <= 0.20",
+            ours / peewee <= 1 / 5,
+        ),
+        Figure(
+            "query construction vs Django",
+            ours * 1e6,
+            django * 1e6,
+            "us",
+            "ratio <= 0.143",
+            ours / django <= 1 / 7,
+        ),
+    ]
+
+
+def materialisation(ctx: Served, repeat: int) -> list[Figure]:
+    """Parsed rows -> Contact models, vs `json.loads` of the same rows."""
+    rows = ctx.client.query("SELECT * FROM Contacts ORDER BY id LIMIT 100;")
+    pages = [rows] * 50
+    texts = [json.dumps(page) for page in pages]
+    make = Contact.vtiger_from_wire
+    count = sum(len(page) for page in pages)
+
+    def build() -> None:
+        for page in pages:
+            [make(row) for row in page]
+
+    def parse() -> None:
+        for text in texts:
+            json.loads(text)
+
+    build_s, parse_s = interleaved_medians(build, parse, repeat=repeat)
+    return [
+        Figure(
+            f"materialisation: rows -> models ({count:,} rows)",
+            build_s / count * 1e6,
+            parse_s / count * 1e6,
+            "us/row",
+            "ratio <= 1.00",
+            build_s <= parse_s,
+            note=f"{count / build_s:,.0f} rows/s vs json.loads {count / parse_s:,.0f} rows/s",
+        )
+    ]
+
+
+def codegen(ctx: Served, repeat: int) -> list[Figure]:
+    """`vtorm generate` for all standard types against the served emulator (in-process)."""
+    from codegen.cli import add_arguments, run
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    with tempfile.TemporaryDirectory() as tmp:
+        argv = [
+            "--url", ctx.server.url, "--username", ctx.server.username,
+            "--access-key", ctx.server.access_key, "--output", str(Path(tmp) / "models"),
+        ]  # fmt: skip
+        args = parser.parse_args(argv)
+        out = io.StringIO()
+
+        def generate() -> None:
+            with contextlib.redirect_stdout(out):
+                assert run(args) == 0
+
+        seconds = median_seconds(generate, repeat=max(3, repeat // 2))
+        written = len(list((Path(tmp) / "models").glob("*.py")))
+    return [
+        Figure(
+            f"codegen: vtorm generate, all types ({written} files)",
+            seconds,
+            0.0,
+            "s",
+            "< 1.5 s",
+            seconds < 1.5,
+        )
+    ]
+
+
+_COLD_START = """
+import time
+start = time.perf_counter()
+from vtorm.emulator import Emulator
+emulator = Emulator()
+emulator.app
+print(time.perf_counter() - start)
+"""
+
+
+def cold_start(repeat: int) -> list[Figure]:
+    """Import + standard schema + database, in a fresh interpreter (startup excluded)."""
+    samples = []
+    for _ in range(repeat):
+        done = subprocess.run(
+            [sys.executable, "-c", _COLD_START], capture_output=True, text=True, check=True
+        )
+        samples.append(float(done.stdout.strip()))
+    seconds = statistics.median(samples)
+    return [
+        Figure(
+            "emulator: cold start, standard schema",
+            seconds * 1000,
+            0.0,
+            "ms",
+            "< 200 ms",
+            seconds < 0.2,
+        )
+    ]

@@ -1,0 +1,110 @@
+"""Figures measured over HTTP: iteration overhead, latency-bound export, queries/s served."""
+
+from __future__ import annotations
+
+import math
+
+import requests
+
+from generated.contact import Contact
+from tests.benchmarks.harness import Figure, interleaved_medians, median_seconds
+from tests.benchmarks.served import Served, captured, replay
+from vtorm.emulator import Fault
+
+LATENCY = 0.020
+PREFETCH = 8
+
+
+def iteration_overhead(ctx: Served, repeat: int) -> list[Figure]:
+    """`list(Contact.objects.all())` vs replaying its exact requests by hand."""
+    query = Contact.objects.all().using(ctx.client)
+    sequence = captured(ctx.emulator, lambda: list(query.all()))
+    session = requests.Session()
+    url = ctx.server.url
+    raw = replay(session, url, sequence)
+    records = list(query.all())
+    assert len(raw) == len(records) == ctx.contacts, (len(raw), len(records))
+    allowed = math.ceil(ctx.contacts / 100) + 1
+    vtorm_s, raw_s = interleaved_medians(
+        lambda: list(query.all()), lambda: replay(session, url, sequence), repeat=repeat
+    )
+    session.close()
+    n = ctx.contacts
+    return [
+        Figure(
+            f"iteration: list(all()) of {n:,} contacts",
+            vtorm_s,
+            raw_s,
+            "s",
+            "ratio <= 1.10",
+            vtorm_s / raw_s <= 1.10,
+        ),
+        Figure(
+            f"iteration: requests for {n:,} contacts",
+            len(sequence),
+            allowed,
+            "req",
+            f"<= ceil(N/100)+1 = {allowed}",
+            len(sequence) <= allowed,
+        ),
+    ]
+
+
+def latency_export(ctx: Served, repeat: int) -> list[Figure]:
+    """`iterator(prefetch=8)` vs the sequential raw loop, with 20 ms added per request."""
+    query = Contact.objects.all().using(ctx.client)
+    sequence = captured(ctx.emulator, lambda: list(query.iterator()))
+    session = requests.Session()
+    url = ctx.server.url
+    faults = ctx.emulator.faults
+    saved = faults.faults
+    faults.faults = (Fault.latency(LATENCY),)
+    try:
+        exported = list(query.iterator(prefetch=PREFETCH))
+        assert len(exported) == ctx.contacts
+        assert len({r.id for r in exported}) == ctx.contacts
+        vtorm_s, raw_s = interleaved_medians(
+            lambda: list(query.iterator(prefetch=PREFETCH)),
+            lambda: replay(session, url, sequence),
+            repeat=repeat,
+        )
+    finally:
+        faults.faults = saved
+        session.close()
+    return [
+        Figure(
+            f"latency export: {ctx.contacts:,} rows, 20 ms/req, prefetch={PREFETCH}",
+            vtorm_s,
+            raw_s,
+            "s",
+            "ratio <= 0.35",
+            vtorm_s / raw_s <= 0.35,
+        )
+    ]
+
+
+def queries_served(ctx: Served, repeat: int) -> list[Figure]:
+    """Queries per second the emulator answers over loopback, one client, 100-row pages."""
+    statement = "SELECT * FROM Contacts ORDER BY id LIMIT 100;"
+    (request,) = captured(ctx.emulator, lambda: ctx.client.query(statement))
+    session = requests.Session()
+    url = ctx.server.url
+    batch = 50
+
+    def run() -> None:
+        for _ in range(batch):
+            assert len(replay(session, url, [request])) == 100
+
+    seconds = median_seconds(run, repeat=repeat)
+    session.close()
+    return [
+        Figure(
+            "emulator: queries/s served (100-row pages)",
+            batch / seconds,
+            0.0,
+            "q/s",
+            "reported",
+            None,
+            note="one sequential client",
+        )
+    ]
