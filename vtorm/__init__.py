@@ -48,6 +48,7 @@ from vtorm.manager import Manager
 from vtorm.model import Model
 from vtorm.q import Q
 from vtorm.query import QuerySet
+from vtorm.related import RelatedRecords
 
 __all__ = [
     "APIError",
@@ -79,6 +80,7 @@ __all__ = [
     "RecordId",
     "RecordNotFound",
     "ReferenceInvalid",
+    "RelatedRecords",
     "ServerError",
     "TransportError",
     "UnknownEntity",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast, overload
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 from typing_extensions import Self
@@ -59,6 +59,8 @@ class Model(BaseModel):
     vtiger_fields: ClassVar[Mapping[str, VtigerField]] = {}
     vtiger_wire_names: ClassVar[Mapping[str, str]] = {}
     vtiger_read_only: ClassVar[frozenset[str]] = frozenset()
+    #: Relation label -> related module, from `relatedtypes` (generated; empty if unknown).
+    vtiger_relations: ClassVar[Mapping[str, str]] = {}
     DoesNotExist: ClassVar[type[errors.ObjectDoesNotExist]] = errors.ObjectDoesNotExist
     MultipleObjectsReturned: ClassVar[type[errors.MultipleObjectsReturned]] = (
         errors.MultipleObjectsReturned
@@ -137,6 +139,30 @@ class Model(BaseModel):
 
         backend = cast("RelatedBackend", self._vt_backend_or_default(using))
         return related_records(self, model, label, backend)
+
+    @overload
+    def related(
+        self, model: type[_M], label: str | None = None, *, using: Backend | None = None
+    ) -> RelatedRecords[_M]: ...
+
+    @overload
+    def related(
+        self, model: str, label: str | None = None, *, using: Backend | None = None
+    ) -> RelatedRecords[Model]: ...
+
+    def related(
+        self, model: type[Model] | str, label: str | None = None, *, using: Backend | None = None
+    ) -> RelatedRecords[Any]:
+        """Records related to this one: `account.related(Contact)` or `.related("Contacts")`.
+
+        A string is a relation label or a module name. Without `label`, the model's one
+        relation to that module (from `vtiger_relations`) is used; several relations to it,
+        or none, are an `InvalidArgument` that lists the labels.
+        """
+        from vtorm.related import resolve_relation
+
+        target, chosen = resolve_relation(type(self), model, label)
+        return self.vtiger_related_records(target, chosen, using=using)
 
     def __eq__(self, other: object) -> bool:
         """Same model and same field values (how each was loaded does not matter)."""

@@ -22,7 +22,7 @@ from vtorm.model import Model
 from vtorm.q import Q
 from vtorm.wire import MAX_QUERY_ROWS
 
-__all__ = ["RelatedBackend", "RelatedRecords"]
+__all__ = ["RelatedBackend", "RelatedRecords", "resolve_relation"]
 
 M = TypeVar("M", bound=Model)
 
@@ -109,3 +109,53 @@ def related_records(
     if source.id is None:
         raise InvalidArgument(f"this {type(source).__name__} has no id yet: save it first")
     return RelatedRecords(source.id, model, label or model.vtiger_module, backend)
+
+
+def resolve_relation(
+    source: type[Model], model: type[Model] | str, label: str | None
+) -> tuple[type[Model], str]:
+    """The related model class and relation label that `source.related(model, label)` means.
+
+    `source.vtiger_relations` (label -> module, from `relatedtypes`) settles the label; a
+    model class without it (hand-written) uses `label`, else the module's name, as is.
+    """
+    relations = source.vtiger_relations
+    if isinstance(model, str):
+        if not model.strip():
+            raise InvalidArgument(f"{source.__name__}.related() needs a model or a label")
+        if label is None and model in relations:
+            label, model = model, relations[model]
+        model = _model_class(source, model)
+    module = model.vtiger_module
+    if not relations:
+        return model, label or module
+    known = ", ".join(repr(name) for name in relations)
+    if label is not None:
+        if relations.get(label) != module:
+            raise InvalidArgument(
+                f"{source.__name__} has no relation {label!r} to {module}; its relations: {known}"
+            )
+        return model, label
+    labels = [name for name, related in relations.items() if related == module]
+    if len(labels) == 1:
+        return model, labels[0]
+    if not labels:
+        raise InvalidArgument(
+            f"{source.__name__} has no relation to {module}; its relations: {known}"
+        )
+    choices = ", ".join(repr(name) for name in labels)
+    raise InvalidArgument(
+        f"{source.__name__} is related to {module} under several labels: pass label= one of "
+        f"{choices}"
+    )
+
+
+def _model_class(source: type[Model], module: str) -> type[Model]:
+    from vtorm.relations import _find_model
+
+    found = _find_model(source, module)
+    if found is None:
+        raise InvalidArgument(
+            f"no model class is defined for the module {module!r} (import its generated model)"
+        )
+    return found
