@@ -83,7 +83,7 @@ def _run(args: argparse.Namespace) -> int:
     modules = select_modules(schema, wanted)
     output: Path = args.output
     old_lock = LockFile.read(output)
-    plan = plan_package(modules, old_lock)
+    plan = plan_package(modules, old_lock, schema.related)
     files = render_package(plan)
     summary = Summary.of(modules, started)
     if args.check:

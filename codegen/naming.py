@@ -14,8 +14,8 @@ Field names, in order:
    result is cut to 40 characters. A label with nothing usable falls back to the wire name.
 2. Python keywords, builtins, the names a generated module itself uses (`Decimal`,
    `datetime`, `Literal`, ...) and the public attributes of `vtorm.Model` (`objects`, `save`,
-   `delete`, `refresh`, `id`, `DoesNotExist`, pydantic's `copy`/`json`/...) get a trailing
-   `_` (`class_`, `type_`, `save_`). Names in a reserved namespace (`model_*`, `vtiger_*`,
+   `delete`, `refresh`, `related`, `id`, `DoesNotExist`, pydantic's `copy`/`json`/...) get a
+   trailing `_` (`class_`, `type_`, `save_`). Names in a reserved namespace (`model_*`, `vtiger_*`,
    leading `_`) get a `field_` prefix.
 3. Collisions are settled in a fixed order: names kept in the lock file first, then
    wire-named fields, then label-named fields, each in describe order. A later field whose
@@ -62,6 +62,7 @@ RESERVED_ATTRIBUTES: frozenset[str] = frozenset(
         "parse_obj",
         "parse_raw",
         "refresh",
+        "related",
         "save",
         "schema",
         "schema_json",

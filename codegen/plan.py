@@ -9,8 +9,8 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Mapping, Set
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 import inflection
 
@@ -18,6 +18,7 @@ from codegen import naming
 from codegen.layout import Group, Node, Text, lay_out, py_string
 from codegen.lock import LockedField, LockedModule, LockFile
 from codegen.relations import RelationsPlan, plan_relations
+from codegen.reverse import ReversesPlan, plan_reverse
 from codegen.types import lookup_types, type_info
 
 if TYPE_CHECKING:
@@ -60,6 +61,7 @@ class ModelPlan:
     locked: LockedModule
     relations: RelationsPlan
     base: str = "Model"
+    reverse: ReversesPlan = field(default_factory=ReversesPlan)
     line_items: tuple[str, ...] = ()  # inventory models: the `line_items` declaration
 
     @property
@@ -118,8 +120,14 @@ class PackagePlan:
         return LockFile({m.module: m.locked for m in self.models})
 
 
-def plan_package(modules: Iterable[ModuleSchema], lock: LockFile | None = None) -> PackagePlan:
-    """Plan every module; class names come from the lock first, then by module name order."""
+def plan_package(
+    modules: Iterable[ModuleSchema],
+    lock: LockFile | None = None,
+    related: Mapping[str, Mapping[str, Any] | None] | None = None,
+) -> PackagePlan:
+    """Plan every module; class names come from the lock first, then by module name order.
+
+    `related` holds each module's `relatedtypes` result (its reverse relation methods)."""
     ordered = sorted(modules, key=lambda m: m.name)
     locked: Mapping[str, LockedModule] = lock.modules if lock else {}
     classes: dict[str, str] = {}
@@ -141,6 +149,7 @@ def plan_package(modules: Iterable[ModuleSchema], lock: LockFile | None = None) 
                     locked.get(m.name),
                     targets,
                     lines if m.name in parents else None,
+                    (related or {}).get(m.name),
                 )
                 for m in ordered
             ),
@@ -198,10 +207,12 @@ def plan_model(
     locked: LockedModule | None = None,
     targets: Mapping[str, tuple[str, str]] | None = None,
     lines: LinesPlan | None = None,
+    related: Mapping[str, Any] | None = None,
 ) -> ModelPlan:
     """Plan one module's generated file; `targets` (module -> class, file stem) are the
     other models of the package, for relation accessors; `lines` makes it an inventory
-    model whose line-item fields move into `line_items`."""
+    model whose line-item fields move into `line_items`; `related` is the module's
+    `relatedtypes` result, for its `related_<label>()` methods."""
     fields = [f for f in module.fields if not (f.name == "id" and f.type == _ID_TYPE)]
     if lines is not None:
         fields = [f for f in fields if f.name not in lines.fields]
@@ -229,6 +240,15 @@ def plan_model(
         {module.name: (class_name, ""), **(targets or {})},
         {*names.values(), *aliases.values(), *own_names},
     )
+    reverse = plan_reverse(
+        class_name,
+        related,
+        {module.name: (class_name, ""), **(targets or {})},
+        {*names.values(), *aliases.values(), *own_names, *(a.name for a in relations.accessors)},
+    )
+    if reverse.type_imports:
+        merged = sorted({*relations.type_imports, *reverse.type_imports})
+        relations = replace(relations, type_imports=tuple(merged))
     types = [*(p.annotation for p in planned), *(value for _key, value in lookups)]
     used: set[str] = {token for text in types for token in _TOKEN.findall(text)}
     used |= _ALWAYS_USED
@@ -236,6 +256,8 @@ def plan_model(
     used |= {"Annotated", "VtigerField"} if planned else set()
     used |= {"TYPE_CHECKING"} if read_only or relations.type_checking_block else set()
     used |= {"TypeAlias"} if relations.aliases else set()
+    used |= {"RelatedRecords"} if reverse.methods else set()
+    used |= {"Mapping"} if reverse.relations else set()
     imports = import_lines(used)
     line_items: tuple[str, ...] = ()
     if lines is not None:
@@ -261,6 +283,7 @@ def plan_model(
         relations=relations,
         base="InventoryModel" if lines is not None else "Model",
         line_items=line_items,
+        reverse=reverse,
     )
 
 
@@ -358,13 +381,25 @@ def _locked(f: FieldSchema, name: str) -> LockedField:
 
 _IMPORTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("datetime", ()),
-    ("collections.abc", ("Sequence",)),
+    ("collections.abc", ("Mapping", "Sequence")),
     ("decimal", ("Decimal",)),
     ("typing", ("TYPE_CHECKING", "Annotated", "ClassVar", "Literal", "TypeAlias", "TypedDict")),
     ("", ()),
     ("typing_extensions", ("Self", "Unpack")),
     ("", ()),
-    ("vtorm", ("InventoryModel", "Manager", "Model", "Q", "QuerySet", "RecordId", "VtigerField")),
+    (
+        "vtorm",
+        (
+            "InventoryModel",
+            "Manager",
+            "Model",
+            "Q",
+            "QuerySet",
+            "RecordId",
+            "RelatedRecords",
+            "VtigerField",
+        ),
+    ),
 )
 
 

@@ -38,6 +38,8 @@ class DescribeClient(Protocol):
 
     def describe(self, module: str) -> Mapping[str, Any]: ...
 
+    def related_types(self, module: str) -> Mapping[str, Any]: ...
+
 
 @dataclass
 class Progress:
@@ -99,7 +101,8 @@ def fetch_schema(
     stream: TextIO | None = None,
     workers: int = MAX_WORKERS,
 ) -> Schema:
-    """`listtypes`, then the describes of the wanted types, at most `workers` at a time."""
+    """`listtypes`, then the describes of the wanted types, at most `workers` at a time,
+    and the `relatedtypes` of each entity type among them (its reverse relations)."""
     listing = client.list_types()
     types = [str(name) for name in listing.get("types", ())]
     if wanted:
@@ -111,14 +114,17 @@ def fetch_schema(
         types = list(dict.fromkeys(wanted))
     progress = Progress(len(types), stream or sys.stderr)
 
-    def describe(name: str) -> Mapping[str, Any]:
+    def describe(name: str) -> tuple[Mapping[str, Any], Mapping[str, Any] | None]:
         result = client.describe(name)
+        entity = str(result.get("isEntity", True)).lower() not in ("false", "0", "")
+        related = client.related_types(name) if entity else None
         progress.step(name)
-        return result
+        return result, related
 
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(types) or 1))) as pool:
-        describes = list(pool.map(describe, types))  # map keeps listtypes order
-    return Schema.from_describes(describes, listing.get("information"))
+        answers = list(pool.map(describe, types))  # map keeps listtypes order
+    related = {str(d["name"]): r for d, r in answers}
+    return Schema.from_describes([d for d, _ in answers], listing.get("information"), related)
 
 
 @dataclass(frozen=True)

@@ -4,17 +4,33 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 if TYPE_CHECKING:
+    from .asset import Asset
+    from .calendar import Calendar
+    from .campaign import Campaign
     from .contact import Contact
+    from .document import Document
+    from .email import Email
     from .group import Group
+    from .help_desk import HelpDesk
+    from .invoice import Invoice
+    from .mod_comment import ModComment
+    from .pbx_manager import PBXManager
+    from .potential import Potential
+    from .product import Product
+    from .project import Project
+    from .quote import Quote
+    from .sales_order import SalesOrder
+    from .service import Service
+    from .service_contract import ServiceContract
     from .user import User
 
     AccountAssignedUserTarget: TypeAlias = User | Group
@@ -559,6 +575,26 @@ class Account(Model):
     vtiger_module: ClassVar[str] = "Accounts"
     vtiger_id_prefix: ClassVar[str] = "11"
     objects: ClassVar[AccountManager] = AccountManager()
+    vtiger_relations: ClassVar[Mapping[str, str]] = {
+        "Activities": "Calendar",
+        "Activity History": "Calendar",
+        "Assets": "Assets",
+        "Campaigns": "Campaigns",
+        "Contacts": "Contacts",
+        "Documents": "Documents",
+        "Emails": "Emails",
+        "HelpDesk": "HelpDesk",
+        "Invoice": "Invoice",
+        "ModComments": "ModComments",
+        "PBXManager": "PBXManager",
+        "Potentials": "Potentials",
+        "Products": "Products",
+        "Projects": "Project",
+        "Quotes": "Quotes",
+        "Sales Order": "SalesOrder",
+        "Service Contracts": "ServiceContracts",
+        "Services": "Services",
+    }
 
     accountname: Annotated[
         str, VtigerField("accountname", "string", label="Organization Name", mandatory=True)
@@ -817,3 +853,111 @@ class Account(Model):
         from .contact import Contact
 
         return self.vtiger_related("primary_contact", Contact)
+
+    def related_activities(self) -> RelatedRecords[Calendar]:
+        """Calendar records under the relation 'Activities' (lazy)."""
+        from .calendar import Calendar
+
+        return self.vtiger_related_records(Calendar, "Activities")
+
+    def related_activity_history(self) -> RelatedRecords[Calendar]:
+        """Calendar records under the relation 'Activity History' (lazy)."""
+        from .calendar import Calendar
+
+        return self.vtiger_related_records(Calendar, "Activity History")
+
+    def related_assets(self) -> RelatedRecords[Asset]:
+        """Asset records under the relation 'Assets' (lazy)."""
+        from .asset import Asset
+
+        return self.vtiger_related_records(Asset, "Assets")
+
+    def related_campaigns(self) -> RelatedRecords[Campaign]:
+        """Campaign records under the relation 'Campaigns' (lazy)."""
+        from .campaign import Campaign
+
+        return self.vtiger_related_records(Campaign, "Campaigns")
+
+    def related_contacts(self) -> RelatedRecords[Contact]:
+        """Contact records under the relation 'Contacts' (lazy)."""
+        from .contact import Contact
+
+        return self.vtiger_related_records(Contact, "Contacts")
+
+    def related_documents(self) -> RelatedRecords[Document]:
+        """Document records under the relation 'Documents' (lazy)."""
+        from .document import Document
+
+        return self.vtiger_related_records(Document, "Documents")
+
+    def related_emails(self) -> RelatedRecords[Email]:
+        """Email records under the relation 'Emails' (lazy)."""
+        from .email import Email
+
+        return self.vtiger_related_records(Email, "Emails")
+
+    def related_helpdesk(self) -> RelatedRecords[HelpDesk]:
+        """HelpDesk records under the relation 'HelpDesk' (lazy)."""
+        from .help_desk import HelpDesk
+
+        return self.vtiger_related_records(HelpDesk, "HelpDesk")
+
+    def related_invoice(self) -> RelatedRecords[Invoice]:
+        """Invoice records under the relation 'Invoice' (lazy)."""
+        from .invoice import Invoice
+
+        return self.vtiger_related_records(Invoice, "Invoice")
+
+    def related_modcomments(self) -> RelatedRecords[ModComment]:
+        """ModComment records under the relation 'ModComments' (lazy)."""
+        from .mod_comment import ModComment
+
+        return self.vtiger_related_records(ModComment, "ModComments")
+
+    def related_pbxmanager(self) -> RelatedRecords[PBXManager]:
+        """PBXManager records under the relation 'PBXManager' (lazy)."""
+        from .pbx_manager import PBXManager
+
+        return self.vtiger_related_records(PBXManager, "PBXManager")
+
+    def related_potentials(self) -> RelatedRecords[Potential]:
+        """Potential records under the relation 'Potentials' (lazy)."""
+        from .potential import Potential
+
+        return self.vtiger_related_records(Potential, "Potentials")
+
+    def related_products(self) -> RelatedRecords[Product]:
+        """Product records under the relation 'Products' (lazy)."""
+        from .product import Product
+
+        return self.vtiger_related_records(Product, "Products")
+
+    def related_projects(self) -> RelatedRecords[Project]:
+        """Project records under the relation 'Projects' (lazy)."""
+        from .project import Project
+
+        return self.vtiger_related_records(Project, "Projects")
+
+    def related_quotes(self) -> RelatedRecords[Quote]:
+        """Quote records under the relation 'Quotes' (lazy)."""
+        from .quote import Quote
+
+        return self.vtiger_related_records(Quote, "Quotes")
+
+    def related_sales_order(self) -> RelatedRecords[SalesOrder]:
+        """SalesOrder records under the relation 'Sales Order' (lazy)."""
+        from .sales_order import SalesOrder
+
+        return self.vtiger_related_records(SalesOrder, "Sales Order")
+
+    def related_service_contracts(self) -> RelatedRecords[ServiceContract]:
+        """ServiceContract records under the relation 'Service Contracts' (lazy)."""
+        from .service_contract import ServiceContract
+
+        return self.vtiger_related_records(ServiceContract, "Service Contracts")
+
+    def related_services(self) -> RelatedRecords[Service]:
+        """Service records under the relation 'Services' (lazy)."""
+        from .service import Service
+
+        return self.vtiger_related_records(Service, "Services")

@@ -4,17 +4,19 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 if TYPE_CHECKING:
     from .account import Account
     from .contact import Contact
+    from .document import Document
     from .group import Group
+    from .help_desk import HelpDesk
     from .invoice import Invoice
     from .product import Product
     from .user import User
@@ -257,6 +259,10 @@ class Asset(Model):
     vtiger_module: ClassVar[str] = "Assets"
     vtiger_id_prefix: ClassVar[str] = "32"
     objects: ClassVar[AssetManager] = AssetManager()
+    vtiger_relations: ClassVar[Mapping[str, str]] = {
+        "Documents": "Documents",
+        "HelpDesk": "HelpDesk",
+    }
 
     product: Annotated[
         RecordId,
@@ -396,3 +402,15 @@ class Asset(Model):
         from .user import User
 
         return self.vtiger_related("modifiedby", User)
+
+    def related_documents(self) -> RelatedRecords[Document]:
+        """Document records under the relation 'Documents' (lazy)."""
+        from .document import Document
+
+        return self.vtiger_related_records(Document, "Documents")
+
+    def related_helpdesk(self) -> RelatedRecords[HelpDesk]:
+        """HelpDesk records under the relation 'HelpDesk' (lazy)."""
+        from .help_desk import HelpDesk
+
+        return self.vtiger_related_records(HelpDesk, "HelpDesk")

@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 if TYPE_CHECKING:
     from .account import Account
@@ -340,6 +340,7 @@ class Calendar(Model):
     vtiger_module: ClassVar[str] = "Calendar"
     vtiger_id_prefix: ClassVar[str] = "9"
     objects: ClassVar[CalendarManager] = CalendarManager()
+    vtiger_relations: ClassVar[Mapping[str, str]] = {"Contacts": "Contacts"}
 
     subject: Annotated[str, VtigerField("subject", "string", label="Subject", mandatory=True)]
     assigned_user_id: Annotated[
@@ -541,3 +542,9 @@ class Calendar(Model):
         from .user import User
 
         return self.vtiger_related("modifiedby", User)
+
+    def related_contacts(self) -> RelatedRecords[Contact]:
+        """Contact records under the relation 'Contacts' (lazy)."""
+        from .contact import Contact
+
+        return self.vtiger_related_records(Contact, "Contacts")

@@ -4,16 +4,21 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 if TYPE_CHECKING:
+    from .account import Account
+    from .calendar import Calendar
+    from .contact import Contact
     from .group import Group
+    from .lead import Lead
+    from .potential import Potential
     from .product import Product
     from .user import User
 
@@ -343,6 +348,13 @@ class Campaign(Model):
     vtiger_module: ClassVar[str] = "Campaigns"
     vtiger_id_prefix: ClassVar[str] = "1"
     objects: ClassVar[CampaignManager] = CampaignManager()
+    vtiger_relations: ClassVar[Mapping[str, str]] = {
+        "Accounts": "Accounts",
+        "Activities": "Calendar",
+        "Contacts": "Contacts",
+        "Leads": "Leads",
+        "Potentials": "Potentials",
+    }
 
     campaignname: Annotated[
         str, VtigerField("campaignname", "string", label="Campaign Name", mandatory=True)
@@ -510,3 +522,33 @@ class Campaign(Model):
         from .user import User
 
         return self.vtiger_related("modifiedby", User)
+
+    def related_accounts(self) -> RelatedRecords[Account]:
+        """Account records under the relation 'Accounts' (lazy)."""
+        from .account import Account
+
+        return self.vtiger_related_records(Account, "Accounts")
+
+    def related_activities(self) -> RelatedRecords[Calendar]:
+        """Calendar records under the relation 'Activities' (lazy)."""
+        from .calendar import Calendar
+
+        return self.vtiger_related_records(Calendar, "Activities")
+
+    def related_contacts(self) -> RelatedRecords[Contact]:
+        """Contact records under the relation 'Contacts' (lazy)."""
+        from .contact import Contact
+
+        return self.vtiger_related_records(Contact, "Contacts")
+
+    def related_leads(self) -> RelatedRecords[Lead]:
+        """Lead records under the relation 'Leads' (lazy)."""
+        from .lead import Lead
+
+        return self.vtiger_related_records(Lead, "Leads")
+
+    def related_potentials(self) -> RelatedRecords[Potential]:
+        """Potential records under the relation 'Potentials' (lazy)."""
+        from .potential import Potential
+
+        return self.vtiger_related_records(Potential, "Potentials")

@@ -4,16 +4,31 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 if TYPE_CHECKING:
+    from .account import Account
+    from .asset import Asset
+    from .contact import Contact
     from .document_folder import DocumentFolder
+    from .faq import Faq
     from .group import Group
+    from .help_desk import HelpDesk
+    from .invoice import Invoice
+    from .lead import Lead
+    from .potential import Potential
+    from .product import Product
+    from .project import Project
+    from .purchase_order import PurchaseOrder
+    from .quote import Quote
+    from .sales_order import SalesOrder
+    from .service import Service
+    from .service_contract import ServiceContract
     from .user import User
 
     DocumentAssignedUserTarget: TypeAlias = User | Group
@@ -234,6 +249,23 @@ class Document(Model):
     vtiger_module: ClassVar[str] = "Documents"
     vtiger_id_prefix: ClassVar[str] = "15"
     objects: ClassVar[DocumentManager] = DocumentManager()
+    vtiger_relations: ClassVar[Mapping[str, str]] = {
+        "Accounts": "Accounts",
+        "Assets": "Assets",
+        "Contacts": "Contacts",
+        "Faq": "Faq",
+        "HelpDesk": "HelpDesk",
+        "Invoice": "Invoice",
+        "Leads": "Leads",
+        "Potentials": "Potentials",
+        "Products": "Products",
+        "Project": "Project",
+        "PurchaseOrder": "PurchaseOrder",
+        "Quotes": "Quotes",
+        "SalesOrder": "SalesOrder",
+        "ServiceContracts": "ServiceContracts",
+        "Services": "Services",
+    }
 
     notes_title: Annotated[str, VtigerField("notes_title", "string", label="Title", mandatory=True)]
     filename: Annotated[str | None, VtigerField("filename", "file", label="File Name")] = None
@@ -337,3 +369,93 @@ class Document(Model):
         from .user import User
 
         return self.vtiger_related("modifiedby", User)
+
+    def related_accounts(self) -> RelatedRecords[Account]:
+        """Account records under the relation 'Accounts' (lazy)."""
+        from .account import Account
+
+        return self.vtiger_related_records(Account, "Accounts")
+
+    def related_assets(self) -> RelatedRecords[Asset]:
+        """Asset records under the relation 'Assets' (lazy)."""
+        from .asset import Asset
+
+        return self.vtiger_related_records(Asset, "Assets")
+
+    def related_contacts(self) -> RelatedRecords[Contact]:
+        """Contact records under the relation 'Contacts' (lazy)."""
+        from .contact import Contact
+
+        return self.vtiger_related_records(Contact, "Contacts")
+
+    def related_faq(self) -> RelatedRecords[Faq]:
+        """Faq records under the relation 'Faq' (lazy)."""
+        from .faq import Faq
+
+        return self.vtiger_related_records(Faq, "Faq")
+
+    def related_helpdesk(self) -> RelatedRecords[HelpDesk]:
+        """HelpDesk records under the relation 'HelpDesk' (lazy)."""
+        from .help_desk import HelpDesk
+
+        return self.vtiger_related_records(HelpDesk, "HelpDesk")
+
+    def related_invoice(self) -> RelatedRecords[Invoice]:
+        """Invoice records under the relation 'Invoice' (lazy)."""
+        from .invoice import Invoice
+
+        return self.vtiger_related_records(Invoice, "Invoice")
+
+    def related_leads(self) -> RelatedRecords[Lead]:
+        """Lead records under the relation 'Leads' (lazy)."""
+        from .lead import Lead
+
+        return self.vtiger_related_records(Lead, "Leads")
+
+    def related_potentials(self) -> RelatedRecords[Potential]:
+        """Potential records under the relation 'Potentials' (lazy)."""
+        from .potential import Potential
+
+        return self.vtiger_related_records(Potential, "Potentials")
+
+    def related_products(self) -> RelatedRecords[Product]:
+        """Product records under the relation 'Products' (lazy)."""
+        from .product import Product
+
+        return self.vtiger_related_records(Product, "Products")
+
+    def related_project(self) -> RelatedRecords[Project]:
+        """Project records under the relation 'Project' (lazy)."""
+        from .project import Project
+
+        return self.vtiger_related_records(Project, "Project")
+
+    def related_purchaseorder(self) -> RelatedRecords[PurchaseOrder]:
+        """PurchaseOrder records under the relation 'PurchaseOrder' (lazy)."""
+        from .purchase_order import PurchaseOrder
+
+        return self.vtiger_related_records(PurchaseOrder, "PurchaseOrder")
+
+    def related_quotes(self) -> RelatedRecords[Quote]:
+        """Quote records under the relation 'Quotes' (lazy)."""
+        from .quote import Quote
+
+        return self.vtiger_related_records(Quote, "Quotes")
+
+    def related_salesorder(self) -> RelatedRecords[SalesOrder]:
+        """SalesOrder records under the relation 'SalesOrder' (lazy)."""
+        from .sales_order import SalesOrder
+
+        return self.vtiger_related_records(SalesOrder, "SalesOrder")
+
+    def related_servicecontracts(self) -> RelatedRecords[ServiceContract]:
+        """ServiceContract records under the relation 'ServiceContracts' (lazy)."""
+        from .service_contract import ServiceContract
+
+        return self.vtiger_related_records(ServiceContract, "ServiceContracts")
+
+    def related_services(self) -> RelatedRecords[Service]:
+        """Service records under the relation 'Services' (lazy)."""
+        from .service import Service
+
+        return self.vtiger_related_records(Service, "Services")

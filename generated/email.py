@@ -4,16 +4,17 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 if TYPE_CHECKING:
     from .account import Account
     from .contact import Contact
+    from .document import Document
     from .group import Group
     from .lead import Lead
     from .user import User
@@ -287,6 +288,10 @@ class Email(Model):
     vtiger_module: ClassVar[str] = "Emails"
     vtiger_id_prefix: ClassVar[str] = "16"
     objects: ClassVar[EmailManager] = EmailManager()
+    vtiger_relations: ClassVar[Mapping[str, str]] = {
+        "Contacts": "Contacts",
+        "Documents": "Documents",
+    }
 
     date_start: Annotated[
         datetime.date, VtigerField("date_start", "date", label="Date Sent", mandatory=True)
@@ -400,3 +405,15 @@ class Email(Model):
         targets = (Account, Contact, Lead, User, Vendor)
         record = self.vtiger_related("parent_id", *targets)
         return record if isinstance(record, targets) else None
+
+    def related_contacts(self) -> RelatedRecords[Contact]:
+        """Contact records under the relation 'Contacts' (lazy)."""
+        from .contact import Contact
+
+        return self.vtiger_related_records(Contact, "Contacts")
+
+    def related_documents(self) -> RelatedRecords[Document]:
+        """Document records under the relation 'Documents' (lazy)."""
+        from .document import Document
+
+        return self.vtiger_related_records(Document, "Documents")

@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict
 
 from typing_extensions import Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 if TYPE_CHECKING:
+    from .document import Document
+    from .mod_comment import ModComment
     from .product import Product
     from .user import User
 
@@ -192,6 +194,10 @@ class Faq(Model):
     vtiger_module: ClassVar[str] = "Faq"
     vtiger_id_prefix: ClassVar[str] = "3"
     objects: ClassVar[FaqManager] = FaqManager()
+    vtiger_relations: ClassVar[Mapping[str, str]] = {
+        "Documents": "Documents",
+        "ModComments": "ModComments",
+    }
 
     product_id: Annotated[
         RecordId | None,
@@ -264,3 +270,15 @@ class Faq(Model):
         from .user import User
 
         return self.vtiger_related("modifiedby", User)
+
+    def related_documents(self) -> RelatedRecords[Document]:
+        """Document records under the relation 'Documents' (lazy)."""
+        from .document import Document
+
+        return self.vtiger_related_records(Document, "Documents")
+
+    def related_modcomments(self) -> RelatedRecords[ModComment]:
+        """ModComment records under the relation 'ModComments' (lazy)."""
+        from .mod_comment import ModComment
+
+        return self.vtiger_related_records(ModComment, "ModComments")

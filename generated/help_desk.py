@@ -4,19 +4,26 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 if TYPE_CHECKING:
     from .account import Account
+    from .calendar import Calendar
     from .contact import Contact
+    from .document import Document
+    from .email import Email
     from .group import Group
+    from .mod_comment import ModComment
     from .product import Product
+    from .project import Project
+    from .service import Service
+    from .service_contract import ServiceContract
     from .user import User
 
     HelpDeskAssignedUserTarget: TypeAlias = User | Group
@@ -262,6 +269,16 @@ class HelpDesk(Model):
     vtiger_module: ClassVar[str] = "HelpDesk"
     vtiger_id_prefix: ClassVar[str] = "17"
     objects: ClassVar[HelpDeskManager] = HelpDeskManager()
+    vtiger_relations: ClassVar[Mapping[str, str]] = {
+        "Activities": "Calendar",
+        "Activity History": "Calendar",
+        "Documents": "Documents",
+        "Emails": "Emails",
+        "ModComments": "ModComments",
+        "Projects": "Project",
+        "Service Contracts": "ServiceContracts",
+        "Services": "Services",
+    }
 
     assigned_user_id: Annotated[
         RecordId | None,
@@ -406,3 +423,51 @@ class HelpDesk(Model):
         from .contact import Contact
 
         return self.vtiger_related("contact_id", Contact)
+
+    def related_activities(self) -> RelatedRecords[Calendar]:
+        """Calendar records under the relation 'Activities' (lazy)."""
+        from .calendar import Calendar
+
+        return self.vtiger_related_records(Calendar, "Activities")
+
+    def related_activity_history(self) -> RelatedRecords[Calendar]:
+        """Calendar records under the relation 'Activity History' (lazy)."""
+        from .calendar import Calendar
+
+        return self.vtiger_related_records(Calendar, "Activity History")
+
+    def related_documents(self) -> RelatedRecords[Document]:
+        """Document records under the relation 'Documents' (lazy)."""
+        from .document import Document
+
+        return self.vtiger_related_records(Document, "Documents")
+
+    def related_emails(self) -> RelatedRecords[Email]:
+        """Email records under the relation 'Emails' (lazy)."""
+        from .email import Email
+
+        return self.vtiger_related_records(Email, "Emails")
+
+    def related_modcomments(self) -> RelatedRecords[ModComment]:
+        """ModComment records under the relation 'ModComments' (lazy)."""
+        from .mod_comment import ModComment
+
+        return self.vtiger_related_records(ModComment, "ModComments")
+
+    def related_projects(self) -> RelatedRecords[Project]:
+        """Project records under the relation 'Projects' (lazy)."""
+        from .project import Project
+
+        return self.vtiger_related_records(Project, "Projects")
+
+    def related_service_contracts(self) -> RelatedRecords[ServiceContract]:
+        """ServiceContract records under the relation 'Service Contracts' (lazy)."""
+        from .service_contract import ServiceContract
+
+        return self.vtiger_related_records(ServiceContract, "Service Contracts")
+
+    def related_services(self) -> RelatedRecords[Service]:
+        """Service records under the relation 'Services' (lazy)."""
+        from .service import Service
+
+        return self.vtiger_related_records(Service, "Services")

@@ -4,20 +4,23 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
-from vtorm import InventoryModel, Manager, Q, QuerySet, RecordId, VtigerField
+from vtorm import InventoryModel, Manager, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 from .line_item import LineItem
 
 if TYPE_CHECKING:
     from .account import Account
+    from .asset import Asset
+    from .calendar import Calendar
     from .contact import Contact
     from .currency import Currency
+    from .document import Document
     from .group import Group
     from .potential import Potential
     from .sales_order import SalesOrder
@@ -547,6 +550,12 @@ class Invoice(InventoryModel):
     vtiger_module: ClassVar[str] = "Invoice"
     vtiger_id_prefix: ClassVar[str] = "7"
     objects: ClassVar[InvoiceManager] = InvoiceManager()
+    vtiger_relations: ClassVar[Mapping[str, str]] = {
+        "Activities": "Calendar",
+        "Activity History": "Calendar",
+        "Assets": "Assets",
+        "Documents": "Documents",
+    }
 
     subject: Annotated[str, VtigerField("subject", "string", label="Subject", mandatory=True)]
     salesorder_id: Annotated[
@@ -859,3 +868,27 @@ class Invoice(InventoryModel):
         from .potential import Potential
 
         return self.vtiger_related("potential_id", Potential)
+
+    def related_activities(self) -> RelatedRecords[Calendar]:
+        """Calendar records under the relation 'Activities' (lazy)."""
+        from .calendar import Calendar
+
+        return self.vtiger_related_records(Calendar, "Activities")
+
+    def related_activity_history(self) -> RelatedRecords[Calendar]:
+        """Calendar records under the relation 'Activity History' (lazy)."""
+        from .calendar import Calendar
+
+        return self.vtiger_related_records(Calendar, "Activity History")
+
+    def related_assets(self) -> RelatedRecords[Asset]:
+        """Asset records under the relation 'Assets' (lazy)."""
+        from .asset import Asset
+
+        return self.vtiger_related_records(Asset, "Assets")
+
+    def related_documents(self) -> RelatedRecords[Document]:
+        """Document records under the relation 'Documents' (lazy)."""
+        from .document import Document
+
+        return self.vtiger_related_records(Document, "Documents")

@@ -4,17 +4,25 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 if TYPE_CHECKING:
     from .account import Account
+    from .calendar import Calendar
+    from .campaign import Campaign
+    from .document import Document
+    from .email import Email
     from .group import Group
+    from .mod_comment import ModComment
+    from .pbx_manager import PBXManager
+    from .product import Product
+    from .service import Service
     from .user import User
     from .vendor import Vendor
 
@@ -486,6 +494,17 @@ class Lead(Model):
     vtiger_module: ClassVar[str] = "Leads"
     vtiger_id_prefix: ClassVar[str] = "10"
     objects: ClassVar[LeadManager] = LeadManager()
+    vtiger_relations: ClassVar[Mapping[str, str]] = {
+        "Activities": "Calendar",
+        "Activity History": "Calendar",
+        "Campaigns": "Campaigns",
+        "Documents": "Documents",
+        "Emails": "Emails",
+        "ModComments": "ModComments",
+        "PBXManager": "PBXManager",
+        "Products": "Products",
+        "Services": "Services",
+    }
 
     salutationtype: Annotated[
         str | None,
@@ -697,3 +716,57 @@ class Lead(Model):
         targets = (Account, Vendor)
         record = self.vtiger_related("referral_partner", *targets)
         return record if isinstance(record, targets) else None
+
+    def related_activities(self) -> RelatedRecords[Calendar]:
+        """Calendar records under the relation 'Activities' (lazy)."""
+        from .calendar import Calendar
+
+        return self.vtiger_related_records(Calendar, "Activities")
+
+    def related_activity_history(self) -> RelatedRecords[Calendar]:
+        """Calendar records under the relation 'Activity History' (lazy)."""
+        from .calendar import Calendar
+
+        return self.vtiger_related_records(Calendar, "Activity History")
+
+    def related_campaigns(self) -> RelatedRecords[Campaign]:
+        """Campaign records under the relation 'Campaigns' (lazy)."""
+        from .campaign import Campaign
+
+        return self.vtiger_related_records(Campaign, "Campaigns")
+
+    def related_documents(self) -> RelatedRecords[Document]:
+        """Document records under the relation 'Documents' (lazy)."""
+        from .document import Document
+
+        return self.vtiger_related_records(Document, "Documents")
+
+    def related_emails(self) -> RelatedRecords[Email]:
+        """Email records under the relation 'Emails' (lazy)."""
+        from .email import Email
+
+        return self.vtiger_related_records(Email, "Emails")
+
+    def related_modcomments(self) -> RelatedRecords[ModComment]:
+        """ModComment records under the relation 'ModComments' (lazy)."""
+        from .mod_comment import ModComment
+
+        return self.vtiger_related_records(ModComment, "ModComments")
+
+    def related_pbxmanager(self) -> RelatedRecords[PBXManager]:
+        """PBXManager records under the relation 'PBXManager' (lazy)."""
+        from .pbx_manager import PBXManager
+
+        return self.vtiger_related_records(PBXManager, "PBXManager")
+
+    def related_products(self) -> RelatedRecords[Product]:
+        """Product records under the relation 'Products' (lazy)."""
+        from .product import Product
+
+        return self.vtiger_related_records(Product, "Products")
+
+    def related_services(self) -> RelatedRecords[Service]:
+        """Service records under the relation 'Services' (lazy)."""
+        from .service import Service
+
+        return self.vtiger_related_records(Service, "Services")

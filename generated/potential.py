@@ -4,19 +4,28 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 if TYPE_CHECKING:
     from .account import Account
+    from .calendar import Calendar
     from .campaign import Campaign
     from .contact import Contact
+    from .document import Document
+    from .email import Email
     from .group import Group
+    from .invoice import Invoice
+    from .mod_comment import ModComment
+    from .product import Product
+    from .quote import Quote
+    from .sales_order import SalesOrder
+    from .service import Service
     from .user import User
 
     PotentialAssignedUserTarget: TypeAlias = User | Group
@@ -289,6 +298,19 @@ class Potential(Model):
     vtiger_module: ClassVar[str] = "Potentials"
     vtiger_id_prefix: ClassVar[str] = "13"
     objects: ClassVar[PotentialManager] = PotentialManager()
+    vtiger_relations: ClassVar[Mapping[str, str]] = {
+        "Activities": "Calendar",
+        "Activity History": "Calendar",
+        "Contacts": "Contacts",
+        "Documents": "Documents",
+        "Emails": "Emails",
+        "Invoice": "Invoice",
+        "ModComments": "ModComments",
+        "Products": "Products",
+        "Quotes": "Quotes",
+        "Sales Order": "SalesOrder",
+        "Services": "Services",
+    }
 
     potentialname: Annotated[
         str, VtigerField("potentialname", "string", label="Opportunity Name", mandatory=True)
@@ -458,3 +480,69 @@ class Potential(Model):
         from .contact import Contact
 
         return self.vtiger_related("contact_id", Contact)
+
+    def related_activities(self) -> RelatedRecords[Calendar]:
+        """Calendar records under the relation 'Activities' (lazy)."""
+        from .calendar import Calendar
+
+        return self.vtiger_related_records(Calendar, "Activities")
+
+    def related_activity_history(self) -> RelatedRecords[Calendar]:
+        """Calendar records under the relation 'Activity History' (lazy)."""
+        from .calendar import Calendar
+
+        return self.vtiger_related_records(Calendar, "Activity History")
+
+    def related_contacts(self) -> RelatedRecords[Contact]:
+        """Contact records under the relation 'Contacts' (lazy)."""
+        from .contact import Contact
+
+        return self.vtiger_related_records(Contact, "Contacts")
+
+    def related_documents(self) -> RelatedRecords[Document]:
+        """Document records under the relation 'Documents' (lazy)."""
+        from .document import Document
+
+        return self.vtiger_related_records(Document, "Documents")
+
+    def related_emails(self) -> RelatedRecords[Email]:
+        """Email records under the relation 'Emails' (lazy)."""
+        from .email import Email
+
+        return self.vtiger_related_records(Email, "Emails")
+
+    def related_invoice(self) -> RelatedRecords[Invoice]:
+        """Invoice records under the relation 'Invoice' (lazy)."""
+        from .invoice import Invoice
+
+        return self.vtiger_related_records(Invoice, "Invoice")
+
+    def related_modcomments(self) -> RelatedRecords[ModComment]:
+        """ModComment records under the relation 'ModComments' (lazy)."""
+        from .mod_comment import ModComment
+
+        return self.vtiger_related_records(ModComment, "ModComments")
+
+    def related_products(self) -> RelatedRecords[Product]:
+        """Product records under the relation 'Products' (lazy)."""
+        from .product import Product
+
+        return self.vtiger_related_records(Product, "Products")
+
+    def related_quotes(self) -> RelatedRecords[Quote]:
+        """Quote records under the relation 'Quotes' (lazy)."""
+        from .quote import Quote
+
+        return self.vtiger_related_records(Quote, "Quotes")
+
+    def related_sales_order(self) -> RelatedRecords[SalesOrder]:
+        """SalesOrder records under the relation 'Sales Order' (lazy)."""
+        from .sales_order import SalesOrder
+
+        return self.vtiger_related_records(SalesOrder, "Sales Order")
+
+    def related_services(self) -> RelatedRecords[Service]:
+        """Service records under the relation 'Services' (lazy)."""
+        from .service import Service
+
+        return self.vtiger_related_records(Service, "Services")

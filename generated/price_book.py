@@ -4,15 +4,17 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict
 
 from typing_extensions import Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 if TYPE_CHECKING:
     from .currency import Currency
+    from .product import Product
+    from .service import Service
     from .user import User
 
 
@@ -168,6 +170,7 @@ class PriceBook(Model):
     vtiger_module: ClassVar[str] = "PriceBooks"
     vtiger_id_prefix: ClassVar[str] = "8"
     objects: ClassVar[PriceBookManager] = PriceBookManager()
+    vtiger_relations: ClassVar[Mapping[str, str]] = {"Products": "Products", "Services": "Services"}
 
     bookname: Annotated[
         str, VtigerField("bookname", "string", label="Price Book Name", mandatory=True)
@@ -237,3 +240,15 @@ class PriceBook(Model):
         from .user import User
 
         return self.vtiger_related("modifiedby", User)
+
+    def related_products(self) -> RelatedRecords[Product]:
+        """Product records under the relation 'Products' (lazy)."""
+        from .product import Product
+
+        return self.vtiger_related_records(Product, "Products")
+
+    def related_services(self) -> RelatedRecords[Service]:
+        """Service records under the relation 'Services' (lazy)."""
+        from .service import Service
+
+        return self.vtiger_related_records(Service, "Services")

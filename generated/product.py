@@ -4,16 +4,28 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 if TYPE_CHECKING:
+    from .account import Account
+    from .asset import Asset
+    from .contact import Contact
+    from .document import Document
     from .group import Group
+    from .help_desk import HelpDesk
+    from .invoice import Invoice
+    from .lead import Lead
+    from .potential import Potential
+    from .price_book import PriceBook
+    from .purchase_order import PurchaseOrder
+    from .quote import Quote
+    from .sales_order import SalesOrder
     from .user import User
     from .vendor import Vendor
 
@@ -462,6 +474,23 @@ class Product(Model):
     vtiger_module: ClassVar[str] = "Products"
     vtiger_id_prefix: ClassVar[str] = "14"
     objects: ClassVar[ProductManager] = ProductManager()
+    vtiger_relations: ClassVar[Mapping[str, str]] = {
+        "Accounts": "Accounts",
+        "Assets": "Assets",
+        "Contacts": "Contacts",
+        "Documents": "Documents",
+        "HelpDesk": "HelpDesk",
+        "Invoice": "Invoice",
+        "Leads": "Leads",
+        "Parent Product": "Products",
+        "Potentials": "Potentials",
+        "PriceBooks": "PriceBooks",
+        "Product Bundles": "Products",
+        "Purchase Order": "PurchaseOrder",
+        "PurchaseOrder": "PurchaseOrder",
+        "Quotes": "Quotes",
+        "Sales Order": "SalesOrder",
+    }
 
     productname: Annotated[
         str, VtigerField("productname", "string", label="Product Name", mandatory=True)
@@ -689,3 +718,89 @@ class Product(Model):
         targets = (User, Group)
         record = self.vtiger_related("assigned_user_id", *targets)
         return record if isinstance(record, targets) else None
+
+    def related_accounts(self) -> RelatedRecords[Account]:
+        """Account records under the relation 'Accounts' (lazy)."""
+        from .account import Account
+
+        return self.vtiger_related_records(Account, "Accounts")
+
+    def related_assets(self) -> RelatedRecords[Asset]:
+        """Asset records under the relation 'Assets' (lazy)."""
+        from .asset import Asset
+
+        return self.vtiger_related_records(Asset, "Assets")
+
+    def related_contacts(self) -> RelatedRecords[Contact]:
+        """Contact records under the relation 'Contacts' (lazy)."""
+        from .contact import Contact
+
+        return self.vtiger_related_records(Contact, "Contacts")
+
+    def related_documents(self) -> RelatedRecords[Document]:
+        """Document records under the relation 'Documents' (lazy)."""
+        from .document import Document
+
+        return self.vtiger_related_records(Document, "Documents")
+
+    def related_helpdesk(self) -> RelatedRecords[HelpDesk]:
+        """HelpDesk records under the relation 'HelpDesk' (lazy)."""
+        from .help_desk import HelpDesk
+
+        return self.vtiger_related_records(HelpDesk, "HelpDesk")
+
+    def related_invoice(self) -> RelatedRecords[Invoice]:
+        """Invoice records under the relation 'Invoice' (lazy)."""
+        from .invoice import Invoice
+
+        return self.vtiger_related_records(Invoice, "Invoice")
+
+    def related_leads(self) -> RelatedRecords[Lead]:
+        """Lead records under the relation 'Leads' (lazy)."""
+        from .lead import Lead
+
+        return self.vtiger_related_records(Lead, "Leads")
+
+    def related_parent_product(self) -> RelatedRecords[Product]:
+        """Product records under the relation 'Parent Product' (lazy)."""
+        return self.vtiger_related_records(Product, "Parent Product")
+
+    def related_potentials(self) -> RelatedRecords[Potential]:
+        """Potential records under the relation 'Potentials' (lazy)."""
+        from .potential import Potential
+
+        return self.vtiger_related_records(Potential, "Potentials")
+
+    def related_pricebooks(self) -> RelatedRecords[PriceBook]:
+        """PriceBook records under the relation 'PriceBooks' (lazy)."""
+        from .price_book import PriceBook
+
+        return self.vtiger_related_records(PriceBook, "PriceBooks")
+
+    def related_product_bundles(self) -> RelatedRecords[Product]:
+        """Product records under the relation 'Product Bundles' (lazy)."""
+        return self.vtiger_related_records(Product, "Product Bundles")
+
+    def related_purchase_order(self) -> RelatedRecords[PurchaseOrder]:
+        """PurchaseOrder records under the relation 'Purchase Order' (lazy)."""
+        from .purchase_order import PurchaseOrder
+
+        return self.vtiger_related_records(PurchaseOrder, "Purchase Order")
+
+    def related_purchaseorder(self) -> RelatedRecords[PurchaseOrder]:
+        """PurchaseOrder records under the relation 'PurchaseOrder' (lazy)."""
+        from .purchase_order import PurchaseOrder
+
+        return self.vtiger_related_records(PurchaseOrder, "PurchaseOrder")
+
+    def related_quotes(self) -> RelatedRecords[Quote]:
+        """Quote records under the relation 'Quotes' (lazy)."""
+        from .quote import Quote
+
+        return self.vtiger_related_records(Quote, "Quotes")
+
+    def related_sales_order(self) -> RelatedRecords[SalesOrder]:
+        """SalesOrder records under the relation 'Sales Order' (lazy)."""
+        from .sales_order import SalesOrder
+
+        return self.vtiger_related_records(SalesOrder, "Sales Order")

@@ -4,18 +4,26 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 if TYPE_CHECKING:
     from .account import Account
+    from .calendar import Calendar
     from .contact import Contact
+    from .document import Document
+    from .email import Email
     from .group import Group
+    from .help_desk import HelpDesk
+    from .mod_comment import ModComment
     from .potential import Potential
+    from .project_milestone import ProjectMilestone
+    from .project_task import ProjectTask
+    from .quote import Quote
     from .user import User
 
     ProjectLinktoaccountscontactsRecordTarget: TypeAlias = Account | Contact
@@ -287,6 +295,16 @@ class Project(Model):
     vtiger_module: ClassVar[str] = "Project"
     vtiger_id_prefix: ClassVar[str] = "29"
     objects: ClassVar[ProjectManager] = ProjectManager()
+    vtiger_relations: ClassVar[Mapping[str, str]] = {
+        "Activities": "Calendar",
+        "Documents": "Documents",
+        "Emails": "Emails",
+        "HelpDesk": "HelpDesk",
+        "ModComments": "ModComments",
+        "Project Milestones": "ProjectMilestone",
+        "Project Tasks": "ProjectTask",
+        "Quotes": "Quotes",
+    }
 
     projectname: Annotated[
         str, VtigerField("projectname", "string", label="Project Name", mandatory=True)
@@ -448,3 +466,51 @@ class Project(Model):
         from .potential import Potential
 
         return self.vtiger_related("potentialid", Potential)
+
+    def related_activities(self) -> RelatedRecords[Calendar]:
+        """Calendar records under the relation 'Activities' (lazy)."""
+        from .calendar import Calendar
+
+        return self.vtiger_related_records(Calendar, "Activities")
+
+    def related_documents(self) -> RelatedRecords[Document]:
+        """Document records under the relation 'Documents' (lazy)."""
+        from .document import Document
+
+        return self.vtiger_related_records(Document, "Documents")
+
+    def related_emails(self) -> RelatedRecords[Email]:
+        """Email records under the relation 'Emails' (lazy)."""
+        from .email import Email
+
+        return self.vtiger_related_records(Email, "Emails")
+
+    def related_helpdesk(self) -> RelatedRecords[HelpDesk]:
+        """HelpDesk records under the relation 'HelpDesk' (lazy)."""
+        from .help_desk import HelpDesk
+
+        return self.vtiger_related_records(HelpDesk, "HelpDesk")
+
+    def related_modcomments(self) -> RelatedRecords[ModComment]:
+        """ModComment records under the relation 'ModComments' (lazy)."""
+        from .mod_comment import ModComment
+
+        return self.vtiger_related_records(ModComment, "ModComments")
+
+    def related_project_milestones(self) -> RelatedRecords[ProjectMilestone]:
+        """ProjectMilestone records under the relation 'Project Milestones' (lazy)."""
+        from .project_milestone import ProjectMilestone
+
+        return self.vtiger_related_records(ProjectMilestone, "Project Milestones")
+
+    def related_project_tasks(self) -> RelatedRecords[ProjectTask]:
+        """ProjectTask records under the relation 'Project Tasks' (lazy)."""
+        from .project_task import ProjectTask
+
+        return self.vtiger_related_records(ProjectTask, "Project Tasks")
+
+    def related_quotes(self) -> RelatedRecords[Quote]:
+        """Quote records under the relation 'Quotes' (lazy)."""
+        from .quote import Quote
+
+        return self.vtiger_related_records(Quote, "Quotes")

@@ -4,15 +4,18 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 if TYPE_CHECKING:
+    from .document import Document
+    from .email import Email
     from .group import Group
+    from .mod_comment import ModComment
     from .project import Project
     from .user import User
 
@@ -261,6 +264,11 @@ class ProjectTask(Model):
     vtiger_module: ClassVar[str] = "ProjectTask"
     vtiger_id_prefix: ClassVar[str] = "28"
     objects: ClassVar[ProjectTaskManager] = ProjectTaskManager()
+    vtiger_relations: ClassVar[Mapping[str, str]] = {
+        "Documents": "Documents",
+        "Emails": "Emails",
+        "ModComments": "ModComments",
+    }
 
     projecttaskname: Annotated[
         str, VtigerField("projecttaskname", "string", label="Project Task Name", mandatory=True)
@@ -389,3 +397,21 @@ class ProjectTask(Model):
         from .user import User
 
         return self.vtiger_related("modifiedby", User)
+
+    def related_documents(self) -> RelatedRecords[Document]:
+        """Document records under the relation 'Documents' (lazy)."""
+        from .document import Document
+
+        return self.vtiger_related_records(Document, "Documents")
+
+    def related_emails(self) -> RelatedRecords[Email]:
+        """Email records under the relation 'Emails' (lazy)."""
+        from .email import Email
+
+        return self.vtiger_related_records(Email, "Emails")
+
+    def related_modcomments(self) -> RelatedRecords[ModComment]:
+        """ModComment records under the relation 'ModComments' (lazy)."""
+        from .mod_comment import ModComment
+
+        return self.vtiger_related_records(ModComment, "ModComments")

@@ -4,19 +4,21 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
-from vtorm import InventoryModel, Manager, Q, QuerySet, RecordId, VtigerField
+from vtorm import InventoryModel, Manager, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 from .line_item import LineItem
 
 if TYPE_CHECKING:
+    from .calendar import Calendar
     from .contact import Contact
     from .currency import Currency
+    from .document import Document
     from .group import Group
     from .user import User
     from .vendor import Vendor
@@ -544,6 +546,11 @@ class PurchaseOrder(InventoryModel):
     vtiger_module: ClassVar[str] = "PurchaseOrder"
     vtiger_id_prefix: ClassVar[str] = "5"
     objects: ClassVar[PurchaseOrderManager] = PurchaseOrderManager()
+    vtiger_relations: ClassVar[Mapping[str, str]] = {
+        "Activities": "Calendar",
+        "Activity History": "Calendar",
+        "Documents": "Documents",
+    }
 
     subject: Annotated[str, VtigerField("subject", "string", label="Subject", mandatory=True)]
     vendor_id: Annotated[
@@ -828,3 +835,21 @@ class PurchaseOrder(InventoryModel):
         from .currency import Currency
 
         return self.vtiger_related("currency_id", Currency)
+
+    def related_activities(self) -> RelatedRecords[Calendar]:
+        """Calendar records under the relation 'Activities' (lazy)."""
+        from .calendar import Calendar
+
+        return self.vtiger_related_records(Calendar, "Activities")
+
+    def related_activity_history(self) -> RelatedRecords[Calendar]:
+        """Calendar records under the relation 'Activity History' (lazy)."""
+        from .calendar import Calendar
+
+        return self.vtiger_related_records(Calendar, "Activity History")
+
+    def related_documents(self) -> RelatedRecords[Document]:
+        """Document records under the relation 'Documents' (lazy)."""
+        from .document import Document
+
+        return self.vtiger_related_records(Document, "Documents")

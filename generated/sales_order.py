@@ -4,21 +4,24 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
-from vtorm import InventoryModel, Manager, Q, QuerySet, RecordId, VtigerField
+from vtorm import InventoryModel, Manager, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 from .line_item import LineItem
 
 if TYPE_CHECKING:
     from .account import Account
+    from .calendar import Calendar
     from .contact import Contact
     from .currency import Currency
+    from .document import Document
     from .group import Group
+    from .invoice import Invoice
     from .potential import Potential
     from .quote import Quote
     from .user import User
@@ -621,6 +624,12 @@ class SalesOrder(InventoryModel):
     vtiger_module: ClassVar[str] = "SalesOrder"
     vtiger_id_prefix: ClassVar[str] = "6"
     objects: ClassVar[SalesOrderManager] = SalesOrderManager()
+    vtiger_relations: ClassVar[Mapping[str, str]] = {
+        "Activities": "Calendar",
+        "Activity History": "Calendar",
+        "Documents": "Documents",
+        "Invoice": "Invoice",
+    }
 
     subject: Annotated[str, VtigerField("subject", "string", label="Subject", mandatory=True)]
     potential_id: Annotated[
@@ -988,3 +997,27 @@ class SalesOrder(InventoryModel):
         from .currency import Currency
 
         return self.vtiger_related("currency_id", Currency)
+
+    def related_activities(self) -> RelatedRecords[Calendar]:
+        """Calendar records under the relation 'Activities' (lazy)."""
+        from .calendar import Calendar
+
+        return self.vtiger_related_records(Calendar, "Activities")
+
+    def related_activity_history(self) -> RelatedRecords[Calendar]:
+        """Calendar records under the relation 'Activity History' (lazy)."""
+        from .calendar import Calendar
+
+        return self.vtiger_related_records(Calendar, "Activity History")
+
+    def related_documents(self) -> RelatedRecords[Document]:
+        """Document records under the relation 'Documents' (lazy)."""
+        from .document import Document
+
+        return self.vtiger_related_records(Document, "Documents")
+
+    def related_invoice(self) -> RelatedRecords[Invoice]:
+        """Invoice records under the relation 'Invoice' (lazy)."""
+        from .invoice import Invoice
+
+        return self.vtiger_related_records(Invoice, "Invoice")

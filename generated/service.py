@@ -4,16 +4,27 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 if TYPE_CHECKING:
+    from .account import Account
+    from .contact import Contact
+    from .document import Document
     from .group import Group
+    from .help_desk import HelpDesk
+    from .invoice import Invoice
+    from .lead import Lead
+    from .potential import Potential
+    from .price_book import PriceBook
+    from .purchase_order import PurchaseOrder
+    from .quote import Quote
+    from .sales_order import SalesOrder
     from .user import User
 
     ServiceAssignedUserTarget: TypeAlias = User | Group
@@ -317,6 +328,19 @@ class Service(Model):
     vtiger_module: ClassVar[str] = "Services"
     vtiger_id_prefix: ClassVar[str] = "26"
     objects: ClassVar[ServiceManager] = ServiceManager()
+    vtiger_relations: ClassVar[Mapping[str, str]] = {
+        "Accounts": "Accounts",
+        "Contacts": "Contacts",
+        "Documents": "Documents",
+        "HelpDesk": "HelpDesk",
+        "Invoice": "Invoice",
+        "Leads": "Leads",
+        "Potentials": "Potentials",
+        "PriceBooks": "PriceBooks",
+        "Purchase Order": "PurchaseOrder",
+        "Quotes": "Quotes",
+        "Sales Order": "SalesOrder",
+    }
 
     servicename: Annotated[
         str, VtigerField("servicename", "string", label="Service Name", mandatory=True)
@@ -455,3 +479,69 @@ class Service(Model):
         targets = (User, Group)
         record = self.vtiger_related("assigned_user_id", *targets)
         return record if isinstance(record, targets) else None
+
+    def related_accounts(self) -> RelatedRecords[Account]:
+        """Account records under the relation 'Accounts' (lazy)."""
+        from .account import Account
+
+        return self.vtiger_related_records(Account, "Accounts")
+
+    def related_contacts(self) -> RelatedRecords[Contact]:
+        """Contact records under the relation 'Contacts' (lazy)."""
+        from .contact import Contact
+
+        return self.vtiger_related_records(Contact, "Contacts")
+
+    def related_documents(self) -> RelatedRecords[Document]:
+        """Document records under the relation 'Documents' (lazy)."""
+        from .document import Document
+
+        return self.vtiger_related_records(Document, "Documents")
+
+    def related_helpdesk(self) -> RelatedRecords[HelpDesk]:
+        """HelpDesk records under the relation 'HelpDesk' (lazy)."""
+        from .help_desk import HelpDesk
+
+        return self.vtiger_related_records(HelpDesk, "HelpDesk")
+
+    def related_invoice(self) -> RelatedRecords[Invoice]:
+        """Invoice records under the relation 'Invoice' (lazy)."""
+        from .invoice import Invoice
+
+        return self.vtiger_related_records(Invoice, "Invoice")
+
+    def related_leads(self) -> RelatedRecords[Lead]:
+        """Lead records under the relation 'Leads' (lazy)."""
+        from .lead import Lead
+
+        return self.vtiger_related_records(Lead, "Leads")
+
+    def related_potentials(self) -> RelatedRecords[Potential]:
+        """Potential records under the relation 'Potentials' (lazy)."""
+        from .potential import Potential
+
+        return self.vtiger_related_records(Potential, "Potentials")
+
+    def related_pricebooks(self) -> RelatedRecords[PriceBook]:
+        """PriceBook records under the relation 'PriceBooks' (lazy)."""
+        from .price_book import PriceBook
+
+        return self.vtiger_related_records(PriceBook, "PriceBooks")
+
+    def related_purchase_order(self) -> RelatedRecords[PurchaseOrder]:
+        """PurchaseOrder records under the relation 'Purchase Order' (lazy)."""
+        from .purchase_order import PurchaseOrder
+
+        return self.vtiger_related_records(PurchaseOrder, "Purchase Order")
+
+    def related_quotes(self) -> RelatedRecords[Quote]:
+        """Quote records under the relation 'Quotes' (lazy)."""
+        from .quote import Quote
+
+        return self.vtiger_related_records(Quote, "Quotes")
+
+    def related_sales_order(self) -> RelatedRecords[SalesOrder]:
+        """SalesOrder records under the relation 'Sales Order' (lazy)."""
+        from .sales_order import SalesOrder
+
+        return self.vtiger_related_records(SalesOrder, "Sales Order")

@@ -4,18 +4,20 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 if TYPE_CHECKING:
     from .account import Account
     from .contact import Contact
+    from .document import Document
     from .group import Group
+    from .help_desk import HelpDesk
     from .user import User
 
     ServiceContractAssignedUserTarget: TypeAlias = User | Group
@@ -288,6 +290,10 @@ class ServiceContract(Model):
     vtiger_module: ClassVar[str] = "ServiceContracts"
     vtiger_id_prefix: ClassVar[str] = "25"
     objects: ClassVar[ServiceContractManager] = ServiceContractManager()
+    vtiger_relations: ClassVar[Mapping[str, str]] = {
+        "Documents": "Documents",
+        "Service Requests": "HelpDesk",
+    }
 
     assigned_user_id: Annotated[
         RecordId | None,
@@ -445,3 +451,15 @@ class ServiceContract(Model):
         from .user import User
 
         return self.vtiger_related("modifiedby", User)
+
+    def related_documents(self) -> RelatedRecords[Document]:
+        """Document records under the relation 'Documents' (lazy)."""
+        from .document import Document
+
+        return self.vtiger_related_records(Document, "Documents")
+
+    def related_service_requests(self) -> RelatedRecords[HelpDesk]:
+        """HelpDesk records under the relation 'Service Requests' (lazy)."""
+        from .help_desk import HelpDesk
+
+        return self.vtiger_related_records(HelpDesk, "Service Requests")

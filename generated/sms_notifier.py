@@ -4,15 +4,18 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 if TYPE_CHECKING:
+    from .account import Account
+    from .contact import Contact
     from .group import Group
+    from .lead import Lead
     from .user import User
 
     SMSNotifierAssignedUserTarget: TypeAlias = User | Group
@@ -133,6 +136,11 @@ class SMSNotifier(Model):
     vtiger_module: ClassVar[str] = "SMSNotifier"
     vtiger_id_prefix: ClassVar[str] = "31"
     objects: ClassVar[SMSNotifierManager] = SMSNotifierManager()
+    vtiger_relations: ClassVar[Mapping[str, str]] = {
+        "Accounts": "Accounts",
+        "Contacts": "Contacts",
+        "Leads": "Leads",
+    }
 
     assigned_user_id: Annotated[
         RecordId | None,
@@ -184,3 +192,21 @@ class SMSNotifier(Model):
         from .user import User
 
         return self.vtiger_related("modifiedby", User)
+
+    def related_accounts(self) -> RelatedRecords[Account]:
+        """Account records under the relation 'Accounts' (lazy)."""
+        from .account import Account
+
+        return self.vtiger_related_records(Account, "Accounts")
+
+    def related_contacts(self) -> RelatedRecords[Contact]:
+        """Contact records under the relation 'Contacts' (lazy)."""
+        from .contact import Contact
+
+        return self.vtiger_related_records(Contact, "Contacts")
+
+    def related_leads(self) -> RelatedRecords[Lead]:
+        """Lead records under the relation 'Leads' (lazy)."""
+        from .lead import Lead
+
+        return self.vtiger_related_records(Lead, "Leads")

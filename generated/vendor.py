@@ -4,15 +4,19 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
 
 from typing_extensions import Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 if TYPE_CHECKING:
+    from .contact import Contact
+    from .email import Email
     from .group import Group
+    from .product import Product
+    from .purchase_order import PurchaseOrder
     from .user import User
 
     VendorAssignedUserTarget: TypeAlias = User | Group
@@ -301,6 +305,12 @@ class Vendor(Model):
     vtiger_module: ClassVar[str] = "Vendors"
     vtiger_id_prefix: ClassVar[str] = "2"
     objects: ClassVar[VendorManager] = VendorManager()
+    vtiger_relations: ClassVar[Mapping[str, str]] = {
+        "Contacts": "Contacts",
+        "Emails": "Emails",
+        "Products": "Products",
+        "Purchase Order": "PurchaseOrder",
+    }
 
     vendorname: Annotated[
         str, VtigerField("vendorname", "string", label="Vendor Name", mandatory=True)
@@ -399,3 +409,27 @@ class Vendor(Model):
         targets = (User, Group)
         record = self.vtiger_related("assigned_user_id", *targets)
         return record if isinstance(record, targets) else None
+
+    def related_contacts(self) -> RelatedRecords[Contact]:
+        """Contact records under the relation 'Contacts' (lazy)."""
+        from .contact import Contact
+
+        return self.vtiger_related_records(Contact, "Contacts")
+
+    def related_emails(self) -> RelatedRecords[Email]:
+        """Email records under the relation 'Emails' (lazy)."""
+        from .email import Email
+
+        return self.vtiger_related_records(Email, "Emails")
+
+    def related_products(self) -> RelatedRecords[Product]:
+        """Product records under the relation 'Products' (lazy)."""
+        from .product import Product
+
+        return self.vtiger_related_records(Product, "Products")
+
+    def related_purchase_order(self) -> RelatedRecords[PurchaseOrder]:
+        """PurchaseOrder records under the relation 'Purchase Order' (lazy)."""
+        from .purchase_order import PurchaseOrder
+
+        return self.vtiger_related_records(PurchaseOrder, "Purchase Order")

@@ -46,7 +46,8 @@ def test_generated_package_is_up_to_date_with_its_documented_command() -> None:
     # The command documented in codegen/README.md.
     output = ROOT / "generated"
     schema = Schema.from_directory(CUSTOM)
-    files = render_package(plan_package(schema.modules.values(), LockFile.read(output)))
+    plan = plan_package(schema.modules.values(), LockFile.read(output), schema.related)
+    files = render_package(plan)
     on_disk = {
         name: (output / name).read_text("utf-8") for name in files if (output / name).is_file()
     }
@@ -254,6 +255,9 @@ class _FakeClient:
     def describe(self, module: str) -> dict[str, Any]:
         return dict(self.schema[module].describe)
 
+    def related_types(self, module: str) -> dict[str, Any]:
+        return dict(self.schema.related[module] or {})
+
 
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
@@ -266,6 +270,8 @@ def test_fetch_keeps_listtypes_order_and_draws_a_bar_on_a_terminal() -> None:
     fetched = fetch_schema(_FakeClient(standard), stream=stream, workers=4)
     assert list(fetched.modules) == list(standard.modules)
     assert fetched.modules["Contacts"].fields == standard.modules["Contacts"].fields
+    assert fetched.related["Accounts"] == standard.related["Accounts"]
+    assert fetched.related["Currency"] is None  # not an entity type: not asked
     assert stream.getvalue().count("\r[") == 35 and "35/35" in stream.getvalue()
 
 

@@ -1,0 +1,139 @@
+"""Plan the typed reverse and many-to-many relation methods (`account.related_contacts()`).
+
+`relatedtypes(module)` lists the relations of a module keyed by label; one module may be
+related under several labels (Products: "Product Bundles" and "Parent Product"). Each
+relation to a generated entity module becomes a method named `related_<label>` returning
+`RelatedRecords[Target]` (`query_related` to list, `add_related` to link). Names are
+settled in label order: a taken name gets the target's file stem appended, then `_2`,
+`_3`... The whole relation set (label -> module) also becomes the class's
+`vtiger_relations`, which `Model.related()` uses to find the label for a model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, cast
+
+from codegen import naming
+from codegen.layout import LINE_LENGTH, Group, lay_out, py_string
+
+__all__ = ["ReversePlan", "ReversesPlan", "plan_reverse", "relation_labels", "reverse_name"]
+
+#: What every reverse accessor's name starts with (and the runtime's generic entry point).
+PREFIX = "related"
+
+
+@dataclass(frozen=True)
+class ReversePlan:
+    """One `related_<label>()` method, laid out at class indent."""
+
+    name: str
+    label: str
+    module: str
+    target: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReversesPlan:
+    """A model's reverse methods, its `vtiger_relations` lines, and the classes they name."""
+
+    methods: tuple[ReversePlan, ...] = ()
+    relations: tuple[str, ...] = ()  # the `vtiger_relations` ClassVar, indent 4
+    type_imports: tuple[str, ...] = ()  # indent 4, by file stem
+
+
+def relation_labels(related: Mapping[str, Any] | None) -> dict[str, str]:
+    """Label -> module of the entity relations in one `relatedtypes` result, by label.
+
+    Non-entity types have no result (None), and an empty `information` arrives as a JSON
+    list (PHP's empty array), so both give `{}`.
+    """
+    information: object = (related or {}).get("information")
+    if not isinstance(information, Mapping):
+        return {}
+    entries = cast("Mapping[object, object]", information)
+    relations: dict[str, str] = {}
+    for label, info in sorted(entries.items(), key=lambda item: str(item[0])):
+        if not isinstance(info, Mapping):
+            continue
+        facts = cast("Mapping[str, object]", info)
+        module = str(facts.get("name") or "")
+        if module and str(label) and str(facts.get("isEntity", "1")) == "1":
+            relations[str(label)] = module
+    return relations
+
+
+def reverse_name(label: str, stem: str, taken: Iterable[str]) -> str:
+    """`related_<label>`; when taken, `related_<label>_<stem>`, then `_2`, `_3`...
+
+    >>> reverse_name("Sales Order", "sales_order", ()), reverse_name("x", "y", ["related_x"])
+    ('related_sales_order', 'related_x_y')
+    """
+    blocked = set(taken)
+    slug = naming.slugify(label) or stem
+    name = f"{PREFIX}_{slug}"
+    if name in blocked:
+        name = f"{name}_{stem}"
+    base, counter = name, 2
+    while name in blocked:
+        name, counter = f"{base}_{counter}", counter + 1
+    return name
+
+
+def plan_reverse(
+    class_name: str,
+    related: Mapping[str, Any] | None,
+    classes: Mapping[str, tuple[str, str]],
+    taken: Iterable[str],
+) -> ReversesPlan:
+    """The reverse methods of one model; `classes` maps modules to `(class, file stem)`."""
+    labels = relation_labels(related)
+    blocked = set(taken)
+    methods: list[ReversePlan] = []
+    imports: dict[str, str] = {}
+    for label, module in labels.items():
+        if module not in classes:
+            continue
+        target, stem = classes[module]
+        name = reverse_name(label, stem, blocked)
+        blocked.add(name)
+        if target != class_name:
+            imports[stem] = f"    from .{stem} import {target}"
+        own = "" if target == class_name else stem
+        methods.append(ReversePlan(name, label, module, target, _method(name, label, target, own)))
+    type_imports = tuple(imports[stem] for stem in sorted(imports))
+    return ReversesPlan(tuple(methods), _relations_lines(labels), type_imports)
+
+
+def _relations_lines(labels: Mapping[str, str]) -> tuple[str, ...]:
+    if not labels:
+        return ()
+    items = tuple(f"{py_string(label)}: {py_string(module)}" for label, module in labels.items())
+    head = "vtiger_relations: ClassVar[Mapping[str, str]] = "
+    return tuple(lay_out(Group(head, "{", items, "}"), 4, hug=False))
+
+
+def _method(name: str, label: str, target: str, stem: str) -> tuple[str, ...]:
+    returns = f"RelatedRecords[{target}]"
+    header = lay_out(Group(f"def {name}", "(", ("self",), ")"), 4, f" -> {returns}:", hug=False)
+    body = [f"        from .{stem} import {target}", ""] if stem else []
+    call = Group("return self.vtiger_related_records", "(", (target, py_string(label)), ")")
+    return (*header, _docstring(label, target), *body, *lay_out(call, 8))
+
+
+def _docstring(label: str, target: str) -> str:
+    """The first of a few phrasings that fits the line (labels are server text)."""
+    from codegen.plan import doc_text
+
+    shown = doc_text(label)
+    pad = " " * 8
+    for text in (
+        f"{target} records under the relation '{shown}' (lazy).",
+        f"Records under the relation '{shown}' (lazy).",
+    ):
+        line = f'{pad}"""{text}"""'
+        if len(line) <= LINE_LENGTH:
+            return line
+    return f'{pad}"""Related records (lazy)."""'
