@@ -2,39 +2,26 @@
 
 from __future__ import annotations
 
-import json
 import resource
-import subprocess
-import sys
 import tracemalloc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from generated.contact import Contact
 from tests.benchmarks.harness import Figure
+from tests.benchmarks.served import server_process
 from vtorm.client import Client
 
 MB = 1024 * 1024
 
 
 @contextmanager
-def _server_process(count: int) -> Iterator[Client]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.benchmarks.server_process", str(count)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        info = json.loads(process.stdout.readline())
-        with Client(info["url"], info["username"], info["access_key"]) as client:
+def _client_of_process(count: int) -> Iterator[Client]:
+    with server_process(count) as info:
+        client = Client(info["url"], info["username"], info["access_key"])
+        with client:
             client.login()
             yield client
-    finally:
-        assert process.stdin is not None
-        process.stdin.close()
-        process.wait(timeout=30)
 
 
 def _peak_streaming(client: Client, rows: int) -> tuple[float, int]:
@@ -53,7 +40,7 @@ def _peak_streaming(client: Client, rows: int) -> tuple[float, int]:
 def memory(rows: int) -> list[Figure]:
     """Peak growth streaming `rows` records vs streaming a fifth of them."""
     small = rows // 5
-    with _server_process(rows) as client:
+    with _client_of_process(rows) as client:
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         peak_small, seen_small = _peak_streaming(client, small)
         peak_full, seen_full = _peak_streaming(client, rows)

@@ -7,7 +7,10 @@ each answer, so every ratio isolates vtorm's own overhead.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -71,3 +74,37 @@ def replay(session: requests.Session, url: str, sequence: list[Request]) -> list
         if isinstance(result, list):
             rows.extend(result)
     return rows
+
+
+@contextmanager
+def server_process(contacts: int, latency: float = 0.0) -> Iterator[dict[str, str]]:
+    """A seeded emulator in its own process: yields its url, username and access_key."""
+    command = [sys.executable, "-m", "tests.benchmarks.server_process", str(contacts)]
+    process = subprocess.Popen(
+        [*command, str(latency)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        info: dict[str, str] = json.loads(process.stdout.readline())
+        yield info
+    finally:
+        assert process.stdin is not None
+        process.stdin.close()
+        process.wait(timeout=30)
+
+
+def raw_login(session: requests.Session, info: dict[str, str]) -> str:
+    """The hand-written login (getchallenge, then md5(token + key)): the session name."""
+    url, username = info["url"], info["username"]
+    challenge = session.get(url, params={"operation": "getchallenge", "username": username})
+    token = challenge.json()["result"]["token"]
+    digest = hashlib.md5((token + info["access_key"]).encode()).hexdigest()
+    answer = session.post(
+        url, data={"operation": "login", "username": username, "accessKey": digest}
+    )
+    return str(answer.json()["result"]["sessionName"])
+
+
+def with_session(sequence: list[Request], session_name: str) -> list[Request]:
+    """The same requests under another session."""
+    return [(method, {**params, "sessionName": session_name}) for method, params in sequence]

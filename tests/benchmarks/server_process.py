@@ -1,8 +1,10 @@
 """A seeded emulator served from its own process: `python -m tests.benchmarks.server_process N`.
 
-The memory figure runs the server apart so that the client's allocations are the only ones
-measured (and the server's work does not compete for the client's interpreter lock). It
-prints one JSON line (url, username, access_key) and serves until stdin closes.
+The memory and latency figures run the server apart, as a real CRM is: the client's
+allocations are then the only ones measured, and the server's work does not compete for the
+client's interpreter lock. An optional second argument adds that many seconds of latency to
+every request. It prints one JSON line (url, username, access_key) and serves until stdin
+closes.
 """
 
 from __future__ import annotations
@@ -11,11 +13,11 @@ import json
 import sys
 
 from tests.benchmarks.seeding import seed_contacts
-from vtorm.emulator import Emulator
+from vtorm.emulator import Emulator, Fault
 
 
-def main(count: int) -> None:
-    emulator = Emulator()
+def main(count: int, latency: float = 0.0) -> None:
+    emulator = Emulator(faults=[Fault.latency(latency)] if latency else None)
     seed_contacts(emulator, count)
     with emulator.serve() as server:
         print(
@@ -28,4 +30,4 @@ def main(count: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]))
+    main(int(sys.argv[1]), float(sys.argv[2]) if len(sys.argv) > 2 else 0.0)
