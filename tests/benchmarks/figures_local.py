@@ -35,11 +35,21 @@ def vtorm_builder() -> Any:
     return build
 
 
+def _interleaved(builders: list[Any], *, repeat: int, number: int) -> list[float]:
+    """Median seconds per call of each builder, measured in alternating rounds (load drift
+    on a shared machine then hits all alike)."""
+    samples: list[list[float]] = [[] for _ in builders]
+    for _ in range(max(repeat, 5)):
+        for builder, times in zip(builders, samples, strict=True):
+            times.append(median_seconds(builder, repeat=1, number=number))
+    return [statistics.median(times) for times in samples]
+
+
 def query_construction(repeat: int, number: int = 500) -> list[Figure]:
     """Build + compile the same query in vtorm, peewee and Django."""
-    ours = median_seconds(vtorm_builder(), repeat=repeat, number=number)
-    peewee = median_seconds(peewee_builder(), repeat=repeat, number=number)
-    django = median_seconds(django_builder(), repeat=repeat, number=number)
+    ours, peewee, django = _interleaved(
+        [vtorm_builder(), peewee_builder(), django_builder()], repeat=repeat, number=number
+    )
     return [
         Figure(
             "query construction vs peewee",
