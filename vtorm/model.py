@@ -137,6 +137,8 @@ class Model(BaseModel):
         """
         from vtorm.related import related_records
 
+        if self.id is None:
+            raise errors.InvalidArgument(f"this {type(self).__name__} has no id yet: save it first")
         backend = cast("RelatedBackend", self._vt_backend_or_default(using))
         return related_records(self, model, label, backend)
 

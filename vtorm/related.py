@@ -89,6 +89,8 @@ class RelatedRecords(Generic[M]):
                 return
             for row in rows[:MAX_QUERY_ROWS]:
                 yield self.model.vtiger_from_wire(row, self._backend)
+            if len(rows) < MAX_QUERY_ROWS:
+                return  # a short page is the last one: no request to learn that
             after = RecordId(rows[-1]["id"])
 
     def add(self, record: Model | str) -> None:
