@@ -1,0 +1,106 @@
+"""Codegen's reverse relation planning, and a generated accessor for a relation the server
+does not know (the server's error arrives typed)."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from codegen.naming import field_names
+from codegen.plan import plan_package
+from codegen.render import render_package, write_package
+from codegen.reverse import relation_labels, reverse_name
+from vtorm import UnknownEntity, relations
+from vtorm.client import Client
+from vtorm.emulator.schema import ModuleSchema, Schema
+
+STANDARD = Schema.standard()
+
+
+def test_relation_labels_keep_entity_relations_by_label() -> None:
+    info = {
+        "Sales Order": {"name": "SalesOrder", "label": "Sales Order", "isEntity": "1"},
+        "Contacts": {"name": "Contacts", "label": "Contacts", "isEntity": "1"},
+        "Users": {"name": "Users", "label": "Users", "isEntity": "0"},
+    }
+    assert relation_labels({"types": [], "information": info}) == {
+        "Contacts": "Contacts",
+        "Sales Order": "SalesOrder",
+    }
+    assert relation_labels({"types": [], "information": []}) == {}  # PHP's empty array
+    assert relation_labels(None) == {}
+
+
+def test_reverse_names_come_from_labels_and_never_collide() -> None:
+    assert reverse_name("Activity History", "calendar", ()) == "related_activity_history"
+    taken = {"related_contacts", "related_contacts_contact"}
+    assert reverse_name("Contacts", "contact", taken) == "related_contacts_contact_2"
+    assert reverse_name("???", "contact", ()) == "related_contact"  # nothing usable in label
+
+
+def test_related_is_a_reserved_field_name() -> None:
+    assert field_names([("related", "Related")]) == {"related": "related_"}
+
+
+def _methods(plan_models: Any, class_name: str) -> dict[str, str]:
+    model = next(m for m in plan_models if m.class_name == class_name)
+    return {method.name: method.label for method in model.reverse.methods}
+
+
+def test_only_generated_modules_get_methods_but_the_relation_set_is_whole() -> None:
+    plan = plan_package([STANDARD["Accounts"], STANDARD["Contacts"]], None, STANDARD.related)
+    assert _methods(plan.models, "Account") == {"related_contacts": "Contacts"}
+    account = next(m for m in plan.models if m.class_name == "Account")
+    assert any('"Activity History": "Calendar",' in line for line in account.reverse.relations)
+    assert plan_package([STANDARD["Accounts"]]).models[0].reverse.methods == ()
+
+
+def test_a_field_taking_the_name_pushes_the_method_aside() -> None:
+    describe = dict(STANDARD["Accounts"].describe)
+    extra = {"name": "related_contacts", "label": "Related Contacts", "mandatory": False}
+    extra |= {"type": {"name": "string"}, "editable": True, "nullable": True, "default": ""}
+    describe["fields"] = [*describe["fields"], extra]
+    accounts = ModuleSchema.from_describe(describe)
+    plan = plan_package([accounts, STANDARD["Contacts"]], None, STANDARD.related)
+    assert _methods(plan.models, "Account") == {"related_contacts_contact": "Contacts"}
+
+
+@pytest.fixture
+def stranger_package(tmp_path: Path) -> Iterator[Any]:
+    """Accounts and Contacts generated with one relation label the server does not have."""
+    related = dict(STANDARD.related)
+    accounts = dict(related["Accounts"] or {})
+    secret = {"name": "Contacts", "label": "Secret Friends", "isEntity": "1"}
+    accounts["information"] = {**accounts["information"], "Secret Friends": secret}
+    related["Accounts"] = accounts
+    plan = plan_package([STANDARD["Accounts"], STANDARD["Contacts"]], None, related)
+    write_package(render_package(plan), tmp_path / "stranger_models")
+    registry = dict(relations.REGISTRY)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        yield importlib.import_module("stranger_models")
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in [n for n in sys.modules if n.split(".")[0] == "stranger_models"]:
+            del sys.modules[name]
+        relations.REGISTRY.clear()
+        relations.REGISTRY.update(registry)
+        relations._resolved.clear()
+
+
+def test_an_accessor_for_a_label_the_server_does_not_know_raises_its_error(
+    stranger_package: Any, client: Client
+) -> None:
+    account = stranger_package.Account(accountname="Acme")
+    account.save(using=client)
+    stranger_package.Contact(lastname="Ann", account_id=account.id).save(using=client)
+    assert [c.lastname for c in account.related_contacts()] == ["Ann"]
+    friends = account.related_secret_friends()
+    assert friends.label == "Secret Friends" and friends.model is stranger_package.Contact
+    with pytest.raises(UnknownEntity, match="Relation specified is incorrect"):
+        list(friends)
