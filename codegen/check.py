@@ -1,7 +1,7 @@
 """`vtorm generate --check`: does the package still match the server's schema?
 
 Two comparisons: the schema recorded in the package's lock file against the server's
-(types and fields added, removed or retyped, picklist values changed, ...), and the files
+(types, fields and relations added, removed or retyped, picklist values changed, ...), and the files
 on disk against a fresh rendering (catches hand edits and generator upgrades).
 """
 
@@ -83,6 +83,20 @@ def _diff_module(old: LockedModule, new: LockedModule) -> list[str]:
             lines.append(f"- field {_show(wire, was)} ({was.type})")
         elif was is not None and now is not None:
             lines += [f"~ field {_show(wire, now)}: {change}" for change in _diff_field(was, now)]
+    return lines + _diff_relations(old, new)
+
+
+def _diff_relations(old: LockedModule, new: LockedModule) -> list[str]:
+    """Relations (`relatedtypes`) added, removed or pointing at another module, by label."""
+    lines: list[str] = []
+    for label in sorted(set(old.relations) | set(new.relations)):
+        was, now = old.relations.get(label), new.relations.get(label)
+        if was is None and now is not None:
+            lines.append(f"+ relation {label!r} ({now.module})")
+        elif now is None and was is not None:
+            lines.append(f"- relation {label!r} ({was.module})")
+        elif was is not None and now is not None and was.module != now.module:
+            lines.append(f"~ relation {label!r}: module {was.module} -> {now.module}")
     return lines
 
 

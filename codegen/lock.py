@@ -1,9 +1,11 @@
 """The lock file (`vtorm.lock.json`) written beside the generated models.
 
 It records, per Vtiger module, the class name and, per wire field, the python name chosen
-and the schema the package was generated from. The next `vtorm generate` reuses every
-recorded name, so renaming a label on the server never renames an attribute in user code;
-`vtorm generate --check` compares the recorded schema with the server's.
+and the schema the package was generated from; per relation label (`relatedtypes`), the
+related module and the reverse method's name ("" when that module is not generated). The
+next `vtorm generate` reuses every recorded name, so renaming a label on the server never
+renames an attribute in user code; `vtorm generate --check` compares the recorded schema
+with the server's.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 
 from vtorm.errors import ConfigurationError
 
-__all__ = ["LOCK_FILE", "LockFile", "LockedField", "LockedModule"]
+__all__ = ["LOCK_FILE", "LockFile", "LockedField", "LockedModule", "LockedRelation"]
 
 LOCK_FILE = "vtorm.lock.json"
 _VERSION = 1
@@ -57,11 +59,48 @@ class LockedField:
 
 
 @dataclass(frozen=True)
+class LockedRelation:
+    """One relation of a module: the related module and the reverse method's name."""
+
+    module: str
+    method: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"module": self.module, "method": self.method}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> LockedRelation:
+        return cls(module=str(data["module"]), method=str(data.get("method", "")))
+
+
+@dataclass(frozen=True)
 class LockedModule:
-    """One module's class name and its fields, in describe order, keyed by wire name."""
+    """One module's class name, its fields in describe order keyed by wire name, and its
+    relations keyed by label (in label order)."""
 
     class_name: str
     fields: Mapping[str, LockedField] = field(default_factory=dict[str, LockedField])
+    relations: Mapping[str, LockedRelation] = field(default_factory=dict[str, LockedRelation])
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "class": self.class_name,
+            "fields": {wire: f.to_json() for wire, f in self.fields.items()},
+        }
+        if self.relations:
+            data["relations"] = {label: r.to_json() for label, r in self.relations.items()}
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> LockedModule:
+        return cls(
+            class_name=str(data["class"]),
+            fields={str(wire): LockedField.from_json(f) for wire, f in data["fields"].items()},
+            relations={
+                str(label): LockedRelation.from_json(r)
+                for label, r in data.get("relations", {}).items()
+            },
+        )
 
 
 @dataclass(frozen=True)
@@ -74,13 +113,7 @@ class LockFile:
         """Deterministic JSON text: modules sorted by name, fields in describe order."""
         data = {
             "version": _VERSION,
-            "modules": {
-                name: {
-                    "class": module.class_name,
-                    "fields": {wire: f.to_json() for wire, f in module.fields.items()},
-                }
-                for name, module in sorted(self.modules.items())
-            },
+            "modules": {name: module.to_json() for name, module in sorted(self.modules.items())},
         }
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -90,12 +123,7 @@ class LockFile:
         try:
             data = json.loads(text)
             modules = {
-                str(name): LockedModule(
-                    class_name=str(module["class"]),
-                    fields={
-                        str(wire): LockedField.from_json(f) for wire, f in module["fields"].items()
-                    },
-                )
+                str(name): LockedModule.from_json(module)
                 for name, module in data["modules"].items()
             }
         except (ValueError, KeyError, TypeError, AttributeError) as exc:

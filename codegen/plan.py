@@ -245,6 +245,7 @@ def plan_model(
         related,
         {module.name: (class_name, ""), **(targets or {})},
         {*names.values(), *aliases.values(), *own_names, *(a.name for a in relations.accessors)},
+        locked.relations if locked else None,
     )
     if reverse.type_imports:
         merged = sorted({*relations.type_imports, *reverse.type_imports})
@@ -279,7 +280,11 @@ def plan_model(
         fields=tuple(p for p in planned if not p.read_only),
         read_only=read_only,
         lookups=lookups,
-        locked=LockedModule(class_name, {f.name: _locked(f, names[f.name]) for f in fields}),
+        locked=LockedModule(
+            class_name,
+            {f.name: _locked(f, names[f.name]) for f in fields},
+            reverse.locked,
+        ),
         relations=relations,
         base="InventoryModel" if lines is not None else "Model",
         line_items=line_items,

@@ -4,19 +4,21 @@
 related under several labels (Products: "Product Bundles" and "Parent Product"). Each
 relation to a generated entity module becomes a method named `related_<label>` returning
 `RelatedRecords[Target]` (`query_related` to list, `add_related` to link). Names are
-settled in label order: a taken name gets the target's file stem appended, then `_2`,
-`_3`... The whole relation set (label -> module) also becomes the class's
-`vtiger_relations`, which `Model.related()` uses to find the label for a model.
+settled after the names kept in the lock file, in label order: a taken name gets the
+target's file stem appended, then `_2`, `_3`... The whole relation set (label -> module)
+also becomes the class's `vtiger_relations`, which `Model.related()` uses to find the label
+for a model.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from codegen import naming
 from codegen.layout import LINE_LENGTH, Group, lay_out, py_string
+from codegen.lock import LockedRelation
 
 __all__ = ["ReversePlan", "ReversesPlan", "plan_reverse", "relation_labels", "reverse_name"]
 
@@ -42,6 +44,16 @@ class ReversesPlan:
     methods: tuple[ReversePlan, ...] = ()
     relations: tuple[str, ...] = ()  # the `vtiger_relations` ClassVar, indent 4
     type_imports: tuple[str, ...] = ()  # indent 4, by file stem
+    labels: Mapping[str, str] = field(default_factory=dict[str, str])  # label -> module
+
+    @property
+    def locked(self) -> dict[str, LockedRelation]:
+        """Every relation by label, with its method's name ("" when not generated)."""
+        names = {method.label: method.name for method in self.methods}
+        return {
+            label: LockedRelation(module, names.get(label, ""))
+            for label, module in self.labels.items()
+        }
 
 
 def relation_labels(related: Mapping[str, Any] | None) -> dict[str, str]:
@@ -87,24 +99,39 @@ def plan_reverse(
     related: Mapping[str, Any] | None,
     classes: Mapping[str, tuple[str, str]],
     taken: Iterable[str],
+    locked: Mapping[str, LockedRelation] | None = None,
 ) -> ReversesPlan:
-    """The reverse methods of one model; `classes` maps modules to `(class, file stem)`."""
+    """The reverse methods of one model; `classes` maps modules to `(class, file stem)`,
+    `locked` holds the method names a previous run chose (kept while still usable)."""
     labels = relation_labels(related)
     blocked = set(taken)
+    names: dict[str, str] = {}
+    for label, old in (locked or {}).items():
+        if labels.get(label) == old.module and _keepable(old.method, blocked, classes, old):
+            names[label] = old.method
+            blocked.add(old.method)
     methods: list[ReversePlan] = []
     imports: dict[str, str] = {}
     for label, module in labels.items():
         if module not in classes:
             continue
         target, stem = classes[module]
-        name = reverse_name(label, stem, blocked)
+        name = names.get(label) or reverse_name(label, stem, blocked)
         blocked.add(name)
         if target != class_name:
             imports[stem] = f"    from .{stem} import {target}"
         own = "" if target == class_name else stem
         methods.append(ReversePlan(name, label, module, target, _method(name, label, target, own)))
     type_imports = tuple(imports[stem] for stem in sorted(imports))
-    return ReversesPlan(tuple(methods), _relations_lines(labels), type_imports)
+    return ReversesPlan(tuple(methods), _relations_lines(labels), type_imports, labels)
+
+
+def _keepable(
+    name: str, blocked: set[str], classes: Mapping[str, tuple[str, str]], old: LockedRelation
+) -> bool:
+    """Whether a locked method name can be kept: generated, free, and still a method name."""
+    fresh = name.startswith(f"{PREFIX}_") and name.isidentifier()
+    return bool(name) and old.module in classes and fresh and name not in blocked
 
 
 def _relations_lines(labels: Mapping[str, str]) -> tuple[str, ...]:

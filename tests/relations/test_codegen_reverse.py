@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -104,3 +105,24 @@ def test_an_accessor_for_a_label_the_server_does_not_know_raises_its_error(
     assert friends.label == "Secret Friends" and friends.model is stranger_package.Contact
     with pytest.raises(UnknownEntity, match="Relation specified is incorrect"):
         list(friends)
+
+
+def test_the_lock_keeps_method_names_and_check_reports_relation_drift() -> None:
+    from codegen.check import diff_schema
+    from codegen.lock import LockedRelation, LockFile
+
+    modules = [STANDARD["Accounts"], STANDARD["Contacts"]]
+    first = plan_package(modules, None, STANDARD.related).lock
+    assert first.modules["Accounts"].relations["Contacts"] == LockedRelation(
+        "Contacts", "related_contacts"
+    )
+    assert first.modules["Accounts"].relations["Projects"] == LockedRelation("Project", "")
+    assert LockFile.loads(first.dumps()) == first
+    renamed = dict(first.modules["Accounts"].relations)
+    renamed["Contacts"] = LockedRelation("Contacts", "related_people")
+    del renamed["Projects"]
+    accounts = replace(first.modules["Accounts"], relations=renamed)
+    old = LockFile({**first.modules, "Accounts": accounts})
+    again = plan_package(modules, old, STANDARD.related)
+    assert _methods(again.models, "Account") == {"related_people": "Contacts"}
+    assert diff_schema(old, again.lock) == ["Accounts: + relation 'Projects' (Project)"]
