@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 
-from generated import Contact, Invoice
+from generated import Account, Contact, Invoice
 
 Contact.objects.filter(lastnme="Smith")  # error: Unexpected keyword argument "lastnme"
 Contact.objects.filter(birthday__gt="yesterday")  # error: incompatible type "str"; expected "date"
@@ -23,3 +23,5 @@ contact.contact_no = "CON1"  # error: Property "contact_no" defined in "Contact"
 contact.birthday = datetime.datetime(2020, 1, 1).isoformat()  # error: Incompatible types
 Contact(lastname="Smith", createdtime=datetime.datetime(2020, 1, 1))  # error: Unexpected keyword
 contact.account = None  # error: Property "account" defined in "Contact" is read-only
+Account(accountname="A").related_contact()  # error: has no attribute "related_contact"
+orgs: list[Account] = list(Account(accountname="A").related_contacts())  # error: incompatible type

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 from typing_extensions import assert_type
 
-from generated import MODELS, Account, Contact, Group, Invoice, SalesOrder, User
+from generated import MODELS, Account, Calendar, Contact, Group, Invoice, SalesOrder, User
 from generated.contact import ContactCustomerTier, ContactPreferredChannels, ContactQuerySet
-from vtorm import Model, Q, RecordId
+from vtorm import Model, Q, RecordId, RelatedRecords
 
 if TYPE_CHECKING:
     from generated.event import EventParentTarget  # relation unions exist for type checkers
@@ -67,3 +67,13 @@ def relations(contact: Contact) -> str | None:
     parent: EventParentTarget | None = None
     del parent
     return account.accountname if account is not None else None
+
+
+def reverse_relations(account: Account) -> list[str]:
+    staff = account.related_contacts()
+    assert_type(staff, RelatedRecords[Contact])
+    assert_type(account.related(Contact), RelatedRecords[Contact])
+    assert_type(account.related(Calendar, "Activities"), RelatedRecords[Calendar])
+    assert_type(account.related("Contacts"), RelatedRecords[Model])
+    staff.add(Contact(lastname="New"))
+    return [person.lastname for person in staff.filter(lastname__startswith="S")]
