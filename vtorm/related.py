@@ -71,15 +71,17 @@ class RelatedRecords(Generic[M]):
             self.model.vtiger_module, self.model.vtiger_fields, self._where
         )
         compiled = compile_query(description)
-        if not compiled.groups:
+        groups = compiled.groups
+        if not groups:
             return ""
-        if len(compiled.groups) > 1 or len(compiled.groups[0].terms) > 1:
+        first = groups[0]
+        if len(groups) > 1 or len(first.terms) > 1:
             raise UnsupportedQuery(
                 "related records can only be filtered with AND: the server puts its own "
                 "'id IN (...) AND' in front of the condition, so an OR would escape it"
             )
         # Always a WHERE (upper case: the server splits on it) so ORDER BY/LIMIT survive.
-        return compiled.page(compiled.groups[0], after=bound).rstrip(";")
+        return compiled.page(first, after=bound).rstrip(";")
 
     def __iter__(self) -> Iterator[M]:
         after: RecordId | None = None
