@@ -251,9 +251,9 @@ class QuerySet(Generic[M]):
     def _pages(self, page_size: int = MAX_QUERY_ROWS) -> Iterator[list[M]]:
         backend = self._backend_or_default()
         compiled = self._compile()
-        make = self.model.vtiger_from_wire
+        make = self.model.vtiger_from_wire_page
         for rows in pages(backend, compiled, self._low, self._high, page_size):
-            records = [make(row, backend) for row in rows]
+            records = make(rows, backend)
             if self._related:
                 prefetch_related(records, self._related, backend)
             yield records
@@ -275,7 +275,7 @@ class QuerySet(Generic[M]):
         backend = self._backend_or_default()
         statement = compiled.page(compiled.groups[0], offset=self._low, limit=limit)
         rows = backend.query(statement)[:limit]
-        return [self.model.vtiger_from_wire(row, backend) for row in rows]
+        return self.model.vtiger_from_wire_page(rows, backend)
 
     def _results(self) -> list[M]:
         if self._cache is None:
@@ -318,7 +318,7 @@ class QuerySet(Generic[M]):
             page_size=page_size, prefetch=prefetch,
         )  # fmt: skip
         for rows in chunks:
-            records = [self.model.vtiger_from_wire(row, backend) for row in rows]
+            records = self.model.vtiger_from_wire_page(rows, backend)
             if self._related:
                 prefetch_related(records, self._related, backend)
             yield from records
