@@ -275,6 +275,8 @@ class Model(BaseModel):
         if program is None:
             program = cls._vt_page_programs[keys] = cls._vt_page_program(keys)
         names, columns, template = program
+        if not columns:  # no key the model maps: every row reads as the defaults
+            return [template.copy() for _ in rows]
         transposed = list(zip(*[row.values() for row in rows], strict=True))
         converted: list[Iterable[Any]] = []
         for index, decode in columns:
