@@ -18,7 +18,7 @@ from codegen import naming
 from codegen.layout import Group, Node, Text, lay_out, py_string
 from codegen.lock import LockedField, LockedModule, LockFile
 from codegen.relations import RelationsPlan, plan_relations
-from codegen.reverse import ReversesPlan, plan_reverse
+from codegen.reverse import ReversesPlan, plan_reverse, targets_of
 from codegen.types import lookup_types, type_info
 
 if TYPE_CHECKING:
@@ -62,6 +62,7 @@ class ModelPlan:
     relations: RelationsPlan
     base: str = "Model"
     reverse: ReversesPlan = field(default_factory=ReversesPlan)
+    related_records: bool = False  # the target of reverse methods: `XRelatedRecords` class
     line_items: tuple[str, ...] = ()  # inventory models: the `line_items` declaration
 
     @property
@@ -140,6 +141,7 @@ def plan_package(
             classes[module.name] = naming.class_name(module.name, classes.values())
     targets = _with_stems(classes)
     parents, lines = _line_items(ordered, targets)
+    targeted = targets_of({m.name: (related or {}).get(m.name) for m in ordered}, targets)
     models = tuple(
         sorted(
             (
@@ -150,6 +152,7 @@ def plan_package(
                     targets,
                     lines if m.name in parents else None,
                     (related or {}).get(m.name),
+                    m.name in targeted,
                 )
                 for m in ordered
             ),
@@ -208,15 +211,18 @@ def plan_model(
     targets: Mapping[str, tuple[str, str]] | None = None,
     lines: LinesPlan | None = None,
     related: Mapping[str, Any] | None = None,
+    related_records: bool = False,
 ) -> ModelPlan:
     """Plan one module's generated file; `targets` (module -> class, file stem) are the
     other models of the package, for relation accessors; `lines` makes it an inventory
     model whose line-item fields move into `line_items`; `related` is the module's
-    `relatedtypes` result, for its `related_<label>()` methods."""
+    `relatedtypes` result, for its `related_<label>()` methods; `related_records` adds the
+    `XRelatedRecords` class other models' reverse methods return."""
     fields = [f for f in module.fields if not (f.name == "id" and f.type == _ID_TYPE)]
     if lines is not None:
         fields = [f for f in fields if f.name not in lines.fields]
-    own_names = {class_name + suffix for suffix in ("", "Lookups", "QuerySet", "Manager")}
+    suffixes = ("", "Lookups", "QuerySet", "Manager", "RelatedRecords")
+    own_names = {class_name + suffix for suffix in suffixes}
     names = naming.field_names(
         ((f.name, f.label) for f in fields),
         {w: lf.name for w, lf in locked.fields.items()} if locked else None,
@@ -248,8 +254,8 @@ def plan_model(
         locked.relations if locked else None,
     )
     if reverse.type_imports:
-        merged = sorted({*relations.type_imports, *reverse.type_imports})
-        relations = replace(relations, type_imports=tuple(merged))
+        merged = _merge_imports(relations.type_imports, reverse.type_imports)
+        relations = replace(relations, type_imports=merged)
     types = [*(p.annotation for p in planned), *(value for _key, value in lookups)]
     used: set[str] = {token for text in types for token in _TOKEN.findall(text)}
     used |= _ALWAYS_USED
@@ -257,7 +263,7 @@ def plan_model(
     used |= {"Annotated", "VtigerField"} if planned else set()
     used |= {"TYPE_CHECKING"} if read_only or relations.type_checking_block else set()
     used |= {"TypeAlias"} if relations.aliases else set()
-    used |= {"RelatedRecords"} if reverse.methods else set()
+    used |= {"RelatedRecords"} if related_records else set()
     used |= {"Mapping"} if reverse.relations else set()
     imports = import_lines(used)
     line_items: tuple[str, ...] = ()
@@ -289,7 +295,19 @@ def plan_model(
         base="InventoryModel" if lines is not None else "Model",
         line_items=line_items,
         reverse=reverse,
+        related_records=related_records,
     )
+
+
+def _merge_imports(lines: Iterable[str], extra: Iterable[tuple[str, str]]) -> tuple[str, ...]:
+    """`    from .stem import A, B` lines (indent 4): one per stem, names and stems sorted."""
+    names: dict[str, set[str]] = {}
+    for line in lines:
+        stem, _, imported = line.strip().removeprefix("from .").partition(" import ")
+        names.setdefault(stem, set()).update(imported.split(", "))
+    for stem, name in extra:
+        names.setdefault(stem, set()).add(name)
+    return tuple(f"    from .{s} import {', '.join(sorted(names[s]))}" for s in sorted(names))
 
 
 def doc_text(text: str, limit: int = 40) -> str:

@@ -3,7 +3,8 @@
 `relatedtypes(module)` lists the relations of a module keyed by label; one module may be
 related under several labels (Products: "Product Bundles" and "Parent Product"). Each
 relation to a generated entity module becomes a method named `related_<label>` returning
-`RelatedRecords[Target]` (`query_related` to list, `add_related` to link). Names are
+`TargetRelatedRecords` (a `RelatedRecords[Target]` whose `filter`/`exclude` take the
+target's typed lookups; `query_related` to list, `add_related` to link). Names are
 settled after the names kept in the lock file, in label order: a taken name gets the
 target's file stem appended, then `_2`, `_3`... The whole relation set (label -> module)
 also becomes the class's `vtiger_relations`, which `Model.related()` uses to find the label
@@ -20,7 +21,15 @@ from codegen import naming
 from codegen.layout import LINE_LENGTH, Group, lay_out, py_string
 from codegen.lock import LockedRelation
 
-__all__ = ["ReversePlan", "ReversesPlan", "plan_reverse", "relation_labels", "reverse_name"]
+__all__ = [
+    "ReversePlan",
+    "ReversesPlan",
+    "plan_reverse",
+    "records_class",
+    "relation_labels",
+    "reverse_name",
+    "targets_of",
+]
 
 #: What every reverse accessor's name starts with (and the runtime's generic entry point).
 PREFIX = "related"
@@ -43,7 +52,7 @@ class ReversesPlan:
 
     methods: tuple[ReversePlan, ...] = ()
     relations: tuple[str, ...] = ()  # the `vtiger_relations` ClassVar, indent 4
-    type_imports: tuple[str, ...] = ()  # indent 4, by file stem
+    type_imports: tuple[tuple[str, str], ...] = ()  # (file stem, class) for annotations
     labels: Mapping[str, str] = field(default_factory=dict[str, str])  # label -> module
 
     @property
@@ -111,7 +120,7 @@ def plan_reverse(
             names[label] = old.method
             blocked.add(old.method)
     methods: list[ReversePlan] = []
-    imports: dict[str, str] = {}
+    imports: set[tuple[str, str]] = set()
     for label, module in labels.items():
         if module not in classes:
             continue
@@ -119,11 +128,27 @@ def plan_reverse(
         name = names.get(label) or reverse_name(label, stem, blocked)
         blocked.add(name)
         if target != class_name:
-            imports[stem] = f"    from .{stem} import {target}"
+            imports.add((stem, records_class(target)))
         own = "" if target == class_name else stem
         methods.append(ReversePlan(name, label, module, target, _method(name, label, target, own)))
-    type_imports = tuple(imports[stem] for stem in sorted(imports))
-    return ReversesPlan(tuple(methods), _relations_lines(labels), type_imports, labels)
+    return ReversesPlan(tuple(methods), _relations_lines(labels), tuple(sorted(imports)), labels)
+
+
+def records_class(target: str) -> str:
+    """The generated `RelatedRecords` subclass of a model, with its typed `filter`/`exclude`."""
+    return f"{target}RelatedRecords"
+
+
+def targets_of(
+    related: Mapping[str, Mapping[str, Any] | None], classes: Mapping[str, object]
+) -> frozenset[str]:
+    """The generated modules some generated module has a reverse relation method to."""
+    return frozenset(
+        module
+        for result in related.values()
+        for module in relation_labels(result).values()
+        if module in classes
+    )
 
 
 def _keepable(
@@ -143,10 +168,10 @@ def _relations_lines(labels: Mapping[str, str]) -> tuple[str, ...]:
 
 
 def _method(name: str, label: str, target: str, stem: str) -> tuple[str, ...]:
-    returns = f"RelatedRecords[{target}]"
+    returns = records_class(target)
     header = lay_out(Group(f"def {name}", "(", ("self",), ")"), 4, f" -> {returns}:", hug=False)
-    body = [f"        from .{stem} import {target}", ""] if stem else []
-    call = Group("return self.vtiger_related_records", "(", (target, py_string(label)), ")")
+    body = [f"        from .{stem} import {target}, {returns}", ""] if stem else []
+    call = Group(f"return {returns}.of", "(", ("self", target, py_string(label)), ")")
     return (*header, _docstring(label, target), *body, *lay_out(call, 8))
 
 

@@ -13,24 +13,24 @@ from typing_extensions import Self, Unpack
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 if TYPE_CHECKING:
-    from .asset import Asset
-    from .calendar import Calendar
-    from .campaign import Campaign
-    from .contact import Contact
-    from .document import Document
-    from .email import Email
+    from .asset import AssetRelatedRecords
+    from .calendar import CalendarRelatedRecords
+    from .campaign import CampaignRelatedRecords
+    from .contact import Contact, ContactRelatedRecords
+    from .document import DocumentRelatedRecords
+    from .email import EmailRelatedRecords
     from .group import Group
-    from .help_desk import HelpDesk
-    from .invoice import Invoice
-    from .mod_comment import ModComment
-    from .pbx_manager import PBXManager
-    from .potential import Potential
-    from .product import Product
-    from .project import Project
-    from .quote import Quote
-    from .sales_order import SalesOrder
-    from .service import Service
-    from .service_contract import ServiceContract
+    from .help_desk import HelpDeskRelatedRecords
+    from .invoice import InvoiceRelatedRecords
+    from .mod_comment import ModCommentRelatedRecords
+    from .pbx_manager import PBXManagerRelatedRecords
+    from .potential import PotentialRelatedRecords
+    from .product import ProductRelatedRecords
+    from .project import ProjectRelatedRecords
+    from .quote import QuoteRelatedRecords
+    from .sales_order import SalesOrderRelatedRecords
+    from .service import ServiceRelatedRecords
+    from .service_contract import ServiceContractRelatedRecords
     from .user import User
 
     AccountAssignedUserTarget: TypeAlias = User | Group
@@ -569,6 +569,26 @@ class AccountManager(Manager["Account", AccountQuerySet]):
         return self.get_queryset().get(*conditions, **lookups)
 
 
+class AccountRelatedRecords(RelatedRecords["Account"]):
+    """`Account` records related to another record (lazy, `query_related`)."""
+
+    def filter(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[AccountLookups],
+    ) -> Self:
+        """Only the related records matching all conditions and lookups (AND only)."""
+        return self._filter(conditions, lookups)
+
+    def exclude(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[AccountLookups],
+    ) -> Self:
+        """Leave out the related records matching the conditions and lookups."""
+        return self._exclude(conditions, lookups)
+
+
 class Account(Model):
     """Organization: one record of the Vtiger module `Accounts`."""
 
@@ -854,110 +874,110 @@ class Account(Model):
 
         return self.vtiger_related("primary_contact", Contact)
 
-    def related_activities(self) -> RelatedRecords[Calendar]:
+    def related_activities(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        from .calendar import Calendar
+        from .calendar import Calendar, CalendarRelatedRecords
 
-        return self.vtiger_related_records(Calendar, "Activities")
+        return CalendarRelatedRecords.of(self, Calendar, "Activities")
 
-    def related_activity_history(self) -> RelatedRecords[Calendar]:
+    def related_activity_history(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activity History' (lazy)."""
-        from .calendar import Calendar
+        from .calendar import Calendar, CalendarRelatedRecords
 
-        return self.vtiger_related_records(Calendar, "Activity History")
+        return CalendarRelatedRecords.of(self, Calendar, "Activity History")
 
-    def related_assets(self) -> RelatedRecords[Asset]:
+    def related_assets(self) -> AssetRelatedRecords:
         """Asset records under the relation 'Assets' (lazy)."""
-        from .asset import Asset
+        from .asset import Asset, AssetRelatedRecords
 
-        return self.vtiger_related_records(Asset, "Assets")
+        return AssetRelatedRecords.of(self, Asset, "Assets")
 
-    def related_campaigns(self) -> RelatedRecords[Campaign]:
+    def related_campaigns(self) -> CampaignRelatedRecords:
         """Campaign records under the relation 'Campaigns' (lazy)."""
-        from .campaign import Campaign
+        from .campaign import Campaign, CampaignRelatedRecords
 
-        return self.vtiger_related_records(Campaign, "Campaigns")
+        return CampaignRelatedRecords.of(self, Campaign, "Campaigns")
 
-    def related_contacts(self) -> RelatedRecords[Contact]:
+    def related_contacts(self) -> ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        from .contact import Contact
+        from .contact import Contact, ContactRelatedRecords
 
-        return self.vtiger_related_records(Contact, "Contacts")
+        return ContactRelatedRecords.of(self, Contact, "Contacts")
 
-    def related_documents(self) -> RelatedRecords[Document]:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document
+        from .document import Document, DocumentRelatedRecords
 
-        return self.vtiger_related_records(Document, "Documents")
+        return DocumentRelatedRecords.of(self, Document, "Documents")
 
-    def related_emails(self) -> RelatedRecords[Email]:
+    def related_emails(self) -> EmailRelatedRecords:
         """Email records under the relation 'Emails' (lazy)."""
-        from .email import Email
+        from .email import Email, EmailRelatedRecords
 
-        return self.vtiger_related_records(Email, "Emails")
+        return EmailRelatedRecords.of(self, Email, "Emails")
 
-    def related_helpdesk(self) -> RelatedRecords[HelpDesk]:
+    def related_helpdesk(self) -> HelpDeskRelatedRecords:
         """HelpDesk records under the relation 'HelpDesk' (lazy)."""
-        from .help_desk import HelpDesk
+        from .help_desk import HelpDesk, HelpDeskRelatedRecords
 
-        return self.vtiger_related_records(HelpDesk, "HelpDesk")
+        return HelpDeskRelatedRecords.of(self, HelpDesk, "HelpDesk")
 
-    def related_invoice(self) -> RelatedRecords[Invoice]:
+    def related_invoice(self) -> InvoiceRelatedRecords:
         """Invoice records under the relation 'Invoice' (lazy)."""
-        from .invoice import Invoice
+        from .invoice import Invoice, InvoiceRelatedRecords
 
-        return self.vtiger_related_records(Invoice, "Invoice")
+        return InvoiceRelatedRecords.of(self, Invoice, "Invoice")
 
-    def related_modcomments(self) -> RelatedRecords[ModComment]:
+    def related_modcomments(self) -> ModCommentRelatedRecords:
         """ModComment records under the relation 'ModComments' (lazy)."""
-        from .mod_comment import ModComment
+        from .mod_comment import ModComment, ModCommentRelatedRecords
 
-        return self.vtiger_related_records(ModComment, "ModComments")
+        return ModCommentRelatedRecords.of(self, ModComment, "ModComments")
 
-    def related_pbxmanager(self) -> RelatedRecords[PBXManager]:
+    def related_pbxmanager(self) -> PBXManagerRelatedRecords:
         """PBXManager records under the relation 'PBXManager' (lazy)."""
-        from .pbx_manager import PBXManager
+        from .pbx_manager import PBXManager, PBXManagerRelatedRecords
 
-        return self.vtiger_related_records(PBXManager, "PBXManager")
+        return PBXManagerRelatedRecords.of(self, PBXManager, "PBXManager")
 
-    def related_potentials(self) -> RelatedRecords[Potential]:
+    def related_potentials(self) -> PotentialRelatedRecords:
         """Potential records under the relation 'Potentials' (lazy)."""
-        from .potential import Potential
+        from .potential import Potential, PotentialRelatedRecords
 
-        return self.vtiger_related_records(Potential, "Potentials")
+        return PotentialRelatedRecords.of(self, Potential, "Potentials")
 
-    def related_products(self) -> RelatedRecords[Product]:
+    def related_products(self) -> ProductRelatedRecords:
         """Product records under the relation 'Products' (lazy)."""
-        from .product import Product
+        from .product import Product, ProductRelatedRecords
 
-        return self.vtiger_related_records(Product, "Products")
+        return ProductRelatedRecords.of(self, Product, "Products")
 
-    def related_projects(self) -> RelatedRecords[Project]:
+    def related_projects(self) -> ProjectRelatedRecords:
         """Project records under the relation 'Projects' (lazy)."""
-        from .project import Project
+        from .project import Project, ProjectRelatedRecords
 
-        return self.vtiger_related_records(Project, "Projects")
+        return ProjectRelatedRecords.of(self, Project, "Projects")
 
-    def related_quotes(self) -> RelatedRecords[Quote]:
+    def related_quotes(self) -> QuoteRelatedRecords:
         """Quote records under the relation 'Quotes' (lazy)."""
-        from .quote import Quote
+        from .quote import Quote, QuoteRelatedRecords
 
-        return self.vtiger_related_records(Quote, "Quotes")
+        return QuoteRelatedRecords.of(self, Quote, "Quotes")
 
-    def related_sales_order(self) -> RelatedRecords[SalesOrder]:
+    def related_sales_order(self) -> SalesOrderRelatedRecords:
         """SalesOrder records under the relation 'Sales Order' (lazy)."""
-        from .sales_order import SalesOrder
+        from .sales_order import SalesOrder, SalesOrderRelatedRecords
 
-        return self.vtiger_related_records(SalesOrder, "Sales Order")
+        return SalesOrderRelatedRecords.of(self, SalesOrder, "Sales Order")
 
-    def related_service_contracts(self) -> RelatedRecords[ServiceContract]:
+    def related_service_contracts(self) -> ServiceContractRelatedRecords:
         """ServiceContract records under the relation 'Service Contracts' (lazy)."""
-        from .service_contract import ServiceContract
+        from .service_contract import ServiceContract, ServiceContractRelatedRecords
 
-        return self.vtiger_related_records(ServiceContract, "Service Contracts")
+        return ServiceContractRelatedRecords.of(self, ServiceContract, "Service Contracts")
 
-    def related_services(self) -> RelatedRecords[Service]:
+    def related_services(self) -> ServiceRelatedRecords:
         """Service records under the relation 'Services' (lazy)."""
-        from .service import Service
+        from .service import Service, ServiceRelatedRecords
 
-        return self.vtiger_related_records(Service, "Services")
+        return ServiceRelatedRecords.of(self, Service, "Services")

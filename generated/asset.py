@@ -14,9 +14,9 @@ from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerF
 if TYPE_CHECKING:
     from .account import Account
     from .contact import Contact
-    from .document import Document
+    from .document import DocumentRelatedRecords
     from .group import Group
-    from .help_desk import HelpDesk
+    from .help_desk import HelpDeskRelatedRecords
     from .invoice import Invoice
     from .product import Product
     from .user import User
@@ -253,6 +253,26 @@ class AssetManager(Manager["Asset", AssetQuerySet]):
         return self.get_queryset().get(*conditions, **lookups)
 
 
+class AssetRelatedRecords(RelatedRecords["Asset"]):
+    """`Asset` records related to another record (lazy, `query_related`)."""
+
+    def filter(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[AssetLookups],
+    ) -> Self:
+        """Only the related records matching all conditions and lookups (AND only)."""
+        return self._filter(conditions, lookups)
+
+    def exclude(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[AssetLookups],
+    ) -> Self:
+        """Leave out the related records matching the conditions and lookups."""
+        return self._exclude(conditions, lookups)
+
+
 class Asset(Model):
     """Asset: one record of the Vtiger module `Assets`."""
 
@@ -403,14 +423,14 @@ class Asset(Model):
 
         return self.vtiger_related("modifiedby", User)
 
-    def related_documents(self) -> RelatedRecords[Document]:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document
+        from .document import Document, DocumentRelatedRecords
 
-        return self.vtiger_related_records(Document, "Documents")
+        return DocumentRelatedRecords.of(self, Document, "Documents")
 
-    def related_helpdesk(self) -> RelatedRecords[HelpDesk]:
+    def related_helpdesk(self) -> HelpDeskRelatedRecords:
         """HelpDesk records under the relation 'HelpDesk' (lazy)."""
-        from .help_desk import HelpDesk
+        from .help_desk import HelpDesk, HelpDeskRelatedRecords
 
-        return self.vtiger_related_records(HelpDesk, "HelpDesk")
+        return HelpDeskRelatedRecords.of(self, HelpDesk, "HelpDesk")

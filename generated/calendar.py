@@ -14,7 +14,7 @@ from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerF
 if TYPE_CHECKING:
     from .account import Account
     from .campaign import Campaign
-    from .contact import Contact
+    from .contact import Contact, ContactRelatedRecords
     from .group import Group
     from .help_desk import HelpDesk
     from .invoice import Invoice
@@ -334,6 +334,26 @@ class CalendarManager(Manager["Calendar", CalendarQuerySet]):
         return self.get_queryset().get(*conditions, **lookups)
 
 
+class CalendarRelatedRecords(RelatedRecords["Calendar"]):
+    """`Calendar` records related to another record (lazy, `query_related`)."""
+
+    def filter(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[CalendarLookups],
+    ) -> Self:
+        """Only the related records matching all conditions and lookups (AND only)."""
+        return self._filter(conditions, lookups)
+
+    def exclude(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[CalendarLookups],
+    ) -> Self:
+        """Leave out the related records matching the conditions and lookups."""
+        return self._exclude(conditions, lookups)
+
+
 class Calendar(Model):
     """Task: one record of the Vtiger module `Calendar`."""
 
@@ -543,8 +563,8 @@ class Calendar(Model):
 
         return self.vtiger_related("modifiedby", User)
 
-    def related_contacts(self) -> RelatedRecords[Contact]:
+    def related_contacts(self) -> ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        from .contact import Contact
+        from .contact import Contact, ContactRelatedRecords
 
-        return self.vtiger_related_records(Contact, "Contacts")
+        return ContactRelatedRecords.of(self, Contact, "Contacts")

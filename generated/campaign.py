@@ -13,12 +13,12 @@ from typing_extensions import Self, Unpack
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 if TYPE_CHECKING:
-    from .account import Account
-    from .calendar import Calendar
-    from .contact import Contact
+    from .account import AccountRelatedRecords
+    from .calendar import CalendarRelatedRecords
+    from .contact import ContactRelatedRecords
     from .group import Group
-    from .lead import Lead
-    from .potential import Potential
+    from .lead import LeadRelatedRecords
+    from .potential import PotentialRelatedRecords
     from .product import Product
     from .user import User
 
@@ -342,6 +342,26 @@ class CampaignManager(Manager["Campaign", CampaignQuerySet]):
         return self.get_queryset().get(*conditions, **lookups)
 
 
+class CampaignRelatedRecords(RelatedRecords["Campaign"]):
+    """`Campaign` records related to another record (lazy, `query_related`)."""
+
+    def filter(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[CampaignLookups],
+    ) -> Self:
+        """Only the related records matching all conditions and lookups (AND only)."""
+        return self._filter(conditions, lookups)
+
+    def exclude(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[CampaignLookups],
+    ) -> Self:
+        """Leave out the related records matching the conditions and lookups."""
+        return self._exclude(conditions, lookups)
+
+
 class Campaign(Model):
     """Campaign: one record of the Vtiger module `Campaigns`."""
 
@@ -523,32 +543,32 @@ class Campaign(Model):
 
         return self.vtiger_related("modifiedby", User)
 
-    def related_accounts(self) -> RelatedRecords[Account]:
+    def related_accounts(self) -> AccountRelatedRecords:
         """Account records under the relation 'Accounts' (lazy)."""
-        from .account import Account
+        from .account import Account, AccountRelatedRecords
 
-        return self.vtiger_related_records(Account, "Accounts")
+        return AccountRelatedRecords.of(self, Account, "Accounts")
 
-    def related_activities(self) -> RelatedRecords[Calendar]:
+    def related_activities(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        from .calendar import Calendar
+        from .calendar import Calendar, CalendarRelatedRecords
 
-        return self.vtiger_related_records(Calendar, "Activities")
+        return CalendarRelatedRecords.of(self, Calendar, "Activities")
 
-    def related_contacts(self) -> RelatedRecords[Contact]:
+    def related_contacts(self) -> ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        from .contact import Contact
+        from .contact import Contact, ContactRelatedRecords
 
-        return self.vtiger_related_records(Contact, "Contacts")
+        return ContactRelatedRecords.of(self, Contact, "Contacts")
 
-    def related_leads(self) -> RelatedRecords[Lead]:
+    def related_leads(self) -> LeadRelatedRecords:
         """Lead records under the relation 'Leads' (lazy)."""
-        from .lead import Lead
+        from .lead import Lead, LeadRelatedRecords
 
-        return self.vtiger_related_records(Lead, "Leads")
+        return LeadRelatedRecords.of(self, Lead, "Leads")
 
-    def related_potentials(self) -> RelatedRecords[Potential]:
+    def related_potentials(self) -> PotentialRelatedRecords:
         """Potential records under the relation 'Potentials' (lazy)."""
-        from .potential import Potential
+        from .potential import Potential, PotentialRelatedRecords
 
-        return self.vtiger_related_records(Potential, "Potentials")
+        return PotentialRelatedRecords.of(self, Potential, "Potentials")

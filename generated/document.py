@@ -12,23 +12,23 @@ from typing_extensions import Self, Unpack
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 if TYPE_CHECKING:
-    from .account import Account
-    from .asset import Asset
-    from .contact import Contact
+    from .account import AccountRelatedRecords
+    from .asset import AssetRelatedRecords
+    from .contact import ContactRelatedRecords
     from .document_folder import DocumentFolder
-    from .faq import Faq
+    from .faq import FaqRelatedRecords
     from .group import Group
-    from .help_desk import HelpDesk
-    from .invoice import Invoice
-    from .lead import Lead
-    from .potential import Potential
-    from .product import Product
-    from .project import Project
-    from .purchase_order import PurchaseOrder
-    from .quote import Quote
-    from .sales_order import SalesOrder
-    from .service import Service
-    from .service_contract import ServiceContract
+    from .help_desk import HelpDeskRelatedRecords
+    from .invoice import InvoiceRelatedRecords
+    from .lead import LeadRelatedRecords
+    from .potential import PotentialRelatedRecords
+    from .product import ProductRelatedRecords
+    from .project import ProjectRelatedRecords
+    from .purchase_order import PurchaseOrderRelatedRecords
+    from .quote import QuoteRelatedRecords
+    from .sales_order import SalesOrderRelatedRecords
+    from .service import ServiceRelatedRecords
+    from .service_contract import ServiceContractRelatedRecords
     from .user import User
 
     DocumentAssignedUserTarget: TypeAlias = User | Group
@@ -243,6 +243,26 @@ class DocumentManager(Manager["Document", DocumentQuerySet]):
         return self.get_queryset().get(*conditions, **lookups)
 
 
+class DocumentRelatedRecords(RelatedRecords["Document"]):
+    """`Document` records related to another record (lazy, `query_related`)."""
+
+    def filter(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[DocumentLookups],
+    ) -> Self:
+        """Only the related records matching all conditions and lookups (AND only)."""
+        return self._filter(conditions, lookups)
+
+    def exclude(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[DocumentLookups],
+    ) -> Self:
+        """Leave out the related records matching the conditions and lookups."""
+        return self._exclude(conditions, lookups)
+
+
 class Document(Model):
     """Document: one record of the Vtiger module `Documents`."""
 
@@ -370,92 +390,92 @@ class Document(Model):
 
         return self.vtiger_related("modifiedby", User)
 
-    def related_accounts(self) -> RelatedRecords[Account]:
+    def related_accounts(self) -> AccountRelatedRecords:
         """Account records under the relation 'Accounts' (lazy)."""
-        from .account import Account
+        from .account import Account, AccountRelatedRecords
 
-        return self.vtiger_related_records(Account, "Accounts")
+        return AccountRelatedRecords.of(self, Account, "Accounts")
 
-    def related_assets(self) -> RelatedRecords[Asset]:
+    def related_assets(self) -> AssetRelatedRecords:
         """Asset records under the relation 'Assets' (lazy)."""
-        from .asset import Asset
+        from .asset import Asset, AssetRelatedRecords
 
-        return self.vtiger_related_records(Asset, "Assets")
+        return AssetRelatedRecords.of(self, Asset, "Assets")
 
-    def related_contacts(self) -> RelatedRecords[Contact]:
+    def related_contacts(self) -> ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        from .contact import Contact
+        from .contact import Contact, ContactRelatedRecords
 
-        return self.vtiger_related_records(Contact, "Contacts")
+        return ContactRelatedRecords.of(self, Contact, "Contacts")
 
-    def related_faq(self) -> RelatedRecords[Faq]:
+    def related_faq(self) -> FaqRelatedRecords:
         """Faq records under the relation 'Faq' (lazy)."""
-        from .faq import Faq
+        from .faq import Faq, FaqRelatedRecords
 
-        return self.vtiger_related_records(Faq, "Faq")
+        return FaqRelatedRecords.of(self, Faq, "Faq")
 
-    def related_helpdesk(self) -> RelatedRecords[HelpDesk]:
+    def related_helpdesk(self) -> HelpDeskRelatedRecords:
         """HelpDesk records under the relation 'HelpDesk' (lazy)."""
-        from .help_desk import HelpDesk
+        from .help_desk import HelpDesk, HelpDeskRelatedRecords
 
-        return self.vtiger_related_records(HelpDesk, "HelpDesk")
+        return HelpDeskRelatedRecords.of(self, HelpDesk, "HelpDesk")
 
-    def related_invoice(self) -> RelatedRecords[Invoice]:
+    def related_invoice(self) -> InvoiceRelatedRecords:
         """Invoice records under the relation 'Invoice' (lazy)."""
-        from .invoice import Invoice
+        from .invoice import Invoice, InvoiceRelatedRecords
 
-        return self.vtiger_related_records(Invoice, "Invoice")
+        return InvoiceRelatedRecords.of(self, Invoice, "Invoice")
 
-    def related_leads(self) -> RelatedRecords[Lead]:
+    def related_leads(self) -> LeadRelatedRecords:
         """Lead records under the relation 'Leads' (lazy)."""
-        from .lead import Lead
+        from .lead import Lead, LeadRelatedRecords
 
-        return self.vtiger_related_records(Lead, "Leads")
+        return LeadRelatedRecords.of(self, Lead, "Leads")
 
-    def related_potentials(self) -> RelatedRecords[Potential]:
+    def related_potentials(self) -> PotentialRelatedRecords:
         """Potential records under the relation 'Potentials' (lazy)."""
-        from .potential import Potential
+        from .potential import Potential, PotentialRelatedRecords
 
-        return self.vtiger_related_records(Potential, "Potentials")
+        return PotentialRelatedRecords.of(self, Potential, "Potentials")
 
-    def related_products(self) -> RelatedRecords[Product]:
+    def related_products(self) -> ProductRelatedRecords:
         """Product records under the relation 'Products' (lazy)."""
-        from .product import Product
+        from .product import Product, ProductRelatedRecords
 
-        return self.vtiger_related_records(Product, "Products")
+        return ProductRelatedRecords.of(self, Product, "Products")
 
-    def related_project(self) -> RelatedRecords[Project]:
+    def related_project(self) -> ProjectRelatedRecords:
         """Project records under the relation 'Project' (lazy)."""
-        from .project import Project
+        from .project import Project, ProjectRelatedRecords
 
-        return self.vtiger_related_records(Project, "Project")
+        return ProjectRelatedRecords.of(self, Project, "Project")
 
-    def related_purchaseorder(self) -> RelatedRecords[PurchaseOrder]:
+    def related_purchaseorder(self) -> PurchaseOrderRelatedRecords:
         """PurchaseOrder records under the relation 'PurchaseOrder' (lazy)."""
-        from .purchase_order import PurchaseOrder
+        from .purchase_order import PurchaseOrder, PurchaseOrderRelatedRecords
 
-        return self.vtiger_related_records(PurchaseOrder, "PurchaseOrder")
+        return PurchaseOrderRelatedRecords.of(self, PurchaseOrder, "PurchaseOrder")
 
-    def related_quotes(self) -> RelatedRecords[Quote]:
+    def related_quotes(self) -> QuoteRelatedRecords:
         """Quote records under the relation 'Quotes' (lazy)."""
-        from .quote import Quote
+        from .quote import Quote, QuoteRelatedRecords
 
-        return self.vtiger_related_records(Quote, "Quotes")
+        return QuoteRelatedRecords.of(self, Quote, "Quotes")
 
-    def related_salesorder(self) -> RelatedRecords[SalesOrder]:
+    def related_salesorder(self) -> SalesOrderRelatedRecords:
         """SalesOrder records under the relation 'SalesOrder' (lazy)."""
-        from .sales_order import SalesOrder
+        from .sales_order import SalesOrder, SalesOrderRelatedRecords
 
-        return self.vtiger_related_records(SalesOrder, "SalesOrder")
+        return SalesOrderRelatedRecords.of(self, SalesOrder, "SalesOrder")
 
-    def related_servicecontracts(self) -> RelatedRecords[ServiceContract]:
+    def related_servicecontracts(self) -> ServiceContractRelatedRecords:
         """ServiceContract records under the relation 'ServiceContracts' (lazy)."""
-        from .service_contract import ServiceContract
+        from .service_contract import ServiceContract, ServiceContractRelatedRecords
 
-        return self.vtiger_related_records(ServiceContract, "ServiceContracts")
+        return ServiceContractRelatedRecords.of(self, ServiceContract, "ServiceContracts")
 
-    def related_services(self) -> RelatedRecords[Service]:
+    def related_services(self) -> ServiceRelatedRecords:
         """Service records under the relation 'Services' (lazy)."""
-        from .service import Service
+        from .service import Service, ServiceRelatedRecords
 
-        return self.vtiger_related_records(Service, "Services")
+        return ServiceRelatedRecords.of(self, Service, "Services")

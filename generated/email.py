@@ -13,8 +13,8 @@ from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerF
 
 if TYPE_CHECKING:
     from .account import Account
-    from .contact import Contact
-    from .document import Document
+    from .contact import Contact, ContactRelatedRecords
+    from .document import DocumentRelatedRecords
     from .group import Group
     from .lead import Lead
     from .user import User
@@ -282,6 +282,26 @@ class EmailManager(Manager["Email", EmailQuerySet]):
         return self.get_queryset().get(*conditions, **lookups)
 
 
+class EmailRelatedRecords(RelatedRecords["Email"]):
+    """`Email` records related to another record (lazy, `query_related`)."""
+
+    def filter(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[EmailLookups],
+    ) -> Self:
+        """Only the related records matching all conditions and lookups (AND only)."""
+        return self._filter(conditions, lookups)
+
+    def exclude(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[EmailLookups],
+    ) -> Self:
+        """Leave out the related records matching the conditions and lookups."""
+        return self._exclude(conditions, lookups)
+
+
 class Email(Model):
     """Email: one record of the Vtiger module `Emails`."""
 
@@ -406,14 +426,14 @@ class Email(Model):
         record = self.vtiger_related("parent_id", *targets)
         return record if isinstance(record, targets) else None
 
-    def related_contacts(self) -> RelatedRecords[Contact]:
+    def related_contacts(self) -> ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        from .contact import Contact
+        from .contact import Contact, ContactRelatedRecords
 
-        return self.vtiger_related_records(Contact, "Contacts")
+        return ContactRelatedRecords.of(self, Contact, "Contacts")
 
-    def related_documents(self) -> RelatedRecords[Document]:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document
+        from .document import Document, DocumentRelatedRecords
 
-        return self.vtiger_related_records(Document, "Documents")
+        return DocumentRelatedRecords.of(self, Document, "Documents")

@@ -12,8 +12,8 @@ from typing_extensions import Self, Unpack
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 if TYPE_CHECKING:
-    from .document import Document
-    from .mod_comment import ModComment
+    from .document import DocumentRelatedRecords
+    from .mod_comment import ModCommentRelatedRecords
     from .product import Product
     from .user import User
 
@@ -188,6 +188,26 @@ class FaqManager(Manager["Faq", FaqQuerySet]):
         return self.get_queryset().get(*conditions, **lookups)
 
 
+class FaqRelatedRecords(RelatedRecords["Faq"]):
+    """`Faq` records related to another record (lazy, `query_related`)."""
+
+    def filter(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[FaqLookups],
+    ) -> Self:
+        """Only the related records matching all conditions and lookups (AND only)."""
+        return self._filter(conditions, lookups)
+
+    def exclude(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[FaqLookups],
+    ) -> Self:
+        """Leave out the related records matching the conditions and lookups."""
+        return self._exclude(conditions, lookups)
+
+
 class Faq(Model):
     """FAQ: one record of the Vtiger module `Faq`."""
 
@@ -271,14 +291,14 @@ class Faq(Model):
 
         return self.vtiger_related("modifiedby", User)
 
-    def related_documents(self) -> RelatedRecords[Document]:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document
+        from .document import Document, DocumentRelatedRecords
 
-        return self.vtiger_related_records(Document, "Documents")
+        return DocumentRelatedRecords.of(self, Document, "Documents")
 
-    def related_modcomments(self) -> RelatedRecords[ModComment]:
+    def related_modcomments(self) -> ModCommentRelatedRecords:
         """ModComment records under the relation 'ModComments' (lazy)."""
-        from .mod_comment import ModComment
+        from .mod_comment import ModComment, ModCommentRelatedRecords
 
-        return self.vtiger_related_records(ModComment, "ModComments")
+        return ModCommentRelatedRecords.of(self, ModComment, "ModComments")

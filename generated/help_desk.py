@@ -14,16 +14,16 @@ from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerF
 
 if TYPE_CHECKING:
     from .account import Account
-    from .calendar import Calendar
+    from .calendar import CalendarRelatedRecords
     from .contact import Contact
-    from .document import Document
-    from .email import Email
+    from .document import DocumentRelatedRecords
+    from .email import EmailRelatedRecords
     from .group import Group
-    from .mod_comment import ModComment
+    from .mod_comment import ModCommentRelatedRecords
     from .product import Product
-    from .project import Project
-    from .service import Service
-    from .service_contract import ServiceContract
+    from .project import ProjectRelatedRecords
+    from .service import ServiceRelatedRecords
+    from .service_contract import ServiceContractRelatedRecords
     from .user import User
 
     HelpDeskAssignedUserTarget: TypeAlias = User | Group
@@ -263,6 +263,26 @@ class HelpDeskManager(Manager["HelpDesk", HelpDeskQuerySet]):
         return self.get_queryset().get(*conditions, **lookups)
 
 
+class HelpDeskRelatedRecords(RelatedRecords["HelpDesk"]):
+    """`HelpDesk` records related to another record (lazy, `query_related`)."""
+
+    def filter(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[HelpDeskLookups],
+    ) -> Self:
+        """Only the related records matching all conditions and lookups (AND only)."""
+        return self._filter(conditions, lookups)
+
+    def exclude(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[HelpDeskLookups],
+    ) -> Self:
+        """Leave out the related records matching the conditions and lookups."""
+        return self._exclude(conditions, lookups)
+
+
 class HelpDesk(Model):
     """Ticket: one record of the Vtiger module `HelpDesk`."""
 
@@ -424,50 +444,50 @@ class HelpDesk(Model):
 
         return self.vtiger_related("contact_id", Contact)
 
-    def related_activities(self) -> RelatedRecords[Calendar]:
+    def related_activities(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        from .calendar import Calendar
+        from .calendar import Calendar, CalendarRelatedRecords
 
-        return self.vtiger_related_records(Calendar, "Activities")
+        return CalendarRelatedRecords.of(self, Calendar, "Activities")
 
-    def related_activity_history(self) -> RelatedRecords[Calendar]:
+    def related_activity_history(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activity History' (lazy)."""
-        from .calendar import Calendar
+        from .calendar import Calendar, CalendarRelatedRecords
 
-        return self.vtiger_related_records(Calendar, "Activity History")
+        return CalendarRelatedRecords.of(self, Calendar, "Activity History")
 
-    def related_documents(self) -> RelatedRecords[Document]:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document
+        from .document import Document, DocumentRelatedRecords
 
-        return self.vtiger_related_records(Document, "Documents")
+        return DocumentRelatedRecords.of(self, Document, "Documents")
 
-    def related_emails(self) -> RelatedRecords[Email]:
+    def related_emails(self) -> EmailRelatedRecords:
         """Email records under the relation 'Emails' (lazy)."""
-        from .email import Email
+        from .email import Email, EmailRelatedRecords
 
-        return self.vtiger_related_records(Email, "Emails")
+        return EmailRelatedRecords.of(self, Email, "Emails")
 
-    def related_modcomments(self) -> RelatedRecords[ModComment]:
+    def related_modcomments(self) -> ModCommentRelatedRecords:
         """ModComment records under the relation 'ModComments' (lazy)."""
-        from .mod_comment import ModComment
+        from .mod_comment import ModComment, ModCommentRelatedRecords
 
-        return self.vtiger_related_records(ModComment, "ModComments")
+        return ModCommentRelatedRecords.of(self, ModComment, "ModComments")
 
-    def related_projects(self) -> RelatedRecords[Project]:
+    def related_projects(self) -> ProjectRelatedRecords:
         """Project records under the relation 'Projects' (lazy)."""
-        from .project import Project
+        from .project import Project, ProjectRelatedRecords
 
-        return self.vtiger_related_records(Project, "Projects")
+        return ProjectRelatedRecords.of(self, Project, "Projects")
 
-    def related_service_contracts(self) -> RelatedRecords[ServiceContract]:
+    def related_service_contracts(self) -> ServiceContractRelatedRecords:
         """ServiceContract records under the relation 'Service Contracts' (lazy)."""
-        from .service_contract import ServiceContract
+        from .service_contract import ServiceContract, ServiceContractRelatedRecords
 
-        return self.vtiger_related_records(ServiceContract, "Service Contracts")
+        return ServiceContractRelatedRecords.of(self, ServiceContract, "Service Contracts")
 
-    def related_services(self) -> RelatedRecords[Service]:
+    def related_services(self) -> ServiceRelatedRecords:
         """Service records under the relation 'Services' (lazy)."""
-        from .service import Service
+        from .service import Service, ServiceRelatedRecords
 
-        return self.vtiger_related_records(Service, "Services")
+        return ServiceRelatedRecords.of(self, Service, "Services")

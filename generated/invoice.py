@@ -16,11 +16,11 @@ from .line_item import LineItem
 
 if TYPE_CHECKING:
     from .account import Account
-    from .asset import Asset
-    from .calendar import Calendar
+    from .asset import AssetRelatedRecords
+    from .calendar import CalendarRelatedRecords
     from .contact import Contact
     from .currency import Currency
-    from .document import Document
+    from .document import DocumentRelatedRecords
     from .group import Group
     from .potential import Potential
     from .sales_order import SalesOrder
@@ -544,6 +544,26 @@ class InvoiceManager(Manager["Invoice", InvoiceQuerySet]):
         return self.get_queryset().get(*conditions, **lookups)
 
 
+class InvoiceRelatedRecords(RelatedRecords["Invoice"]):
+    """`Invoice` records related to another record (lazy, `query_related`)."""
+
+    def filter(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[InvoiceLookups],
+    ) -> Self:
+        """Only the related records matching all conditions and lookups (AND only)."""
+        return self._filter(conditions, lookups)
+
+    def exclude(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[InvoiceLookups],
+    ) -> Self:
+        """Leave out the related records matching the conditions and lookups."""
+        return self._exclude(conditions, lookups)
+
+
 class Invoice(InventoryModel):
     """Invoice: one record of the Vtiger module `Invoice`."""
 
@@ -869,26 +889,26 @@ class Invoice(InventoryModel):
 
         return self.vtiger_related("potential_id", Potential)
 
-    def related_activities(self) -> RelatedRecords[Calendar]:
+    def related_activities(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        from .calendar import Calendar
+        from .calendar import Calendar, CalendarRelatedRecords
 
-        return self.vtiger_related_records(Calendar, "Activities")
+        return CalendarRelatedRecords.of(self, Calendar, "Activities")
 
-    def related_activity_history(self) -> RelatedRecords[Calendar]:
+    def related_activity_history(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activity History' (lazy)."""
-        from .calendar import Calendar
+        from .calendar import Calendar, CalendarRelatedRecords
 
-        return self.vtiger_related_records(Calendar, "Activity History")
+        return CalendarRelatedRecords.of(self, Calendar, "Activity History")
 
-    def related_assets(self) -> RelatedRecords[Asset]:
+    def related_assets(self) -> AssetRelatedRecords:
         """Asset records under the relation 'Assets' (lazy)."""
-        from .asset import Asset
+        from .asset import Asset, AssetRelatedRecords
 
-        return self.vtiger_related_records(Asset, "Assets")
+        return AssetRelatedRecords.of(self, Asset, "Assets")
 
-    def related_documents(self) -> RelatedRecords[Document]:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document
+        from .document import Document, DocumentRelatedRecords
 
-        return self.vtiger_related_records(Document, "Documents")
+        return DocumentRelatedRecords.of(self, Document, "Documents")

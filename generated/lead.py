@@ -14,15 +14,15 @@ from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerF
 
 if TYPE_CHECKING:
     from .account import Account
-    from .calendar import Calendar
-    from .campaign import Campaign
-    from .document import Document
-    from .email import Email
+    from .calendar import CalendarRelatedRecords
+    from .campaign import CampaignRelatedRecords
+    from .document import DocumentRelatedRecords
+    from .email import EmailRelatedRecords
     from .group import Group
-    from .mod_comment import ModComment
-    from .pbx_manager import PBXManager
-    from .product import Product
-    from .service import Service
+    from .mod_comment import ModCommentRelatedRecords
+    from .pbx_manager import PBXManagerRelatedRecords
+    from .product import ProductRelatedRecords
+    from .service import ServiceRelatedRecords
     from .user import User
     from .vendor import Vendor
 
@@ -488,6 +488,26 @@ class LeadManager(Manager["Lead", LeadQuerySet]):
         return self.get_queryset().get(*conditions, **lookups)
 
 
+class LeadRelatedRecords(RelatedRecords["Lead"]):
+    """`Lead` records related to another record (lazy, `query_related`)."""
+
+    def filter(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[LeadLookups],
+    ) -> Self:
+        """Only the related records matching all conditions and lookups (AND only)."""
+        return self._filter(conditions, lookups)
+
+    def exclude(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[LeadLookups],
+    ) -> Self:
+        """Leave out the related records matching the conditions and lookups."""
+        return self._exclude(conditions, lookups)
+
+
 class Lead(Model):
     """Lead: one record of the Vtiger module `Leads`."""
 
@@ -717,56 +737,56 @@ class Lead(Model):
         record = self.vtiger_related("referral_partner", *targets)
         return record if isinstance(record, targets) else None
 
-    def related_activities(self) -> RelatedRecords[Calendar]:
+    def related_activities(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        from .calendar import Calendar
+        from .calendar import Calendar, CalendarRelatedRecords
 
-        return self.vtiger_related_records(Calendar, "Activities")
+        return CalendarRelatedRecords.of(self, Calendar, "Activities")
 
-    def related_activity_history(self) -> RelatedRecords[Calendar]:
+    def related_activity_history(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activity History' (lazy)."""
-        from .calendar import Calendar
+        from .calendar import Calendar, CalendarRelatedRecords
 
-        return self.vtiger_related_records(Calendar, "Activity History")
+        return CalendarRelatedRecords.of(self, Calendar, "Activity History")
 
-    def related_campaigns(self) -> RelatedRecords[Campaign]:
+    def related_campaigns(self) -> CampaignRelatedRecords:
         """Campaign records under the relation 'Campaigns' (lazy)."""
-        from .campaign import Campaign
+        from .campaign import Campaign, CampaignRelatedRecords
 
-        return self.vtiger_related_records(Campaign, "Campaigns")
+        return CampaignRelatedRecords.of(self, Campaign, "Campaigns")
 
-    def related_documents(self) -> RelatedRecords[Document]:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document
+        from .document import Document, DocumentRelatedRecords
 
-        return self.vtiger_related_records(Document, "Documents")
+        return DocumentRelatedRecords.of(self, Document, "Documents")
 
-    def related_emails(self) -> RelatedRecords[Email]:
+    def related_emails(self) -> EmailRelatedRecords:
         """Email records under the relation 'Emails' (lazy)."""
-        from .email import Email
+        from .email import Email, EmailRelatedRecords
 
-        return self.vtiger_related_records(Email, "Emails")
+        return EmailRelatedRecords.of(self, Email, "Emails")
 
-    def related_modcomments(self) -> RelatedRecords[ModComment]:
+    def related_modcomments(self) -> ModCommentRelatedRecords:
         """ModComment records under the relation 'ModComments' (lazy)."""
-        from .mod_comment import ModComment
+        from .mod_comment import ModComment, ModCommentRelatedRecords
 
-        return self.vtiger_related_records(ModComment, "ModComments")
+        return ModCommentRelatedRecords.of(self, ModComment, "ModComments")
 
-    def related_pbxmanager(self) -> RelatedRecords[PBXManager]:
+    def related_pbxmanager(self) -> PBXManagerRelatedRecords:
         """PBXManager records under the relation 'PBXManager' (lazy)."""
-        from .pbx_manager import PBXManager
+        from .pbx_manager import PBXManager, PBXManagerRelatedRecords
 
-        return self.vtiger_related_records(PBXManager, "PBXManager")
+        return PBXManagerRelatedRecords.of(self, PBXManager, "PBXManager")
 
-    def related_products(self) -> RelatedRecords[Product]:
+    def related_products(self) -> ProductRelatedRecords:
         """Product records under the relation 'Products' (lazy)."""
-        from .product import Product
+        from .product import Product, ProductRelatedRecords
 
-        return self.vtiger_related_records(Product, "Products")
+        return ProductRelatedRecords.of(self, Product, "Products")
 
-    def related_services(self) -> RelatedRecords[Service]:
+    def related_services(self) -> ServiceRelatedRecords:
         """Service records under the relation 'Services' (lazy)."""
-        from .service import Service
+        from .service import Service, ServiceRelatedRecords
 
-        return self.vtiger_related_records(Service, "Services")
+        return ServiceRelatedRecords.of(self, Service, "Services")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, Typed
 
 from typing_extensions import Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 if TYPE_CHECKING:
     from .account import Account
@@ -201,6 +201,26 @@ class ModCommentManager(Manager["ModComment", ModCommentQuerySet]):
     ) -> ModComment:
         """The one record matching; `ModComment.DoesNotExist` if none."""
         return self.get_queryset().get(*conditions, **lookups)
+
+
+class ModCommentRelatedRecords(RelatedRecords["ModComment"]):
+    """`ModComment` records related to another record (lazy, `query_related`)."""
+
+    def filter(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[ModCommentLookups],
+    ) -> Self:
+        """Only the related records matching all conditions and lookups (AND only)."""
+        return self._filter(conditions, lookups)
+
+    def exclude(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[ModCommentLookups],
+    ) -> Self:
+        """Leave out the related records matching the conditions and lookups."""
+        return self._exclude(conditions, lookups)
 
 
 class ModComment(Model):

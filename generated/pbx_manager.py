@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, Typed
 
 from typing_extensions import Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 if TYPE_CHECKING:
     from .account import Account
@@ -230,6 +230,26 @@ class PBXManagerManager(Manager["PBXManager", PBXManagerQuerySet]):
     ) -> PBXManager:
         """The one record matching; `PBXManager.DoesNotExist` if none."""
         return self.get_queryset().get(*conditions, **lookups)
+
+
+class PBXManagerRelatedRecords(RelatedRecords["PBXManager"]):
+    """`PBXManager` records related to another record (lazy, `query_related`)."""
+
+    def filter(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[PBXManagerLookups],
+    ) -> Self:
+        """Only the related records matching all conditions and lookups (AND only)."""
+        return self._filter(conditions, lookups)
+
+    def exclude(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[PBXManagerLookups],
+    ) -> Self:
+        """Leave out the related records matching the conditions and lookups."""
+        return self._exclude(conditions, lookups)
 
 
 class PBXManager(Model):

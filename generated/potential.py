@@ -14,18 +14,18 @@ from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerF
 
 if TYPE_CHECKING:
     from .account import Account
-    from .calendar import Calendar
+    from .calendar import CalendarRelatedRecords
     from .campaign import Campaign
-    from .contact import Contact
-    from .document import Document
-    from .email import Email
+    from .contact import Contact, ContactRelatedRecords
+    from .document import DocumentRelatedRecords
+    from .email import EmailRelatedRecords
     from .group import Group
-    from .invoice import Invoice
-    from .mod_comment import ModComment
-    from .product import Product
-    from .quote import Quote
-    from .sales_order import SalesOrder
-    from .service import Service
+    from .invoice import InvoiceRelatedRecords
+    from .mod_comment import ModCommentRelatedRecords
+    from .product import ProductRelatedRecords
+    from .quote import QuoteRelatedRecords
+    from .sales_order import SalesOrderRelatedRecords
+    from .service import ServiceRelatedRecords
     from .user import User
 
     PotentialAssignedUserTarget: TypeAlias = User | Group
@@ -292,6 +292,26 @@ class PotentialManager(Manager["Potential", PotentialQuerySet]):
         return self.get_queryset().get(*conditions, **lookups)
 
 
+class PotentialRelatedRecords(RelatedRecords["Potential"]):
+    """`Potential` records related to another record (lazy, `query_related`)."""
+
+    def filter(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[PotentialLookups],
+    ) -> Self:
+        """Only the related records matching all conditions and lookups (AND only)."""
+        return self._filter(conditions, lookups)
+
+    def exclude(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[PotentialLookups],
+    ) -> Self:
+        """Leave out the related records matching the conditions and lookups."""
+        return self._exclude(conditions, lookups)
+
+
 class Potential(Model):
     """Opportunity: one record of the Vtiger module `Potentials`."""
 
@@ -481,68 +501,68 @@ class Potential(Model):
 
         return self.vtiger_related("contact_id", Contact)
 
-    def related_activities(self) -> RelatedRecords[Calendar]:
+    def related_activities(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        from .calendar import Calendar
+        from .calendar import Calendar, CalendarRelatedRecords
 
-        return self.vtiger_related_records(Calendar, "Activities")
+        return CalendarRelatedRecords.of(self, Calendar, "Activities")
 
-    def related_activity_history(self) -> RelatedRecords[Calendar]:
+    def related_activity_history(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activity History' (lazy)."""
-        from .calendar import Calendar
+        from .calendar import Calendar, CalendarRelatedRecords
 
-        return self.vtiger_related_records(Calendar, "Activity History")
+        return CalendarRelatedRecords.of(self, Calendar, "Activity History")
 
-    def related_contacts(self) -> RelatedRecords[Contact]:
+    def related_contacts(self) -> ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        from .contact import Contact
+        from .contact import Contact, ContactRelatedRecords
 
-        return self.vtiger_related_records(Contact, "Contacts")
+        return ContactRelatedRecords.of(self, Contact, "Contacts")
 
-    def related_documents(self) -> RelatedRecords[Document]:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document
+        from .document import Document, DocumentRelatedRecords
 
-        return self.vtiger_related_records(Document, "Documents")
+        return DocumentRelatedRecords.of(self, Document, "Documents")
 
-    def related_emails(self) -> RelatedRecords[Email]:
+    def related_emails(self) -> EmailRelatedRecords:
         """Email records under the relation 'Emails' (lazy)."""
-        from .email import Email
+        from .email import Email, EmailRelatedRecords
 
-        return self.vtiger_related_records(Email, "Emails")
+        return EmailRelatedRecords.of(self, Email, "Emails")
 
-    def related_invoice(self) -> RelatedRecords[Invoice]:
+    def related_invoice(self) -> InvoiceRelatedRecords:
         """Invoice records under the relation 'Invoice' (lazy)."""
-        from .invoice import Invoice
+        from .invoice import Invoice, InvoiceRelatedRecords
 
-        return self.vtiger_related_records(Invoice, "Invoice")
+        return InvoiceRelatedRecords.of(self, Invoice, "Invoice")
 
-    def related_modcomments(self) -> RelatedRecords[ModComment]:
+    def related_modcomments(self) -> ModCommentRelatedRecords:
         """ModComment records under the relation 'ModComments' (lazy)."""
-        from .mod_comment import ModComment
+        from .mod_comment import ModComment, ModCommentRelatedRecords
 
-        return self.vtiger_related_records(ModComment, "ModComments")
+        return ModCommentRelatedRecords.of(self, ModComment, "ModComments")
 
-    def related_products(self) -> RelatedRecords[Product]:
+    def related_products(self) -> ProductRelatedRecords:
         """Product records under the relation 'Products' (lazy)."""
-        from .product import Product
+        from .product import Product, ProductRelatedRecords
 
-        return self.vtiger_related_records(Product, "Products")
+        return ProductRelatedRecords.of(self, Product, "Products")
 
-    def related_quotes(self) -> RelatedRecords[Quote]:
+    def related_quotes(self) -> QuoteRelatedRecords:
         """Quote records under the relation 'Quotes' (lazy)."""
-        from .quote import Quote
+        from .quote import Quote, QuoteRelatedRecords
 
-        return self.vtiger_related_records(Quote, "Quotes")
+        return QuoteRelatedRecords.of(self, Quote, "Quotes")
 
-    def related_sales_order(self) -> RelatedRecords[SalesOrder]:
+    def related_sales_order(self) -> SalesOrderRelatedRecords:
         """SalesOrder records under the relation 'Sales Order' (lazy)."""
-        from .sales_order import SalesOrder
+        from .sales_order import SalesOrder, SalesOrderRelatedRecords
 
-        return self.vtiger_related_records(SalesOrder, "Sales Order")
+        return SalesOrderRelatedRecords.of(self, SalesOrder, "Sales Order")
 
-    def related_services(self) -> RelatedRecords[Service]:
+    def related_services(self) -> ServiceRelatedRecords:
         """Service records under the relation 'Services' (lazy)."""
-        from .service import Service
+        from .service import Service, ServiceRelatedRecords
 
-        return self.vtiger_related_records(Service, "Services")
+        return ServiceRelatedRecords.of(self, Service, "Services")

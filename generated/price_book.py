@@ -13,8 +13,8 @@ from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerF
 
 if TYPE_CHECKING:
     from .currency import Currency
-    from .product import Product
-    from .service import Service
+    from .product import ProductRelatedRecords
+    from .service import ServiceRelatedRecords
     from .user import User
 
 
@@ -164,6 +164,26 @@ class PriceBookManager(Manager["PriceBook", PriceBookQuerySet]):
         return self.get_queryset().get(*conditions, **lookups)
 
 
+class PriceBookRelatedRecords(RelatedRecords["PriceBook"]):
+    """`PriceBook` records related to another record (lazy, `query_related`)."""
+
+    def filter(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[PriceBookLookups],
+    ) -> Self:
+        """Only the related records matching all conditions and lookups (AND only)."""
+        return self._filter(conditions, lookups)
+
+    def exclude(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[PriceBookLookups],
+    ) -> Self:
+        """Leave out the related records matching the conditions and lookups."""
+        return self._exclude(conditions, lookups)
+
+
 class PriceBook(Model):
     """Price Book: one record of the Vtiger module `PriceBooks`."""
 
@@ -241,14 +261,14 @@ class PriceBook(Model):
 
         return self.vtiger_related("modifiedby", User)
 
-    def related_products(self) -> RelatedRecords[Product]:
+    def related_products(self) -> ProductRelatedRecords:
         """Product records under the relation 'Products' (lazy)."""
-        from .product import Product
+        from .product import Product, ProductRelatedRecords
 
-        return self.vtiger_related_records(Product, "Products")
+        return ProductRelatedRecords.of(self, Product, "Products")
 
-    def related_services(self) -> RelatedRecords[Service]:
+    def related_services(self) -> ServiceRelatedRecords:
         """Service records under the relation 'Services' (lazy)."""
-        from .service import Service
+        from .service import Service, ServiceRelatedRecords
 
-        return self.vtiger_related_records(Service, "Services")
+        return ServiceRelatedRecords.of(self, Service, "Services")

@@ -13,19 +13,19 @@ from typing_extensions import Self, Unpack
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 if TYPE_CHECKING:
-    from .account import Account
-    from .asset import Asset
-    from .contact import Contact
-    from .document import Document
+    from .account import AccountRelatedRecords
+    from .asset import AssetRelatedRecords
+    from .contact import ContactRelatedRecords
+    from .document import DocumentRelatedRecords
     from .group import Group
-    from .help_desk import HelpDesk
-    from .invoice import Invoice
-    from .lead import Lead
-    from .potential import Potential
-    from .price_book import PriceBook
-    from .purchase_order import PurchaseOrder
-    from .quote import Quote
-    from .sales_order import SalesOrder
+    from .help_desk import HelpDeskRelatedRecords
+    from .invoice import InvoiceRelatedRecords
+    from .lead import LeadRelatedRecords
+    from .potential import PotentialRelatedRecords
+    from .price_book import PriceBookRelatedRecords
+    from .purchase_order import PurchaseOrderRelatedRecords
+    from .quote import QuoteRelatedRecords
+    from .sales_order import SalesOrderRelatedRecords
     from .user import User
     from .vendor import Vendor
 
@@ -468,6 +468,26 @@ class ProductManager(Manager["Product", ProductQuerySet]):
         return self.get_queryset().get(*conditions, **lookups)
 
 
+class ProductRelatedRecords(RelatedRecords["Product"]):
+    """`Product` records related to another record (lazy, `query_related`)."""
+
+    def filter(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[ProductLookups],
+    ) -> Self:
+        """Only the related records matching all conditions and lookups (AND only)."""
+        return self._filter(conditions, lookups)
+
+    def exclude(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[ProductLookups],
+    ) -> Self:
+        """Leave out the related records matching the conditions and lookups."""
+        return self._exclude(conditions, lookups)
+
+
 class Product(Model):
     """Product: one record of the Vtiger module `Products`."""
 
@@ -719,88 +739,88 @@ class Product(Model):
         record = self.vtiger_related("assigned_user_id", *targets)
         return record if isinstance(record, targets) else None
 
-    def related_accounts(self) -> RelatedRecords[Account]:
+    def related_accounts(self) -> AccountRelatedRecords:
         """Account records under the relation 'Accounts' (lazy)."""
-        from .account import Account
+        from .account import Account, AccountRelatedRecords
 
-        return self.vtiger_related_records(Account, "Accounts")
+        return AccountRelatedRecords.of(self, Account, "Accounts")
 
-    def related_assets(self) -> RelatedRecords[Asset]:
+    def related_assets(self) -> AssetRelatedRecords:
         """Asset records under the relation 'Assets' (lazy)."""
-        from .asset import Asset
+        from .asset import Asset, AssetRelatedRecords
 
-        return self.vtiger_related_records(Asset, "Assets")
+        return AssetRelatedRecords.of(self, Asset, "Assets")
 
-    def related_contacts(self) -> RelatedRecords[Contact]:
+    def related_contacts(self) -> ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        from .contact import Contact
+        from .contact import Contact, ContactRelatedRecords
 
-        return self.vtiger_related_records(Contact, "Contacts")
+        return ContactRelatedRecords.of(self, Contact, "Contacts")
 
-    def related_documents(self) -> RelatedRecords[Document]:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document
+        from .document import Document, DocumentRelatedRecords
 
-        return self.vtiger_related_records(Document, "Documents")
+        return DocumentRelatedRecords.of(self, Document, "Documents")
 
-    def related_helpdesk(self) -> RelatedRecords[HelpDesk]:
+    def related_helpdesk(self) -> HelpDeskRelatedRecords:
         """HelpDesk records under the relation 'HelpDesk' (lazy)."""
-        from .help_desk import HelpDesk
+        from .help_desk import HelpDesk, HelpDeskRelatedRecords
 
-        return self.vtiger_related_records(HelpDesk, "HelpDesk")
+        return HelpDeskRelatedRecords.of(self, HelpDesk, "HelpDesk")
 
-    def related_invoice(self) -> RelatedRecords[Invoice]:
+    def related_invoice(self) -> InvoiceRelatedRecords:
         """Invoice records under the relation 'Invoice' (lazy)."""
-        from .invoice import Invoice
+        from .invoice import Invoice, InvoiceRelatedRecords
 
-        return self.vtiger_related_records(Invoice, "Invoice")
+        return InvoiceRelatedRecords.of(self, Invoice, "Invoice")
 
-    def related_leads(self) -> RelatedRecords[Lead]:
+    def related_leads(self) -> LeadRelatedRecords:
         """Lead records under the relation 'Leads' (lazy)."""
-        from .lead import Lead
+        from .lead import Lead, LeadRelatedRecords
 
-        return self.vtiger_related_records(Lead, "Leads")
+        return LeadRelatedRecords.of(self, Lead, "Leads")
 
-    def related_parent_product(self) -> RelatedRecords[Product]:
+    def related_parent_product(self) -> ProductRelatedRecords:
         """Product records under the relation 'Parent Product' (lazy)."""
-        return self.vtiger_related_records(Product, "Parent Product")
+        return ProductRelatedRecords.of(self, Product, "Parent Product")
 
-    def related_potentials(self) -> RelatedRecords[Potential]:
+    def related_potentials(self) -> PotentialRelatedRecords:
         """Potential records under the relation 'Potentials' (lazy)."""
-        from .potential import Potential
+        from .potential import Potential, PotentialRelatedRecords
 
-        return self.vtiger_related_records(Potential, "Potentials")
+        return PotentialRelatedRecords.of(self, Potential, "Potentials")
 
-    def related_pricebooks(self) -> RelatedRecords[PriceBook]:
+    def related_pricebooks(self) -> PriceBookRelatedRecords:
         """PriceBook records under the relation 'PriceBooks' (lazy)."""
-        from .price_book import PriceBook
+        from .price_book import PriceBook, PriceBookRelatedRecords
 
-        return self.vtiger_related_records(PriceBook, "PriceBooks")
+        return PriceBookRelatedRecords.of(self, PriceBook, "PriceBooks")
 
-    def related_product_bundles(self) -> RelatedRecords[Product]:
+    def related_product_bundles(self) -> ProductRelatedRecords:
         """Product records under the relation 'Product Bundles' (lazy)."""
-        return self.vtiger_related_records(Product, "Product Bundles")
+        return ProductRelatedRecords.of(self, Product, "Product Bundles")
 
-    def related_purchase_order(self) -> RelatedRecords[PurchaseOrder]:
+    def related_purchase_order(self) -> PurchaseOrderRelatedRecords:
         """PurchaseOrder records under the relation 'Purchase Order' (lazy)."""
-        from .purchase_order import PurchaseOrder
+        from .purchase_order import PurchaseOrder, PurchaseOrderRelatedRecords
 
-        return self.vtiger_related_records(PurchaseOrder, "Purchase Order")
+        return PurchaseOrderRelatedRecords.of(self, PurchaseOrder, "Purchase Order")
 
-    def related_purchaseorder(self) -> RelatedRecords[PurchaseOrder]:
+    def related_purchaseorder(self) -> PurchaseOrderRelatedRecords:
         """PurchaseOrder records under the relation 'PurchaseOrder' (lazy)."""
-        from .purchase_order import PurchaseOrder
+        from .purchase_order import PurchaseOrder, PurchaseOrderRelatedRecords
 
-        return self.vtiger_related_records(PurchaseOrder, "PurchaseOrder")
+        return PurchaseOrderRelatedRecords.of(self, PurchaseOrder, "PurchaseOrder")
 
-    def related_quotes(self) -> RelatedRecords[Quote]:
+    def related_quotes(self) -> QuoteRelatedRecords:
         """Quote records under the relation 'Quotes' (lazy)."""
-        from .quote import Quote
+        from .quote import Quote, QuoteRelatedRecords
 
-        return self.vtiger_related_records(Quote, "Quotes")
+        return QuoteRelatedRecords.of(self, Quote, "Quotes")
 
-    def related_sales_order(self) -> RelatedRecords[SalesOrder]:
+    def related_sales_order(self) -> SalesOrderRelatedRecords:
         """SalesOrder records under the relation 'Sales Order' (lazy)."""
-        from .sales_order import SalesOrder
+        from .sales_order import SalesOrder, SalesOrderRelatedRecords
 
-        return self.vtiger_related_records(SalesOrder, "Sales Order")
+        return SalesOrderRelatedRecords.of(self, SalesOrder, "Sales Order")

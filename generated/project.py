@@ -13,17 +13,17 @@ from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerF
 
 if TYPE_CHECKING:
     from .account import Account
-    from .calendar import Calendar
+    from .calendar import CalendarRelatedRecords
     from .contact import Contact
-    from .document import Document
-    from .email import Email
+    from .document import DocumentRelatedRecords
+    from .email import EmailRelatedRecords
     from .group import Group
-    from .help_desk import HelpDesk
-    from .mod_comment import ModComment
+    from .help_desk import HelpDeskRelatedRecords
+    from .mod_comment import ModCommentRelatedRecords
     from .potential import Potential
-    from .project_milestone import ProjectMilestone
-    from .project_task import ProjectTask
-    from .quote import Quote
+    from .project_milestone import ProjectMilestoneRelatedRecords
+    from .project_task import ProjectTaskRelatedRecords
+    from .quote import QuoteRelatedRecords
     from .user import User
 
     ProjectLinktoaccountscontactsRecordTarget: TypeAlias = Account | Contact
@@ -289,6 +289,26 @@ class ProjectManager(Manager["Project", ProjectQuerySet]):
         return self.get_queryset().get(*conditions, **lookups)
 
 
+class ProjectRelatedRecords(RelatedRecords["Project"]):
+    """`Project` records related to another record (lazy, `query_related`)."""
+
+    def filter(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[ProjectLookups],
+    ) -> Self:
+        """Only the related records matching all conditions and lookups (AND only)."""
+        return self._filter(conditions, lookups)
+
+    def exclude(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[ProjectLookups],
+    ) -> Self:
+        """Leave out the related records matching the conditions and lookups."""
+        return self._exclude(conditions, lookups)
+
+
 class Project(Model):
     """Project: one record of the Vtiger module `Project`."""
 
@@ -467,50 +487,50 @@ class Project(Model):
 
         return self.vtiger_related("potentialid", Potential)
 
-    def related_activities(self) -> RelatedRecords[Calendar]:
+    def related_activities(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        from .calendar import Calendar
+        from .calendar import Calendar, CalendarRelatedRecords
 
-        return self.vtiger_related_records(Calendar, "Activities")
+        return CalendarRelatedRecords.of(self, Calendar, "Activities")
 
-    def related_documents(self) -> RelatedRecords[Document]:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document
+        from .document import Document, DocumentRelatedRecords
 
-        return self.vtiger_related_records(Document, "Documents")
+        return DocumentRelatedRecords.of(self, Document, "Documents")
 
-    def related_emails(self) -> RelatedRecords[Email]:
+    def related_emails(self) -> EmailRelatedRecords:
         """Email records under the relation 'Emails' (lazy)."""
-        from .email import Email
+        from .email import Email, EmailRelatedRecords
 
-        return self.vtiger_related_records(Email, "Emails")
+        return EmailRelatedRecords.of(self, Email, "Emails")
 
-    def related_helpdesk(self) -> RelatedRecords[HelpDesk]:
+    def related_helpdesk(self) -> HelpDeskRelatedRecords:
         """HelpDesk records under the relation 'HelpDesk' (lazy)."""
-        from .help_desk import HelpDesk
+        from .help_desk import HelpDesk, HelpDeskRelatedRecords
 
-        return self.vtiger_related_records(HelpDesk, "HelpDesk")
+        return HelpDeskRelatedRecords.of(self, HelpDesk, "HelpDesk")
 
-    def related_modcomments(self) -> RelatedRecords[ModComment]:
+    def related_modcomments(self) -> ModCommentRelatedRecords:
         """ModComment records under the relation 'ModComments' (lazy)."""
-        from .mod_comment import ModComment
+        from .mod_comment import ModComment, ModCommentRelatedRecords
 
-        return self.vtiger_related_records(ModComment, "ModComments")
+        return ModCommentRelatedRecords.of(self, ModComment, "ModComments")
 
-    def related_project_milestones(self) -> RelatedRecords[ProjectMilestone]:
+    def related_project_milestones(self) -> ProjectMilestoneRelatedRecords:
         """ProjectMilestone records under the relation 'Project Milestones' (lazy)."""
-        from .project_milestone import ProjectMilestone
+        from .project_milestone import ProjectMilestone, ProjectMilestoneRelatedRecords
 
-        return self.vtiger_related_records(ProjectMilestone, "Project Milestones")
+        return ProjectMilestoneRelatedRecords.of(self, ProjectMilestone, "Project Milestones")
 
-    def related_project_tasks(self) -> RelatedRecords[ProjectTask]:
+    def related_project_tasks(self) -> ProjectTaskRelatedRecords:
         """ProjectTask records under the relation 'Project Tasks' (lazy)."""
-        from .project_task import ProjectTask
+        from .project_task import ProjectTask, ProjectTaskRelatedRecords
 
-        return self.vtiger_related_records(ProjectTask, "Project Tasks")
+        return ProjectTaskRelatedRecords.of(self, ProjectTask, "Project Tasks")
 
-    def related_quotes(self) -> RelatedRecords[Quote]:
+    def related_quotes(self) -> QuoteRelatedRecords:
         """Quote records under the relation 'Quotes' (lazy)."""
-        from .quote import Quote
+        from .quote import Quote, QuoteRelatedRecords
 
-        return self.vtiger_related_records(Quote, "Quotes")
+        return QuoteRelatedRecords.of(self, Quote, "Quotes")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, Typed
 
 from typing_extensions import Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 if TYPE_CHECKING:
     from .group import Group
@@ -185,6 +185,26 @@ class ProjectMilestoneManager(Manager["ProjectMilestone", ProjectMilestoneQueryS
     ) -> ProjectMilestone:
         """The one record matching; `ProjectMilestone.DoesNotExist` if none."""
         return self.get_queryset().get(*conditions, **lookups)
+
+
+class ProjectMilestoneRelatedRecords(RelatedRecords["ProjectMilestone"]):
+    """`ProjectMilestone` records related to another record (lazy, `query_related`)."""
+
+    def filter(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[ProjectMilestoneLookups],
+    ) -> Self:
+        """Only the related records matching all conditions and lookups (AND only)."""
+        return self._filter(conditions, lookups)
+
+    def exclude(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[ProjectMilestoneLookups],
+    ) -> Self:
+        """Leave out the related records matching the conditions and lookups."""
+        return self._exclude(conditions, lookups)
 
 
 class ProjectMilestone(Model):

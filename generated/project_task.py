@@ -12,10 +12,10 @@ from typing_extensions import Self, Unpack
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 if TYPE_CHECKING:
-    from .document import Document
-    from .email import Email
+    from .document import DocumentRelatedRecords
+    from .email import EmailRelatedRecords
     from .group import Group
-    from .mod_comment import ModComment
+    from .mod_comment import ModCommentRelatedRecords
     from .project import Project
     from .user import User
 
@@ -258,6 +258,26 @@ class ProjectTaskManager(Manager["ProjectTask", ProjectTaskQuerySet]):
         return self.get_queryset().get(*conditions, **lookups)
 
 
+class ProjectTaskRelatedRecords(RelatedRecords["ProjectTask"]):
+    """`ProjectTask` records related to another record (lazy, `query_related`)."""
+
+    def filter(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[ProjectTaskLookups],
+    ) -> Self:
+        """Only the related records matching all conditions and lookups (AND only)."""
+        return self._filter(conditions, lookups)
+
+    def exclude(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[ProjectTaskLookups],
+    ) -> Self:
+        """Leave out the related records matching the conditions and lookups."""
+        return self._exclude(conditions, lookups)
+
+
 class ProjectTask(Model):
     """Project Task: one record of the Vtiger module `ProjectTask`."""
 
@@ -398,20 +418,20 @@ class ProjectTask(Model):
 
         return self.vtiger_related("modifiedby", User)
 
-    def related_documents(self) -> RelatedRecords[Document]:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document
+        from .document import Document, DocumentRelatedRecords
 
-        return self.vtiger_related_records(Document, "Documents")
+        return DocumentRelatedRecords.of(self, Document, "Documents")
 
-    def related_emails(self) -> RelatedRecords[Email]:
+    def related_emails(self) -> EmailRelatedRecords:
         """Email records under the relation 'Emails' (lazy)."""
-        from .email import Email
+        from .email import Email, EmailRelatedRecords
 
-        return self.vtiger_related_records(Email, "Emails")
+        return EmailRelatedRecords.of(self, Email, "Emails")
 
-    def related_modcomments(self) -> RelatedRecords[ModComment]:
+    def related_modcomments(self) -> ModCommentRelatedRecords:
         """ModComment records under the relation 'ModComments' (lazy)."""
-        from .mod_comment import ModComment
+        from .mod_comment import ModComment, ModCommentRelatedRecords
 
-        return self.vtiger_related_records(ModComment, "ModComments")
+        return ModCommentRelatedRecords.of(self, ModComment, "ModComments")

@@ -15,10 +15,10 @@ from vtorm import InventoryModel, Manager, Q, QuerySet, RecordId, RelatedRecords
 from .line_item import LineItem
 
 if TYPE_CHECKING:
-    from .calendar import Calendar
+    from .calendar import CalendarRelatedRecords
     from .contact import Contact
     from .currency import Currency
-    from .document import Document
+    from .document import DocumentRelatedRecords
     from .group import Group
     from .user import User
     from .vendor import Vendor
@@ -540,6 +540,26 @@ class PurchaseOrderManager(Manager["PurchaseOrder", PurchaseOrderQuerySet]):
         return self.get_queryset().get(*conditions, **lookups)
 
 
+class PurchaseOrderRelatedRecords(RelatedRecords["PurchaseOrder"]):
+    """`PurchaseOrder` records related to another record (lazy, `query_related`)."""
+
+    def filter(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[PurchaseOrderLookups],
+    ) -> Self:
+        """Only the related records matching all conditions and lookups (AND only)."""
+        return self._filter(conditions, lookups)
+
+    def exclude(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[PurchaseOrderLookups],
+    ) -> Self:
+        """Leave out the related records matching the conditions and lookups."""
+        return self._exclude(conditions, lookups)
+
+
 class PurchaseOrder(InventoryModel):
     """Purchase Order: one record of the Vtiger module `PurchaseOrder`."""
 
@@ -836,20 +856,20 @@ class PurchaseOrder(InventoryModel):
 
         return self.vtiger_related("currency_id", Currency)
 
-    def related_activities(self) -> RelatedRecords[Calendar]:
+    def related_activities(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        from .calendar import Calendar
+        from .calendar import Calendar, CalendarRelatedRecords
 
-        return self.vtiger_related_records(Calendar, "Activities")
+        return CalendarRelatedRecords.of(self, Calendar, "Activities")
 
-    def related_activity_history(self) -> RelatedRecords[Calendar]:
+    def related_activity_history(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activity History' (lazy)."""
-        from .calendar import Calendar
+        from .calendar import Calendar, CalendarRelatedRecords
 
-        return self.vtiger_related_records(Calendar, "Activity History")
+        return CalendarRelatedRecords.of(self, Calendar, "Activity History")
 
-    def related_documents(self) -> RelatedRecords[Document]:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document
+        from .document import Document, DocumentRelatedRecords
 
-        return self.vtiger_related_records(Document, "Documents")
+        return DocumentRelatedRecords.of(self, Document, "Documents")

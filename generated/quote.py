@@ -16,13 +16,13 @@ from .line_item import LineItem
 
 if TYPE_CHECKING:
     from .account import Account
-    from .calendar import Calendar
+    from .calendar import CalendarRelatedRecords
     from .contact import Contact
     from .currency import Currency
-    from .document import Document
+    from .document import DocumentRelatedRecords
     from .group import Group
     from .potential import Potential
-    from .sales_order import SalesOrder
+    from .sales_order import SalesOrderRelatedRecords
     from .user import User
 
     QuoteAssignedUserTarget: TypeAlias = User | Group
@@ -503,6 +503,26 @@ class QuoteManager(Manager["Quote", QuoteQuerySet]):
         return self.get_queryset().get(*conditions, **lookups)
 
 
+class QuoteRelatedRecords(RelatedRecords["Quote"]):
+    """`Quote` records related to another record (lazy, `query_related`)."""
+
+    def filter(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[QuoteLookups],
+    ) -> Self:
+        """Only the related records matching all conditions and lookups (AND only)."""
+        return self._filter(conditions, lookups)
+
+    def exclude(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[QuoteLookups],
+    ) -> Self:
+        """Leave out the related records matching the conditions and lookups."""
+        return self._exclude(conditions, lookups)
+
+
 class Quote(InventoryModel):
     """Quote: one record of the Vtiger module `Quotes`."""
 
@@ -805,26 +825,26 @@ class Quote(InventoryModel):
 
         return self.vtiger_related("currency_id", Currency)
 
-    def related_activities(self) -> RelatedRecords[Calendar]:
+    def related_activities(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        from .calendar import Calendar
+        from .calendar import Calendar, CalendarRelatedRecords
 
-        return self.vtiger_related_records(Calendar, "Activities")
+        return CalendarRelatedRecords.of(self, Calendar, "Activities")
 
-    def related_activity_history(self) -> RelatedRecords[Calendar]:
+    def related_activity_history(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activity History' (lazy)."""
-        from .calendar import Calendar
+        from .calendar import Calendar, CalendarRelatedRecords
 
-        return self.vtiger_related_records(Calendar, "Activity History")
+        return CalendarRelatedRecords.of(self, Calendar, "Activity History")
 
-    def related_documents(self) -> RelatedRecords[Document]:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document
+        from .document import Document, DocumentRelatedRecords
 
-        return self.vtiger_related_records(Document, "Documents")
+        return DocumentRelatedRecords.of(self, Document, "Documents")
 
-    def related_sales_order(self) -> RelatedRecords[SalesOrder]:
+    def related_sales_order(self) -> SalesOrderRelatedRecords:
         """SalesOrder records under the relation 'Sales Order' (lazy)."""
-        from .sales_order import SalesOrder
+        from .sales_order import SalesOrder, SalesOrderRelatedRecords
 
-        return self.vtiger_related_records(SalesOrder, "Sales Order")
+        return SalesOrderRelatedRecords.of(self, SalesOrder, "Sales Order")

@@ -16,12 +16,12 @@ from .line_item import LineItem
 
 if TYPE_CHECKING:
     from .account import Account
-    from .calendar import Calendar
+    from .calendar import CalendarRelatedRecords
     from .contact import Contact
     from .currency import Currency
-    from .document import Document
+    from .document import DocumentRelatedRecords
     from .group import Group
-    from .invoice import Invoice
+    from .invoice import InvoiceRelatedRecords
     from .potential import Potential
     from .quote import Quote
     from .user import User
@@ -618,6 +618,26 @@ class SalesOrderManager(Manager["SalesOrder", SalesOrderQuerySet]):
         return self.get_queryset().get(*conditions, **lookups)
 
 
+class SalesOrderRelatedRecords(RelatedRecords["SalesOrder"]):
+    """`SalesOrder` records related to another record (lazy, `query_related`)."""
+
+    def filter(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[SalesOrderLookups],
+    ) -> Self:
+        """Only the related records matching all conditions and lookups (AND only)."""
+        return self._filter(conditions, lookups)
+
+    def exclude(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[SalesOrderLookups],
+    ) -> Self:
+        """Leave out the related records matching the conditions and lookups."""
+        return self._exclude(conditions, lookups)
+
+
 class SalesOrder(InventoryModel):
     """Sales Order: one record of the Vtiger module `SalesOrder`."""
 
@@ -998,26 +1018,26 @@ class SalesOrder(InventoryModel):
 
         return self.vtiger_related("currency_id", Currency)
 
-    def related_activities(self) -> RelatedRecords[Calendar]:
+    def related_activities(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        from .calendar import Calendar
+        from .calendar import Calendar, CalendarRelatedRecords
 
-        return self.vtiger_related_records(Calendar, "Activities")
+        return CalendarRelatedRecords.of(self, Calendar, "Activities")
 
-    def related_activity_history(self) -> RelatedRecords[Calendar]:
+    def related_activity_history(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activity History' (lazy)."""
-        from .calendar import Calendar
+        from .calendar import Calendar, CalendarRelatedRecords
 
-        return self.vtiger_related_records(Calendar, "Activity History")
+        return CalendarRelatedRecords.of(self, Calendar, "Activity History")
 
-    def related_documents(self) -> RelatedRecords[Document]:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document
+        from .document import Document, DocumentRelatedRecords
 
-        return self.vtiger_related_records(Document, "Documents")
+        return DocumentRelatedRecords.of(self, Document, "Documents")
 
-    def related_invoice(self) -> RelatedRecords[Invoice]:
+    def related_invoice(self) -> InvoiceRelatedRecords:
         """Invoice records under the relation 'Invoice' (lazy)."""
-        from .invoice import Invoice
+        from .invoice import Invoice, InvoiceRelatedRecords
 
-        return self.vtiger_related_records(Invoice, "Invoice")
+        return InvoiceRelatedRecords.of(self, Invoice, "Invoice")

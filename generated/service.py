@@ -13,18 +13,18 @@ from typing_extensions import Self, Unpack
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 if TYPE_CHECKING:
-    from .account import Account
-    from .contact import Contact
-    from .document import Document
+    from .account import AccountRelatedRecords
+    from .contact import ContactRelatedRecords
+    from .document import DocumentRelatedRecords
     from .group import Group
-    from .help_desk import HelpDesk
-    from .invoice import Invoice
-    from .lead import Lead
-    from .potential import Potential
-    from .price_book import PriceBook
-    from .purchase_order import PurchaseOrder
-    from .quote import Quote
-    from .sales_order import SalesOrder
+    from .help_desk import HelpDeskRelatedRecords
+    from .invoice import InvoiceRelatedRecords
+    from .lead import LeadRelatedRecords
+    from .potential import PotentialRelatedRecords
+    from .price_book import PriceBookRelatedRecords
+    from .purchase_order import PurchaseOrderRelatedRecords
+    from .quote import QuoteRelatedRecords
+    from .sales_order import SalesOrderRelatedRecords
     from .user import User
 
     ServiceAssignedUserTarget: TypeAlias = User | Group
@@ -322,6 +322,26 @@ class ServiceManager(Manager["Service", ServiceQuerySet]):
         return self.get_queryset().get(*conditions, **lookups)
 
 
+class ServiceRelatedRecords(RelatedRecords["Service"]):
+    """`Service` records related to another record (lazy, `query_related`)."""
+
+    def filter(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[ServiceLookups],
+    ) -> Self:
+        """Only the related records matching all conditions and lookups (AND only)."""
+        return self._filter(conditions, lookups)
+
+    def exclude(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[ServiceLookups],
+    ) -> Self:
+        """Leave out the related records matching the conditions and lookups."""
+        return self._exclude(conditions, lookups)
+
+
 class Service(Model):
     """Service: one record of the Vtiger module `Services`."""
 
@@ -480,68 +500,68 @@ class Service(Model):
         record = self.vtiger_related("assigned_user_id", *targets)
         return record if isinstance(record, targets) else None
 
-    def related_accounts(self) -> RelatedRecords[Account]:
+    def related_accounts(self) -> AccountRelatedRecords:
         """Account records under the relation 'Accounts' (lazy)."""
-        from .account import Account
+        from .account import Account, AccountRelatedRecords
 
-        return self.vtiger_related_records(Account, "Accounts")
+        return AccountRelatedRecords.of(self, Account, "Accounts")
 
-    def related_contacts(self) -> RelatedRecords[Contact]:
+    def related_contacts(self) -> ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        from .contact import Contact
+        from .contact import Contact, ContactRelatedRecords
 
-        return self.vtiger_related_records(Contact, "Contacts")
+        return ContactRelatedRecords.of(self, Contact, "Contacts")
 
-    def related_documents(self) -> RelatedRecords[Document]:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document
+        from .document import Document, DocumentRelatedRecords
 
-        return self.vtiger_related_records(Document, "Documents")
+        return DocumentRelatedRecords.of(self, Document, "Documents")
 
-    def related_helpdesk(self) -> RelatedRecords[HelpDesk]:
+    def related_helpdesk(self) -> HelpDeskRelatedRecords:
         """HelpDesk records under the relation 'HelpDesk' (lazy)."""
-        from .help_desk import HelpDesk
+        from .help_desk import HelpDesk, HelpDeskRelatedRecords
 
-        return self.vtiger_related_records(HelpDesk, "HelpDesk")
+        return HelpDeskRelatedRecords.of(self, HelpDesk, "HelpDesk")
 
-    def related_invoice(self) -> RelatedRecords[Invoice]:
+    def related_invoice(self) -> InvoiceRelatedRecords:
         """Invoice records under the relation 'Invoice' (lazy)."""
-        from .invoice import Invoice
+        from .invoice import Invoice, InvoiceRelatedRecords
 
-        return self.vtiger_related_records(Invoice, "Invoice")
+        return InvoiceRelatedRecords.of(self, Invoice, "Invoice")
 
-    def related_leads(self) -> RelatedRecords[Lead]:
+    def related_leads(self) -> LeadRelatedRecords:
         """Lead records under the relation 'Leads' (lazy)."""
-        from .lead import Lead
+        from .lead import Lead, LeadRelatedRecords
 
-        return self.vtiger_related_records(Lead, "Leads")
+        return LeadRelatedRecords.of(self, Lead, "Leads")
 
-    def related_potentials(self) -> RelatedRecords[Potential]:
+    def related_potentials(self) -> PotentialRelatedRecords:
         """Potential records under the relation 'Potentials' (lazy)."""
-        from .potential import Potential
+        from .potential import Potential, PotentialRelatedRecords
 
-        return self.vtiger_related_records(Potential, "Potentials")
+        return PotentialRelatedRecords.of(self, Potential, "Potentials")
 
-    def related_pricebooks(self) -> RelatedRecords[PriceBook]:
+    def related_pricebooks(self) -> PriceBookRelatedRecords:
         """PriceBook records under the relation 'PriceBooks' (lazy)."""
-        from .price_book import PriceBook
+        from .price_book import PriceBook, PriceBookRelatedRecords
 
-        return self.vtiger_related_records(PriceBook, "PriceBooks")
+        return PriceBookRelatedRecords.of(self, PriceBook, "PriceBooks")
 
-    def related_purchase_order(self) -> RelatedRecords[PurchaseOrder]:
+    def related_purchase_order(self) -> PurchaseOrderRelatedRecords:
         """PurchaseOrder records under the relation 'Purchase Order' (lazy)."""
-        from .purchase_order import PurchaseOrder
+        from .purchase_order import PurchaseOrder, PurchaseOrderRelatedRecords
 
-        return self.vtiger_related_records(PurchaseOrder, "Purchase Order")
+        return PurchaseOrderRelatedRecords.of(self, PurchaseOrder, "Purchase Order")
 
-    def related_quotes(self) -> RelatedRecords[Quote]:
+    def related_quotes(self) -> QuoteRelatedRecords:
         """Quote records under the relation 'Quotes' (lazy)."""
-        from .quote import Quote
+        from .quote import Quote, QuoteRelatedRecords
 
-        return self.vtiger_related_records(Quote, "Quotes")
+        return QuoteRelatedRecords.of(self, Quote, "Quotes")
 
-    def related_sales_order(self) -> RelatedRecords[SalesOrder]:
+    def related_sales_order(self) -> SalesOrderRelatedRecords:
         """SalesOrder records under the relation 'Sales Order' (lazy)."""
-        from .sales_order import SalesOrder
+        from .sales_order import SalesOrder, SalesOrderRelatedRecords
 
-        return self.vtiger_related_records(SalesOrder, "Sales Order")
+        return SalesOrderRelatedRecords.of(self, SalesOrder, "Sales Order")

@@ -15,9 +15,9 @@ from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerF
 if TYPE_CHECKING:
     from .account import Account
     from .contact import Contact
-    from .document import Document
+    from .document import DocumentRelatedRecords
     from .group import Group
-    from .help_desk import HelpDesk
+    from .help_desk import HelpDeskRelatedRecords
     from .user import User
 
     ServiceContractAssignedUserTarget: TypeAlias = User | Group
@@ -284,6 +284,26 @@ class ServiceContractManager(Manager["ServiceContract", ServiceContractQuerySet]
         return self.get_queryset().get(*conditions, **lookups)
 
 
+class ServiceContractRelatedRecords(RelatedRecords["ServiceContract"]):
+    """`ServiceContract` records related to another record (lazy, `query_related`)."""
+
+    def filter(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[ServiceContractLookups],
+    ) -> Self:
+        """Only the related records matching all conditions and lookups (AND only)."""
+        return self._filter(conditions, lookups)
+
+    def exclude(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[ServiceContractLookups],
+    ) -> Self:
+        """Leave out the related records matching the conditions and lookups."""
+        return self._exclude(conditions, lookups)
+
+
 class ServiceContract(Model):
     """Service Contract: one record of the Vtiger module `ServiceContracts`."""
 
@@ -452,14 +472,14 @@ class ServiceContract(Model):
 
         return self.vtiger_related("modifiedby", User)
 
-    def related_documents(self) -> RelatedRecords[Document]:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document
+        from .document import Document, DocumentRelatedRecords
 
-        return self.vtiger_related_records(Document, "Documents")
+        return DocumentRelatedRecords.of(self, Document, "Documents")
 
-    def related_service_requests(self) -> RelatedRecords[HelpDesk]:
+    def related_service_requests(self) -> HelpDeskRelatedRecords:
         """HelpDesk records under the relation 'Service Requests' (lazy)."""
-        from .help_desk import HelpDesk
+        from .help_desk import HelpDesk, HelpDeskRelatedRecords
 
-        return self.vtiger_related_records(HelpDesk, "Service Requests")
+        return HelpDeskRelatedRecords.of(self, HelpDesk, "Service Requests")

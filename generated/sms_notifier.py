@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, Typed
 
 from typing_extensions import Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
+from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
 
 if TYPE_CHECKING:
-    from .account import Account
-    from .contact import Contact
+    from .account import AccountRelatedRecords
+    from .contact import ContactRelatedRecords
     from .group import Group
-    from .lead import Lead
+    from .lead import LeadRelatedRecords
     from .user import User
 
     SMSNotifierAssignedUserTarget: TypeAlias = User | Group
@@ -193,20 +193,20 @@ class SMSNotifier(Model):
 
         return self.vtiger_related("modifiedby", User)
 
-    def related_accounts(self) -> RelatedRecords[Account]:
+    def related_accounts(self) -> AccountRelatedRecords:
         """Account records under the relation 'Accounts' (lazy)."""
-        from .account import Account
+        from .account import Account, AccountRelatedRecords
 
-        return self.vtiger_related_records(Account, "Accounts")
+        return AccountRelatedRecords.of(self, Account, "Accounts")
 
-    def related_contacts(self) -> RelatedRecords[Contact]:
+    def related_contacts(self) -> ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        from .contact import Contact
+        from .contact import Contact, ContactRelatedRecords
 
-        return self.vtiger_related_records(Contact, "Contacts")
+        return ContactRelatedRecords.of(self, Contact, "Contacts")
 
-    def related_leads(self) -> RelatedRecords[Lead]:
+    def related_leads(self) -> LeadRelatedRecords:
         """Lead records under the relation 'Leads' (lazy)."""
-        from .lead import Lead
+        from .lead import Lead, LeadRelatedRecords
 
-        return self.vtiger_related_records(Lead, "Leads")
+        return LeadRelatedRecords.of(self, Lead, "Leads")

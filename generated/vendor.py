@@ -12,11 +12,11 @@ from typing_extensions import Self, Unpack
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
 if TYPE_CHECKING:
-    from .contact import Contact
-    from .email import Email
+    from .contact import ContactRelatedRecords
+    from .email import EmailRelatedRecords
     from .group import Group
-    from .product import Product
-    from .purchase_order import PurchaseOrder
+    from .product import ProductRelatedRecords
+    from .purchase_order import PurchaseOrderRelatedRecords
     from .user import User
 
     VendorAssignedUserTarget: TypeAlias = User | Group
@@ -299,6 +299,26 @@ class VendorManager(Manager["Vendor", VendorQuerySet]):
         return self.get_queryset().get(*conditions, **lookups)
 
 
+class VendorRelatedRecords(RelatedRecords["Vendor"]):
+    """`Vendor` records related to another record (lazy, `query_related`)."""
+
+    def filter(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[VendorLookups],
+    ) -> Self:
+        """Only the related records matching all conditions and lookups (AND only)."""
+        return self._filter(conditions, lookups)
+
+    def exclude(
+        self,
+        *conditions: Q,
+        **lookups: Unpack[VendorLookups],
+    ) -> Self:
+        """Leave out the related records matching the conditions and lookups."""
+        return self._exclude(conditions, lookups)
+
+
 class Vendor(Model):
     """Vendor: one record of the Vtiger module `Vendors`."""
 
@@ -410,26 +430,26 @@ class Vendor(Model):
         record = self.vtiger_related("assigned_user_id", *targets)
         return record if isinstance(record, targets) else None
 
-    def related_contacts(self) -> RelatedRecords[Contact]:
+    def related_contacts(self) -> ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        from .contact import Contact
+        from .contact import Contact, ContactRelatedRecords
 
-        return self.vtiger_related_records(Contact, "Contacts")
+        return ContactRelatedRecords.of(self, Contact, "Contacts")
 
-    def related_emails(self) -> RelatedRecords[Email]:
+    def related_emails(self) -> EmailRelatedRecords:
         """Email records under the relation 'Emails' (lazy)."""
-        from .email import Email
+        from .email import Email, EmailRelatedRecords
 
-        return self.vtiger_related_records(Email, "Emails")
+        return EmailRelatedRecords.of(self, Email, "Emails")
 
-    def related_products(self) -> RelatedRecords[Product]:
+    def related_products(self) -> ProductRelatedRecords:
         """Product records under the relation 'Products' (lazy)."""
-        from .product import Product
+        from .product import Product, ProductRelatedRecords
 
-        return self.vtiger_related_records(Product, "Products")
+        return ProductRelatedRecords.of(self, Product, "Products")
 
-    def related_purchase_order(self) -> RelatedRecords[PurchaseOrder]:
+    def related_purchase_order(self) -> PurchaseOrderRelatedRecords:
         """PurchaseOrder records under the relation 'Purchase Order' (lazy)."""
-        from .purchase_order import PurchaseOrder
+        from .purchase_order import PurchaseOrder, PurchaseOrderRelatedRecords
 
-        return self.vtiger_related_records(PurchaseOrder, "Purchase Order")
+        return PurchaseOrderRelatedRecords.of(self, PurchaseOrder, "Purchase Order")

@@ -8,8 +8,8 @@ the rest with AND, so only AND-conditions can be added: an OR would escape the i
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any, Generic, Protocol, TypeVar
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from typing_extensions import Self
 
@@ -47,12 +47,32 @@ class RelatedRecords(Generic[M]):
         self._backend = backend
         self._where: Formula | None = None
 
-    def filter(self, *conditions: Q, **lookups: object) -> Self:
-        """Only the related records matching all of these (AND only, see module doc)."""
+    @classmethod
+    def of(cls, source: Model, model: type[M], label: str, *, using: Backend | None = None) -> Self:
+        """The relation `label` of a saved record (generated `related_<label>()` methods)."""
+        records = source.vtiger_related_records(model, label, using=using)
+        return cls(records.source, model, label, records._backend)
+
+    if TYPE_CHECKING:
+        # Untyped here so generated subclasses can narrow them with Unpack[...Lookups].
+        filter: Callable[..., Self]
+        exclude: Callable[..., Self]
+    else:
+
+        def filter(self, *conditions, **lookups):
+            """Only the related records matching all of these (AND only, see module doc)."""
+            return self._filter(conditions, lookups)
+
+        def exclude(self, *conditions, **lookups):
+            """Leave out the related records matching all of these (one lookup at a time)."""
+            return self._exclude(conditions, lookups)
+
+    def _filter(self, conditions: tuple[Q, ...], lookups: Mapping[str, object]) -> Self:
+        """Runtime implementation of `filter()`."""
         return self._narrowed(conditions, lookups, negated=False)
 
-    def exclude(self, *conditions: Q, **lookups: object) -> Self:
-        """Leave out the related records matching all of these (one lookup at a time)."""
+    def _exclude(self, conditions: tuple[Q, ...], lookups: Mapping[str, object]) -> Self:
+        """Runtime implementation of `exclude()`."""
         return self._narrowed(conditions, lookups, negated=True)
 
     def _narrowed(

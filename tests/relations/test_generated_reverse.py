@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from generated import Account, Calendar, Campaign, Contact, Product, Tax
+from generated.contact import ContactRelatedRecords
 from tests.relations.conftest import operations
 from vtorm import InvalidArgument, RelatedRecords
 from vtorm.client import Client
@@ -42,6 +43,7 @@ def test_filter_narrows_the_related_records(acme: Account) -> None:
     ]
     assert [c.lastname for c in related.filter(lastname="Elsewhere")] == []
     assert len(list(related)) == 3  # filter returned a new object
+    assert type(related.filter(lastname="Baker")) is ContactRelatedRecords  # typed lookups
 
 
 def test_campaign_contacts_added_through_add_related_then_listed(

@@ -25,3 +25,4 @@ Contact(lastname="Smith", createdtime=datetime.datetime(2020, 1, 1))  # error: U
 contact.account = None  # error: Property "account" defined in "Contact" is read-only
 Account(accountname="A").related_contact()  # error: has no attribute "related_contact"
 orgs: list[Account] = list(Account(accountname="A").related_contacts())  # error: incompatible type
+Account(accountname="A").related_contacts().filter(lastnme="S")  # error: Unexpected keyword

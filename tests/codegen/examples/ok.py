@@ -9,7 +9,12 @@ from typing import TYPE_CHECKING
 from typing_extensions import assert_type
 
 from generated import MODELS, Account, Calendar, Contact, Group, Invoice, SalesOrder, User
-from generated.contact import ContactCustomerTier, ContactPreferredChannels, ContactQuerySet
+from generated.contact import (
+    ContactCustomerTier,
+    ContactPreferredChannels,
+    ContactQuerySet,
+    ContactRelatedRecords,
+)
 from vtorm import Model, Q, RecordId, RelatedRecords
 
 if TYPE_CHECKING:
@@ -71,7 +76,8 @@ def relations(contact: Contact) -> str | None:
 
 def reverse_relations(account: Account) -> list[str]:
     staff = account.related_contacts()
-    assert_type(staff, RelatedRecords[Contact])
+    assert_type(staff, ContactRelatedRecords)
+    assert_type(staff.filter(lastname="Smith"), ContactRelatedRecords)
     assert_type(account.related(Contact), RelatedRecords[Contact])
     assert_type(account.related(Calendar, "Activities"), RelatedRecords[Calendar])
     assert_type(account.related("Contacts"), RelatedRecords[Model])
