@@ -258,10 +258,17 @@ class Model(BaseModel):
             decoded = None
         if decoded is None:
             return [cls.vtiger_from_wire(row, backend) for row in rows]
-        return [
-            cls._vt_instance(values, row, backend)
-            for values, row in zip(decoded, rows, strict=True)
-        ]
+        instances: list[Self] = []
+        new, setter, field_names = cls.__new__, object.__setattr__, cls._vt_field_names
+        for values, row in zip(decoded, rows, strict=True):  # _vt_instance, inlined
+            instance = new(cls)
+            setter(instance, "__dict__", values)
+            setter(instance, "__pydantic_fields_set__", field_names.copy())
+            setter(instance, "__pydantic_extra__", None)
+            private = {"_vt_loaded": row, "_vt_backend": backend, "_vt_related": {}}
+            setter(instance, "__pydantic_private__", private)
+            instances.append(instance)
+        return instances
 
     @classmethod
     def _vt_decode_page(cls, rows: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
@@ -269,7 +276,7 @@ class Model(BaseModel):
         if not rows:
             return []
         keys = tuple(rows[0])
-        if any(tuple(row) != keys for row in rows):
+        if any(map(keys.__ne__, map(tuple, rows))):
             return None
         program = cls._vt_page_programs.get(keys)
         if program is None:
@@ -283,6 +290,10 @@ class Model(BaseModel):
             column = transposed[index]
             if decode is None:
                 converted.append(map(_EMPTY_AS_NONE, column, column))
+            elif isinstance(getattr(decode, "__self__", None), dict):
+                # A memo decoder (booleans, ids): few distinct values, each decoded once.
+                table = {v: None if v is None or v == "" else decode(v) for v in set(column)}
+                converted.append(map(table.__getitem__, column))
             else:
                 converted.append([None if v is None or v == "" else decode(v) for v in column])
         page: list[dict[str, Any]] = []
