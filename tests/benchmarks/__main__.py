@@ -70,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
             figures.extend(FIGURES[name][1](ctx, repeat, args.quick))
             print(f"  {name}: {time.perf_counter() - started:.1f}s", file=sys.stderr)
     print(render_table(figures))
+    for figure in figures:
+        if figure.note:
+            print(f"- {figure.name}: {figure.note}")
     write_json(figures, args.output)
     return 0 if all(f.met is not False for f in figures) else 1
 

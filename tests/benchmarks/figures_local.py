@@ -135,22 +135,31 @@ def codegen(ctx: Served, repeat: int) -> list[Figure]:
 _COLD_START = """
 import time
 start = time.perf_counter()
+import vtorm
+imported = time.perf_counter()
 from vtorm.emulator import Emulator
 emulator = Emulator()
 emulator.app
-print(time.perf_counter() - start)
+print(time.perf_counter() - start, imported - start)
 """
 
 
 def cold_start(repeat: int) -> list[Figure]:
-    """Import + standard schema + database, in a fresh interpreter (startup excluded)."""
-    samples = []
+    """Import + standard schema + database, in a fresh interpreter (startup excluded).
+
+    The note splits off the import of the `vtorm` package itself (client, requests,
+    pydantic), which Python runs before any `vtorm.emulator` module.
+    """
+    totals, imports = [], []
     for _ in range(repeat):
         done = subprocess.run(
             [sys.executable, "-c", _COLD_START], capture_output=True, text=True, check=True
         )
-        samples.append(float(done.stdout.strip()))
-    seconds = statistics.median(samples)
+        total, imported = (float(part) for part in done.stdout.split())
+        totals.append(total)
+        imports.append(imported)
+    seconds = statistics.median(totals)
+    package = statistics.median(imports)
     return [
         Figure(
             "emulator: cold start, standard schema",
@@ -159,5 +168,6 @@ def cold_start(repeat: int) -> list[Figure]:
             "ms",
             "< 200 ms",
             seconds < 0.2,
+            note=f"of which importing the vtorm package: {package * 1000:.0f} ms",
         )
     ]
