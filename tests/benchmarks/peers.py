@@ -40,8 +40,8 @@ def peewee_builder() -> Callable[[], object]:
 
 
 def django_builder() -> Callable[[], object]:
-    import django
-    from django.conf import settings
+    import django  # type: ignore[import-untyped]
+    from django.conf import settings  # type: ignore[import-untyped]
 
     if not settings.configured:
         settings.configure(
@@ -50,9 +50,9 @@ def django_builder() -> Callable[[], object]:
             USE_TZ=True,
         )
         django.setup()
-    from django.db import models
+    from django.db import models  # type: ignore[import-untyped]
 
-    class Contact(models.Model):
+    class Contact(models.Model):  # type: ignore[misc]
         lastname = models.CharField(max_length=80)
         account_id = models.IntegerField()
         leadsource = models.CharField(max_length=80)
