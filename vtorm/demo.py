@@ -56,14 +56,18 @@ def run(args: argparse.Namespace) -> int:
     emulator = Emulator()
     _heading("1. The embedded Vtiger server, seeded with a demo CRM")
     demo_data.seed_demo(emulator.backend)
-    with emulator.serve() as server, vtorm.connect(server.url, server.username, server.access_key):
-        _show_server(server.url, demo_data)
-        client = vtorm.get_default_client()
-        package_dir = _generate(client, output / PACKAGE)
-        with _imported(output) as models:
-            Tour(models, emulator).run()
-            _show_generated(package_dir, models)
-    emulator.close()
+    try:
+        with (
+            emulator.serve() as server,
+            vtorm.connect(server.url, server.username, server.access_key) as client,
+        ):
+            _show_server(server.url, demo_data)
+            package_dir = _generate(client, output / PACKAGE)
+            with _imported(output) as models:
+                Tour(models, emulator).run()
+                _show_generated(package_dir, models)
+    finally:
+        emulator.close()
     _show_next_steps()
     return 0
 
