@@ -8,9 +8,10 @@ with vtorm.connect():                       # VTIGER_URL, VTIGER_USERNAME, VTIGE
         print(contact.firstname, contact.lastname)
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from vtorm._version import __version__
-from vtorm.client import Client
-from vtorm.connection import connect, get_default_client, set_default_client
 from vtorm.errors import (
     AccessDenied,
     APIError,
@@ -41,14 +42,49 @@ from vtorm.errors import (
     UsageError,
     VtigerError,
 )
-from vtorm.fields import VtigerField
-from vtorm.ids import RecordId
-from vtorm.inventory import InventoryModel
-from vtorm.manager import Manager
-from vtorm.model import Model
-from vtorm.q import Q
-from vtorm.query import QuerySet
-from vtorm.related import RelatedRecords
+
+if TYPE_CHECKING:
+    from vtorm.client import Client
+    from vtorm.connection import connect, get_default_client, set_default_client
+    from vtorm.fields import VtigerField
+    from vtorm.ids import RecordId
+    from vtorm.inventory import InventoryModel
+    from vtorm.manager import Manager
+    from vtorm.model import Model
+    from vtorm.q import Q
+    from vtorm.query import QuerySet
+    from vtorm.related import RelatedRecords
+
+# The runtime names load on first use: `import vtorm.emulator` (which runs this file first)
+# then costs no requests or pydantic import, and the embedded server starts in milliseconds.
+_LAZY = {
+    "Client": "vtorm.client",
+    "connect": "vtorm.connection",
+    "get_default_client": "vtorm.connection",
+    "set_default_client": "vtorm.connection",
+    "VtigerField": "vtorm.fields",
+    "RecordId": "vtorm.ids",
+    "InventoryModel": "vtorm.inventory",
+    "Manager": "vtorm.manager",
+    "Model": "vtorm.model",
+    "Q": "vtorm.q",
+    "QuerySet": "vtorm.query",
+    "RelatedRecords": "vtorm.related",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'vtorm' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "APIError",
