@@ -4,6 +4,10 @@ Pages stop at the first empty one, not at a short one: Vtiger 8.4 silently drops
 user may not see, so a short page is no proof of the end. Without an explicit order a scan
 walks by id (`... AND id > 'last' ORDER BY id`), so records created or deleted meanwhile
 cause no skips or duplicates; ordered scans page by offset.
+
+A single keyset scan can overlap: as soon as a non-empty page arrives, the request for the
+next one (the statement the sequential loop would send next, since it needs only the page's
+last id) goes out on one background thread while the consumer turns the page into models.
 """
 
 from __future__ import annotations
@@ -11,8 +15,9 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 from vtorm.backend import Backend
@@ -31,12 +36,22 @@ def pages(
     low: int = 0,
     high: int | None = None,
     page_size: int = MAX_QUERY_ROWS,
+    *,
+    overlap: bool = False,
 ) -> Iterator[list[Row]]:
-    """Raw rows `low..high` of a compiled query, one list per request (or merged chunk)."""
+    """Raw rows `low..high` of a compiled query, one list per request (or merged chunk).
+
+    `overlap=True` lets a single keyset scan request the next page while the caller works
+    on the current one (see `_scan`). Only for callers that send no requests of their own
+    between pages, or the server would see them in another order. Split queries stay
+    sequential: their merge may stop a statement's scan before its next page.
+    """
     if not compiled.groups:
         return iter(())
     if len(compiled.groups) == 1:
-        return _scan(backend, compiled, compiled.groups[0], low, high, page_size)
+        group = compiled.groups[0]
+        ahead = overlap and compiled.keyset
+        return _scan(backend, compiled, group, low, high, page_size, overlap=ahead)
     return _merged(backend, compiled, low, high, page_size)
 
 
@@ -69,22 +84,64 @@ def _scan(
     low: int,
     high: int | None,
     page_size: int,
+    *,
+    overlap: bool = False,
 ) -> Iterator[list[Row]]:
-    """One statement's pages: the first by offset, then by id keyset or further offsets."""
+    """One statement's pages: the first by offset, then by id keyset or further offsets.
+
+    With `overlap`, the next page's request is sent before the current page is yielded
+    (only when the sequential loop would send it: the page was non-empty and the slice is
+    not exhausted), so it travels while the caller builds models. Its answer, or its error,
+    is taken when the caller asks for that page, as before. A caller that stops early
+    leaves at most that one request, already sent; closing the generator waits for it.
+    """
     offset, after = low, None
     remaining = None if high is None else high - low
-    while remaining is None or remaining > 0:
-        limit = page_size if remaining is None else min(page_size, remaining)
-        rows = backend.query(compiled.page(group, offset=offset, limit=limit, after=after))
-        if not rows:
-            return
-        yield rows[:limit]
-        if remaining is not None:
-            remaining -= min(len(rows), limit)
-        if compiled.keyset:
-            offset, after = 0, RecordId(rows[-1]["id"])
-        else:
-            offset += limit
+    if remaining is not None and remaining <= 0:
+        return
+    limit = page_size if remaining is None else min(page_size, remaining)
+    statement = compiled.page(group, offset=offset, limit=limit, after=after)
+    receive: Callable[[], list[Row]] = partial(backend.query, statement)
+    ahead = _OneAhead(backend) if overlap else None
+    try:
+        while rows := receive():
+            page = rows[:limit]
+            if remaining is not None:
+                remaining -= len(page)
+                if remaining <= 0:
+                    yield page
+                    return
+            if compiled.keyset:
+                offset, after = 0, RecordId(rows[-1]["id"])
+            else:
+                offset += limit
+            limit = page_size if remaining is None else min(page_size, remaining)
+            statement = compiled.page(group, offset=offset, limit=limit, after=after)
+            receive = partial(backend.query, statement) if ahead is None else ahead.send(statement)
+            yield page
+    finally:
+        if ahead is not None:
+            ahead.close()
+
+
+class _OneAhead:
+    """One request in flight on a worker thread, started on first use."""
+
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+        self._worker: ThreadPoolExecutor | None = None
+
+    def send(self, statement: str) -> Callable[[], list[Row]]:
+        """Send `statement` now; the returned call waits for its rows (or raises its error)."""
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vtorm-next-page")
+        return self._worker.submit(self._backend.query, statement).result
+
+    def close(self) -> None:
+        """Wait for a request still in flight (its answer is dropped) and end the thread."""
+        if self._worker is not None:
+            self._worker.shutdown(wait=True)
+            self._worker = None
 
 
 def prefetched_pages(

@@ -252,7 +252,11 @@ class QuerySet(Generic[M]):
         backend = self._backend_or_default()
         compiled = self._compile()
         make = self.model.vtiger_from_wire_page
-        for rows in pages(backend, compiled, self._low, self._high, page_size):
+        # The next page travels while this one becomes models, unless prefetch_related
+        # sends requests between pages (they would reach the server in another order).
+        overlap = not self._related
+        chunks = pages(backend, compiled, self._low, self._high, page_size, overlap=overlap)
+        for rows in chunks:
             records = make(rows, backend)
             if self._related:
                 prefetch_related(records, self._related, backend)
