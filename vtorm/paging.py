@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -132,10 +133,23 @@ class _OneAhead:
         self._worker: ThreadPoolExecutor | None = None
 
     def send(self, statement: str) -> Callable[[], list[Row]]:
-        """Send `statement` now; the returned call waits for its rows (or raises its error)."""
+        """Send `statement` now; the returned call waits for its rows (or raises its error).
+
+        Returns once the worker runs: it then holds the interpreter lock until the request
+        is on the socket. Returning at once would let the caller's model building keep the
+        lock, and the request would leave only after it, overlapping nothing.
+        """
         if self._worker is None:
             self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vtorm-next-page")
-        return self._worker.submit(self._backend.query, statement).result
+        running = threading.Event()
+
+        def query() -> list[Row]:
+            running.set()
+            return self._backend.query(statement)
+
+        future = self._worker.submit(query)
+        running.wait()
+        return future.result
 
     def close(self) -> None:
         """Wait for a request still in flight (its answer is dropped) and end the thread."""
