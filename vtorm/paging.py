@@ -16,7 +16,7 @@ import heapq
 import itertools
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from typing import Any
@@ -39,7 +39,7 @@ def pages(
     page_size: int = MAX_QUERY_ROWS,
     *,
     overlap: bool = False,
-) -> Iterator[list[Row]]:
+) -> Generator[list[Row], None, None]:
     """Raw rows `low..high` of a compiled query, one list per request (or merged chunk).
 
     `overlap=True` lets a single keyset scan request the next page while the caller works
@@ -47,13 +47,12 @@ def pages(
     between pages, or the server would see them in another order. Split queries stay
     sequential: their merge may stop a statement's scan before its next page.
     """
-    if not compiled.groups:
-        return iter(())
     if len(compiled.groups) == 1:
         group = compiled.groups[0]
         ahead = overlap and compiled.keyset
-        return _scan(backend, compiled, group, low, high, page_size, overlap=ahead)
-    return _merged(backend, compiled, low, high, page_size)
+        yield from _scan(backend, compiled, group, low, high, page_size, overlap=ahead)
+    elif compiled.groups:
+        yield from _merged(backend, compiled, low, high, page_size)
 
 
 def _merged(

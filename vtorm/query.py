@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import closing
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from typing_extensions import Self
@@ -255,12 +256,15 @@ class QuerySet(Generic[M]):
         # The next page travels while this one becomes models, unless prefetch_related
         # sends requests between pages (they would reach the server in another order).
         overlap = not self._related
+        # Closed here, not when garbage collected: a model that fails to build must end the
+        # scan's worker thread now, not when its traceback is dropped.
         chunks = pages(backend, compiled, self._low, self._high, page_size, overlap=overlap)
-        for rows in chunks:
-            records = make(rows, backend)
-            if self._related:
-                prefetch_related(records, self._related, backend)
-            yield records
+        with closing(chunks):
+            for rows in chunks:
+                records = make(rows, backend)
+                if self._related:
+                    prefetch_related(records, self._related, backend)
+                yield records
 
     def _one_page(self, limit: int) -> list[M]:
         """Up to `limit` records from a single request (split queries need several).

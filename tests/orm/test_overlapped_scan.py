@@ -17,7 +17,7 @@ from generated.contact import Contact as ServedContact
 from tests.orm.conftest import make_client
 from tests.orm.fakes import FakeBackend
 from tests.orm.models import Contact
-from vtorm import ServerError
+from vtorm import InvalidArgument, ServerError
 from vtorm.client import Client
 from vtorm.emulator import Emulator
 from vtorm.paging import pages
@@ -131,3 +131,14 @@ def test_slices_stop_without_requesting_past_their_end() -> None:
     assert names[-1] == "P0199" and len(names) == 200
     assert len(backend.queries) == 2  # the slice ends with page 2: no third request
     assert not workers_alive()
+
+
+def test_a_model_that_fails_to_build_ends_the_worker_at_once() -> None:
+    rows = [{"lastname": f"P{n:04}", "birthday": "1970-01-02"} for n in range(250)]
+    rows[150]["birthday"] = "soon"
+    backend = FakeBackend(rows=rows)
+    with pytest.raises(InvalidArgument, match="soon") as failure:
+        list(Contact.objects.using(backend).all())
+    assert failure.value.__traceback__ is not None  # still holds the scan's frames
+    assert not workers_alive()
+    assert len(backend.queries) == 3  # page 2 failed to build while page 3 was in flight
