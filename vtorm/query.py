@@ -308,7 +308,10 @@ class QuerySet(Generic[M]):
         `prefetch=k` (k > 1) keeps up to k page requests in flight: one `count()` fixes the
         page offsets, pages are fetched in parallel and still yielded in order. Use it for
         exports over slow links, not while the records are being written (see
-        `vtorm.paging.prefetched_pages`).
+        `vtorm.paging.prefetched_pages`). Without it, a scan by id requests the next page
+        while the loop works on this one: the same requests as one by one, but a record of
+        the next page that the loop body changes may show as it was; a loop that stops
+        early leaves that one request sent.
         """
         if not 1 <= page_size <= MAX_QUERY_ROWS:
             raise InvalidArgument(f"page_size must be 1..{MAX_QUERY_ROWS}, got {page_size}")
