@@ -191,16 +191,26 @@ class QuerySet(Generic[M]):
         return self._compiled
 
     def explain(self) -> str:
-        """The VTQL statement(s) the first page of results sends, one per line.
+        """The VTQL statements this query set sends, one per line.
 
-        Empty when the condition can match nothing (e.g. `id__in=[]`): nothing is sent.
+        An ordered, bounded slice lists every page (`[:250]` -> three statements, as long
+        as the pages come back full). A scan by id lists its first page: each later page
+        starts after the last id the previous one returned. A query split into several
+        statements (long `in` lists) lists the first page of each. Empty when the condition
+        can match nothing (e.g. `id__in=[]`): nothing is sent.
         """
         compiled = self._compile()
         if len(compiled.groups) != 1:
             return "\n".join(compiled.page(group) for group in compiled.groups)
-        span = self._span()
-        limit = MAX_QUERY_ROWS if span is None else min(span, MAX_QUERY_ROWS)
-        return compiled.page(compiled.groups[0], offset=self._low, limit=limit)
+        group, span = compiled.groups[0], self._span()
+        if span is None or compiled.keyset:
+            limit = MAX_QUERY_ROWS if span is None else min(span, MAX_QUERY_ROWS)
+            return compiled.page(group, offset=self._low, limit=limit)
+        end = self._low + span
+        return "\n".join(
+            compiled.page(group, offset=offset, limit=min(MAX_QUERY_ROWS, end - offset))
+            for offset in range(self._low, end, MAX_QUERY_ROWS)
+        )
 
     # -- slicing -------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Every ```python block in docs/ runs, page by page, against the embedded server.
+"""Every ```python block in docs/ and the README runs, page by page, against the embedded server.
 
 Blocks of one page share a namespace and run in order, as a reader would type them. A block
 whose first line is `# not run` is skipped (for snippets that need a real CRM). Each page
@@ -25,10 +25,11 @@ def python_blocks(page: Path) -> list[str]:
     ]
 
 
-PAGES = sorted(p for p in DOCS.rglob("*.md") if python_blocks(p))
+README = DOCS.parent / "README.md"
+PAGES = [README, *sorted(p for p in DOCS.rglob("*.md") if python_blocks(p))]
 
 
-@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(DOCS)) for p in PAGES])
+@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(DOCS.parent)) for p in PAGES])
 def test_page_examples_run(page: Path, docs_namespace: dict[str, object]) -> None:
     for number, block in enumerate(python_blocks(page), start=1):
         code = compile(block, f"{page.name}[block {number}]", "exec")

@@ -138,7 +138,7 @@ def test_negated_and_inside_and_distributes() -> None:
 
 def test_chained_filters_and_excludes_are_anded() -> None:
     query = Contact.objects.filter(lastname__startswith="Sm").exclude(account_id="11x5")
-    assert query.order_by("-modifiedtime")[:250].explain() == (
+    assert query.order_by("-modifiedtime")[:100].explain() == (
         "SELECT * FROM Contacts WHERE lastname LIKE 'Sm%' AND account_id != '11x5' "
         "ORDER BY modifiedtime DESC LIMIT 100;"
     )
@@ -306,15 +306,22 @@ def test_only_id() -> None:
 @pytest.mark.parametrize(
     ("low", "high", "expected"),
     [
-        (0, 10, "LIMIT 10"),
-        (250, 400, "LIMIT 250, 100"),
-        (5, 7, "LIMIT 5, 2"),
-        (0, 1000, "LIMIT 100"),
+        (0, 10, ["LIMIT 10"]),
+        (250, 400, ["LIMIT 250, 100", "LIMIT 350, 50"]),
+        (5, 7, ["LIMIT 5, 2"]),
+        (0, 250, ["LIMIT 100", "LIMIT 100, 100", "LIMIT 200, 50"]),
     ],
 )
-def test_slices_limit_the_first_page(low: int, high: int, expected: str) -> None:
+def test_ordered_slices_explain_every_page(low: int, high: int, expected: list[str]) -> None:
     text = Contact.objects.order_by("lastname")[low:high].explain()
-    assert text == f"SELECT * FROM Contacts ORDER BY lastname, id {expected};"
+    assert text.splitlines() == [
+        f"SELECT * FROM Contacts ORDER BY lastname, id {limit};" for limit in expected
+    ]
+
+
+def test_id_scans_explain_their_first_page() -> None:
+    # Later pages start after the last id the previous page returned: unknown in advance.
+    assert Contact.objects.all()[:250].explain() == "SELECT * FROM Contacts ORDER BY id LIMIT 100;"
 
 
 def test_slices_compose() -> None:
