@@ -28,13 +28,6 @@ class Catalogue:
 
 
 @pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    server = Emulator()
-    yield server
-    server.close()
-
-
-@pytest.fixture
 def client(emulator: Emulator) -> Iterator[Client]:
     """A client of the emulator, also the process default (so `objects.create` works)."""
     session = requests.Session()

@@ -1,0 +1,20 @@
+"""The embedded server reached in-process through the WSGI adapter: no sockets, no threads."""
+
+from __future__ import annotations
+
+import requests
+
+from vtorm.client import Client
+from vtorm.emulator import Emulator
+from vtorm.wsgi_adapter import WSGIAdapter
+
+BASE_URL = "http://vtiger.test"
+
+
+def make_client(emulator: Emulator, *, retries: int = 0) -> Client:
+    """A client of `emulator` with its own session, as a second user process would have."""
+    session = requests.Session()
+    session.mount(f"{BASE_URL}/", WSGIAdapter(emulator.wsgi_app))
+    return Client(
+        BASE_URL, emulator.username, emulator.access_key, session=session, retries=retries
+    )
