@@ -8,6 +8,11 @@ attribute name alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from pydantic import GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 __all__ = ["VtigerField"]
 
@@ -33,3 +38,12 @@ class VtigerField:
     def is_reference(self) -> bool:
         """Whether values are record ids (reference and owner fields)."""
         return self.vtiger_type in ("reference", "owner")
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """The label becomes the field's description, as in the CRM's own forms."""
+        json_schema: dict[str, Any] = handler(schema)
+        if self.label:
+            json_schema.setdefault("description", self.label)
+        return json_schema

@@ -93,6 +93,8 @@ class Model(BaseModel):
             spec = next((m for m in info.metadata if isinstance(m, VtigerField)), None)
             if spec is not None:
                 specs[name] = spec
+                if info.description is None and spec.label:
+                    info.description = spec.label
         cls.vtiger_fields = specs
         cls.vtiger_wire_names = {spec.wire_name: name for name, spec in specs.items()}
         cls.vtiger_read_only = frozenset(n for n, s in specs.items() if not s.editable)

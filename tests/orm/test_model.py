@@ -220,3 +220,9 @@ def test_copies_and_pickles_keep_state_but_not_the_client(
     assert backend.calls[-1] == ("revise", {"id": "12x1", "firstname": "Changed"})
     restored = pickle.loads(pickle.dumps(mary))
     assert restored == mary and restored.vtiger_changed() == ["firstname"]
+
+
+def test_labels_are_field_descriptions() -> None:
+    assert Contact.model_fields["lastname"].description == "Last Name"
+    schema = Contact.model_json_schema()["properties"]
+    assert schema["lastname"]["description"] == "Last Name"
