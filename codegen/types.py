@@ -1,6 +1,6 @@
 """Vtiger field types -> Python annotations and the lookups that make sense for each.
 
-The annotation is the type of a loaded value (what `vtorm.values.to_python` returns):
+The annotation is the type of a loaded value (what `vtorm.model.values.to_python` returns):
 
 | Vtiger type | Python |
 |---|---|

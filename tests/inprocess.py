@@ -5,8 +5,8 @@ from __future__ import annotations
 import requests
 
 from vtorm.client import Client
+from vtorm.client.wsgi import WSGIAdapter
 from vtorm.emulator import Emulator
-from vtorm.wsgi_adapter import WSGIAdapter
 
 BASE_URL = "http://vtiger.test"
 

@@ -45,31 +45,31 @@ from vtorm.errors import (
 
 if TYPE_CHECKING:
     from vtorm.client import Client
-    from vtorm.connection import connect, get_default_client, set_default_client
-    from vtorm.fields import VtigerField
+    from vtorm.client.connection import connect, get_default_client, set_default_client
     from vtorm.ids import RecordId
-    from vtorm.inventory import InventoryModel
-    from vtorm.manager import Manager
-    from vtorm.model import Model
-    from vtorm.q import Q
-    from vtorm.query import QuerySet
-    from vtorm.related import RelatedRecords
+    from vtorm.model.base import Model
+    from vtorm.model.fields import VtigerField
+    from vtorm.model.inventory import InventoryModel
+    from vtorm.model.reverse import RelatedRecords
+    from vtorm.query.manager import Manager
+    from vtorm.query.q import Q
+    from vtorm.query.queryset import QuerySet
 
 # The runtime names load on first use: `import vtorm.emulator` (which runs this file first)
 # then costs no requests or pydantic import, and the embedded server starts in milliseconds.
 _LAZY = {
     "Client": "vtorm.client",
-    "connect": "vtorm.connection",
-    "get_default_client": "vtorm.connection",
-    "set_default_client": "vtorm.connection",
-    "VtigerField": "vtorm.fields",
+    "connect": "vtorm.client.connection",
+    "get_default_client": "vtorm.client.connection",
+    "set_default_client": "vtorm.client.connection",
+    "VtigerField": "vtorm.model.fields",
     "RecordId": "vtorm.ids",
-    "InventoryModel": "vtorm.inventory",
-    "Manager": "vtorm.manager",
-    "Model": "vtorm.model",
-    "Q": "vtorm.q",
-    "QuerySet": "vtorm.query",
-    "RelatedRecords": "vtorm.related",
+    "InventoryModel": "vtorm.model.inventory",
+    "Manager": "vtorm.query.manager",
+    "Model": "vtorm.model.base",
+    "Q": "vtorm.query.q",
+    "QuerySet": "vtorm.query.queryset",
+    "RelatedRecords": "vtorm.model.reverse",
 }
 
 

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs
 import requests
 
 from vtorm.client import Client
-from vtorm.wsgi_adapter import WSGIAdapter
+from vtorm.client.wsgi import WSGIAdapter
 
 ACCESS_KEY = "s3cr3tAccessKey"
 BASE_URL = "http://vtiger.test"

@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from vtorm.client import Client
+from vtorm.client.wsgi import WSGIAdapter
 from vtorm.emulator import Emulator, Fault, Faults
 from vtorm.errors import (
     AccessDenied,
@@ -30,7 +31,6 @@ from vtorm.errors import (
     UnknownEntity,
     VtigerError,
 )
-from vtorm.wsgi_adapter import WSGIAdapter
 
 KEY = "kT9s2Lq0ZxAccessKey"
 OWNER = "19x1"

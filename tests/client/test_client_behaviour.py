@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 import vtorm
-from vtorm.auth import InsecureTransportWarning
 from vtorm.client import Client
+from vtorm.client.auth import InsecureTransportWarning
 from vtorm.errors import (
     AccessDenied,
     APIError,
@@ -179,7 +179,11 @@ def test_unsafe_writes_are_retried_when_the_connection_was_refused() -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     client = Client(f"http://127.0.0.1:{port}", "admin", ACCESS_KEY, retries=2, backoff=0)
-    client._auth = (vtorm.auth.Secret("sessabcdef"), 1)  # skip login: only create is under test
+    # skip login: only create is under test
+    client._auth = (
+        vtorm.client.auth.Secret("sessabcdef"),
+        1,
+    )  # skip login: only create is under test
     with pytest.raises(TransportError, match="could not connect") as caught:
         client.create("Contacts", {"lastname": "x"})
     assert not isinstance(caught.value, OutcomeUnknown)
@@ -191,7 +195,7 @@ def test_a_refused_read_hides_the_session_in_its_url() -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     client = Client(f"http://127.0.0.1:{port}", "admin", ACCESS_KEY, retries=0)
-    client._auth = (vtorm.auth.Secret("sess0123456789"), 1)
+    client._auth = (vtorm.client.auth.Secret("sess0123456789"), 1)
     with pytest.raises(TransportError) as caught:
         client.query("SELECT * FROM Contacts;")
     shown = "".join(traceback.format_exception(caught.value))

@@ -8,7 +8,7 @@ import pytest
 
 import vtorm
 from vtorm.client import Client
-from vtorm.connection import get_default_client, set_default_client
+from vtorm.client.connection import get_default_client, set_default_client
 from vtorm.errors import ConfigurationError
 
 from .fake_server import ACCESS_KEY, FakeVtiger, make_client
@@ -59,7 +59,7 @@ def test_set_default_client_refuses_other_objects() -> None:
 
 
 def test_client_is_what_the_orm_expects_of_a_backend() -> None:
-    from vtorm.backend import Backend
+    from vtorm.query.backend import Backend
 
     backend: Backend = make_client(FakeVtiger())  # checked by mypy
     assert backend.query("SELECT * FROM Contacts;") == []

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vtorm.auth import (
+from vtorm.client.auth import (
     Secret,
     challenge_response,
     is_local_host,
@@ -18,14 +18,14 @@ from vtorm.auth import (
     normalize_url,
     redact,
 )
-from vtorm.errors import ConfigurationError, InvalidArgument, InvalidRecordId
-from vtorm.params import (
+from vtorm.client.envelope import (
     element_id,
     encode_element,
     epoch_seconds,
     parse_envelope,
     require_module,
 )
+from vtorm.errors import ConfigurationError, InvalidArgument, InvalidRecordId
 
 
 def test_challenge_response_is_lower_hex_md5_of_token_then_key() -> None:

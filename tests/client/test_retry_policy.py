@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vtorm.retry import Failure, RetryPolicy, is_repeatable
+from vtorm.client.retry import Failure, RetryPolicy, is_repeatable
 
 WRITES_THAT_MUST_NOT_REPEAT = ("create", "delete", "add_related", "convertlead")
 SAFE = (

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import requests
 
-from vtorm.wsgi_adapter import WSGIAdapter
+from vtorm.client.wsgi import WSGIAdapter
 
 
 def echo_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:

@@ -94,7 +94,7 @@ def test_reference_boolean_and_picklist_lookups() -> None:
 
 
 def test_every_offered_lookup_exists_in_the_orm() -> None:
-    from vtorm.lookups import LOOKUPS
+    from vtorm.query.lookups import LOOKUPS
 
     offered = {lookup for lookups in LOOKUPS_BY_KIND.values() for lookup in lookups}
     assert offered <= set(LOOKUPS)

@@ -11,9 +11,9 @@ import requests
 
 from generated import Account, Product
 from vtorm.client import Client
-from vtorm.connection import set_default_client
+from vtorm.client.connection import set_default_client
+from vtorm.client.wsgi import WSGIAdapter
 from vtorm.emulator import Emulator
-from vtorm.wsgi_adapter import WSGIAdapter
 
 BASE_URL = "http://vtiger.test"
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from generated import LineItem, Quote
 from tests.inventory.conftest import Catalogue
 from vtorm.client import Client
-from vtorm.inventory import exact_number
+from vtorm.model.inventory import exact_number
 
 CENTS = st.integers(min_value=-(10**8), max_value=10**8).map(lambda c: Decimal(c) / 100)
 

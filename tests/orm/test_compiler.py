@@ -9,8 +9,8 @@ import pytest
 
 from tests.orm.models import Account, Contact
 from vtorm import FieldError, InvalidArgument, InvalidRecordId, Q, UnsupportedQuery
-from vtorm.compiler import MAX_TERMS, QueryDescription, compile_query, where_formula
-from vtorm.lookups import like_escape, quote
+from vtorm.query.compiler import MAX_TERMS, QueryDescription, compile_query, where_formula
+from vtorm.query.lookups import like_escape, quote
 
 
 def where(model: type[Contact] | type[Account], *conditions: Q, **lookups: object) -> str:

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from tests.orm.models import Account
 from vtorm import Q, UnsupportedQuery
-from vtorm.compiler import Dnf, to_dnf, where_formula
-from vtorm.lookups import Atom
+from vtorm.query.compiler import Dnf, to_dnf, where_formula
+from vtorm.query.lookups import Atom
 
 COLUMNS = ("accountname", "bill_city", "phone")
 LITERALS = ("a", "b", "c")

@@ -158,7 +158,7 @@ def test_create_sends_wire_values_and_takes_the_servers_answer(backend: FakeBack
 
 
 def test_manager_create(backend: FakeBackend, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("vtorm.model.default_backend", lambda: backend)
+    monkeypatch.setattr("vtorm.model.base.default_backend", lambda: backend)
     contact = Contact.objects.create(lastname="Jones")
     assert contact.id == "12x2"
     assert backend.records[2]["lastname"] == "Jones"

@@ -20,7 +20,7 @@ from tests.orm.models import Contact
 from vtorm import InvalidArgument, ServerError
 from vtorm.client import Client
 from vtorm.emulator import Emulator
-from vtorm.paging import pages
+from vtorm.query.pages import pages
 
 WORKER = "vtorm-next-page"
 

@@ -168,7 +168,7 @@ def test_a_false_condition_sends_nothing() -> None:
 
 def test_the_default_client_is_looked_up_lazily(monkeypatch: pytest.MonkeyPatch) -> None:
     backend = people(2)
-    monkeypatch.setattr("vtorm.query.default_backend", lambda: backend)
+    monkeypatch.setattr("vtorm.query.queryset.default_backend", lambda: backend)
     assert len(Contact.objects.all()) == 2
 
 

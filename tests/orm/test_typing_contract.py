@@ -14,13 +14,13 @@ from tests.orm.fakes import FakeBackend
 from tests.orm.models import Account, Contact, ContactManager, ContactQuerySet
 from tests.orm.test_changes import SyncingFake
 from vtorm import Q, errors
-from vtorm.changes import ChangeFeed
-from vtorm.related import RelatedRecords
+from vtorm.model.changes import ChangeFeed
+from vtorm.model.reverse import RelatedRecords
 
 
 def test_public_api_types(monkeypatch: pytest.MonkeyPatch) -> None:
     backend = FakeBackend(rows=[{"lastname": "Smith"}])
-    monkeypatch.setattr("vtorm.query.default_backend", lambda: backend)
+    monkeypatch.setattr("vtorm.query.queryset.default_backend", lambda: backend)
     assert_type(Contact.objects, ContactManager)
     assert_type(Contact.objects.filter(lastname="Smith"), ContactQuerySet)
     assert_type(Contact.objects.all().order_by("-lastname")[:5], ContactQuerySet)

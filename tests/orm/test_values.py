@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from vtorm import InvalidArgument, RecordId
-from vtorm.values import to_python, to_wire
+from vtorm.model.values import to_python, to_wire
 
 
 @pytest.mark.parametrize(

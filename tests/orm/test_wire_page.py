@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from generated.contact import Contact
 from generated.quote import Quote
 from vtorm.errors import InvalidArgument
-from vtorm.model import Model
+from vtorm.model.base import Model
 
 WIRE_KEYS = ("id", "lastname", "birthday", "donotcall", "assigned_user_id", "createdtime",
              "phone", "label", "tags")  # fmt: skip

@@ -16,9 +16,10 @@ from codegen.naming import field_names
 from codegen.plan import plan_package
 from codegen.render import render_package, write_package
 from codegen.reverse import relation_labels, reverse_name
-from vtorm import UnknownEntity, relations
+from vtorm import UnknownEntity
 from vtorm.client import Client
 from vtorm.emulator.schema import ModuleSchema, Schema
+from vtorm.model import references as relations
 
 STANDARD = Schema.standard()
 

@@ -29,7 +29,7 @@ FaultKind = Literal["latency", "http_500", "drop", "malformed_json", "session_ex
 class DropConnection(ConnectionAbortedError):
     """Raised by the WSGI app: close the socket without a response.
 
-    A `ConnectionError`, so in-process transports (vtorm.wsgi_adapter) report a dropped connection.
+    A `ConnectionError`, so in-process transports (vtorm.client.wsgi) report a dropped connection.
     """
 
 

@@ -19,10 +19,10 @@ from typing import Final, TypeAlias, cast
 from urllib.parse import quote_plus
 
 from vtorm.errors import FieldError, UnsupportedQuery
-from vtorm.fields import VtigerField
 from vtorm.ids import RecordId
-from vtorm.lookups import LOOKUPS, Atom, Formula, Junction, negate
-from vtorm.q import Q
+from vtorm.model.fields import VtigerField
+from vtorm.query.lookups import LOOKUPS, Atom, Formula, Junction, negate
+from vtorm.query.q import Q
 from vtorm.wire import MAX_QUERY_ROWS
 
 __all__ = [

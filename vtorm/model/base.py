@@ -16,13 +16,13 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr
 from typing_extensions import Self
 
 from vtorm import errors
-from vtorm.backend import Backend, default_backend
-from vtorm.fields import VtigerField
 from vtorm.ids import RecordId
-from vtorm.values import fast_decoder, to_python, to_wire
+from vtorm.model.fields import VtigerField
+from vtorm.model.values import fast_decoder, to_python, to_wire
+from vtorm.query.backend import Backend, default_backend
 
 if TYPE_CHECKING:
-    from vtorm.related import RelatedBackend, RelatedRecords
+    from vtorm.model.reverse import RelatedBackend, RelatedRecords
 
 __all__ = ["Model"]
 
@@ -102,7 +102,7 @@ class Model(BaseModel):
         cls._vt_programs = {}
         cls._vt_page_programs = {}
         cls._vt_field_names = set(cls.model_fields)
-        from vtorm.relations import register
+        from vtorm.model.references import register
 
         register(cls)
         cls._vt_defaults = {
@@ -121,7 +121,7 @@ class Model(BaseModel):
         Account)`); with several models the id prefix picks one. None when the field is
         empty, when no given model matches the prefix, or when the target is gone.
         """
-        from vtorm import relations
+        from vtorm.model import references as relations
 
         target = self.__dict__.get(field)
         if target is None:
@@ -146,7 +146,7 @@ class Model(BaseModel):
         `label` is the relation's label from `relatedtypes` (by default the module name):
         `account.vtiger_related_records(Contact)`, then iterate, `.filter(...)`, `.add(c)`.
         """
-        from vtorm.related import related_records
+        from vtorm.model.reverse import related_records
 
         if self.id is None:
             raise errors.InvalidArgument(f"this {type(self).__name__} has no id yet: save it first")
@@ -172,7 +172,7 @@ class Model(BaseModel):
         relation to that module (from `vtiger_relations`) is used; several relations to it,
         or none, are an `InvalidArgument` that lists the labels.
         """
-        from vtorm.related import resolve_relation
+        from vtorm.model.reverse import resolve_relation
 
         target, chosen = resolve_relation(type(self), model, label)
         return self.vtiger_related_records(target, chosen, using=using)

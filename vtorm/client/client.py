@@ -1,7 +1,7 @@
 """`Client`: the one place in vtorm that speaks HTTP to a Vtiger webservice.
 
 It owns the session (lazy, thread-safe login; one renewal when the server says the session
-died), the retry policy (only what is safe to repeat, see `vtorm.retry`), the mapping of
+died), the retry policy (only what is safe to repeat, see `vtorm.client.retry`), the mapping of
 answers to the `vtorm.errors` tree, and the secrecy of the access key and session name.
 
     client = Client("https://crm.example.com", "admin", "KEY")
@@ -26,7 +26,7 @@ import requests
 import urllib3.exceptions
 from typing_extensions import Self
 
-from vtorm.auth import (
+from vtorm.client.auth import (
     InsecureTransportWarning,
     Secret,
     challenge_response,
@@ -34,6 +34,27 @@ from vtorm.auth import (
     normalize_url,
     redact,
 )
+from vtorm.client.envelope import (
+    as_dict,
+    as_rows,
+    element_id,
+    encode_element,
+    epoch_seconds,
+    parse_envelope,
+    require_module,
+    require_setting,
+    require_text,
+)
+from vtorm.client.results import (
+    ConvertLeadResult,
+    DescribeResult,
+    ListTypesResult,
+    LoginInfo,
+    RelatedTypesResult,
+    SessionInfo,
+    SyncResult,
+)
+from vtorm.client.retry import Failure, RetryPolicy, is_repeatable
 from vtorm.errors import (
     AuthenticationFailed,
     ConfigurationError,
@@ -46,27 +67,6 @@ from vtorm.errors import (
     error_from_envelope,
 )
 from vtorm.ids import RecordId
-from vtorm.params import (
-    as_dict,
-    as_rows,
-    element_id,
-    encode_element,
-    epoch_seconds,
-    parse_envelope,
-    require_module,
-    require_setting,
-    require_text,
-)
-from vtorm.results import (
-    ConvertLeadResult,
-    DescribeResult,
-    ListTypesResult,
-    LoginInfo,
-    RelatedTypesResult,
-    SessionInfo,
-    SyncResult,
-)
-from vtorm.retry import Failure, RetryPolicy, is_repeatable
 from vtorm.wire import POST_OPERATIONS, ErrorCode
 
 __all__ = ["Client"]

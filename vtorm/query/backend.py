@@ -33,5 +33,5 @@ def default_backend() -> Backend:
     The import is late so that the ORM, and its tests with fake backends, never load the
     HTTP stack unless a query runs without an explicit client.
     """
-    connection = importlib.import_module("vtorm.connection")
+    connection = importlib.import_module("vtorm.client.connection")
     return cast(Backend, connection.get_default_client())

@@ -24,8 +24,8 @@ from pydantic import PrivateAttr
 from typing_extensions import Self
 
 from vtorm import errors
-from vtorm.backend import Backend
-from vtorm.model import Model
+from vtorm.model.base import Model
+from vtorm.query.backend import Backend
 
 __all__ = ["LINE_ITEMS", "InventoryModel", "exact_number", "line_element"]
 

@@ -12,15 +12,15 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
-from vtorm.backend import Backend
-from vtorm.compiler import QueryDescription, compile_query, where_formula
 from vtorm.errors import FieldError, UsageError
 from vtorm.ids import RecordId
-from vtorm.paging import pages
-from vtorm.q import Q
+from vtorm.query.backend import Backend
+from vtorm.query.compiler import QueryDescription, compile_query, where_formula
+from vtorm.query.pages import pages
+from vtorm.query.q import Q
 
 if TYPE_CHECKING:
-    from vtorm.model import Model
+    from vtorm.model.base import Model
 
 __all__ = ["check_related", "fetch_by_ids", "prefetch_related", "related_models"]
 
@@ -41,7 +41,7 @@ def register(model: type[Model]) -> None:
 
 def _find_model(origin: type[Model], module: str) -> type[Model] | None:
     """The class for `module`: a sibling in the origin's python module first."""
-    from vtorm.model import Model
+    from vtorm.model.base import Model
 
     siblings = vars(sys.modules[origin.__module__]) if origin.__module__ in sys.modules else {}
     for value in siblings.values():

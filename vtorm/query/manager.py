@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from typing_extensions import Self
 
-from vtorm.backend import Backend
-from vtorm.changes import ChangeFeed, SyncBackend, changes
 from vtorm.errors import UsageError
 from vtorm.ids import RecordId
-from vtorm.model import Model
-from vtorm.query import QuerySet, RowView
+from vtorm.model.base import Model
+from vtorm.model.changes import ChangeFeed, SyncBackend, changes
+from vtorm.query.backend import Backend
+from vtorm.query.queryset import QuerySet, RowView
 
 __all__ = ["Manager"]
 

@@ -19,10 +19,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar, cast
 
-from vtorm.backend import Backend, default_backend
 from vtorm.errors import InvalidArgument, ServerError, UsageError
 from vtorm.ids import RecordId
-from vtorm.model import Model
+from vtorm.model.base import Model
+from vtorm.query.backend import Backend, default_backend
 
 __all__ = ["Change", "ChangeFeed", "SyncBackend"]
 
@@ -72,7 +72,7 @@ class ChangeFeed(Generic[M]):
 
         The checkpoint moves to a second only once every record modified in it was consumed.
         """
-        from vtorm.query import QuerySet
+        from vtorm.query.queryset import QuerySet
 
         name = self.model.vtiger_wire_names.get("modifiedtime")
         if name is None:

@@ -21,9 +21,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from typing import Any
 
-from vtorm.backend import Backend
-from vtorm.compiler import CompiledQuery, Group
 from vtorm.ids import RecordId
+from vtorm.query.backend import Backend
+from vtorm.query.compiler import CompiledQuery, Group
 from vtorm.wire import MAX_QUERY_ROWS
 
 __all__ = ["pages", "prefetched_pages"]

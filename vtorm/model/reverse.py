@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from typing_extensions import Self
 
-from vtorm.backend import Backend
-from vtorm.compiler import QueryDescription, compile_query, filter_formula
 from vtorm.errors import InvalidArgument, UnsupportedQuery
 from vtorm.ids import RecordId
-from vtorm.lookups import Formula, Junction
-from vtorm.model import Model
-from vtorm.q import Q
+from vtorm.model.base import Model
+from vtorm.query.backend import Backend
+from vtorm.query.compiler import QueryDescription, compile_query, filter_formula
+from vtorm.query.lookups import Formula, Junction
+from vtorm.query.q import Q
 from vtorm.wire import MAX_QUERY_ROWS
 
 __all__ = ["RelatedBackend", "RelatedRecords", "resolve_relation"]
@@ -175,7 +175,7 @@ def resolve_relation(
 
 
 def _model_class(source: type[Model], module: str) -> type[Model]:
-    from vtorm.relations import _find_model
+    from vtorm.model.references import _find_model
 
     found = _find_model(source, module)
     if found is None:

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
 from vtorm.errors import InvalidArgument, InvalidRecordId, UnsupportedQuery
-from vtorm.fields import VtigerField
 from vtorm.ids import RecordId
-from vtorm.values import to_wire
+from vtorm.model.fields import VtigerField
+from vtorm.model.values import to_wire
 
 __all__ = [
     "FALSE",

@@ -16,21 +16,21 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from typing_extensions import Self
 
-from vtorm.backend import Backend, default_backend
-from vtorm.compiler import (
+from vtorm.errors import InvalidArgument, UsageError
+from vtorm.ids import RecordId
+from vtorm.model.base import Model
+from vtorm.model.references import check_related, prefetch_related
+from vtorm.query.backend import Backend, default_backend
+from vtorm.query.compiler import (
     CompiledQuery,
     QueryDescription,
     compile_query,
     filter_formula,
     resolve_field,
 )
-from vtorm.errors import InvalidArgument, UsageError
-from vtorm.ids import RecordId
-from vtorm.lookups import FALSE, Formula, Junction
-from vtorm.model import Model
-from vtorm.paging import pages, prefetched_pages
-from vtorm.q import Q
-from vtorm.relations import check_related, prefetch_related
+from vtorm.query.lookups import FALSE, Formula, Junction
+from vtorm.query.pages import pages, prefetched_pages
+from vtorm.query.q import Q
 from vtorm.wire import MAX_QUERY_ROWS
 
 __all__ = ["QuerySet", "RowView"]
@@ -318,7 +318,7 @@ class QuerySet(Generic[M]):
         `prefetch=k` (k > 1) keeps up to k page requests in flight: one `count()` fixes the
         page offsets, pages are fetched in parallel and still yielded in order. Use it for
         exports over slow links, not while the records are being written (see
-        `vtorm.paging.prefetched_pages`). Without it, a scan by id requests the next page
+        `vtorm.query.pages.prefetched_pages`). Without it, a scan by id requests the next page
         while the loop works on this one: the same requests as one by one, but a record of
         the next page that the loop body changes may show as it was; a loop that stops
         early leaves that one request sent.
