@@ -7,6 +7,7 @@ attribute name alone.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,35 @@ class VtigerField:
     refers_to: tuple[str, ...] = ()
     picklist: tuple[str, ...] = ()
     default: str | None = None
+    #: The storage column as MySQL names it (`varchar(80)`, `decimal(25,8)`, `int(19)`, `text`),
+    #: "" when unknown (custom fields of a live CRM): what the server keeps of a value.
+    column: str = ""
+
+    @property
+    def max_length(self) -> int | None:
+        """Characters a `varchar(N)`/`char(N)` column keeps (None: unknown or unbounded)."""
+        found = _SIZED.fullmatch(self.column)
+        if found is None or found["kind"] not in ("varchar", "char"):
+            return None
+        return int(found["size"])
+
+    @property
+    def decimal(self) -> tuple[int, int] | None:
+        """`(precision, scale)` of a `decimal(p,s)` column, else None."""
+        found = _SIZED.fullmatch(self.column)
+        if found is None or found["kind"] != "decimal":
+            return None
+        return int(found["size"]), int(found["scale"] or 0)
+
+    @property
+    def int_range(self) -> tuple[int, int] | None:
+        """The values a signed `int`/`bigint`/... column holds (the `(N)` is display width only)."""
+        found = _SIZED.fullmatch(self.column) or _BARE.fullmatch(self.column)
+        kind = found["kind"] if found is not None else ""
+        bits = _INT_BITS.get(kind)
+        if bits is None:
+            return None
+        return -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
 
     @property
     def is_reference(self) -> bool:
@@ -46,4 +76,11 @@ class VtigerField:
         json_schema: dict[str, Any] = handler(schema)
         if self.label:
             json_schema.setdefault("description", self.label)
+        if self.max_length is not None:
+            json_schema.setdefault("maxLength", self.max_length)
         return json_schema
+
+
+_SIZED = re.compile(r"(?P<kind>[a-z]+)\((?P<size>\d+)(?:,(?P<scale>\d+))?\)(?: unsigned)?")
+_BARE = re.compile(r"(?P<kind>[a-z]+)")
+_INT_BITS = {"tinyint": 8, "smallint": 16, "mediumint": 24, "int": 32, "bigint": 64}
