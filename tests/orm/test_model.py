@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.orm.fakes import FakeBackend
+from tests.orm.fakes import FakeBackend, as_default
 from tests.orm.models import Account, Contact
 from vtorm import (
     FieldError,
@@ -157,9 +157,9 @@ def test_create_sends_wire_values_and_takes_the_servers_answer(backend: FakeBack
     assert contact.vtiger_changed() == []
 
 
-def test_manager_create(backend: FakeBackend, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("vtorm.model.base.default_backend", lambda: backend)
-    contact = Contact.objects.create(lastname="Jones")
+def test_manager_create(backend: FakeBackend) -> None:
+    with as_default(backend):
+        contact = Contact.objects.create(lastname="Jones")
     assert contact.id == "12x2"
     assert backend.records[2]["lastname"] == "Jones"
 

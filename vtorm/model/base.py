@@ -17,12 +17,12 @@ from typing_extensions import Self
 
 from vtorm import errors
 from vtorm.ids import RecordId
+from vtorm.model import registry
 from vtorm.model.fields import VtigerField
+from vtorm.model.references import fetch_by_ids, related_models
+from vtorm.model.reverse import RelatedRecords, resolve_relation
 from vtorm.model.values import fast_decoder, to_python, to_wire
 from vtorm.query.backend import Backend, default_backend
-
-if TYPE_CHECKING:
-    from vtorm.model.reverse import RelatedBackend, RelatedRecords
 
 __all__ = ["Model"]
 
@@ -102,9 +102,7 @@ class Model(BaseModel):
         cls._vt_programs = {}
         cls._vt_page_programs = {}
         cls._vt_field_names = set(cls.model_fields)
-        from vtorm.model.references import register
-
-        register(cls)
+        registry.register(cls)
         cls._vt_defaults = {
             name: None if info.is_required() else info.get_default(call_default_factory=True)
             for name, info in cls.model_fields.items()
@@ -121,37 +119,34 @@ class Model(BaseModel):
         Account)`); with several models the id prefix picks one. None when the field is
         empty, when no given model matches the prefix, or when the target is gone.
         """
-        from vtorm.model import references as relations
-
         target = self.__dict__.get(field)
         if target is None:
             return None
         cached = self._vt_related.get(field)
         if cached is not None and cached[0] == target:
             return cast("_M | None", cached[1])
-        candidates = models or relations.related_models(type(self), field)
+        candidates = models or related_models(type(self), field)
         model = next((m for m in candidates if m.vtiger_id_prefix == target.prefix), None)
         record = None
         if model is not None:
-            found = relations.fetch_by_ids(model, [target], self._vt_backend_or_default(None))
-            record = found.get(target)
+            record = fetch_by_ids(model, [target], self.vtiger_backend()).get(target)
         self._vt_related[field] = (target, record)
         return cast("_M | None", record)
 
-    def vtiger_related_records(
-        self, model: type[_M], label: str | None = None, *, using: Backend | None = None
-    ) -> RelatedRecords[_M]:
-        """Records of `model` related to this one (reverse and many-to-many relations).
+    def vtiger_set_related(self, field: str, record: Model | None) -> None:
+        """Remember `record` as what the reference `field` points at now (None: gone).
 
-        `label` is the relation's label from `relatedtypes` (by default the module name):
-        `account.vtiger_related_records(Contact)`, then iterate, `.filter(...)`, `.add(c)`.
+        `select_related()` loads the targets of a page at once and hands each record its
+        own, so `vtiger_related()` then sends nothing. The cache entry holds while the
+        field keeps its value.
         """
-        from vtorm.model.reverse import related_records
-
-        if self.id is None:
-            raise errors.InvalidArgument(f"this {type(self).__name__} has no id yet: save it first")
-        backend = cast("RelatedBackend", self._vt_backend_or_default(using))
-        return related_records(self, model, label, backend)
+        target = self.__dict__.get(field)
+        if target is None or (record is not None and record.id != target):
+            raise errors.InvalidArgument(
+                f"{type(self).__name__}.{field} is {target!r}: it does not point at "
+                f"{None if record is None else record.id!r}"
+            )
+        self._vt_related[field] = (target, record)
 
     @overload
     def related(
@@ -170,12 +165,11 @@ class Model(BaseModel):
 
         A string is a relation label or a module name. Without `label`, the model's one
         relation to that module (from `vtiger_relations`) is used; several relations to it,
-        or none, are an `InvalidArgument` that lists the labels.
+        or none, are an `InvalidArgument` that lists the labels. Iterate the result,
+        `.filter(...)` it (AND only) or `.add(record)` to it.
         """
-        from vtorm.model.reverse import resolve_relation
-
         target, chosen = resolve_relation(type(self), model, label)
-        return self.vtiger_related_records(target, chosen, using=using)
+        return RelatedRecords.of(self, target, chosen, using=using)
 
     def __eq__(self, other: object) -> bool:
         """Same model and same field values (how each was loaded does not matter)."""
@@ -389,7 +383,9 @@ class Model(BaseModel):
 
     # -- persistence ---------------------------------------------------------------
 
-    def _vt_backend_or_default(self, using: Backend | None) -> Backend:
+    def vtiger_backend(self, using: Backend | None = None) -> Backend:
+        """The client this record talks through: `using` (kept for later calls, as Django
+        does), else the one it was loaded or saved through, else the default client."""
         if using is not None:
             self._vt_backend = using  # later saves go where the record lives, as Django does
             return using
@@ -405,7 +401,7 @@ class Model(BaseModel):
         `update_fields` limits a revise to those fields. Afterwards the instance holds what
         the server returned (id, record number, timestamps).
         """
-        backend = self._vt_backend_or_default(using)
+        backend = self.vtiger_backend(using)
         if self.id is None:
             if update_fields is not None:
                 raise errors.InvalidArgument(
@@ -483,7 +479,7 @@ class Model(BaseModel):
         """Delete the record on the server; the instance forgets its id (a new save creates)."""
         if self.id is None:
             raise errors.InvalidArgument(f"this {type(self).__name__} has not been saved")
-        self._vt_backend_or_default(using).delete(str(self.id))
+        self.vtiger_backend(using).delete(str(self.id))
         vars(self)["id"] = None
         self._vt_loaded = {}
 
@@ -491,7 +487,7 @@ class Model(BaseModel):
         """Reload every field from the server, dropping unsaved local changes."""
         if self.id is None:
             raise errors.InvalidArgument(f"this {type(self).__name__} has not been saved")
-        row = self._vt_backend_or_default(using).retrieve(str(self.id))
+        row = self.vtiger_backend(using).retrieve(str(self.id))
         self._vt_loaded = {}
         self._vt_apply(row)
 

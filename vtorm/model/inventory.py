@@ -175,7 +175,7 @@ class InventoryModel(Model):
         lines: list[Any] = []
         if self.id is not None:
             line_model = self._vt_line_model()
-            backend = self._vt_backend_or_default(None)
+            backend = self.vtiger_backend()
             found = line_model.objects.using(backend).filter(parent_id=self.id)  # type: ignore[attr-defined]
             lines = sorted(found, key=lambda line: line.sequence_no or 0)
         vars(self)[_ATTRIBUTE] = lines
