@@ -30,6 +30,7 @@ from vtorm.query.compiler import (
 )
 from vtorm.query.lookups import FALSE, Formula, Junction
 from vtorm.query.pages import pages, prefetched_pages
+from vtorm.query.planner import Window, explain, first_step
 from vtorm.query.q import Q
 from vtorm.wire import MAX_QUERY_ROWS
 
@@ -72,8 +73,7 @@ class QuerySet(Generic[M]):
         self._where: Formula | None = None
         self._order: tuple[str, ...] = ()
         self._columns: tuple[str, ...] | None = None
-        self._low = 0
-        self._high: int | None = None
+        self._window = Window()
         self._backend = using
         self._cache: list[M] | None = None
         self._compiled: CompiledQuery | None = None
@@ -90,7 +90,7 @@ class QuerySet(Generic[M]):
         return clone
 
     def _check_unsliced(self, action: str) -> None:
-        if self._low or self._high is not None:
+        if self._window.bounded:
             raise UsageError(f"cannot {action} a sliced QuerySet; {action} before slicing")
 
     def _add(self, formula: Formula) -> Self:
@@ -199,23 +199,9 @@ class QuerySet(Generic[M]):
         statements (long `in` lists) lists the first page of each. Empty when the condition
         can match nothing (e.g. `id__in=[]`): nothing is sent.
         """
-        compiled = self._compile()
-        if len(compiled.groups) != 1:
-            return "\n".join(compiled.page(group) for group in compiled.groups)
-        group, span = compiled.groups[0], self._span()
-        if span is None or compiled.keyset:
-            limit = MAX_QUERY_ROWS if span is None else min(span, MAX_QUERY_ROWS)
-            return compiled.page(group, offset=self._low, limit=limit)
-        end = self._low + span
-        return "\n".join(
-            compiled.page(group, offset=offset, limit=min(MAX_QUERY_ROWS, end - offset))
-            for offset in range(self._low, end, MAX_QUERY_ROWS)
-        )
+        return explain(self._compile(), self._window)
 
     # -- slicing -------------------------------------------------------------------
-
-    def _span(self) -> int | None:
-        return None if self._high is None else self._high - self._low
 
     @overload
     def __getitem__(self, key: int) -> M: ...
@@ -236,16 +222,8 @@ class QuerySet(Generic[M]):
     def _sliced(self, key: slice) -> Self:
         if key.step not in (None, 1):
             raise InvalidArgument("QuerySet slices cannot have a step")
-        start, stop = key.start or 0, key.stop
-        if start < 0 or (stop is not None and stop < 0):
-            raise InvalidArgument("negative slice bounds are not supported")
         clone = self._clone(keep_compiled=True)
-        clone._low = self._low + start
-        if stop is not None:
-            high = self._low + stop
-            clone._high = high if self._high is None else min(high, self._high)
-        if clone._high is not None:
-            clone._high = max(clone._high, clone._low)
+        clone._window = self._window.sliced(key.start or 0, key.stop)
         return clone
 
     # -- fetching ------------------------------------------------------------------
@@ -268,7 +246,8 @@ class QuerySet(Generic[M]):
         overlap = not self._related
         # Closed here, not when garbage collected: a model that fails to build must end the
         # scan's worker thread now, not when its traceback is dropped.
-        chunks = pages(backend, compiled, self._low, self._high, page_size, overlap=overlap)
+        low, high = self._window.low, self._window.high
+        chunks = pages(backend, compiled, low, high, page_size, overlap=overlap)
         with closing(chunks):
             for rows in chunks:
                 records = make(rows, backend)
@@ -286,13 +265,11 @@ class QuerySet(Generic[M]):
         compiled = self._compile()
         if len(compiled.groups) != 1:
             return list(itertools.islice(self._rows(page_size=limit), limit))
-        span = self._span()
-        limit = limit if span is None else min(limit, span)
-        if limit <= 0:
+        step = first_step(compiled, compiled.groups[0], self._window, page_size=limit)
+        if step is None:
             return []
         backend = self._backend_or_default()
-        statement = compiled.page(compiled.groups[0], offset=self._low, limit=limit)
-        rows = backend.query(statement)[:limit]
+        rows = step.kept(backend.query(step.statement))
         return self.model.vtiger_from_wire_page(rows, backend)
 
     def _results(self) -> list[M]:
@@ -334,8 +311,9 @@ class QuerySet(Generic[M]):
     def _prefetched(self, page_size: int, prefetch: int) -> Iterator[M]:
         backend = self._backend_or_default()
         total = self.count()
+        window = self._window
         chunks = prefetched_pages(
-            backend, self._compile(), self._low, self._high, total,
+            backend, self._compile(), window.low, window.high, total,
             page_size=page_size, prefetch=prefetch,
         )  # fmt: skip
         for rows in chunks:
@@ -356,9 +334,7 @@ class QuerySet(Generic[M]):
         rows = self._backend_or_default().query(compiled.count(compiled.groups[0]))
         if not rows:  # Vtiger 8.4 answers count(*) with []: count the ids instead
             return sum(1 for _ in self.only("id")._rows())
-        total = max(0, int(rows[0]["count"]) - self._low)
-        span = self._span()
-        return total if span is None else min(total, span)
+        return self._window.clip(int(rows[0]["count"]))
 
     def exists(self) -> bool:
         """Whether any record matches (fetches at most one id)."""
@@ -379,7 +355,7 @@ class QuerySet(Generic[M]):
 
     def last(self) -> M | None:
         """The last record (by id unless ordered), or None."""
-        if self._low or self._high is not None:
+        if self._window.bounded:
             items = self._results()
             return items[-1] if items else None
         if len(self._order) <= 1:
