@@ -11,7 +11,7 @@ import itertools
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from vtorm.ids import RecordId
 from vtorm.query.backend import Backend, set_default_backend
@@ -86,8 +86,11 @@ class FakeBackend:
         del self.records[RecordId(id).crmid]
 
 
+B = TypeVar("B", bound=Backend)
+
+
 @contextmanager
-def as_default(backend: Backend) -> Iterator[Backend]:
+def as_default(backend: B) -> Iterator[B]:
     """`backend` as the process-wide default client for the block, the previous one after."""
     previous = set_default_backend(backend)
     try:

@@ -142,9 +142,10 @@ class Model(BaseModel):
         """
         target = self.__dict__.get(field)
         if target is None or (record is not None and record.id != target):
+            pointed = "empty" if target is None else f"'{target}'"
             raise errors.InvalidArgument(
-                f"{type(self).__name__}.{field} is {target!r}: it does not point at "
-                f"{None if record is None else record.id!r}"
+                f"{type(self).__name__}.{field} is {pointed}: it does not point at "
+                f"{'nothing' if record is None else repr(str(record.id))}"
             )
         self._vt_related[field] = (target, record)
 

@@ -128,8 +128,11 @@ class ChangeFeed(Generic[M]):
                 return
 
 
-def changes(model: type[M], since: int | dt.datetime, using: SyncBackend | None) -> ChangeFeed[M]:
-    """The feed of `model`'s changes after `since`, through `using` or the default client."""
+def changes(model: type[M], since: int | dt.datetime, using: Backend | None) -> ChangeFeed[M]:
+    """The feed of `model`'s changes after `since`, through `using` or the default client.
+
+    `UsageError` if that client cannot answer `sync` (a fake backend, say).
+    """
     backend = using if using is not None else default_backend()
     if not isinstance(backend, SyncBackend):
         raise UsageError(f"{type(backend).__name__} cannot answer sync, so it has no change feed")

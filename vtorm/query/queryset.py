@@ -9,6 +9,7 @@ pages when it drops rows the user may not see.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import closing
@@ -19,6 +20,7 @@ from typing_extensions import Self
 from vtorm.errors import InvalidArgument, UsageError
 from vtorm.ids import RecordId
 from vtorm.model.base import Model
+from vtorm.model.changes import ChangeFeed, SyncBackend, changes
 from vtorm.model.references import check_related, prefetch_related
 from vtorm.query.backend import Backend, default_backend
 from vtorm.query.compiler import (
@@ -365,6 +367,29 @@ class QuerySet(Generic[M]):
             return found[0] if found else None
         total = self.count()
         return self[total - 1] if total else None
+
+    def create(self, **fields: Any) -> M:
+        """Build a record from these fields and create it on the server (through `using()`'s
+        client if one was chosen, else the default)."""
+        record = self.model(**fields)
+        record.save(using=self._backend)
+        return record
+
+    def changes(
+        self, since: int | dt.datetime = 1, *, using: SyncBackend | None = None
+    ) -> ChangeFeed[M]:
+        """Records changed or deleted after `since` (epoch seconds), through `sync`.
+
+        Store `feed.checkpoint` after consuming changes; it only moves past a page once the
+        whole page has been consumed. Only records the user owns are reported (server
+        rule). `sync` cannot filter or slice, so neither may this QuerySet be.
+        """
+        if self._where is not None or self._window.bounded:
+            raise UsageError(
+                "changes() reports every record of the module: call it on "
+                f"{self.model.__name__}.objects, not on a filtered or sliced QuerySet"
+            )
+        return changes(self.model, since, using if using is not None else self._backend)
 
     def in_bulk(self, ids: Iterable[str] | None = None) -> dict[RecordId, M]:
         """Records by id; ids that match nothing are left out."""
