@@ -226,3 +226,12 @@ def test_labels_are_field_descriptions() -> None:
     assert Contact.model_fields["lastname"].description == "Last Name"
     schema = Contact.model_json_schema()["properties"]
     assert schema["lastname"]["description"] == "Last Name"
+
+
+def test_mandatory_fields_can_be_checked_before_saving() -> None:
+    with pytest.raises(MissingFieldsError, match="cannot import Contact without lastname"):
+        Contact(lastname="", firstname="Ada").vtiger_check_mandatory(action="import")
+    Contact(lastname="", firstname="Ada").vtiger_check_mandatory(
+        ["firstname"]
+    )  # lastname not asked about
+    Contact(lastname="Lovelace", assigned_user_id="19x1").vtiger_check_mandatory()

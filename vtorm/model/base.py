@@ -416,7 +416,7 @@ class Model(BaseModel):
     def _vt_create(self, backend: Backend) -> None:
         cls = type(self)
         self._vt_fill_owner(backend)
-        self._vt_check_mandatory(cls.vtiger_fields, "create")
+        self.vtiger_check_mandatory(cls.vtiger_fields, "create")
         names = [
             name
             for name, spec in cls.vtiger_fields.items()
@@ -426,12 +426,18 @@ class Model(BaseModel):
         self._vt_loaded = {}
         self._vt_apply(result)
 
-    def _vt_check_mandatory(self, names: Iterable[str], action: str) -> None:
-        """Refuse to send empty mandatory fields: the server would answer with an error."""
+    def vtiger_check_mandatory(
+        self, names: Iterable[str] | None = None, action: str = "save"
+    ) -> None:
+        """Refuse empty mandatory fields among `names` (all by default) before any request.
+
+        `MissingFieldsError` names them (the server would only answer with an error).
+        `action` is the verb of its message: "cannot {action} Contact without lastname".
+        """
         specs = type(self).vtiger_fields
         missing = [
             name
-            for name in names
+            for name in (specs if names is None else names)
             if specs[name].mandatory and self.__dict__.get(name) in (None, "", [])
         ]
         if missing:
@@ -458,7 +464,7 @@ class Model(BaseModel):
             changed = [name for name in changed if name in wanted]
         if not changed:
             return
-        self._vt_check_mandatory(changed, "save")
+        self.vtiger_check_mandatory(changed, "save")
         pending = set(self.vtiger_changed()) - set(changed)
         element: dict[str, str] = {"id": str(self.id), **self.vtiger_wire(changed)}
         result = backend.revise(element)
