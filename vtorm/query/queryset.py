@@ -210,22 +210,26 @@ class QuerySet(Generic[M]):
     @overload
     def __getitem__(self, key: slice) -> Self: ...
     def __getitem__(self, key: int | slice) -> M | Self:
-        if isinstance(key, int):
-            if key < 0:
-                raise InvalidArgument("negative indexing is not supported; use last()")
-            if self._cache is not None:
-                return self._cache[key]
-            found = list(self[key : key + 1])
-            if not found:
-                raise IndexError(f"QuerySet index {key} out of range")
-            return found[0]
-        return self._sliced(key)
+        if isinstance(key, slice):
+            return self._sliced(key)
+        if isinstance(key, bool) or not isinstance(key, int):
+            raise InvalidArgument(f"QuerySet indices must be integers or slices, not {key!r}")
+        if key < 0:
+            raise InvalidArgument("negative indexing is not supported; use last()")
+        if self._cache is not None:
+            return self._cache[key]
+        found = list(self[key : key + 1])
+        if not found:
+            raise IndexError(f"QuerySet index {key} out of range")
+        return found[0]
 
     def _sliced(self, key: slice) -> Self:
         if key.step not in (None, 1):
             raise InvalidArgument("QuerySet slices cannot have a step")
         clone = self._clone(keep_compiled=True)
-        clone._window = self._window.sliced(key.start or 0, key.stop)
+        start = 0 if key.start is None else _bound(key.start, "start")
+        stop = None if key.stop is None else _bound(key.stop, "stop")
+        clone._window = self._window.sliced(start, stop)
         return clone
 
     # -- fetching ------------------------------------------------------------------
@@ -437,6 +441,13 @@ class RowView(Generic[T]):
 
     def __repr__(self) -> str:
         return f"<RowView of {self._query!r}>"
+
+
+def _bound(value: object, name: str) -> int:
+    """A slice bound as an int: `[1.5:]` or `[float("inf"):]` would reach the LIMIT clause."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidArgument(f"QuerySet slice {name} must be an integer, not {value!r}")
+    return value
 
 
 def _conjuncts(formula: Formula) -> tuple[Formula, ...]:
