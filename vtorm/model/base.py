@@ -43,6 +43,24 @@ def _error_subclass(cls: type, name: str, base: type[Exception]) -> type[Excepti
     return type(name, (base,), namespace)
 
 
+#: Wire-name endings of fields that name a record, when describe's labelFields are unknown.
+_NAME_ENDINGS = ("name", "title", "subject")
+
+
+def _guess_label_names(specs: Mapping[str, VtigerField]) -> tuple[str, ...]:
+    """The name fields of a model without `vtiger_label_fields` (a hand-written one)."""
+    by_wire = {spec.wire_name: name for name, spec in specs.items()}
+    pairs = (("firstname", "lastname"), ("first_name", "last_name"))  # Users: the latter
+    people = next(
+        (p for pair in pairs if (p := tuple(by_wire[w] for w in pair if w in by_wire))), ()
+    )
+    if people:
+        return people
+    named = [n for n, s in specs.items() if s.wire_name.endswith(_NAME_ENDINGS) and s.editable]
+    named.sort(key=lambda name: not specs[name].mandatory)  # a mandatory one first
+    return tuple(named[:1])
+
+
 def _trusted_id(value: object) -> RecordId:
     """A server-sent id, checked only for being a string with an `x` (the server made it)."""
     if type(value) is str and "x" in value:
@@ -68,6 +86,9 @@ class Model(BaseModel):
     vtiger_read_only: ClassVar[frozenset[str]] = frozenset()
     #: Relation label -> related module, from `relatedtypes` (generated; empty if unknown).
     vtiger_relations: ClassVar[Mapping[str, str]] = {}
+    #: Python names of the fields that name a record (describe's `labelFields`; generated).
+    #: Empty: the first and last name, else the first field called like a name or title.
+    vtiger_label_fields: ClassVar[tuple[str, ...]] = ()
     DoesNotExist: ClassVar[type[errors.ObjectDoesNotExist]] = errors.ObjectDoesNotExist
     MultipleObjectsReturned: ClassVar[type[errors.MultipleObjectsReturned]] = (
         errors.MultipleObjectsReturned
@@ -78,6 +99,7 @@ class Model(BaseModel):
     _vt_programs: ClassVar[dict[tuple[str, ...], Any]] = {}
     _vt_page_programs: ClassVar[dict[tuple[str, ...], _PageProgram]] = {}
     _vt_field_names: ClassVar[set[str]] = set()
+    _vt_label_names: ClassVar[tuple[str, ...]] = ()
 
     id: RecordId | None = None
 
@@ -102,6 +124,7 @@ class Model(BaseModel):
         cls._vt_programs = {}
         cls._vt_page_programs = {}
         cls._vt_field_names = set(cls.model_fields)
+        cls._vt_label_names = cls.vtiger_label_fields or _guess_label_names(specs)
         registry.register(cls)
         cls._vt_defaults = {
             name: None if info.is_required() else info.get_default(call_default_factory=True)
@@ -178,7 +201,22 @@ class Model(BaseModel):
             return NotImplemented
         return self.__dict__ == other.__dict__
 
-    __hash__ = None  # type: ignore[assignment]  # mutable records
+    def __hash__(self) -> int:
+        """By model and id, so saved records go in sets and dict keys (as in Django).
+
+        An unsaved record has no identity yet: hashing it is a `TypeError`.
+        """
+        if self.id is None:
+            raise TypeError(f"an unsaved {type(self).__name__} is unhashable: save it first")
+        return hash((type(self).vtiger_module, self.id))
+
+    def __repr__(self) -> str:
+        """`<Contact 12x5 'Ada Lovelace'>`: the id and the record's name fields."""
+        label = " ".join(
+            str(value) for name in type(self)._vt_label_names if (value := vars(self).get(name))
+        )
+        shown = f" {label!r}" if label else ""
+        return f"<{type(self).__name__} {self.id or '(unsaved)'}{shown}>"
 
     def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
         memo = {} if memo is None else memo

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from typing_extensions import Self
 
-from vtorm.errors import InvalidArgument, UsageError
+from vtorm.errors import InvalidArgument, UsageError, VtigerError
 from vtorm.ids import RecordId
 from vtorm.model.base import Model
 from vtorm.model.changes import ChangeFeed, SyncBackend, changes
@@ -40,6 +40,9 @@ __all__ = ["QuerySet", "RowView"]
 
 M = TypeVar("M", bound=Model)
 T = TypeVar("T")
+
+#: How many records a QuerySet's repr shows (Django's REPR_OUTPUT_SIZE).
+REPR_ROWS = 20
 
 
 class QuerySet(Generic[M]):
@@ -293,7 +296,19 @@ class QuerySet(Generic[M]):
         return bool(self._results())
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} of {self.model.__name__}>"
+        """Up to 20 records, as Django shows them: `<ContactQuerySet [<Contact 12x5 ...>]>`.
+
+        Fetches them (one page) unless the results are cached; when they cannot be fetched
+        (no client yet, server down), says so instead of raising.
+        """
+        try:
+            cached = self._cache
+            shown: list[Any] = list(
+                self[: REPR_ROWS + 1] if cached is None else cached[: REPR_ROWS + 1]
+            )
+        except VtigerError as exc:
+            return f"<{type(self).__name__} of {self.model.__name__}, not fetched: {exc!r}>"
+        return _list_repr(type(self).__name__, shown)
 
     def iterator(self, page_size: int = MAX_QUERY_ROWS, *, prefetch: int = 0) -> Iterator[M]:
         """Stream the results page by page without caching them.
@@ -440,7 +455,18 @@ class RowView(Generic[T]):
         return RowView(self._query[key], self._convert)
 
     def __repr__(self) -> str:
-        return f"<RowView of {self._query!r}>"
+        """Up to 20 rows, fetched as `QuerySet.__repr__` does."""
+        try:
+            shown: list[Any] = list(self[: REPR_ROWS + 1])
+        except VtigerError as exc:
+            return f"<RowView of {self._query.model.__name__}, not fetched: {exc!r}>"
+        return _list_repr("RowView", shown)
+
+
+def _list_repr(name: str, shown: list[Any]) -> str:
+    if len(shown) > REPR_ROWS:
+        shown[REPR_ROWS:] = ["...(remaining elements truncated)..."]
+    return f"<{name} {shown!r}>"
 
 
 def _bound(value: object, name: str) -> int:
