@@ -16,6 +16,7 @@ from vtorm.errors import (
     AccessDenied,
     APIError,
     AuthenticationFailed,
+    BulkError,
     ConfigurationError,
     DatabaseError,
     DuplicateRecord,
@@ -51,9 +52,11 @@ if TYPE_CHECKING:
     from vtorm.model.fields import VtigerField
     from vtorm.model.inventory import InventoryModel
     from vtorm.model.reverse import RelatedRecords
+    from vtorm.query.bulk import BulkOutcome
     from vtorm.query.manager import Manager
     from vtorm.query.q import Q
     from vtorm.query.queryset import QuerySet
+    from vtorm.query.resolve import resolve_unknown
 
 # The runtime names load on first use: `import vtorm.emulator` (which runs this file first)
 # then costs no requests or pydantic import, and the embedded server starts in milliseconds.
@@ -70,6 +73,8 @@ _LAZY = {
     "Q": "vtorm.query.q",
     "QuerySet": "vtorm.query.queryset",
     "RelatedRecords": "vtorm.model.reverse",
+    "BulkOutcome": "vtorm.query.bulk",
+    "resolve_unknown": "vtorm.query.resolve",
 }
 
 
@@ -90,6 +95,8 @@ __all__ = [
     "APIError",
     "AccessDenied",
     "AuthenticationFailed",
+    "BulkError",
+    "BulkOutcome",
     "Client",
     "ConfigurationError",
     "DatabaseError",
@@ -127,5 +134,6 @@ __all__ = [
     "__version__",
     "connect",
     "get_default_client",
+    "resolve_unknown",
     "set_default_client",
 ]

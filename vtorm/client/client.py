@@ -24,6 +24,7 @@ from typing import Any, cast
 
 import requests
 import urllib3.exceptions
+from requests.adapters import HTTPAdapter
 from typing_extensions import Self
 
 from vtorm.client.auth import (
@@ -74,6 +75,8 @@ __all__ = ["Client"]
 _log = logging.getLogger("vtorm")
 
 _QUERY_MODULE = re.compile(r"(?i)\bfrom\s+([A-Za-z0-9_]+)")
+#: Connections `requests` keeps per host by default (`HTTPAdapter(pool_maxsize=10)`).
+_POOL_CONNECTIONS = 10
 _ENV_VARIABLES = ("VTIGER_URL", "VTIGER_USERNAME", "VTIGER_ACCESS_KEY")
 # Errors a connection can fail with before any byte of the request was sent.
 _NOT_SENT_ERRORS = (
@@ -113,6 +116,8 @@ class Client:
     `url` is the CRM's base URL or its full `.../webservice.php`. `retries` repeats failed
     requests where that cannot write twice; `backoff` is the first wait in seconds.
     `session` lets you pass a configured `requests.Session` (proxies, adapters, ...).
+    `concurrency` is how many requests bulk writes (`bulk_create`, `QuerySet.update()`,
+    `QuerySet.delete()`) keep in flight at once; one client may be used from many threads.
     """
 
     def __init__(
@@ -126,6 +131,7 @@ class Client:
         retries: int = 3,
         session: requests.Session | None = None,
         backoff: float = 0.5,
+        concurrency: int = 4,
     ) -> None:
         self.url = normalize_url(url)
         self.username = require_setting(username, "username")
@@ -142,7 +148,10 @@ class Client:
         self.timeout = timeout
         self.verify = verify
         self._policy = RetryPolicy(retries=retries, base=backoff)
-        self._http = session if session is not None else requests.Session()
+        if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+            raise InvalidArgument(f"concurrency must be an integer >= 1, not {concurrency!r}")
+        self.concurrency = concurrency
+        self._http = session if session is not None else _pooled_session(concurrency)
         self._owns_http = session is None
         self._auth: tuple[Secret, int] | None = None  # (session name, login generation)
         self._generation = 0
@@ -529,6 +538,16 @@ class Client:
         auth = self._auth
         secrets = [self._access_key.reveal()]
         return secrets if auth is None else [*secrets, auth[0].reveal()]
+
+
+def _pooled_session(concurrency: int) -> requests.Session:
+    """A session keeping a connection per worker: urllib3's pool holds 10 by default, and
+    the connections of more threads than that would be opened and thrown away each time."""
+    session = requests.Session()
+    if concurrency > _POOL_CONNECTIONS:
+        for prefix in ("http://", "https://"):
+            session.mount(prefix, HTTPAdapter(pool_maxsize=concurrency))
+    return session
 
 
 def _causes(exc: BaseException) -> Iterator[object]:

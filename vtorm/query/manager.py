@@ -7,7 +7,7 @@ Generated code subclasses it per model with a typed `filter`/`exclude`/`get` and
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from typing_extensions import Self
@@ -17,6 +17,7 @@ from vtorm.ids import RecordId
 from vtorm.model.base import Model
 from vtorm.model.changes import ChangeFeed, SyncBackend, changes
 from vtorm.query.backend import Backend
+from vtorm.query.bulk import BulkOutcome
 from vtorm.query.queryset import QuerySet, RowView
 
 __all__ = ["Manager"]
@@ -147,3 +148,27 @@ class Manager(Generic[M, QS]):
         record = self.model(**fields)
         record.save()
         return record
+
+    # Forwarded until the Manager hands out its QuerySet (where these are defined).
+
+    def bulk_create(self, objs: Iterable[M], *, concurrency: int | None = None) -> list[M]:
+        """`QuerySet.bulk_create` over all records."""
+        return self.get_queryset().bulk_create(objs, concurrency=concurrency)
+
+    def bulk_create_iter(
+        self, objs: Iterable[M], *, concurrency: int | None = None
+    ) -> Iterator[BulkOutcome[M]]:
+        """`QuerySet.bulk_create_iter` over all records."""
+        return self.get_queryset().bulk_create_iter(objs, concurrency=concurrency)
+
+    def get_or_create(
+        self, defaults: Mapping[str, Any] | None = None, **lookups: Any
+    ) -> tuple[M, bool]:
+        """`QuerySet.get_or_create` over all records."""
+        return self.get_queryset().get_or_create(defaults, **lookups)
+
+    def update_or_create(
+        self, defaults: Mapping[str, Any] | None = None, **lookups: Any
+    ) -> tuple[M, bool]:
+        """`QuerySet.update_or_create` over all records."""
+        return self.get_queryset().update_or_create(defaults, **lookups)

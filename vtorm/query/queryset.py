@@ -23,6 +23,15 @@ from vtorm.model.base import Model
 from vtorm.model.changes import ChangeFeed, SyncBackend, changes
 from vtorm.model.references import check_related, prefetch_related
 from vtorm.query.backend import Backend, default_backend
+from vtorm.query.bulk import (
+    BulkOutcome,
+    bulk_writes,
+    check_new,
+    check_update,
+    concurrency_for,
+    creation_fields,
+    raise_for_failures,
+)
 from vtorm.query.compiler import (
     CompiledQuery,
     QueryDescription,
@@ -430,6 +439,117 @@ class QuerySet(Generic[M]):
         if flat:
             return RowView(query, lambda record: getattr(record, names[0]))
         return RowView(query, lambda record: tuple(getattr(record, name) for name in names))
+
+    # -- bulk and set writes (the machinery: vtorm.query.bulk) ------------------------
+
+    def bulk_create(self, objs: Iterable[M], *, concurrency: int | None = None) -> list[M]:
+        """Create these unsaved records, `concurrency` requests at a time; returns them.
+
+        Every record is checked first (its model, no id yet, mandatory fields), so bad input
+        raises before anything is sent. Then each is `save()`d through this QuerySet's
+        client, at most `concurrency` at once (default: the client's `concurrency`, else
+        4). When any create fails, `BulkError` gives each record's outcome in input order;
+        the others are created all the same. The input is held as a list: for generators
+        of many records, stream them through `bulk_create_iter`.
+        """
+        records = list(objs)
+        for number, record in enumerate(records, start=1):
+            check_new(record, self.model, number=number)
+        outcomes = list(self.bulk_create_iter(records, concurrency=concurrency))
+        raise_for_failures(outcomes, f"bulk_create of {len(records)} {self.model.__name__}")
+        return records
+
+    def bulk_create_iter(
+        self, objs: Iterable[M], *, concurrency: int | None = None
+    ) -> Iterator[BulkOutcome[M]]:
+        """Create records as they come, yielding each one's `BulkOutcome` in input order.
+
+        Nothing raises for a single record: check `outcome.error` (None: created;
+        `OutcomeUnknown`: `outcome.unknown`, see `vtorm.resolve_unknown`). At most twice
+        `concurrency` records are held at once, so memory stays flat however long the
+        input. Stopping early lets the creates already sent finish and sends no other.
+        """
+        backend = self._backend_or_default()
+        workers = concurrency_for(backend, concurrency)
+        model = self.model
+
+        def create(record: M) -> None:
+            check_new(record, model)
+            record.save(using=backend)
+
+        return bulk_writes(objs, create, workers)
+
+    def update(self, *, concurrency: int | None = None, **fields: Any) -> int:
+        """Set these fields on every matching record; returns how many records matched.
+
+        The values are checked before any request, as assignments are. The matching ids
+        are fetched page by page (with the given fields only), and each record is revised
+        with just these fields, `concurrency` at a time; a record that already holds the
+        values is counted but not sent. Failures raise `BulkError` once every record has
+        been tried; running the same update again is safe.
+        """
+        self._check_unsliced("update")
+        values = check_update(self.model, fields)
+        backend = self._backend_or_default()
+        workers = concurrency_for(backend, concurrency)
+        names = list(values)
+
+        def revise(record: M) -> None:
+            for name, value in values.items():
+                setattr(record, name, value)
+            record.save(update_fields=names, using=backend)
+
+        records = self._reordered(()).only(*names)._rows()
+        outcomes = list(bulk_writes(records, revise, workers))
+        raise_for_failures(outcomes, f"update of {self.model.__name__}")
+        return len(outcomes)
+
+    def delete(self, *, concurrency: int | None = None) -> tuple[int, dict[str, int]]:
+        """Delete every matching record; Django's answer: `(3, {"Contacts": 3})`.
+
+        Ids are fetched page by page and deleted `concurrency` at a time. Failures raise
+        `BulkError` once every record has been tried (a delete whose outcome is unknown
+        is among `.unknown`); running the same delete again is safe.
+        """
+        self._check_unsliced("delete")
+        backend = self._backend_or_default()
+        workers = concurrency_for(backend, concurrency)
+        records = self._reordered(()).only("id")._rows()
+        outcomes = list(bulk_writes(records, lambda record: record.delete(using=backend), workers))
+        raise_for_failures(outcomes, f"delete of {self.model.__name__}")
+        deleted = len(outcomes)
+        return deleted, ({self.model.vtiger_module: deleted} if deleted else {})
+
+    def get_or_create(
+        self, defaults: Mapping[str, Any] | None = None, **lookups: Any
+    ) -> tuple[M, bool]:
+        """The record matching `lookups`, or a new one made of them and `defaults`.
+
+        Returns `(record, created)`. Two steps, not atomic: two processes racing can both
+        create (the webservice has no transactions); `MultipleObjectsReturned` as `get()`.
+        """
+        try:
+            return self._get((), lookups), False
+        except self.model.DoesNotExist:
+            return self.create(**creation_fields(self.model, lookups, defaults)), True
+
+    def update_or_create(
+        self, defaults: Mapping[str, Any] | None = None, **lookups: Any
+    ) -> tuple[M, bool]:
+        """Set `defaults` on the record matching `lookups`, or create it from both.
+
+        Returns `(record, created)`; the found record is revised with the `defaults`
+        fields only (nothing is sent when it already holds them). Not atomic, as
+        `get_or_create`.
+        """
+        try:
+            record = self._get((), lookups)
+        except self.model.DoesNotExist:
+            return self.create(**creation_fields(self.model, lookups, defaults)), True
+        for name, value in (defaults or {}).items():
+            setattr(record, name, value)
+        record.save(update_fields=list(defaults or ()))
+        return record, False
 
 
 class RowView(Generic[T]):
