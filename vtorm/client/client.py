@@ -77,6 +77,8 @@ _log = logging.getLogger("vtorm")
 _QUERY_MODULE = re.compile(r"(?i)\bfrom\s+([A-Za-z0-9_]+)")
 #: Connections `requests` keeps per host by default (`HTTPAdapter(pool_maxsize=10)`).
 _POOL_CONNECTIONS = 10
+#: Sends of one operation when its sessions keep dying (see `Client._call`).
+_SESSION_ATTEMPTS = 4
 _ENV_VARIABLES = ("VTIGER_URL", "VTIGER_USERNAME", "VTIGER_ACCESS_KEY")
 # Errors a connection can fail with before any byte of the request was sent.
 _NOT_SENT_ERRORS = (
@@ -285,10 +287,14 @@ class Client:
         assert auth is not None
         return auth
 
-    def _renew(self, generation: int) -> None:
+    def _renew(self, generation: int) -> int | None:
+        """Log in again unless another thread already replaced session `generation`;
+        the new generation when this call logged in, else None."""
         with self._login_lock:
-            if self._generation == generation:  # nobody renewed it meanwhile
-                self._login_locked()
+            if self._generation != generation:  # renewed meanwhile
+                return None
+            self._login_locked()
+            return self._generation
 
     # Metadata -------------------------------------------------------------------------
 
@@ -423,17 +429,23 @@ class Client:
     # Transport ------------------------------------------------------------------------
 
     def _call(self, operation: str, params: Mapping[str, str], module: str | None = None) -> Any:
-        """Send an operation that needs a session, renewing a dead session once."""
-        for renewal in (False, True):
+        """Send an operation that needs a session, renewing a dead session once.
+
+        Once means: a session this call logged in for itself is not renewed again. A session
+        another thread renewed meanwhile may die too (the server forgets them all at once)
+        and is renewed as any other, up to `_SESSION_ATTEMPTS` sends in all.
+        """
+        mine: int | None = None  # the generation this call logged in, if it did
+        for attempt in range(1, _SESSION_ATTEMPTS + 1):
             session, generation = self._session()
             full = {"operation": operation, **params, "sessionName": session.reveal()}
             try:
                 return self._exchange(operation, full, module)
             except InvalidSession as error:
-                if renewal:
+                if generation == mine or attempt == _SESSION_ATTEMPTS:
                     raise
                 _log.debug("%s: session ended (%s); logging in again", operation, error.code)
-                self._renew(generation)
+                mine = self._renew(generation) or mine
         raise AssertionError("unreachable")
 
     def _exchange(self, operation: str, params: Mapping[str, str], module: str | None) -> Any:

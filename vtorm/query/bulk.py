@@ -30,6 +30,7 @@ __all__ = [
     "check_update",
     "concurrency_for",
     "creation_fields",
+    "log_in_once",
     "raise_for_failures",
 ]
 
@@ -42,10 +43,10 @@ DEFAULT_CONCURRENCY = 4
 
 
 @dataclass(frozen=True)
-class BulkOutcome(Generic[M]):
+class BulkOutcome(Generic[T]):
     """What happened to one record of a bulk write: `error` is None when it was written."""
 
-    record: M
+    record: T
     error: Exception | None
 
     @property
@@ -69,9 +70,20 @@ def concurrency_for(backend: Backend, concurrency: int | None) -> int:
     return chosen
 
 
+def log_in_once(backend: Backend) -> None:
+    """Log in before the workers start, when the client has not yet.
+
+    A create fills an empty owner field with the logged-in user, logging in to learn who
+    that is; threads that each found no user yet would each log in anew.
+    """
+    login = getattr(backend, "login", None)
+    if getattr(backend, "user_id", None) is None and callable(login):
+        login()
+
+
 def bulk_writes(
-    items: Iterable[M], write: Callable[[M], object], concurrency: int
-) -> Iterator[BulkOutcome[M]]:
+    items: Iterable[T], write: Callable[[T], object], concurrency: int
+) -> Iterator[BulkOutcome[T]]:
     """`write(item)` for every item, `concurrency` at a time, outcomes in input order.
 
     Only `Exception`s become outcomes; anything else (KeyboardInterrupt) propagates. When
@@ -84,7 +96,7 @@ def bulk_writes(
     return _pooled(items, write, concurrency)
 
 
-def _written(item: M, write: Callable[[M], object]) -> BulkOutcome[M]:
+def _written(item: T, write: Callable[[T], object]) -> BulkOutcome[T]:
     try:
         write(item)
     except Exception as error:  # every failure is this item's outcome, reported in order
@@ -93,11 +105,11 @@ def _written(item: M, write: Callable[[M], object]) -> BulkOutcome[M]:
 
 
 def _pooled(
-    items: Iterable[M], write: Callable[[M], object], concurrency: int
-) -> Iterator[BulkOutcome[M]]:
+    items: Iterable[T], write: Callable[[T], object], concurrency: int
+) -> Iterator[BulkOutcome[T]]:
     # Twice the workers: a new write can start the moment one ends, even while the oldest
     # (whose outcome must come out first) is still on the wire.
-    window: deque[Future[BulkOutcome[M]]] = deque()
+    window: deque[Future[BulkOutcome[T]]] = deque()
     pool = ThreadPoolExecutor(concurrency, thread_name_prefix="vtorm-bulk")
     try:
         for item in items:
@@ -110,7 +122,7 @@ def _pooled(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def raise_for_failures(outcomes: Sequence[BulkOutcome[M]], action: str) -> None:
+def raise_for_failures(outcomes: Sequence[BulkOutcome[T]], action: str) -> None:
     """`BulkError` listing every outcome when any write failed; nothing when all succeeded."""
     errors = [outcome.error for outcome in outcomes if outcome.error is not None]
     if not errors:

@@ -30,6 +30,7 @@ from vtorm.query.bulk import (
     check_update,
     concurrency_for,
     creation_fields,
+    log_in_once,
     raise_for_failures,
 )
 from vtorm.query.compiler import (
@@ -477,6 +478,8 @@ class QuerySet(Generic[M]):
             check_new(record, model)
             record.save(using=backend)
 
+        if workers > 1:
+            log_in_once(backend)
         return bulk_writes(objs, create, workers)
 
     def update(self, *, concurrency: int | None = None, **fields: Any) -> int:
