@@ -18,15 +18,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--username", default="admin", help="the admin user's name")
     parser.add_argument("--access-key", default=None, help="the admin's access key")
     parser.add_argument("--demo", action="store_true", help="seed a realistic demo data set")
-    parser.add_argument("--schema", default=None, help="directory of describe JSON files")
+    parser.add_argument(
+        "--schema",
+        default=None,
+        metavar="PATH",
+        help="schema snapshot to serve: a folder (listtypes.json, describe/<Type>.json,"
+        " relatedtypes.json), a schema.json, a generated package's folder or import name,"
+        " or a folder of describe <Type>.json laid over the standard schema",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C; returns the exit status."""
     from vtorm.emulator import Emulator
-    from vtorm.emulator.schema import Schema
+    from vtorm.emulator.snapshot import SnapshotError, load_schema
 
-    schema = Schema.from_directory(args.schema) if args.schema else None
+    try:
+        schema = load_schema(args.schema) if args.schema else None
+    except SnapshotError as exc:
+        print(f"vtorm serve: {exc}", file=sys.stderr)
+        return 2
     emulator = Emulator(schema, args.db, args.access_key, username=args.username)
     if args.demo:
         from vtorm.emulator import demo_data
