@@ -2,8 +2,9 @@
 
 Users (made on the real server by `captures/permissions/setup_real.php`): alice and bob are
 Sales Persons (role H5, Sales Profile), carol is their Sales Manager (H4); alice is in the
-group Team Selling (20x2). Contacts are private, Accounts public read-only, Leads public
-read/write/delete (as installed); the Sales Profile hides Contacts' `mobile`.
+group Team Selling (20x2). Contacts are private, Accounts public read-only, Potentials public
+read/create/edit, Leads public read/create/edit/delete (as installed); the Sales Profile
+hides Contacts' `mobile`.
 
 Each step is (name, user, operation, params). `{name}` in a parameter is the id created by the
 earlier step `name`, so the same steps run on any server. `view` reduces a response to what
@@ -45,6 +46,9 @@ STEPS: list[tuple[str, str, str, dict[str, str]]] = [
         {"accountname": "Bob Corp", "assigned_user_id": "19x6"})}),
     ("bob_lead", "admin", "create", {"elementType": "Leads", "element": json.dumps(
         {"lastname": "Bob Lead", "company": "Lead Co", "assigned_user_id": "19x6"})}),
+    ("bob_deal", "admin", "create", {"elementType": "Potentials", "element": json.dumps(
+        {"potentialname": "Bob Deal", "closingdate": "2027-01-31", "sales_stage": "Prospecting",
+         "assigned_user_id": "19x6"})}),
     # private module: owner, group member, superior role see it; peers and subordinates do not
     ("alice_sees_bob", "alice", "retrieve", {"id": "{bob_contact}"}),
     ("alice_sees_own", "alice", "retrieve", {"id": "{alice_contact}"}),
@@ -85,6 +89,15 @@ STEPS: list[tuple[str, str, str, dict[str, str]]] = [
     ("alice_revise_lead", "alice", "revise",
      {"element": json.dumps({"id": "{bob_lead}", "designation": "Boss"})}),
     ("alice_delete_lead", "alice", "delete", {"id": "{bob_lead}"}),
+    # public read, create/edit module: edit yes, delete no
+    ("alice_revise_deal", "alice", "revise",
+     {"element": json.dumps({"id": "{bob_deal}", "probability": "50"})}),
+    ("alice_delete_deal", "alice", "delete", {"id": "{bob_deal}"}),
+    # a user's own new record, and assigning one to a peer
+    ("alice_creates", "alice", "create", _contact("Alice New", "19x5", "777")),
+    ("admin_sees_created_mobile", "admin", "retrieve", {"id": "{alice_creates}"}),
+    ("alice_assigns_bob", "alice", "create", _contact("For Bob", "19x6")),
+    ("alice_sync_again", "alice", "sync", {"modifiedTime": "1", "elementType": "Contacts"}),
     # the owner deletes; the record is gone for everyone
     ("bob_deletes_own", "bob", "delete", {"id": "{bob_contact}"}),
     ("bob_sync", "bob", "sync", {"modifiedTime": "1", "elementType": "Contacts"}),
@@ -117,6 +130,7 @@ def view(response: Mapping[str, Any], ids: Mapping[str, str]) -> Any:
         return {
             "updated": sorted(names.get(r["id"], r["id"]) for r in result["updated"]),
             "deleted": sorted(names.get(i, i) for i in result["deleted"]),
+            "keys": sorted({k for r in result["updated"] for k in r}),
         }
     if "id" in result:
         return {"record": names.get(result["id"], "?"), "keys": sorted(result), "mobile":

@@ -33,7 +33,9 @@ def permission_emulator() -> Emulator:
             User("carol", SETUP_USERS["carol"][0], role="Sales Manager"),
         ],
         profiles=[Profile("Sales Profile", hidden={"Contacts": ("mobile",)})],
-        sharing={"Contacts": "private", "Accounts": "public_read"},
+        sharing={
+            "Contacts": "private", "Accounts": "public_read", "Potentials": "public_read_write"
+        },
     )
 
 
@@ -132,4 +134,6 @@ def test_the_capture_covers_every_rule() -> None:
     assert outcomes["alice_reads_account"]["success"]
     assert not outcomes["alice_revise_account"]["success"]
     assert "mobile" not in outcomes["alice_sees_own"]["result"]
-    assert outcomes["admin_sees_mobile"]["result"]["mobile"] == "555"
+    assert outcomes["admin_sees_mobile"]["result"]["mobile"] == "555"  # revise ignored it
+    assert outcomes["admin_sees_created_mobile"]["result"]["mobile"] == "777"  # create kept it
+    assert not outcomes["alice_delete_deal"]["success"] and outcomes["alice_revise_deal"]["success"]

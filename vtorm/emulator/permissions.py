@@ -12,7 +12,8 @@ The rules, each checked against a real 8.0 server (tests/emulator/captures/permi
 - A refused retrieve, update, revise or delete is ACCESS_DENIED "Permission to read given
   object is denied"; query rows and sync's updated records are only the readable ones.
 - A field hidden by the user's profile is absent from describe, from every record and query
-  row, refused in a query's select list and WHERE like an unknown field, and ignored in input.
+  row, refused in a query's select list and WHERE like an unknown field, and ignored by
+  update and revise (create stores it: 8.0 does not filter a new record's values).
 """
 
 from __future__ import annotations
@@ -191,7 +192,7 @@ class Access:
         self.check(user_id, module, str(stored.get("assigned_user_id", "")), action)
 
     def input(self, user_id: int, module: str, element: Any) -> Any:
-        """An element without the fields the user may not see: the server ignores them."""
+        """An update/revise element without the fields the user may not see (ignored)."""
         hidden = self.hidden(user_id, module)
         if not hidden or not isinstance(element, dict):
             return element

@@ -40,6 +40,8 @@ $adb->pquery('INSERT INTO vtiger_users2group (groupid, userid) VALUES (2, ?)', [
 // Contacts (tab 4) private; Accounts (tab 6) public read only; others stay as installed
 $adb->pquery('UPDATE vtiger_def_org_share SET permission=3 WHERE tabid=4', []);
 $adb->pquery('UPDATE vtiger_def_org_share SET permission=0 WHERE tabid=6', []);
+// Potentials (tab 2) public read, create/edit (no delete)
+$adb->pquery('UPDATE vtiger_def_org_share SET permission=1 WHERE tabid=2', []);
 // Sales Profile (2): Contacts' mobile (field 71) hidden
 $adb->pquery('UPDATE vtiger_profile2field SET visible=1 WHERE profileid=2 AND fieldid=71', []);
 RecalculateSharingRules();
