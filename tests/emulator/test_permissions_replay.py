@@ -34,7 +34,9 @@ def permission_emulator() -> Emulator:
         ],
         profiles=[Profile("Sales Profile", hidden={"Contacts": ("mobile",)})],
         sharing={
-            "Contacts": "private", "Accounts": "public_read", "Potentials": "public_read_write"
+            "Contacts": "private",
+            "Accounts": "public_read",
+            "Potentials": "public_read_write",
         },
     )
 
@@ -66,9 +68,7 @@ class _Wsgi:
         key = self.emulator.access_key_for(user)
         challenge = self.call("GET", {"operation": "getchallenge", "username": user})
         digest = hashlib.md5((challenge["result"]["token"] + key).encode()).hexdigest()
-        answer = self.call(
-            "POST", {"operation": "login", "username": user, "accessKey": digest}
-        )
+        answer = self.call("POST", {"operation": "login", "username": user, "accessKey": digest})
         return str(answer["result"]["sessionName"])
 
 
@@ -130,7 +130,10 @@ def test_emulator_decides_like_the_real_server(
 def test_the_capture_covers_every_rule() -> None:
     """A private module denies a peer, a public read-only one denies writes, fields hide."""
     outcomes = {step["name"]: step["response"] for step in RECORDED["steps"]}
-    assert outcomes["alice_sees_bob"]["error"]["message"] == "Permission to read given object is denied"
+    assert (
+        outcomes["alice_sees_bob"]["error"]["message"]
+        == "Permission to read given object is denied"
+    )
     assert outcomes["alice_reads_account"]["success"]
     assert not outcomes["alice_revise_account"]["success"]
     assert "mobile" not in outcomes["alice_sees_own"]["result"]

@@ -68,7 +68,9 @@ def main(reference: Path) -> None:
     for result in kept.values():
         result["types"] = [t for t in result["types"] if t in TYPES]
         result["information"] = {
-            label: rel for label, rel in (result["information"] or {}).items() if rel["name"] in TYPES
+            label: rel
+            for label, rel in (result["information"] or {}).items()
+            if rel["name"] in TYPES
         }
     (out / "relatedtypes.json").write_text(json.dumps(kept, indent=1) + "\n")
 

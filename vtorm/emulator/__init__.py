@@ -118,7 +118,6 @@ class Emulator:
                 if self._app is None:
                     from vtorm.emulator.app import WebserviceApp
                     from vtorm.emulator.backend import Backend
-
                     from vtorm.emulator.permissions import install_directory
 
                     backend = Backend(

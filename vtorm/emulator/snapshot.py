@@ -1,4 +1,4 @@
-"""Schema snapshots: the embedded server answers with the schema a CRM (or a package) was built from.
+"""Schema snapshots: the embedded server answers with the schema a CRM was generated from.
 
 A snapshot is what a real server said about its schema, laid out like the reference captures:
 

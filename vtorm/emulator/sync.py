@@ -130,7 +130,5 @@ def _query_rows(
     for start in range(0, len(crmids), MAX_QUERY_ROWS):
         chunk = crmids[start : start + MAX_QUERY_ROWS]
         ids = ", ".join(f"'{prefix}x{crmid}'" for crmid in chunk)
-        rows += backend.query(
-            f"SELECT * FROM {module} WHERE id IN ({ids}) ORDER BY id;", user_id
-        )
+        rows += backend.query(f"SELECT * FROM {module} WHERE id IN ({ids}) ORDER BY id;", user_id)
     return rows

@@ -1,4 +1,4 @@
-"""Users, roles, profiles, groups and default sharing of the embedded server, as Vtiger 8.0 has them.
+"""Users, roles, profiles, groups and default sharing of the embedded server, as in Vtiger 8.0.
 
 These are the values tests hand to `Emulator(users=..., roles=..., profiles=..., groups=...,
 sharing=...)` or to the pytest marker. A fresh Vtiger already has the stock ones, and so does

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[4]))
-from tests.emulator.permissions_scenario import SETUP_USERS, STEPS, fill  # noqa: E402
+from tests.emulator.permissions_scenario import SETUP_USERS, STEPS, fill
 
 
 def call(url: str, method: str, params: dict[str, str]) -> Any:
@@ -48,11 +48,21 @@ def main(url: str) -> None:
     for name, user, operation, params in STEPS:
         sent = fill(params, ids)
         method = "GET" if operation in GET_OPS else "POST"
-        response = call(url, method, {"operation": operation, "sessionName": sessions[user], **sent})
+        response = call(
+            url, method, {"operation": operation, "sessionName": sessions[user], **sent}
+        )
         if operation == "create" and response.get("success"):
             ids[name] = response["result"]["id"]
-        steps.append({"name": name, "user": user, "method": method, "operation": operation,
-                      "params": sent, "response": response})
+        steps.append(
+            {
+                "name": name,
+                "user": user,
+                "method": method,
+                "operation": operation,
+                "params": sent,
+                "response": response,
+            }
+        )
     out = {"server": url, "vtiger": "8.0.0", "ids": ids, "steps": steps}
     target = Path(__file__).with_name("scenario.json")
     target.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", "utf-8")
