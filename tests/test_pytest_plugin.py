@@ -62,6 +62,12 @@ def test_ini_schema_and_demo(vtiger_default):
 def test_marker_overrides_ini(vtiger_client):
     assert vtiger_client.query("SELECT count(*) FROM Accounts;") == [{"count": "0"}]
 
+def test_ini_users_and_sharing(vtiger_client, vtiger_login):
+    vtiger_client.create("Contacts", {"lastname": "Private", "assigned_user_id": "19x1"})
+    alice, carol = vtiger_login("alice"), vtiger_login("carol")
+    assert alice.query("SELECT count(*) FROM Contacts;") == [{"count": "0"}]
+    assert carol.user_id == "19x6"
+
 def test_default_is_restored_after_each_test():
     with pytest.raises(ConfigurationError):
         get_default_client()
@@ -78,6 +84,8 @@ def test_ini_settings_in_a_users_project(tmp_path: Path) -> None:
         [tool.pytest.ini_options]
         vtiger_schema = "tests.sample_project.crm"
         vtiger_demo = true
+        vtiger_users = ["alice", "carol:Sales Manager"]
+        vtiger_sharing = ["Contacts=private"]
     """)
     )
     (tmp_path / "test_project.py").write_text(PROJECT_TEST)
@@ -86,5 +94,5 @@ def test_ini_settings_in_a_users_project(tmp_path: Path) -> None:
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
         capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env,
     )  # fmt: skip
-    assert "3 passed, 1 error" in result.stdout, result.stdout + result.stderr
+    assert "4 passed, 1 error" in result.stdout, result.stdout + result.stderr
     assert "unknown option(s) colour" in result.stdout

@@ -2,7 +2,8 @@
 
 Every test gets a fresh embedded Vtiger served over real HTTP on a free loopback port, set up
 by the `vtiger` marker (per test, or a module's `pytestmark`) over the ini settings
-`vtiger_schema` and `vtiger_demo` of `[tool.pytest.ini_options]`::
+`vtiger_schema`, `vtiger_demo`, `vtiger_users` (lines `NAME` or `NAME:ROLE`) and
+`vtiger_sharing` (lines `MODULE=LEVEL`) of `[tool.pytest.ini_options]`::
 
     pytestmark = pytest.mark.vtiger(schema="myapp.crm", demo=True)
 
@@ -106,6 +107,32 @@ def _as_user(value: object, where: str) -> Any:
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("vtiger_schema", "schema snapshot (path, or generated package) to serve")
     parser.addini("vtiger_demo", "seed the demo data set into every test's server", type="bool")
+    parser.addini(
+        "vtiger_users", "users of every test's server: NAME or NAME:ROLE", type="linelist"
+    )
+    parser.addini("vtiger_sharing", "default sharing: MODULE=LEVEL (private, ...)", type="linelist")
+
+
+def _ini_settings(config: pytest.Config) -> VtigerSettings:
+    """The defaults from `[tool.pytest.ini_options]`, checked like marker options."""
+    from vtorm.emulator import User
+
+    users = []
+    for line in config.getini("vtiger_users"):
+        name, _, role = str(line).partition(":")
+        users.append(User(name.strip(), role=role.strip() or "Sales Person"))
+    sharing = {}
+    for line in config.getini("vtiger_sharing"):
+        module, sep, level = str(line).partition("=")
+        if not sep:
+            raise pytest.UsageError(f"vtiger_sharing: {line!r} is not MODULE=LEVEL")
+        sharing[module.strip()] = level.strip()
+    return VtigerSettings(
+        schema=config.getini("vtiger_schema") or None,
+        demo=bool(config.getini("vtiger_demo")),
+        users=tuple(users),
+        sharing=sharing,
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -119,10 +146,7 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture
 def vtiger_settings(request: pytest.FixtureRequest) -> VtigerSettings:
     """The settings of this test's server: ini values, then module, class and test markers."""
-    config = request.config
-    settings = VtigerSettings(
-        schema=config.getini("vtiger_schema") or None, demo=bool(config.getini("vtiger_demo"))
-    )
+    settings = _ini_settings(request.config)
     for marker in reversed(list(request.node.iter_markers(MARKER))):
         if marker.args:
             raise pytest.UsageError(f"{request.node.nodeid}: vtiger marker takes keywords only")
