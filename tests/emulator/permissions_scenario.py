@@ -101,6 +101,19 @@ STEPS: list[tuple[str, str, str, dict[str, str]]] = [
     # the owner deletes; the record is gone for everyone
     ("bob_deletes_own", "bob", "delete", {"id": "{bob_contact}"}),
     ("bob_sync", "bob", "sync", {"modifiedTime": "1", "elementType": "Contacts"}),
+    # related records: only the ones the user may read, hidden fields left out
+    ("bob_at_account", "admin", "create", {"elementType": "Contacts", "element": json.dumps(
+        {"lastname": "Bob At Corp", "account_id": "{bob_account}", "assigned_user_id": "19x6"})}),
+    ("alice_at_account", "admin", "create", {"elementType": "Contacts", "element": json.dumps(
+        {"lastname": "Alice At Corp", "account_id": "{bob_account}", "mobile": "1",
+         "assigned_user_id": "19x5"})}),
+    ("alice_related", "alice", "retrieve_related",
+     {"id": "{bob_account}", "relatedType": "Contacts", "relatedLabel": "Contacts"}),
+    ("admin_related", "admin", "retrieve_related",
+     {"id": "{bob_account}", "relatedType": "Contacts", "relatedLabel": "Contacts"}),
+    ("alice_query_related", "alice", "query_related",
+     {"query": "SELECT lastname, mobile FROM Contacts", "id": "{bob_account}",
+      "relatedLabel": "Contacts"}),
 ]  # fmt: skip
 
 

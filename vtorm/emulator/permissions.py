@@ -10,7 +10,8 @@ The rules, each checked against a real 8.0 server (tests/emulator/captures/permi
   user whose role is below theirs in the hierarchy, or by a group they belong to (directly,
   through their role, or through a role-and-subordinates membership).
 - A refused retrieve, update, revise or delete is ACCESS_DENIED "Permission to read given
-  object is denied"; query rows and sync's updated records are only the readable ones.
+  object is denied"; query rows (also through retrieve_related and query_related) and sync's
+  updated records are only the readable ones.
 - A field hidden by the user's profile is absent from describe, from every record and query
   row, refused in a query's select list and WHERE like an unknown field, and ignored by
   update and revise (create stores it: 8.0 does not filter a new record's values).

@@ -38,7 +38,7 @@ def login(url: str, user: str) -> str:
     return str(answer["result"]["sessionName"])
 
 
-GET_OPS = {"retrieve", "query", "describe", "sync"}
+GET_OPS = {"retrieve", "query", "describe", "sync", "retrieve_related", "query_related"}
 
 
 def main(url: str) -> None:
