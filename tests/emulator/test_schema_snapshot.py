@@ -15,7 +15,7 @@ from vtorm.emulator import Emulator, Schema, load_schema
 from vtorm.emulator.snapshot import SnapshotError, find_snapshot
 from vtorm.errors import AccessDenied
 
-SAMPLE = Path(sample_package.__file__).parent / "schema"
+SAMPLE = Path(sample_package.__file__).parent / "vtorm.schema"
 
 
 def _copy_as_file(tmp_path: Path) -> Path:
@@ -24,7 +24,9 @@ def _copy_as_file(tmp_path: Path) -> Path:
     data = {
         "listtypes": json.loads((SAMPLE / "listtypes.json").read_text("utf-8")),
         "describe": describe,
-        "relatedtypes": json.loads((SAMPLE / "relatedtypes.json").read_text("utf-8")),
+        "relatedtypes": {
+            p.stem: json.loads(p.read_text("utf-8")) for p in (SAMPLE / "relatedtypes").iterdir()
+        },
         "columns": {"modules": {"Vehicles": {"plate": {"column_type": "varchar(20)"}}}},
     }
     path = tmp_path / "schema.json"
@@ -73,11 +75,26 @@ def test_the_server_answers_with_the_snapshot() -> None:
     emulator.close()
 
 
-def test_missing_describe_is_named(tmp_path: Path) -> None:
+def test_a_snapshot_without_any_describe_is_refused(tmp_path: Path) -> None:
     (tmp_path / "describe").mkdir()
     (tmp_path / "listtypes.json").write_text(json.dumps({"types": ["Widgets"]}))
-    with pytest.raises(SnapshotError, match="Widgets"):
+    with pytest.raises(SnapshotError, match="none of the types"):
         load_schema(tmp_path)
+
+
+def test_types_generated_without_a_describe_are_served_as_stock(tmp_path: Path) -> None:
+    """`vtorm generate --modules Contacts` keeps the full listtypes but one describe."""
+    stock = Schema.standard()
+    (tmp_path / "describe").mkdir()
+    custom = json.loads((SAMPLE / "describe" / "Contacts.json").read_text("utf-8"))
+    (tmp_path / "describe" / "Contacts.json").write_text(json.dumps(custom))
+    listtypes = {"types": [*stock.modules, "Widgets"], "information": {}}
+    (tmp_path / "listtypes.json").write_text(json.dumps({"success": True, "result": listtypes}))
+    schema = load_schema(tmp_path)
+    assert list(schema.modules) == list(stock.modules)  # Widgets: no describe anywhere
+    assert schema["Contacts"].field("cf_855") is not None
+    assert schema["Accounts"].describe == stock["Accounts"].describe
+    assert schema.related["Accounts"] == stock.related["Accounts"]
 
 
 @pytest.mark.parametrize("source", ["no/such/folder", "no_such_package_xyz"])

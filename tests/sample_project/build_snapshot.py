@@ -1,4 +1,5 @@
-"""How `crm/schema/` was made (run once; the snapshot is checked in like `vtorm generate` output).
+"""How `crm/vtorm.schema/` was made (run once; checked in like `vtorm generate` output,
+in the layout `vtorm generate` writes: listtypes.json, describe/, relatedtypes/).
 
 A CRM as a user's integration sees it: Accounts, Contacts and Leads with the custom fields of
 the real 8.0 capture (`../shared/vtiger-reference/custom-fields`), plus a custom module
@@ -49,7 +50,7 @@ def vehicles() -> dict[str, Any]:
 
 
 def main(reference: Path) -> None:
-    out = HERE / "crm" / "schema"
+    out = HERE / "crm" / "vtorm.schema"
     (out / "describe").mkdir(parents=True, exist_ok=True)
     listtypes = json.loads((reference / "listtypes.json").read_text("utf-8"))["result"]
     info = {name: listtypes["information"][name] for name in TYPES if name != "Vehicles"}
@@ -72,7 +73,9 @@ def main(reference: Path) -> None:
             for label, rel in (result["information"] or {}).items()
             if rel["name"] in TYPES
         }
-    (out / "relatedtypes.json").write_text(json.dumps(kept, indent=1) + "\n")
+    (out / "relatedtypes").mkdir(exist_ok=True)
+    for name, result in kept.items():
+        (out / "relatedtypes" / f"{name}.json").write_text(json.dumps(result, indent=1) + "\n")
 
 
 if __name__ == "__main__":

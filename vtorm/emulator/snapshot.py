@@ -1,16 +1,20 @@
 """Schema snapshots: the embedded server answers with the schema a CRM was generated from.
 
-A snapshot is what a real server said about its schema, laid out like the reference captures:
+A snapshot is what a real server said about its schema, as `vtorm generate` keeps it beside
+the models (`<package>/vtorm.schema/`) and `vtorm schema dump` writes it:
 
-    <snapshot>/listtypes.json           the listtypes result (or its whole envelope)
-    <snapshot>/describe/<Type>.json     one describe result per type in listtypes
-    <snapshot>/relatedtypes.json        {type: relatedtypes result or null} (optional)
-    <snapshot>/columns.json             {"modules": {type: {field: {"column_type": ...}}}}
-                                        storage columns where known (optional)
+    <snapshot>/listtypes.json              the listtypes result (or its whole envelope)
+    <snapshot>/describe/<Type>.json        one describe result per type
+    <snapshot>/relatedtypes/<Type>.json    relatedtypes results (optional), or one
+    <snapshot>/relatedtypes.json           {type: relatedtypes result or null}
+    <snapshot>/columns.json                {"modules": {type: {field: {"column_type": ...}}}}
+                                           storage columns where known (optional)
 
-or the same four members in one JSON file (`{"listtypes": ..., "describe": {type: ...},
-"relatedtypes": ..., "columns": ...}`). A generated package names its snapshot by holding
-one: the package folder itself, or its `schema/` subfolder, or a `schema.json` in it.
+or the same members in one JSON file (`{"listtypes": ..., "describe": {type: ...},
+"relatedtypes": ..., "columns": ...}`). A type listtypes names without a describe (a package
+generated with `--modules`) is served with the standard 8.0 describe when there is one, and
+left out otherwise. A generated package names its snapshot by holding one: in
+`vtorm.schema/`, in `schema/`, as `schema.json`, or in the package folder itself.
 `load_schema` accepts any of these, a package's import name ("myapp.crm"), or a `Schema`.
 """
 
@@ -72,7 +76,7 @@ def _module_folder(name: str, file: str | None) -> Path:
 
 def _in_folder(folder: Path, what: str) -> Path:
     """The snapshot inside a folder: the folder itself, `schema/`, or `schema.json`."""
-    for candidate in (folder, folder / "schema"):
+    for candidate in (folder / "vtorm.schema", folder / "schema", folder):
         if (candidate / "listtypes.json").is_file():
             return candidate
     if (folder / "schema.json").is_file():
@@ -80,8 +84,9 @@ def _in_folder(folder: Path, what: str) -> Path:
     if any(folder.glob("*.json")) and not (folder / "__init__.py").exists():
         return folder  # a folder of bare describe payloads (laid over the standard schema)
     raise SnapshotError(
-        f"{what}: no schema snapshot in {folder} (expected listtypes.json, schema/listtypes.json"
-        " or schema.json; `vtorm generate` writes one beside the models)"
+        f"{what}: no schema snapshot in {folder} (expected vtorm.schema/listtypes.json,"
+        " schema/listtypes.json, schema.json or listtypes.json; `vtorm generate` writes one"
+        " beside the models)"
     )
 
 
@@ -94,16 +99,14 @@ def load_snapshot(path: Path) -> Schema:
         return _build(data, str(path))
     if not (path / "listtypes.json").is_file():
         return Schema.from_directory(path)
-    members: dict[str, Any] = {"listtypes": _read(path / "listtypes.json"), "describe": {}}
-    listtypes = _result(members["listtypes"], path / "listtypes.json")
-    for name in listtypes.get("types") or ():
-        file = path / "describe" / f"{name}.json"
-        if not file.is_file():
-            raise SnapshotError(f"{path}: listtypes names {name} but {file} is missing")
-        members["describe"][name] = _read(file)
-    for optional in ("relatedtypes", "columns"):
-        if (path / f"{optional}.json").is_file():
-            members[optional] = _read(path / f"{optional}.json")
+    members: dict[str, Any] = {"listtypes": _read(path / "listtypes.json")}
+    members["describe"] = {f.stem: _read(f) for f in sorted((path / "describe").glob("*.json"))}
+    related = {f.stem: _read(f) for f in sorted((path / "relatedtypes").glob("*.json"))}
+    if (path / "relatedtypes.json").is_file():
+        related = {**_read(path / "relatedtypes.json"), **related}
+    members["relatedtypes"] = related
+    if (path / "columns.json").is_file():
+        members["columns"] = _read(path / "columns.json")
     return _build(members, str(path))
 
 
@@ -112,15 +115,21 @@ def _build(members: Mapping[str, Any], where: str) -> Schema:
     describes = members.get("describe")
     if not isinstance(describes, Mapping):
         raise SnapshotError(f"{where}: 'describe' must map each type to its describe result")
+    standard = Schema.standard()
     ordered = []
     for name in listtypes.get("types") or ():
-        if name not in describes:
-            raise SnapshotError(f"{where}: listtypes names {name} but it has no describe")
-        ordered.append(_result(describes[name], f"{where}: describe {name}"))
+        if name in describes:
+            ordered.append(_result(describes[name], f"{where}: describe {name}"))
+        elif name in standard:
+            ordered.append(standard[name].describe)  # not generated: the stock describe
+    if not ordered:
+        raise SnapshotError(f"{where}: none of the types in listtypes has a describe")
     related = {
-        str(name): None if value is None else _result(value, f"{where}: relatedtypes {name}")
-        for name, value in (members.get("relatedtypes") or {}).items()
+        name: None if value is None else _result(value, f"{where}: relatedtypes {name}")
+        for name, value in {**standard.related, **(members.get("relatedtypes") or {})}.items()
     }
+    served = {str(d["name"]) for d in ordered}
+    related = {name: value for name, value in related.items() if name in served}
     schema = Schema.from_describes(ordered, listtypes.get("information"), related)
     columns = _columns(members.get("columns") or {})
     return Schema(modules=schema.modules, related=schema.related, columns=columns)
