@@ -108,26 +108,36 @@ def test_a_package_without_a_snapshot_says_what_is_expected() -> None:
         find_snapshot("vtorm.query")
 
 
-def test_vtorm_serve_serves_a_snapshot() -> None:
+def test_vtorm_serve_serves_a_snapshot_and_users() -> None:
     command = [sys.executable, "-m", "vtorm", "serve", "--port", "0", "--access-key", "K",
-               "--schema", str(SAMPLE)]  # fmt: skip
+               "--schema", str(SAMPLE), "--user", "alice", "--private", "Contacts"]  # fmt: skip
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
         url = process.stdout.readline().strip().split(": ", 1)[1]
         process.stdout.readline(), process.stdout.readline()
+        alice_line = process.stdout.readline().strip()
+        assert alice_line.startswith("user alice (Sales Person): ")
         from vtorm.client import Client
 
         with Client(url, "admin", "K") as client:
             assert "Vehicles" in client.list_types()["types"]
+            client.create("Contacts", {"lastname": "Admin's", "assigned_user_id": "19x1"})
+        with Client(url, "alice", alice_line.rsplit(" ", 1)[1]) as alice:
+            assert alice.query("SELECT count(*) FROM Contacts;") == [{"count": "0"}]
     finally:
         process.terminate()
         process.wait(timeout=10)
 
 
-def test_vtorm_serve_refuses_a_bad_snapshot(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [(["--schema", "/no/such/nope"], "nope"), (["--user", "x:Janitor"], "unknown role 'Janitor'"),
+     (["--private", "Widgets"], "unknown module 'Widgets'")],
+)  # fmt: skip
+def test_vtorm_serve_refuses_bad_settings(arguments: list[str], message: str) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "vtorm", "serve", "--schema", str(tmp_path / "nope")],
+        [sys.executable, "-m", "vtorm", "serve", "--port", "0", *arguments],
         capture_output=True, text=True, timeout=30,
     )  # fmt: skip
-    assert result.returncode == 2 and "nope" in result.stderr
+    assert result.returncode == 2 and message in result.stderr
