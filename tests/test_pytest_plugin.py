@@ -75,6 +75,10 @@ def test_default_is_restored_after_each_test():
 @pytest.mark.vtiger(colour="blue")
 def test_unknown_option(vtiger_client):
     pass
+
+@pytest.mark.vtiger(faults=["http_500"])
+def test_wrong_kind(vtiger_client):
+    pass
 """
 
 
@@ -94,5 +98,6 @@ def test_ini_settings_in_a_users_project(tmp_path: Path) -> None:
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
         capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env,
     )  # fmt: skip
-    assert "4 passed, 1 error" in result.stdout, result.stdout + result.stderr
+    assert "4 passed, 2 errors" in result.stdout, result.stdout + result.stderr
     assert "unknown option(s) colour" in result.stdout
+    assert "faults= takes Fault values, got 'http_500'" in result.stdout

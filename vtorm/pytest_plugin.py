@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -37,9 +38,11 @@ import pytest
 
 if TYPE_CHECKING:
     from vtorm.client import Client
-    from vtorm.emulator import Emulator
+    from vtorm.emulator import Emulator, Fault, Group, Profile, Role, User
     from vtorm.emulator.schema import Schema
     from vtorm.emulator.server import RunningServer
+    from vtorm.emulator.snapshot import SchemaSource
+    from vtorm.emulator.users import Sharing
 
 __all__ = [
     "VtigerSettings",
@@ -59,14 +62,14 @@ _LISTS = ("faults", "users", "roles", "profiles", "groups")
 class VtigerSettings:
     """What one test's embedded server is made of (ini settings, then markers)."""
 
-    schema: Any = None
+    schema: SchemaSource | None = None
     demo: bool | Callable[[Client], object] = False
-    faults: tuple[Any, ...] = ()
-    users: tuple[Any, ...] = ()
-    roles: tuple[Any, ...] = ()
-    profiles: tuple[Any, ...] = ()
-    groups: tuple[Any, ...] = ()
-    sharing: Mapping[str, str] = field(default_factory=dict)
+    faults: tuple[Fault, ...] = ()
+    users: tuple[User, ...] = ()
+    roles: tuple[Role, ...] = ()
+    profiles: tuple[Profile, ...] = ()
+    groups: tuple[Group, ...] = ()
+    sharing: Mapping[str, Sharing] = field(default_factory=dict)
 
     def updated(self, options: Mapping[str, Any], where: str) -> VtigerSettings:
         """These settings with a marker's keyword options laid over them."""
@@ -85,7 +88,23 @@ class VtigerSettings:
             raise pytest.UsageError(f"{where}: vtiger demo= must be True/False or a callable")
         if "users" in values:
             values["users"] = tuple(_as_user(u, where) for u in values["users"])
+        _check_kinds(values, where)
         return replace(self, **values)
+
+
+def _check_kinds(values: Mapping[str, Any], where: str) -> None:
+    """Each list option holds values of its own kind (a typo there fails the test early)."""
+    from vtorm.emulator import Fault, Group, Profile, Role
+
+    kinds: dict[str, type] = {"faults": Fault, "roles": Role, "profiles": Profile, "groups": Group}
+    for name, kind in kinds.items():
+        for value in values.get(name, ()):
+            if not isinstance(value, kind):
+                raise pytest.UsageError(
+                    f"{where}: vtiger {name}= takes {kind.__name__} values, got {value!r}"
+                )
+    if "sharing" in values and not isinstance(values["sharing"], Mapping):
+        raise pytest.UsageError(f"{where}: vtiger sharing= must map modules to levels")
 
 
 def _as_tuple(value: object, name: str, where: str) -> tuple[Any, ...]:
@@ -121,7 +140,7 @@ def _ini_settings(config: pytest.Config) -> VtigerSettings:
     for line in config.getini("vtiger_users"):
         name, _, role = str(line).partition(":")
         users.append(User(name.strip(), role=role.strip() or "Sales Person"))
-    sharing = {}
+    sharing: dict[str, Any] = {}
     for line in config.getini("vtiger_sharing"):
         module, sep, level = str(line).partition("=")
         if not sep:
@@ -168,12 +187,13 @@ def vtiger_emulator(vtiger_settings: VtigerSettings) -> Iterator[Emulator]:
     from vtorm.emulator import Emulator
 
     source = vtiger_settings.schema
-    schema = _cached_schema(str(source)) if isinstance(source, str) else source
+    named = isinstance(source, str | os.PathLike)
+    schema = _cached_schema(os.fspath(source)) if named else source  # type: ignore[arg-type]
     emulator = Emulator(
         schema,
         users=vtiger_settings.users, roles=vtiger_settings.roles,
         profiles=vtiger_settings.profiles, groups=vtiger_settings.groups,
-        sharing=dict(vtiger_settings.sharing) or None,  # type: ignore[arg-type]
+        sharing=dict(vtiger_settings.sharing) or None,
     )  # fmt: skip
     if vtiger_settings.demo is True:
         from vtorm.emulator.demo_data import seed_demo
