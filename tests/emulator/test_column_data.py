@@ -26,8 +26,8 @@ def derive(source: dict[str, Any]) -> dict[str, Any]:
             name: [info["column_type"], int(info["uitype"]), info["typeofdata"].split("~")[0]]
             for name, info in sorted(fields.items())
         }
-    return {"_about": "Derived from vtiger-reference/columns.json; see tests/emulator/test_column_data.py.",
-            "modules": modules}  # fmt: skip
+    about = "Derived from vtiger-reference/columns.json; see tests/emulator/test_column_data.py."
+    return {"_about": about, "modules": modules}
 
 
 def render(data: dict[str, Any]) -> str:

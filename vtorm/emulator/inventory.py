@@ -13,16 +13,14 @@ as padded strings; returned lines carry the broken `parent_id` `"<prefix>xArray"
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from vtorm.emulator.errors import WebserviceError
 from vtorm.emulator.inventory_details import final_details, written_details
+from vtorm.emulator.schema import FieldSchema, ModuleSchema, Schema
+from vtorm.emulator.storage import Store
 from vtorm.emulator.values import decimal_text, php_string
 from vtorm.wire import ErrorCode
-
-if TYPE_CHECKING:
-    from vtorm.emulator.records import Records
-    from vtorm.emulator.schema import ModuleSchema
 
 __all__ = [
     "EMPTY_OVERRIDES",
@@ -63,10 +61,25 @@ def php_number(value: Any) -> Number:
             return 0
 
 
+class RecordAccess(Protocol):
+    """What inventory needs of `records.Records` (a protocol, so the modules stay acyclic)."""
+
+    store: Store
+    schema: Schema
+
+    def reference_input(self, field: FieldSchema, text: str) -> str: ...
+
+    def reference_out(self, refers_to: tuple[str, ...], stored: str) -> str: ...
+
+    def module_of_prefix(self, prefix: str) -> ModuleSchema | None: ...
+
+    def format_id(self, module: str, crmid: int | str) -> str: ...
+
+
 class Inventory:
     """Line items and totals of inventory records, on top of `Records`."""
 
-    def __init__(self, records: Records) -> None:
+    def __init__(self, records: RecordAccess) -> None:
         self.records = records
         self.store = records.store
 

@@ -71,6 +71,8 @@ SECRET_USER_FIELDS: Mapping[str, str] = {
     "confirm_password": "<redacted-password-hash>",
 }
 ADMIN_ID = 1
+#: Field types whose value the duplicate check and the label see uncut.
+_TEXT_TYPES = frozenset({"string", "text", "email", "phone", "url"})
 
 DENIED = "Permission to perform the operation is denied"
 _ID = re.compile(r"(\d+)x(\d+)")
@@ -254,9 +256,9 @@ class Records:
         out = dict(stored)
         for name, value in sent.items():
             field = module.field(name)
-            if field is not None and field.type in ("string", "text", "email", "phone", "url"):
-                if name in out and not isinstance(value, (list, dict)):
-                    out[name] = clean_text(php_string(value))
+            textual = field is not None and field.type in _TEXT_TYPES
+            if textual and name in out and not isinstance(value, (list, dict)):
+                out[name] = clean_text(php_string(value))
         return out
 
     def update(self, element: Any, user_id: int) -> dict[str, Any]:
@@ -394,7 +396,9 @@ class Records:
     ) -> dict[str, str]:
         now = self.store.now()
         row = {
-            f.name: empty_value(f, column_of(module.name, f)) for f in module.fields if f.name != "id"
+            f.name: empty_value(f, column_of(module.name, f))
+            for f in module.fields
+            if f.name != "id"
         }
         if module.name in INVENTORY_MODULES:
             row.update({k: v for k, v in EMPTY_OVERRIDES.items() if k in row})
@@ -457,10 +461,7 @@ class Records:
             self.inventory.replace_lines(module, crmid, lines)
         return self._inventory_written(module, crmid, values, first=("id", "conversion_rate"))
 
-
-    def _save_user(
-        self, crmid: int, values: Mapping[str, Any], user_id: int
-    ) -> dict[str, Any]:
+    def _save_user(self, crmid: int, values: Mapping[str, Any], user_id: int) -> dict[str, Any]:
         """Only the admin changes users; the secrets cannot be set through the webservice."""
         if user_id != ADMIN_ID:
             raise denied()

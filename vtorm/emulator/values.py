@@ -122,7 +122,7 @@ def cut_text(text: str, column: Column | None) -> str:
     return text
 
 
-_WIDE = Context(prec=200, Emax=10**6, Emin=-(10**6))
+_WIDE = Context(prec=400, Emax=10**6, Emin=-(10**6))
 #: DECIMAL's largest precision, the clamp for columns the data does not describe.
 _MAX_DIGITS = 65
 
@@ -136,8 +136,8 @@ def decimal_text(
     significant digits); values beyond `precision` digits clamp to the largest one.
     """
     number = _to_decimal(value)
-    if round_to is not None:
-        number = _to_decimal(_php_float(float(_round(number, round_to))))
+    if round_to is not None:  # PHP: (float) the text, round() it, print it for the query
+        number = _to_decimal(_php_float(float(_round(_to_decimal(float(number)), round_to))))
     largest = _WIDE.subtract(Decimal(10) ** (precision - scale), Decimal(1).scaleb(-scale))
     number = max(min(number, largest), -largest)
     fixed = _round(number, scale)
@@ -300,7 +300,7 @@ def label_text(values: Mapping[str, str], label_fields: Sequence[str]) -> str:
 def _entity(char: str) -> str:
     if char == "'":
         return "&#039;"
-    if char in "&<>\"" or ord(char) > 127:
+    if char in '&<>"' or ord(char) > 127:
         name = html.entities.codepoint2name.get(ord(char))
         return f"&{name};" if name else char
     return char

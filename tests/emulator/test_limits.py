@@ -1,0 +1,86 @@
+"""Answers, not crashes: inputs the real server refuses or limits get its answer (issue 13).
+
+Each case was sent once to a real Vtiger 8.0.0 on 127.0.0.1:8081 (php -S, PHP 8.2) on
+2026-12-01; the comment names what it answered.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+
+from tests.emulator.conftest import Wire, error_of
+from vtorm.emulator import Emulator
+from vtorm.emulator.faults import DropConnection
+
+
+def test_a_json_number_too_big_for_a_float_stores_zero(admin: Wire) -> None:
+    # real: element '{"unit_price":1e400,...}' -> success, unit_price '0.00000000', currency1 0
+    element = '{"productname":"big","assigned_user_id":"19x1","unit_price":1e400}'
+    result = admin.result(admin.op_post("create", elementType="Products", element=element))
+    assert (result["unit_price"], result["currency1"]) == ("0.00000000", 0)
+
+
+def test_an_element_nested_too_deep_is_no_element(admin: Wire) -> None:
+    # real: nested 10,000 (and 512) deep -> MANDATORY_FIELDS_MISSING "accountname does not have
+    # a value" (json_decode gave null); 511 deep decodes
+    deep = "[" * 10000 + "]" * 10000
+    element = '{"accountname":"deep","assigned_user_id":"19x1","description":' + deep + "}"
+    answer = admin.op_post("create", elementType="Accounts", element=element)
+    assert error_of(answer) == ("MANDATORY_FIELDS_MISSING", "accountname does not have a value")
+
+
+def test_a_quoted_literal_over_8189_characters_is_a_lexer_failure(admin: Wire) -> None:
+    # real: accountname='x'*8189 -> [] ; 'x'*8190 -> INTERNAL_SERVER_ERROR "Unknown Error while
+    # processing request"
+    ok = admin.op_get(
+        "query", query="select * from Accounts where accountname='" + "x" * 8189 + "';"
+    )
+    assert admin.result(ok) == []
+    failed = admin.op_get(
+        "query", query="select * from Accounts where accountname='" + "x" * 8190 + "';"
+    )
+    assert error_of(failed) == ("INTERNAL_SERVER_ERROR", "Unknown Error while processing request")
+
+
+def _environ(**extra: Any) -> dict[str, Any]:
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/webservice.php", "QUERY_STRING": "",
+               "wsgi.input": io.BytesIO(b""), "HTTP_HOST": "127.0.0.1"}  # fmt: skip
+    environ.update(extra)
+    return environ
+
+
+def test_a_request_head_over_80_kib_is_dropped() -> None:
+    # real: a GET whose path and query were 81,776 bytes answered; one byte more: the server
+    # closed the connection without an answer ("Malformed HTTP request" in its log)
+    app = Emulator().wsgi_app
+    query = urlencode({"operation": "getchallenge", "username": "admin", "pad": "x" * 82000})
+    with pytest.raises(DropConnection):
+        app(_environ(QUERY_STRING=query), lambda status, headers: None)
+
+
+def test_a_post_body_over_64_mib_is_an_empty_500() -> None:
+    # real: 40 MiB of form body answered; 70 MiB (and 100 MiB) -> HTTP 500, empty body
+    app = Emulator().wsgi_app
+    seen: list[str] = []
+    body = app(
+        _environ(REQUEST_METHOD="POST", CONTENT_LENGTH=str(70 * 1024 * 1024)),
+        lambda status, headers: seen.append(status),
+    )
+    assert seen[0].startswith("500") and b"".join(body) == b""
+
+
+def test_only_the_admin_changes_users_and_secrets_stay_hidden(admin: Wire) -> None:
+    # real: admin revise {"id": "19x1", "title": "Boss"} -> success, title 'Boss' (and the
+    # access key in clear, which the emulator never sends)
+    result = admin.result(
+        admin.op_post("revise", element=json.dumps({"id": "19x1", "title": "Boss"}))
+    )
+    assert result["title"] == "Boss" and result["accesskey"] == "<redacted-accesskey>"
+    sneaky = {"id": "19x1", "accesskey": "stolen", "user_password": "x"}
+    admin.result(admin.op_post("revise", element=json.dumps(sneaky)))
+    assert admin.login()["userId"] == "19x1"  # the key did not change
