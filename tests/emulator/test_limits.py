@@ -12,9 +12,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+import requests
 
 from tests.emulator.conftest import Wire, error_of
 from vtorm.emulator import Emulator
+from vtorm.emulator.errors import WebserviceError
 from vtorm.emulator.faults import DropConnection
 
 
@@ -84,3 +86,30 @@ def test_only_the_admin_changes_users_and_secrets_stay_hidden(admin: Wire) -> No
     sneaky = {"id": "19x1", "accesskey": "stolen", "user_password": "x"}
     admin.result(admin.op_post("revise", element=json.dumps(sneaky)))
     assert admin.login()["userId"] == "19x1"  # the key did not change
+
+
+def test_a_user_who_is_not_the_admin_can_neither_read_nor_change_users() -> None:
+    # real: a non-admin 'bob' (19x5): retrieve 19x5 and 19x1, revise 19x1 and 19x5 -> all
+    # ACCESS_DENIED "Permission to perform the operation is denied"
+    backend = Emulator().backend
+    row = {f.name: "" for f in backend.schema["Users"].fields if f.name != "id"}
+    row.update(user_name="bob", accesskey="BobKey", is_admin="off", status="Active")
+    with backend.store.transaction():
+        backend.store.insert_row("Users", 5, row)
+    for attempt in (
+        lambda: backend.records.retrieve("19x5", 5),
+        lambda: backend.records.retrieve("19x1", 5),
+        lambda: backend.records.revise({"id": "19x1", "title": "Hacked"}, 5),
+        lambda: backend.records.revise({"id": "19x5", "title": "Me"}, 5),
+    ):
+        with pytest.raises(WebserviceError, match="denied"), backend.store.transaction():
+            attempt()
+    assert backend.records.retrieve("19x1")["title"] == ""
+
+
+def test_the_served_emulator_reads_request_lines_up_to_the_real_head_limit(admin: Wire) -> None:
+    # real: 70,000 bytes of query string answered normally; over 81,776 the connection closed
+    answer = admin.get(operation="getchallenge", username="admin", pad="x" * 70000)
+    assert answer.json()["success"] is True
+    with pytest.raises(requests.ConnectionError):
+        admin.get(operation="getchallenge", username="admin", pad="x" * 83000)

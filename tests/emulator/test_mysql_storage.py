@@ -208,3 +208,32 @@ def test_custom_fields_store_with_the_columns_vtiger_gives_them() -> None:
     )
     assert (account["cf_865"], account["cf_861"]) == ("-999.99", "1.01")
     assert account["cf_900"] == "y" * 300  # an unparsable declared type sets no limit
+
+
+def test_line_items_of_a_deleted_product_say_so_and_keep_its_name(backend: Backend) -> None:
+    # real: delete the Product of a quote's line -> retrieve of the quote: LineItems[0] has
+    # productid '', deleted '1', product_name 'Prod', entity_type 'Products';
+    # LineItems_FinalDetails['1'] has productDeleted1 true, productName1 'Prod'
+    account = create(backend, "Accounts", accountname="Acme")
+    product = create(backend, "Products", productname="Prod", unit_price="10")
+    quote = create(backend, "Quotes", subject="Q", account_id=account["id"], quotestage="Created",
+                   bill_street="a", ship_street="b", productid=product["id"], hdnTaxType="group",
+                   LineItems=[{"productid": product["id"], "quantity": 1, "listprice": 10}])  # fmt: skip
+    with backend.store.transaction():
+        backend.records.delete(product["id"], 1)
+    after = backend.records.retrieve(quote["id"])
+    line = after["LineItems"][0]
+    assert (line["productid"], line["deleted"], line["product_name"], line["entity_type"]) == (
+        "", "1", "Prod", "Products",
+    )  # fmt: skip
+    details = after["LineItems_FinalDetails"]["1"]
+    assert (details["productDeleted1"], details["productName1"]) == (True, "Prod")
+
+
+def test_the_duplicate_check_compares_the_name_as_sent_not_as_stored(backend: Backend) -> None:
+    # real: 'Z'*120 created twice -> both succeed (the sent 120 characters never equal the
+    # stored 100); then 'Z'*100 -> "Duplicate(s) detected!"
+    create(backend, "Accounts", accountname="Z" * 120)
+    create(backend, "Accounts", accountname="Z" * 120)
+    with pytest.raises(WebserviceError, match="Duplicate"):
+        create(backend, "Accounts", accountname="Z" * 100)

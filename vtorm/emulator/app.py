@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl
 from vtorm.emulator.backend import Backend
 from vtorm.emulator.errors import FatalAfterWrite, FatalError, WebserviceError
 from vtorm.emulator.faults import DropConnection, Faults, Plan
+from vtorm.emulator.limits import MAX_POST_BODY, MAX_REQUEST_HEAD
 from vtorm.emulator.operations import Call, Operation, lookup
 from vtorm.wire import WEBSERVICE_PATH, ErrorCode
 
@@ -174,16 +175,6 @@ class WebserviceApp:
         """Forget the requests seen so far."""
         with self._log_lock:
             self.request_log.clear()
-
-
-#: The real server (PHP's built-in web server) drops a request whose request line and headers
-#: exceed 80 KiB: a GET of 81,776 bytes of path and query worked, one byte more did not.
-MAX_REQUEST_HEAD = 81920
-
-
-#: A POST body the real server refuses (40 MiB were read, 70 MiB gave HTTP 500 with an empty
-#: body: PHP discarded the form, so no operation was found); the emulator draws the line at 64.
-MAX_POST_BODY = 64 * 1024 * 1024
 
 
 def _body_size(environ: Mapping[str, Any]) -> int:

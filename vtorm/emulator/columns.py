@@ -5,7 +5,8 @@ with `information_schema.columns`; see tests/emulator/test_column_data.py), read
 Custom fields (`cf_NNN`) and fields the data does not list get the column Vtiger's layout
 editor creates for their type (Settings_LayoutEditor_Module_Model::getTypeDetailsForAddField),
 unless their describe entry names one itself under `column_type` (an emulator extension, since
-describe does not tell lengths and decimals).
+describe does not tell lengths and decimals). Custom references get no column (vtlib lets
+their creator choose), so they keep sorting by crmid.
 """
 
 from __future__ import annotations
@@ -46,8 +47,6 @@ CUSTOM_COLUMNS = {
     "date": "date",
     "time": "time",
     "datetime": "datetime",
-    "reference": "varchar(100)",
-    "owner": "int(19)",
 }
 #: uitypes that go through CurrencyField::convertToDBFormat (a PHP float) before MySQL.
 FLOAT_UITYPES = frozenset({71, 72})

@@ -177,18 +177,22 @@ class Inventory:
         return product_id, self.records.module_of_prefix(product_id.split("x")[0])
 
     def _line_info(self, line: dict[str, str]) -> dict[str, Any]:
-        product_module = self._product_of(line)[1]
+        """A line with its product, which a deleted product still describes (as on 8.0)."""
+        stored = line.get("productid", "")
+        entity = self.store.entity(int(stored)) if stored.isdigit() else None
+        setype = "" if entity is None else str(entity["setype"])
         product: dict[str, str] = {}
         name = ""
-        if product_module is not None:
-            crmid = int(line["productid"])
-            product = self.store.fetch_row(product_module.name, crmid) or {}
-            entity = self.store.entity(crmid)
-            name = "" if entity is None else str(entity["label"] or "")
+        if setype in _PRODUCT_TYPES:
+            product = self.store.fetch_row(setype, int(stored)) or {}
+            name = str(entity["label"] or "") if entity is not None else ""
+        else:
+            setype = ""
         gross = php_number(_trim(line["quantity"])) * php_number(_trim(line["listprice"]))
         return {
             "line": line, "product": product, "name": name, "gross": gross,
-            "net": _line_total(line), "entity_type": product_module.name if product_module else "",
+            "net": _line_total(line), "entity_type": setype,
+            "deleted": entity is not None and bool(entity["deleted"]),
         }  # fmt: skip
 
     def _line_out(self, module: ModuleSchema, line: dict[str, str]) -> dict[str, Any]:
@@ -204,7 +208,7 @@ class Inventory:
         out["id"] = self.records.format_id("LineItem", line["crmid"])
         out["product_name"] = info["name"]
         out["entity_type"] = info["entity_type"]
-        out["deleted"] = "0"
+        out["deleted"] = "1" if info["deleted"] else "0"
         return out
 
     def adjust_stock(self, crmid: int, sign: int) -> None:

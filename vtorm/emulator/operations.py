@@ -29,6 +29,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from vtorm.emulator.limits import MAX_JSON_DEPTH
+
 if TYPE_CHECKING:
     from vtorm.emulator.backend import Backend
 
@@ -91,11 +93,6 @@ class Operation:
             text = "" if raw in ("", "0") else raw
             values[name] = _decode_json(text) if name in self.encoded else text
         return values
-
-
-#: Nesting at which the server's json_decode gives up (real server: 511 levels decode,
-#: an element nested 512 deep answers as if no element was sent).
-MAX_JSON_DEPTH = 512
 
 
 def _decode_json(text: str) -> Any:

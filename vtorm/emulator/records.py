@@ -135,9 +135,11 @@ class Records:
 
     # -- reading ------------------------------------------------------------------------
 
-    def retrieve(self, id_text: str) -> dict[str, Any]:
-        """The retrieve result for an id."""
+    def retrieve(self, id_text: str, user_id: int = ADMIN_ID) -> dict[str, Any]:
+        """The retrieve result for an id (Users records: for the admin only, as on 8.0)."""
         module, crmid = self.locate(id_text)
+        if module.name == "Users" and user_id != ADMIN_ID:
+            raise denied()
         result = self.shape(module, crmid)
         if module.name in INVENTORY_MODULES:
             result.update(self.inventory.extras(module, crmid))

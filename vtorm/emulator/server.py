@@ -16,6 +16,7 @@ from typing import Any
 from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer
 
 from vtorm.emulator.faults import DropConnection
+from vtorm.emulator.limits import MAX_REQUEST_HEAD
 from vtorm.wire import WEBSERVICE_PATH
 
 __all__ = ["RunningServer", "ThreadedWSGIServer", "make_server"]
@@ -42,8 +43,9 @@ class _RequestHandler(WSGIRequestHandler):
         return
 
     def handle(self) -> None:
-        self.raw_requestline = self.rfile.readline(65537)
-        if len(self.raw_requestline) > 65536 or not self.parse_request():
+        # the real server reads request lines up to its head limit, then drops the connection
+        self.raw_requestline = self.rfile.readline(MAX_REQUEST_HEAD + 1)
+        if len(self.raw_requestline) > MAX_REQUEST_HEAD or not self.parse_request():
             return
         handler = _Handler(
             self.rfile, self.wfile, self.get_stderr(), self.get_environ(),  # type: ignore[arg-type]

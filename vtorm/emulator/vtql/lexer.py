@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Final
 
 from vtorm.emulator.errors import WebserviceError
+from vtorm.emulator.limits import MAX_LITERAL
 from vtorm.emulator.vtql.ast import Token
 
 __all__ = ["Lexer", "lexer_failure", "scan"]
@@ -31,9 +32,6 @@ _LEXEME: Final = re.compile(
     r"|=|<(?!=)|>(?!=)|<=|>=|!=|;"
 )
 _SPACE: Final = re.compile(r"[ \t\r\n]+")
-#: The longest quoted literal (quotes included) the server's PCRE-based lexer matches: on a
-#: real 8.0, `'` + 8189 characters + `'` works and one more is a lexer failure.
-MAX_LITERAL = 8191
 
 _MANDATORY: Final = ("select", "column_list", "from", "table")
 _OPTIONAL: Final = ("where", "orderby", "limit")
