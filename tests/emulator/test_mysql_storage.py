@@ -237,3 +237,34 @@ def test_the_duplicate_check_compares_the_name_as_sent_not_as_stored(backend: Ba
     create(backend, "Accounts", accountname="Z" * 120)
     with pytest.raises(WebserviceError, match="Duplicate"):
         create(backend, "Accounts", accountname="Z" * 100)
+
+
+def test_json_floats_in_text_fields_read_as_mariadb_prints_the_pasted_number(
+    backend: Backend,
+) -> None:
+    # real: element {"website":0.30000000000000004,"tickersymbol":1e20,"phone":1.5e-7,
+    # "employees":12.5} -> website '0.3', tickersymbol '1e20', phone '0.00000015', employees '13'
+    account = create(backend, "Accounts", accountname="Floats", website=0.30000000000000004,
+                     tickersymbol=1e20, phone=1.5e-7, employees=12.5)  # fmt: skip
+    assert (account["website"], account["tickersymbol"], account["phone"]) == (
+        "0.3", "1e20", "0.00000015",
+    )  # fmt: skip
+    assert account["employees"] == "13"
+
+
+def test_negative_halves_round_away_from_zero(backend: Backend) -> None:
+    # real: annual_revenue '-1.005' -> '-1.01000000', employees '-12.5' -> '-13'
+    account = create(
+        backend, "Accounts", accountname="neg", annual_revenue="-1.005", employees="-12.5"
+    )
+    assert (account["annual_revenue"], account["employees"]) == ("-1.01000000", "-13")
+
+
+def test_labels_are_html_entity_encoded_and_text_columns_cut_by_bytes(backend: Backend) -> None:
+    # real: accountname "O'Brien & <Co>" -> label 'O&#039;Brien &amp; &lt;Co&gt;';
+    # HelpDesk solution (TEXT) 'é'*40000 -> 32767 characters (65534 bytes)
+    account = create(backend, "Accounts", accountname="O'Brien & <Co>")
+    assert account["label"] == "O&#039;Brien &amp; &lt;Co&gt;"
+    ticket = create(backend, "HelpDesk", ticket_title="T", ticketstatus="Open",
+                    ticketpriorities="Low", solution="é" * 40000)  # fmt: skip
+    assert len(ticket["solution"]) == 32767

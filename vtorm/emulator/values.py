@@ -7,8 +7,10 @@ places and clamps to p digits, `int` rounds and clamps to its 4-byte range, and 
 number counts as 0. Booleans become `"0"`/`"1"` (`"1"` only for `1`, `"1"`, `true`, `"on"`),
 currency goes through a PHP float first (rounded to 2 places, then printed with PHP's 14
 significant digits: `12345678901234.5` -> `12345678901234`), dates `YYYY-MM-DD`,
-multipicklists joined by `" |##| "`. Text loses characters outside the Basic Multilingual
-Plane (one `?` per UTF-8 byte: the tables are utf8mb3) and gets `<`, `>`, `"` encoded when it
+multipicklists joined by `" |##| "`, a JSON float in a text field as MariaDB prints the
+number PHP pasted into the SQL (`1e20`, `0.3` for 0.30000000000000004). Text loses
+characters outside the Basic Multilingual Plane (one `?` per UTF-8 byte: the tables are
+utf8mb3) and gets `<`, `>`, `"` encoded when it
 looks like a script tag. Everything else is kept byte for byte, picklist values unchecked.
 
 References and owners are not handled here: they need the store (see `records.py`).
@@ -100,6 +102,22 @@ def _php_float(value: float) -> str:
     if "." not in mantissa:
         mantissa += ".0"
     return f"{mantissa}E{exponent[0]}{int(exponent[1:])}"
+
+
+def sql_number_text(value: float) -> str:
+    """A JSON float as a text column stores it: PHP pastes its 14-digit string into the SQL
+    unquoted, and MariaDB prints a double literal (`1.0E+20`) its own way (`1e20`,
+    `0.00000015`: fixed from 1e-15 up to 1e15, else `<digits>e<exponent>`)."""
+    text = _php_float(value)
+    if "E" not in text:
+        return text
+    number = Decimal(repr(float(text)))
+    exponent = number.adjusted()
+    if -15 <= exponent < 15:
+        fixed = format(number, "f")
+        return fixed.rstrip("0").rstrip(".") if "." in fixed else fixed
+    digits = number.scaleb(-exponent).normalize()
+    return f"{format(digits, 'f')}e{exponent}"
 
 
 def clean_text(text: str) -> str:
@@ -271,6 +289,8 @@ def store_value(field: FieldSchema, value: Any, column: Column | None = None) ->
         return cut_text(_multipicklist_text(value), column)
     if isinstance(value, (list, dict)):
         return cut_text(clean_text(json.dumps(value)), column)
+    if isinstance(value, float):
+        return cut_text(sql_number_text(value), column)
     return cut_text(clean_text(php_string(value)), column)
 
 
