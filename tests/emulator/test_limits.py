@@ -66,7 +66,8 @@ def test_a_request_head_over_80_kib_is_dropped() -> None:
 
 
 def test_a_post_body_over_64_mib_is_an_empty_500() -> None:
-    # real: 40 MiB of form body answered; 70 MiB (and 100 MiB) -> HTTP 500, empty body
+    # real: a form body of 64 MiB - 10 bytes answered; 64 MiB + 10 bytes, 70 MiB and 100 MiB
+    # -> HTTP 500, empty body
     app = Emulator().wsgi_app
     seen: list[str] = []
     body = app(

@@ -268,3 +268,20 @@ def test_labels_are_html_entity_encoded_and_text_columns_cut_by_bytes(backend: B
     ticket = create(backend, "HelpDesk", ticket_title="T", ticketstatus="Open",
                     ticketpriorities="Low", solution="é" * 40000)  # fmt: skip
     assert len(ticket["solution"]) == 32767
+
+
+def test_scripts_are_encoded_before_the_column_cuts_and_revise_cuts_too(backend: Backend) -> None:
+    # real: bill_city '<script>x</script>"abcdefghij' -> '&lt;script&gt;x&lt;/script&gt;' (the
+    # encoded text, cut to 30); revise lastname 'M'*90 -> 80 M, department 'é'*35 -> 30 é,
+    # label with all 90 M
+    account = create(
+        backend, "Accounts", accountname="scr", bill_city='<script>x</script>"abcdefghij'
+    )
+    assert account["bill_city"] == "&lt;script&gt;x&lt;/script&gt;"
+    contact = create(backend, "Contacts", lastname="short")
+    with backend.store.transaction():
+        revised = backend.records.revise(
+            {"id": contact["id"], "lastname": "M" * 90, "department": "é" * 35}, 1
+        )
+    assert (revised["lastname"], revised["department"]) == ("M" * 80, "é" * 30)
+    assert revised["label"] == "M" * 90

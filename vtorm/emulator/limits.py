@@ -10,8 +10,8 @@ __all__ = ["MAX_JSON_DEPTH", "MAX_LITERAL", "MAX_POST_BODY", "MAX_REQUEST_HEAD"]
 #: Request line plus headers: a GET with 81,776 bytes of path and query was answered, one byte
 #: more and the server closed the connection ("Malformed HTTP request").
 MAX_REQUEST_HEAD = 81920
-#: A form body of 40 MiB was read, 70 MiB gave HTTP 500 with an empty body (PHP discarded the
-#: form, so no operation was found); the emulator draws the line at 64 MiB.
+#: A form body of 64 MiB - 10 bytes was read, 64 MiB + 10 bytes gave HTTP 500 with an empty
+#: body (PHP discarded the form, so no operation was found: "Unknown operation requested").
 MAX_POST_BODY = 64 * 1024 * 1024
 #: JSON nested 511 deep decodes; 512 deep decodes to null (as if nothing had been sent).
 MAX_JSON_DEPTH = 512
