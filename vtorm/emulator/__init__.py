@@ -118,7 +118,7 @@ class Emulator:
                 if self._app is None:
                     from vtorm.emulator.app import WebserviceApp
                     from vtorm.emulator.backend import Backend
-                    from vtorm.emulator.permissions import install_directory
+                    from vtorm.emulator.directory import install_directory
 
                     backend = Backend(
                         self.schema, self.db, username=self._username,

@@ -68,7 +68,7 @@ def create(call: Call) -> object:
 def retrieve(call: Call) -> object:
     backend, user = call.backend, call.user()
     backend.access.guard(backend.records, user, call.str("id"), "read")
-    return _visible(call, backend.records.retrieve(call.str("id")))
+    return _visible(call, backend.records.retrieve(call.str("id"), user))
 
 
 @operation("update", "POST", ("element",), encoded=("element",))
