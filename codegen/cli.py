@@ -13,14 +13,18 @@ import argparse
 import os
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from vtorm.client import Client
-    from vtorm.emulator.schema import Schema
+    from collections.abc import Iterator, Sequence
+    from typing import TextIO
 
-__all__ = ["add_arguments", "run"]
+    from codegen.describe import DescribedSchema
+    from vtorm.client import Client
+
+__all__ = ["add_arguments", "demo_schema", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -83,7 +87,7 @@ def _run(args: argparse.Namespace) -> int:
     modules = select_modules(schema, wanted)
     output: Path = args.output
     old_lock = LockFile.read(output)
-    plan = plan_package(modules, old_lock, schema.related)
+    plan = plan_package(modules, old_lock)
     files = render_package(plan)
     summary = Summary.of(modules, started)
     if args.check:
@@ -96,15 +100,54 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _schema(args: argparse.Namespace, wanted: list[str] | None) -> Schema:
-    from codegen.source import demo_schema, fetch_schema, overlay
+def _schema(args: argparse.Namespace, wanted: list[str] | None) -> DescribedSchema:
+    from codegen.source import fetch_schema, overlay
 
+    asked = None if args.schema else wanted  # an overlay may add types the server lacks
     if args.demo:
-        schema = demo_schema()
+        schema = demo_schema(asked)
     else:
         with _client(args) as client:
-            schema = fetch_schema(client, wanted)
+            schema = fetch_schema(client, asked)
     return overlay(schema, args.schema) if args.schema else schema
+
+
+def demo_schema(
+    wanted: Sequence[str] | None = None, *, stream: TextIO | None = None
+) -> DescribedSchema:
+    """The embedded server's schema, asked over its webservice as any server's would be.
+
+    The emulator runs in-process (WSGI, no socket); codegen reads only its answers, so the
+    generator and the server share no parsing code.
+    """
+    from codegen.source import fetch_schema
+
+    with _embedded_client() as client:
+        return fetch_schema(client, wanted, stream=stream)
+
+
+@contextmanager
+def _embedded_client() -> Iterator[Client]:
+    import requests
+
+    from vtorm.client import Client
+    from vtorm.client.wsgi import WSGIAdapter
+    from vtorm.emulator import Emulator
+
+    emulator = Emulator()
+    session = requests.Session()
+    session.mount(f"{_EMBEDDED_URL}/", WSGIAdapter(emulator.wsgi_app))
+    try:
+        with Client(
+            _EMBEDDED_URL, emulator.username, emulator.access_key, session=session
+        ) as client:
+            yield client
+    finally:
+        emulator.close()
+
+
+#: The made-up address the in-process embedded server answers on.
+_EMBEDDED_URL = "http://vtorm-demo.invalid"
 
 
 def _client(args: argparse.Namespace) -> Client:

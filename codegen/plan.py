@@ -10,19 +10,16 @@ import html
 import re
 from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
 
 import inflection
 
 from codegen import naming
-from codegen.layout import Group, Node, Text, lay_out, py_string
+from codegen.describe import DescribedField, DescribedModule
+from codegen.layout import Group, Node, Text, doc_text, lay_out, py_string
 from codegen.lock import LockedField, LockedModule, LockFile
 from codegen.relations import RelationsPlan, plan_relations
 from codegen.reverse import ReversesPlan, plan_reverse, targets_of
 from codegen.types import lookup_types, type_info
-
-if TYPE_CHECKING:
-    from vtorm.emulator.schema import FieldSchema, ModuleSchema
 
 __all__ = ["FieldPlan", "ModelPlan", "PackagePlan", "plan_model", "plan_package"]
 
@@ -122,13 +119,10 @@ class PackagePlan:
 
 
 def plan_package(
-    modules: Iterable[ModuleSchema],
+    modules: Iterable[DescribedModule],
     lock: LockFile | None = None,
-    related: Mapping[str, Mapping[str, Any] | None] | None = None,
 ) -> PackagePlan:
-    """Plan every module; class names come from the lock first, then by module name order.
-
-    `related` holds each module's `relatedtypes` result (its reverse relation methods)."""
+    """Plan every module; class names come from the lock first, then by module name order."""
     ordered = sorted(modules, key=lambda m: m.name)
     locked: Mapping[str, LockedModule] = lock.modules if lock else {}
     classes: dict[str, str] = {}
@@ -141,7 +135,7 @@ def plan_package(
             classes[module.name] = naming.class_name(module.name, classes.values())
     targets = _with_stems(classes)
     parents, lines = _line_items(ordered, targets)
-    targeted = targets_of({m.name: (related or {}).get(m.name) for m in ordered}, targets)
+    targeted = targets_of((m.relations for m in ordered), targets)
     models = tuple(
         sorted(
             (
@@ -151,7 +145,6 @@ def plan_package(
                     locked.get(m.name),
                     targets,
                     lines if m.name in parents else None,
-                    (related or {}).get(m.name),
                     m.name in targeted,
                 )
                 for m in ordered
@@ -169,7 +162,7 @@ LINE_ITEM_MODULE = "LineItem"
 
 
 def _line_items(
-    modules: Iterable[ModuleSchema], targets: Mapping[str, tuple[str, str]]
+    modules: Iterable[DescribedModule], targets: Mapping[str, tuple[str, str]]
 ) -> tuple[frozenset[str], LinesPlan | None]:
     """The inventory modules (those `LineItem.parent_id` refers to) and their lines' plan.
 
@@ -205,19 +198,18 @@ def _export_key(name: str) -> tuple[int, str]:
 
 
 def plan_model(
-    module: ModuleSchema,
+    module: DescribedModule,
     class_name: str,
     locked: LockedModule | None = None,
     targets: Mapping[str, tuple[str, str]] | None = None,
     lines: LinesPlan | None = None,
-    related: Mapping[str, Any] | None = None,
     related_records: bool = False,
 ) -> ModelPlan:
     """Plan one module's generated file; `targets` (module -> class, file stem) are the
     other models of the package, for relation accessors; `lines` makes it an inventory
-    model whose line-item fields move into `line_items`; `related` is the module's
-    `relatedtypes` result, for its `related_<label>()` methods; `related_records` adds the
-    `XRelatedRecords` class other models' reverse methods return."""
+    model whose line-item fields move into `line_items`; the module's relations become its
+    `related_<label>()` methods; `related_records` adds the `XRelatedRecords` class other
+    models' reverse methods return."""
     fields = [f for f in module.fields if not (f.name == "id" and f.type == _ID_TYPE)]
     if lines is not None:
         fields = [f for f in fields if f.name not in lines.fields]
@@ -248,7 +240,7 @@ def plan_model(
     )
     reverse = plan_reverse(
         class_name,
-        related,
+        module.relations,
         {module.name: (class_name, ""), **(targets or {})},
         {*names.values(), *aliases.values(), *own_names, *(a.name for a in relations.accessors)},
         locked.relations if locked else None,
@@ -310,16 +302,9 @@ def _merge_imports(lines: Iterable[str], extra: Iterable[tuple[str, str]]) -> tu
     return tuple(f"    from .{s} import {', '.join(sorted(names[s]))}" for s in sorted(names))
 
 
-def doc_text(text: str, limit: int = 40) -> str:
-    """`text` made safe and short enough for a one-line docstring."""
-    printable = "".join(ch if ch.isprintable() else " " for ch in html.unescape(text))
-    clean = re.sub(r"\s+", " ", printable).strip().replace("\\", "/").replace('"', "'")
-    return clean if len(clean) <= limit else clean[: limit - 3].rstrip() + "..."
-
-
 def _aliases(
     class_name: str,
-    fields: Iterable[FieldSchema],
+    fields: Iterable[DescribedField],
     names: Mapping[str, str],
     taken: Iterable[str],
 ) -> dict[str, str]:
@@ -337,7 +322,7 @@ def _aliases(
 
 
 def _alias_values(
-    fields: Iterable[FieldSchema], aliases: Mapping[str, str]
+    fields: Iterable[DescribedField], aliases: Mapping[str, str]
 ) -> list[tuple[str, tuple[str, ...]]]:
     return [
         (aliases[f.name], tuple(py_string(v) for v in dict.fromkeys(f.picklist_values)))
@@ -346,7 +331,7 @@ def _alias_values(
     ]
 
 
-def _plan_field(f: FieldSchema, name: str, alias: str | None) -> FieldPlan:
+def _plan_field(f: DescribedField, name: str, alias: str | None) -> FieldPlan:
     info = type_info(f.type, alias)
     read_only = not f.editable
     required = f.mandatory and not read_only and f.type != "owner"
@@ -371,7 +356,7 @@ def _plan_field(f: FieldSchema, name: str, alias: str | None) -> FieldPlan:
     )
 
 
-def _vtiger_field(f: FieldSchema) -> Group:
+def _vtiger_field(f: DescribedField) -> Group:
     """`VtigerField(...)` with only the arguments that differ from its defaults."""
     items: list[Node] = [py_string(f.name), py_string(f.type)]
     items.append(f"label={py_string(html.unescape(f.label))}")
@@ -390,7 +375,7 @@ def _vtiger_field(f: FieldSchema) -> Group:
     return Group("VtigerField", "(", tuple(items), ")")
 
 
-def _locked(f: FieldSchema, name: str) -> LockedField:
+def _locked(f: DescribedField, name: str) -> LockedField:
     return LockedField(
         name=name,
         type=f.type,

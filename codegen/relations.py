@@ -11,15 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import inflection
 
 from codegen import naming
+from codegen.describe import DescribedField
 from codegen.layout import Group, lay_out, py_string
-
-if TYPE_CHECKING:
-    from vtorm.emulator.schema import FieldSchema
 
 __all__ = ["RelationPlan", "RelationsPlan", "accessor_name", "plan_relations"]
 
@@ -69,7 +66,7 @@ def accessor_name(field: str, taken: Iterable[str]) -> str:
 
 def plan_relations(
     class_name: str,
-    fields: Iterable[tuple[str, FieldSchema]],
+    fields: Iterable[tuple[str, DescribedField]],
     classes: Mapping[str, tuple[str, str]],
     taken: Iterable[str],
 ) -> RelationsPlan:

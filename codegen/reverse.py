@@ -1,24 +1,23 @@
 """Plan the typed reverse and many-to-many relation methods (`account.related_contacts()`).
 
-`relatedtypes(module)` lists the relations of a module keyed by label; one module may be
-related under several labels (Products: "Product Bundles" and "Parent Product"). Each
-relation to a generated entity module becomes a method named `related_<label>` returning
-`TargetRelatedRecords` (a `RelatedRecords[Target]` whose `filter`/`exclude` take the
-target's typed lookups; `query_related` to list, `add_related` to link). Names are
-settled after the names kept in the lock file, in label order: a taken name gets the
-target's file stem appended, then `_2`, `_3`... The whole relation set (label -> module)
-also becomes the class's `vtiger_relations`, which `Model.related()` uses to find the label
-for a model.
+`relatedtypes(module)` lists the relations of a module keyed by label (`codegen.describe`
+parses them into `DescribedModule.relations`); one module may be related under several
+labels (Products: "Product Bundles" and "Parent Product"). Each relation to a generated
+entity module becomes a method named `related_<label>` returning `TargetRelatedRecords` (a
+`RelatedRecords[Target]` whose `filter`/`exclude` take the target's typed lookups;
+`query_related` to list, `add_related` to link). Names are settled after the names kept in
+the lock file, in label order: a taken name gets the target's file stem appended, then
+`_2`, `_3`... The whole relation set (label -> module) also becomes the class's
+`vtiger_relations`, which `Model.related()` uses to find the label for a model.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
 
 from codegen import naming
-from codegen.layout import LINE_LENGTH, Group, lay_out, py_string
+from codegen.layout import LINE_LENGTH, Group, doc_text, lay_out, py_string
 from codegen.lock import LockedRelation
 
 __all__ = [
@@ -26,7 +25,6 @@ __all__ = [
     "ReversesPlan",
     "plan_reverse",
     "records_class",
-    "relation_labels",
     "reverse_name",
     "targets_of",
 ]
@@ -65,27 +63,6 @@ class ReversesPlan:
         }
 
 
-def relation_labels(related: Mapping[str, Any] | None) -> dict[str, str]:
-    """Label -> module of the entity relations in one `relatedtypes` result, by label.
-
-    Non-entity types have no result (None), and an empty `information` arrives as a JSON
-    list (PHP's empty array), so both give `{}`.
-    """
-    information: object = (related or {}).get("information")
-    if not isinstance(information, Mapping):
-        return {}
-    entries = cast("Mapping[object, object]", information)
-    relations: dict[str, str] = {}
-    for label, info in sorted(entries.items(), key=lambda item: str(item[0])):
-        if not isinstance(info, Mapping):
-            continue
-        facts = cast("Mapping[str, object]", info)
-        module = str(facts.get("name") or "")
-        if module and str(label) and str(facts.get("isEntity", "1")) == "1":
-            relations[str(label)] = module
-    return relations
-
-
 def reverse_name(label: str, stem: str, taken: Iterable[str]) -> str:
     """`related_<label>`; when taken, `related_<label>_<stem>`, then `_2`, `_3`...
 
@@ -105,14 +82,14 @@ def reverse_name(label: str, stem: str, taken: Iterable[str]) -> str:
 
 def plan_reverse(
     class_name: str,
-    related: Mapping[str, Any] | None,
+    labels: Mapping[str, str],
     classes: Mapping[str, tuple[str, str]],
     taken: Iterable[str],
     locked: Mapping[str, LockedRelation] | None = None,
 ) -> ReversesPlan:
     """The reverse methods of one model; `classes` maps modules to `(class, file stem)`,
-    `locked` holds the method names a previous run chose (kept while still usable)."""
-    labels = relation_labels(related)
+    `labels` are the module's relations (label -> module), `locked` holds the method names
+    a previous run chose (kept while still usable)."""
     blocked = set(taken)
     names: dict[str, str] = {}
     for label, old in (locked or {}).items():
@@ -140,14 +117,11 @@ def records_class(target: str) -> str:
 
 
 def targets_of(
-    related: Mapping[str, Mapping[str, Any] | None], classes: Mapping[str, object]
+    relations: Iterable[Mapping[str, str]], classes: Mapping[str, object]
 ) -> frozenset[str]:
     """The generated modules some generated module has a reverse relation method to."""
     return frozenset(
-        module
-        for result in related.values()
-        for module in relation_labels(result).values()
-        if module in classes
+        module for labels in relations for module in labels.values() if module in classes
     )
 
 
@@ -177,8 +151,6 @@ def _method(name: str, label: str, target: str, stem: str) -> tuple[str, ...]:
 
 def _docstring(label: str, target: str) -> str:
     """The first of a few phrasings that fits the line (labels are server text)."""
-    from codegen.plan import doc_text
-
     shown = doc_text(label)
     pad = " " * 8
     for text in (

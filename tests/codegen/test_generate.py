@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 
+from codegen.describe import DescribedSchema
 from codegen.lock import LOCK_FILE, LockFile
 from codegen.plan import plan_package
 from codegen.render import HEADER, render_package
 from codegen.source import Progress, fetch_schema
-from tests.codegen.conftest import CUSTOM, ROOT, needs_shared, tool
+from tests.codegen.conftest import CUSTOM, ROOT, custom, needs_shared, standard, tool
 from vtorm.cli import main
-from vtorm.emulator.schema import Schema
 
 
 def _generate(*args: str | Path) -> int:
@@ -45,8 +45,7 @@ def test_generation_is_byte_identical_twice(tmp_path: Path) -> None:
 def test_generated_package_is_up_to_date_with_its_documented_command() -> None:
     # The command documented in codegen/README.md.
     output = ROOT / "generated"
-    schema = Schema.from_directory(CUSTOM)
-    plan = plan_package(schema.modules.values(), LockFile.read(output), schema.related)
+    plan = plan_package(custom().modules.values(), LockFile.read(output))
     files = render_package(plan)
     on_disk = {
         name: (output / name).read_text("utf-8") for name in files if (output / name).is_file()
@@ -146,8 +145,7 @@ def test_awkward_schemas_render_ruff_clean_and_import(tmp_path: Path) -> None:
 
 
 def test_the_lock_keeps_names_when_a_label_is_renamed(tmp_path: Path) -> None:
-    contacts = json.loads((ROOT / "vtorm/emulator/data/describe/Contacts.json").read_text("utf-8"))
-    contacts = contacts.get("result", contacts)
+    contacts = copy.deepcopy(dict(standard().describes["Contacts"]))
     contacts["fields"].insert(0, _field("cf_900", "Customer Tier", {"name": "string"}))
     schema_dir = tmp_path / "schema"
     schema_dir.mkdir()
@@ -246,14 +244,14 @@ def test_a_live_server_gives_the_same_package_as_demo(
 
 
 class _FakeClient:
-    def __init__(self, schema: Schema) -> None:
+    def __init__(self, schema: DescribedSchema) -> None:
         self.schema = schema
 
     def list_types(self) -> dict[str, Any]:
         return {"types": list(self.schema.modules), "information": {}}
 
     def describe(self, module: str) -> dict[str, Any]:
-        return dict(self.schema[module].describe)
+        return dict(self.schema.describes[module])
 
     def related_types(self, module: str) -> dict[str, Any]:
         return dict(self.schema.related[module] or {})
@@ -265,12 +263,13 @@ class _Terminal(io.StringIO):
 
 
 def test_fetch_keeps_listtypes_order_and_draws_a_bar_on_a_terminal() -> None:
-    standard = Schema.standard()
+    known = standard()
     stream = _Terminal()
-    fetched = fetch_schema(_FakeClient(standard), stream=stream, workers=4)
-    assert list(fetched.modules) == list(standard.modules)
-    assert fetched.modules["Contacts"].fields == standard.modules["Contacts"].fields
-    assert fetched.related["Accounts"] == standard.related["Accounts"]
+    fetched = fetch_schema(_FakeClient(known), stream=stream, workers=4)
+    assert list(fetched.modules) == list(known.modules)
+    assert fetched.modules["Contacts"].fields == known.modules["Contacts"].fields
+    assert fetched.modules["Accounts"].relations == known.modules["Accounts"].relations
+    assert fetched.related["Accounts"] == known.related["Accounts"]
     assert fetched.related["Currency"] is None  # not an entity type: not asked
     assert stream.getvalue().count("\r[") == 35 and "35/35" in stream.getvalue()
 
@@ -300,7 +299,7 @@ def test_relation_accessors_fetch_the_referenced_records(vtiger_server: Any) -> 
 
 def test_a_template_directory_overrides_one_template(tmp_path: Path) -> None:
     (tmp_path / "__init__.py.jinja").write_text('{{ header }}\n"""Custom."""\n', "utf-8")
-    plan = plan_package([Schema.standard()["Contacts"]])
+    plan = plan_package([standard()["Contacts"]])
     files = render_package(plan, template_dir=tmp_path)
     assert files["__init__.py"] == f'{HEADER}\n"""Custom."""\n'
     assert "class Contact(Model):" in files["contact.py"]  # the packaged template
