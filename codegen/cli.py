@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Generator, Sequence
     from typing import TextIO
 
     from codegen.describe import DescribedSchema
@@ -127,7 +127,7 @@ def demo_schema(
 
 
 @contextmanager
-def _embedded_client() -> Iterator[Client]:
+def _embedded_client() -> Generator[Client]:
     import requests
 
     from vtorm.client import Client

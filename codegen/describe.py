@@ -136,9 +136,10 @@ def _parse_field(data: object, module: str) -> DescribedField:
 def _strings(value: object, what: str) -> list[str]:
     if value is None:
         return []
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+    items = cast("list[object]", value) if isinstance(value, list) else None
+    if items is None or not all(isinstance(v, str) for v in items):
         raise ConfigurationError(f"{what} must be a list of strings, got {value!r}")
-    return cast("list[str]", value)
+    return [str(v) for v in items]
 
 
 def _picklist(value: object, where: str) -> list[str]:
@@ -148,7 +149,8 @@ def _picklist(value: object, where: str) -> list[str]:
         raise ConfigurationError(f"{where}: picklistValues must be a list, got {value!r}")
     values: list[str] = []
     for entry in cast("list[object]", value):
-        item: object = entry.get("value") if isinstance(entry, Mapping) else None
+        facts = cast("Mapping[str, object]", entry if isinstance(entry, Mapping) else {})
+        item = facts.get("value")
         if item is None:
             raise ConfigurationError(f"{where}: a picklist entry has no value: {entry!r}")
         values.append(str(item))

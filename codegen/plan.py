@@ -9,16 +9,17 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Mapping, Set
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import inflection
 
 from codegen import naming
+from codegen.columns import column_of
 from codegen.describe import DescribedField, DescribedModule
 from codegen.layout import Group, Node, Text, doc_text, lay_out, py_string
 from codegen.lock import LockedField, LockedModule, LockFile
 from codegen.relations import RelationsPlan, plan_relations
-from codegen.reverse import ReversesPlan, plan_reverse, targets_of
+from codegen.reverse import ReversesPlan, module_alias, plan_reverse, targets_of
 from codegen.types import lookup_types, type_info
 
 __all__ = ["FieldPlan", "ModelPlan", "PackagePlan", "plan_model", "plan_package"]
@@ -82,12 +83,16 @@ class ModelPlan:
         """The Vtiger module name as a string literal."""
         return py_string(self.module)
 
+    def signature(self, method: str, returns: str) -> tuple[str, ...]:
+        """`def filter(self, *conditions: Q, **lookups: Unpack[XLookups]) -> Self:`, laid out."""
+        params = ("self", "*conditions: Q", f"**lookups: Unpack[{self.class_name}Lookups]")
+        return tuple(lay_out(Group(f"def {method}", "(", params, ")"), 4, f" -> {returns}:"))
+
     @property
-    def manager_header(self) -> tuple[str, ...]:
-        """`class XManager(Manager["X", XQuerySet]):`, laid out."""
-        c = self.class_name
-        base = Group("Manager", "[", (py_string(c), f"{c}QuerySet"), "]")
-        return tuple(lay_out(Group(f"class {c}Manager", "(", (base,), ")"), 0, ":"))
+    def objects(self) -> str:
+        """`objects: ClassVar[Manager[XQuerySet]] = Manager(XQuerySet)`."""
+        queryset = f"{self.class_name}QuerySet"
+        return f"    objects: ClassVar[Manager[{queryset}]] = Manager({queryset})"
 
 
 @dataclass(frozen=True)
@@ -213,7 +218,7 @@ def plan_model(
     fields = [f for f in module.fields if not (f.name == "id" and f.type == _ID_TYPE)]
     if lines is not None:
         fields = [f for f in fields if f.name not in lines.fields]
-    suffixes = ("", "Lookups", "QuerySet", "Manager", "RelatedRecords")
+    suffixes = ("", "Lookups", "QuerySet", "RelatedRecords")
     own_names = {class_name + suffix for suffix in suffixes}
     names = naming.field_names(
         ((f.name, f.label) for f in fields),
@@ -221,7 +226,10 @@ def plan_model(
         own_names,
     )
     aliases = _aliases(class_name, fields, names, own_names)
-    planned = [_plan_field(f, names[f.name], aliases.get(f.name)) for f in fields]
+    planned = [
+        _plan_field(f, names[f.name], aliases.get(f.name), column_of(module.name, f.name))
+        for f in fields
+    ]
     lookups = (
         ("id", "RecordId | str"),
         ("id__in", "Sequence[RecordId | str]"),
@@ -245,9 +253,6 @@ def plan_model(
         {*names.values(), *aliases.values(), *own_names, *(a.name for a in relations.accessors)},
         locked.relations if locked else None,
     )
-    if reverse.type_imports:
-        merged = _merge_imports(relations.type_imports, reverse.type_imports)
-        relations = replace(relations, type_imports=merged)
     types = [*(p.annotation for p in planned), *(value for _key, value in lookups)]
     used: set[str] = {token for text in types for token in _TOKEN.findall(text)}
     used |= _ALWAYS_USED
@@ -257,15 +262,13 @@ def plan_model(
     used |= {"TypeAlias"} if relations.aliases else set()
     used |= {"RelatedRecords"} if related_records else set()
     used |= {"Mapping"} if reverse.relations else set()
-    imports = import_lines(used)
+    local = [f"from . import {stem} as {module_alias(stem)}" for stem in reverse.modules]
     line_items: tuple[str, ...] = ()
     if lines is not None:
-        imports = (
-            *import_lines((used - {"Model"}) | {"InventoryModel"}),
-            "",
-            f"from .{lines.stem} import {lines.class_name}",
-        )
+        used = (used - {"Model"}) | {"InventoryModel"}
+        local.append(f"from .{lines.stem} import {lines.class_name}")
         line_items = (f"    line_items: list[{lines.class_name}]",)
+    imports = import_lines(used) + (("", *local) if local else ())
     return ModelPlan(
         module=module.name,
         label=doc_text(module.label),
@@ -289,17 +292,6 @@ def plan_model(
         reverse=reverse,
         related_records=related_records,
     )
-
-
-def _merge_imports(lines: Iterable[str], extra: Iterable[tuple[str, str]]) -> tuple[str, ...]:
-    """`    from .stem import A, B` lines (indent 4): one per stem, names and stems sorted."""
-    names: dict[str, set[str]] = {}
-    for line in lines:
-        stem, _, imported = line.strip().removeprefix("from .").partition(" import ")
-        names.setdefault(stem, set()).update(imported.split(", "))
-    for stem, name in extra:
-        names.setdefault(stem, set()).add(name)
-    return tuple(f"    from .{s} import {', '.join(sorted(names[s]))}" for s in sorted(names))
 
 
 def _aliases(
@@ -331,12 +323,12 @@ def _alias_values(
     ]
 
 
-def _plan_field(f: DescribedField, name: str, alias: str | None) -> FieldPlan:
+def _plan_field(f: DescribedField, name: str, alias: str | None, column: str) -> FieldPlan:
     info = type_info(f.type, alias)
     read_only = not f.editable
     required = f.mandatory and not read_only and f.type != "owner"
     annotation = info.annotation if required else f"{info.annotation} | None"
-    spec = _vtiger_field(f)
+    spec = _vtiger_field(f, column)
     indent = 8 if read_only else 4
     declaration = lay_out(
         Group(f"{name}: Annotated", "[", (annotation, spec), "]"),
@@ -356,7 +348,7 @@ def _plan_field(f: DescribedField, name: str, alias: str | None) -> FieldPlan:
     )
 
 
-def _vtiger_field(f: DescribedField) -> Group:
+def _vtiger_field(f: DescribedField, column: str) -> Group:
     """`VtigerField(...)` with only the arguments that differ from its defaults."""
     items: list[Node] = [py_string(f.name), py_string(f.type)]
     items.append(f"label={py_string(html.unescape(f.label))}")
@@ -372,6 +364,8 @@ def _vtiger_field(f: DescribedField) -> Group:
         items.append(Group("picklist=", "(", values, ")", tuple_=True))
     if f.default:
         items.append(Text("default=", f.default))
+    if column:
+        items.append(f"column={py_string(column)}")
     return Group("VtigerField", "(", tuple(items), ")")
 
 

@@ -9,6 +9,11 @@ entity module becomes a method named `related_<label>` returning `TargetRelatedR
 the lock file, in label order: a taken name gets the target's file stem appended, then
 `_2`, `_3`... The whole relation set (label -> module) also becomes the class's
 `vtiger_relations`, which `Model.related()` uses to find the label for a model.
+
+The methods need the target's classes at runtime, so a model module imports the modules of
+its targets at module level as modules (`from . import contact as _contact`), which Python
+allows in a cycle (a partly run sibling is found in `sys.modules`), where importing the
+names (`from .contact import Contact`) would fail on the cycle.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from codegen.lock import LockedRelation
 __all__ = [
     "ReversePlan",
     "ReversesPlan",
+    "module_alias",
     "plan_reverse",
     "records_class",
     "reverse_name",
@@ -50,7 +56,7 @@ class ReversesPlan:
 
     methods: tuple[ReversePlan, ...] = ()
     relations: tuple[str, ...] = ()  # the `vtiger_relations` ClassVar, indent 4
-    type_imports: tuple[tuple[str, str], ...] = ()  # (file stem, class) for annotations
+    modules: tuple[str, ...] = ()  # file stems of the target modules, imported at runtime
     labels: Mapping[str, str] = field(default_factory=dict[str, str])  # label -> module
 
     @property
@@ -97,18 +103,26 @@ def plan_reverse(
             names[label] = old.method
             blocked.add(old.method)
     methods: list[ReversePlan] = []
-    imports: set[tuple[str, str]] = set()
+    imports: set[str] = set()
     for label, module in labels.items():
         if module not in classes:
             continue
         target, stem = classes[module]
         name = names.get(label) or reverse_name(label, stem, blocked)
         blocked.add(name)
-        if target != class_name:
-            imports.add((stem, records_class(target)))
         own = "" if target == class_name else stem
+        if own:
+            imports.add(own)
         methods.append(ReversePlan(name, label, module, target, _method(name, label, target, own)))
     return ReversesPlan(tuple(methods), _relations_lines(labels), tuple(sorted(imports)), labels)
+
+
+def module_alias(stem: str) -> str:
+    """The name a generated module imports a sibling module under (`from . import x as _x`).
+
+    Field names never start with `_` (naming.RESERVED_PREFIXES), so it shadows nothing.
+    """
+    return f"_{stem}"
 
 
 def records_class(target: str) -> str:
@@ -142,11 +156,12 @@ def _relations_lines(labels: Mapping[str, str]) -> tuple[str, ...]:
 
 
 def _method(name: str, label: str, target: str, stem: str) -> tuple[str, ...]:
-    returns = records_class(target)
+    """The method; a target in another module is reached through that module's alias."""
+    prefix = f"{module_alias(stem)}." if stem else ""
+    returns = prefix + records_class(target)
     header = lay_out(Group(f"def {name}", "(", ("self",), ")"), 4, f" -> {returns}:", hug=False)
-    body = [f"        from .{stem} import {target}, {returns}", ""] if stem else []
-    call = Group(f"return {returns}.of", "(", ("self", target, py_string(label)), ")")
-    return (*header, _docstring(label, target), *body, *lay_out(call, 8))
+    call = Group(f"return {returns}.of", "(", ("self", prefix + target, py_string(label)), ")")
+    return (*header, _docstring(label, target), *lay_out(call, 8))
 
 
 def _docstring(label: str, target: str) -> str:

@@ -18,7 +18,7 @@ from codegen.describe import DescribedSchema
 from codegen.lock import LOCK_FILE, LockFile
 from codegen.plan import plan_package
 from codegen.render import HEADER, render_package
-from codegen.source import Progress, fetch_schema
+from codegen.source import Progress, fetch_schema, overlay, select_modules
 from tests.codegen.conftest import CUSTOM, ROOT, custom, needs_shared, standard, tool
 from vtorm.cli import main
 
@@ -53,6 +53,22 @@ def test_generated_package_is_up_to_date_with_its_documented_command() -> None:
     assert on_disk == files
     generated = {p.name for p in output.glob("*.py")}
     assert generated == {name for name in files if name.endswith(".py")}
+
+
+#: The ORM tests' models: generated from a small fixture schema, never written by hand.
+ORM_MODELS = ROOT / "tests/orm/models"
+ORM_SCHEMA = ROOT / "tests/orm/schema"
+ORM_MODULES = ["Accounts", "Campaigns", "Contacts"]
+
+
+def test_the_orm_test_models_are_what_codegen_generates() -> None:
+    # vtorm generate --demo --schema tests/orm/schema --modules Accounts,Campaigns,Contacts \
+    #     --output tests/orm/models
+    modules = select_modules(overlay(standard(), ORM_SCHEMA), ORM_MODULES)
+    files = render_package(plan_package(modules, LockFile.read(ORM_MODELS)))
+    on_disk = {name: (ORM_MODELS / name).read_text("utf-8") for name in files}
+    assert on_disk == files
+    assert {p.name for p in ORM_MODELS.glob("*.py")} == {n for n in files if n.endswith(".py")}
 
 
 def test_repository_generated_package_is_ruff_clean() -> None:

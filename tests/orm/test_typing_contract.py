@@ -11,7 +11,8 @@ import pytest
 from typing_extensions import assert_type
 
 from tests.orm.fakes import FakeBackend
-from tests.orm.models import Account, Contact, ContactManager, ContactQuerySet
+from tests.orm.models import Account, Contact
+from tests.orm.models.contact import ContactQuerySet
 from tests.orm.test_changes import SyncingFake
 from vtorm import Q, errors
 from vtorm.model.changes import ChangeFeed
@@ -21,7 +22,7 @@ from vtorm.model.reverse import RelatedRecords
 def test_public_api_types(monkeypatch: pytest.MonkeyPatch) -> None:
     backend = FakeBackend(rows=[{"lastname": "Smith"}])
     monkeypatch.setattr("vtorm.query.queryset.default_backend", lambda: backend)
-    assert_type(Contact.objects, ContactManager)
+    assert_type(Contact.objects, ContactQuerySet)
     assert_type(Contact.objects.filter(lastname="Smith"), ContactQuerySet)
     assert_type(Contact.objects.all().order_by("-lastname")[:5], ContactQuerySet)
     assert_type(Contact.objects.exclude(Q(lastname="x") | Q(firstname="y")), ContactQuerySet)
