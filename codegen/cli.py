@@ -3,6 +3,8 @@
     vtorm generate --url https://crm.example.com --username admin --access-key KEY
     vtorm generate --demo --schema ../shared/vtiger-reference/custom-fields/describe
     vtorm generate --demo --check        # exit 1 with a summary when generated/ drifted
+    vtorm generate --demo --quiet        # no progress lines (CI logs)
+    vtorm schema dump --demo --output schema/   # the server's answers only, no models
 
 This module is imported by `vtorm --help`, so everything heavy is imported in `run`.
 """
@@ -24,11 +26,35 @@ if TYPE_CHECKING:
     from codegen.describe import DescribedSchema
     from vtorm.client import Client
 
-__all__ = ["add_arguments", "demo_schema", "run"]
+__all__ = [
+    "add_arguments",
+    "add_source_arguments",
+    "demo_schema",
+    "load_schema",
+    "run",
+    "wanted_modules",
+]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The flags of `vtorm generate`."""
+    add_source_arguments(parser)
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=Path("generated"),
+        metavar="DIR",
+        help="the package directory to write (default: generated)",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 with a summary when the package differs from the schema",
+    )
+
+
+def add_source_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where the schema comes from, which types, and how loudly (generate, schema dump)."""
     source = parser.add_argument_group("schema source")
     source.add_argument("--url", help="CRM base URL (default: $VTIGER_URL)")
     source.add_argument("--username", help="webservice user (default: $VTIGER_USERNAME)")
@@ -50,16 +76,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="only these Vtiger modules (comma-separated), e.g. Contacts,Accounts",
     )
     parser.add_argument(
-        "--output",
-        type=Path,
-        default=Path("generated"),
-        metavar="DIR",
-        help="the package directory to write (default: generated)",
-    )
-    parser.add_argument(
-        "--check",
+        "--quiet",
         action="store_true",
-        help="write nothing; exit 1 with a summary when the package differs from the schema",
+        help="no progress bar or per-type lines while describing (for CI logs)",
     )
 
 
@@ -79,16 +98,18 @@ def _run(args: argparse.Namespace) -> int:
     from codegen.lock import LockFile
     from codegen.plan import plan_package
     from codegen.render import render_package, write_package
+    from codegen.snapshot import SNAPSHOT_DIR, snapshot_files
     from codegen.source import Summary, select_modules
 
     started = time.monotonic()
-    wanted = [m.strip() for m in (args.modules or "").split(",") if m.strip()] or None
-    schema = _schema(args, wanted)
+    wanted = wanted_modules(args)
+    schema = load_schema(args, wanted)
     modules = select_modules(schema, wanted)
     output: Path = args.output
     old_lock = LockFile.read(output)
     plan = plan_package(modules, old_lock)
     files = render_package(plan)
+    files |= snapshot_files(schema, [m.name for m in modules], f"{SNAPSHOT_DIR}/")
     summary = Summary.of(modules, started)
     if args.check:
         drift = find_drift(old_lock, plan.lock, files, output, wanted)
@@ -100,20 +121,26 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _schema(args: argparse.Namespace, wanted: list[str] | None) -> DescribedSchema:
+def wanted_modules(args: argparse.Namespace) -> list[str] | None:
+    """`--modules A,B` as a list (None: every type the server lists)."""
+    return [m.strip() for m in (args.modules or "").split(",") if m.strip()] or None
+
+
+def load_schema(args: argparse.Namespace, wanted: list[str] | None) -> DescribedSchema:
+    """The schema the source flags name: a server, or the embedded one, plus any overlay."""
     from codegen.source import fetch_schema, overlay
 
     asked = None if args.schema else wanted  # an overlay may add types the server lacks
     if args.demo:
-        schema = demo_schema(asked)
+        schema = demo_schema(asked, quiet=args.quiet)
     else:
         with _client(args) as client:
-            schema = fetch_schema(client, asked)
+            schema = fetch_schema(client, asked, quiet=args.quiet)
     return overlay(schema, args.schema) if args.schema else schema
 
 
 def demo_schema(
-    wanted: Sequence[str] | None = None, *, stream: TextIO | None = None
+    wanted: Sequence[str] | None = None, *, stream: TextIO | None = None, quiet: bool = False
 ) -> DescribedSchema:
     """The embedded server's schema, asked over its webservice as any server's would be.
 
@@ -123,7 +150,7 @@ def demo_schema(
     from codegen.source import fetch_schema
 
     with _embedded_client() as client:
-        return fetch_schema(client, wanted, stream=stream)
+        return fetch_schema(client, wanted, stream=stream, quiet=quiet)
 
 
 @contextmanager
@@ -162,8 +189,9 @@ def _client(args: argparse.Namespace) -> Client:
     missing = [name for name, value in settings.items() if not value.strip()]
     if missing:
         flags = ", ".join("--" + name.replace("_", "-") for name in missing)
+        command = " ".join(getattr(args, "command_words", ("generate",)))
         raise ConfigurationError(
-            f"vtorm generate needs {flags} (or VTIGER_URL, VTIGER_USERNAME, VTIGER_ACCESS_KEY), "
+            f"vtorm {command} needs {flags} (or VTIGER_URL, VTIGER_USERNAME, VTIGER_ACCESS_KEY), "
             "or --demo for the embedded server's schema"
         )
     return Client(settings["url"], settings["username"], settings["access_key"])

@@ -53,6 +53,7 @@ class Progress:
 
     total: int
     stream: TextIO = field(default_factory=lambda: sys.stderr)
+    quiet: bool = False  # `--quiet`: count, but write nothing
     done: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -67,6 +68,8 @@ class Progress:
             self._show(name)
 
     def _show(self, name: str) -> None:
+        if self.quiet:
+            return
         if self.interactive:
             filled = int(30 * self.done / max(self.total, 1))
             bar = "#" * filled + "." * (30 - filled)
@@ -120,6 +123,7 @@ def fetch_schema(
     *,
     stream: TextIO | None = None,
     workers: int = MAX_WORKERS,
+    quiet: bool = False,
 ) -> DescribedSchema:
     """`listtypes`, then the describes of the wanted types, at most `workers` at a time,
     and the `relatedtypes` of each entity type among them (its reverse relations)."""
@@ -132,7 +136,7 @@ def fetch_schema(
                 f"unknown module(s) {', '.join(missing)}; the server lists {', '.join(types)}"
             )
         types = list(dict.fromkeys(wanted))
-    progress = Progress(len(types), stream or sys.stderr)
+    progress = Progress(len(types), stream or sys.stderr, quiet)
 
     def describe(name: str) -> tuple[Mapping[str, Any], Mapping[str, Any] | None]:
         result = client.describe(name)

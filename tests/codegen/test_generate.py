@@ -17,7 +17,8 @@ import pytest
 from codegen.describe import DescribedSchema
 from codegen.lock import LOCK_FILE, LockFile
 from codegen.plan import plan_package
-from codegen.render import HEADER, render_package
+from codegen.render import HEADER, render_package, stale_files
+from codegen.snapshot import SNAPSHOT_DIR, snapshot_files
 from codegen.source import Progress, fetch_schema, overlay, select_modules
 from tests.codegen.conftest import CUSTOM, ROOT, custom, needs_shared, standard, tool
 from vtorm.cli import main
@@ -45,14 +46,12 @@ def test_generation_is_byte_identical_twice(tmp_path: Path) -> None:
 def test_generated_package_is_up_to_date_with_its_documented_command() -> None:
     # The command documented in codegen/README.md.
     output = ROOT / "generated"
-    plan = plan_package(custom().modules.values(), LockFile.read(output))
-    files = render_package(plan)
+    files = package_files(custom(), list(custom().modules), output)
     on_disk = {
         name: (output / name).read_text("utf-8") for name in files if (output / name).is_file()
     }
     assert on_disk == files
-    generated = {p.name for p in output.glob("*.py")}
-    assert generated == {name for name in files if name.endswith(".py")}
+    assert stale_files(files, output) == []
 
 
 #: The ORM tests' models: generated from a small fixture schema, never written by hand.
@@ -64,11 +63,17 @@ ORM_MODULES = ["Accounts", "Campaigns", "Contacts"]
 def test_the_orm_test_models_are_what_codegen_generates() -> None:
     # vtorm generate --demo --schema tests/orm/schema --modules Accounts,Campaigns,Contacts \
     #     --output tests/orm/models
-    modules = select_modules(overlay(standard(), ORM_SCHEMA), ORM_MODULES)
-    files = render_package(plan_package(modules, LockFile.read(ORM_MODELS)))
+    files = package_files(overlay(standard(), ORM_SCHEMA), ORM_MODULES, ORM_MODELS)
     on_disk = {name: (ORM_MODELS / name).read_text("utf-8") for name in files}
     assert on_disk == files
-    assert {p.name for p in ORM_MODELS.glob("*.py")} == {n for n in files if n.endswith(".py")}
+    assert stale_files(files, ORM_MODELS) == []
+
+
+def package_files(schema: DescribedSchema, wanted: list[str], output: Path) -> dict[str, str]:
+    """What `vtorm generate` writes for these modules: models, lock file and snapshot."""
+    modules = select_modules(schema, wanted)
+    files = render_package(plan_package(modules, LockFile.read(output)))
+    return files | snapshot_files(schema, [m.name for m in modules], f"{SNAPSHOT_DIR}/")
 
 
 def test_repository_generated_package_is_ruff_clean() -> None:
