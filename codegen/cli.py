@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Generator, Sequence
+    from collections.abc import Callable, Generator, Sequence
     from typing import TextIO
 
     from codegen.describe import DescribedSchema
@@ -32,6 +32,7 @@ __all__ = [
     "demo_schema",
     "load_schema",
     "run",
+    "run_reporting",
     "wanted_modules",
 ]
 
@@ -84,12 +85,19 @@ def add_source_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Generate (or check) the package; 0 on success, 1 on drift, 2 on errors."""
+    return run_reporting("vtorm generate", _run, args)
+
+
+def run_reporting(
+    command: str, action: Callable[[argparse.Namespace], int], args: argparse.Namespace
+) -> int:
+    """`action(args)`, with vtorm's errors printed as one line naming `command` (exit 2)."""
     from vtorm.errors import VtigerError
 
     try:
-        return _run(args)
+        return action(args)
     except VtigerError as exc:
-        print(f"vtorm generate: error: {exc}", file=sys.stderr)
+        print(f"{command}: error: {exc}", file=sys.stderr)
         return 2
 
 

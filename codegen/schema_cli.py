@@ -11,10 +11,9 @@ to `vtorm generate --schema DIR/describe`. Like `codegen.cli`, light to import.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from codegen.cli import add_source_arguments
+from codegen.cli import add_source_arguments, run_reporting
 
 __all__ = ["add_arguments", "run"]
 
@@ -32,13 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Dump the schema; 0 on success, 2 on errors."""
-    from vtorm.errors import VtigerError
-
-    try:
-        return _dump(args)
-    except VtigerError as exc:
-        print(f"vtorm schema dump: error: {exc}", file=sys.stderr)
-        return 2
+    return run_reporting("vtorm schema dump", _dump, args)
 
 
 def _dump(args: argparse.Namespace) -> int:
