@@ -20,7 +20,7 @@ from codegen.reverse import reverse_name
 from tests.codegen.conftest import standard
 from vtorm import UnknownEntity
 from vtorm.client import Client
-from vtorm.model import references as relations
+from vtorm.model import registry
 
 STANDARD = standard()
 
@@ -80,7 +80,6 @@ def stranger_package(tmp_path: Path) -> Iterator[Any]:
     accounts = replace(STANDARD["Accounts"], relations=labels)
     plan = plan_package([accounts, STANDARD["Contacts"]], None)
     write_package(render_package(plan), tmp_path / "stranger_models")
-    registry = dict(relations.REGISTRY)
     sys.path.insert(0, str(tmp_path))
     try:
         yield importlib.import_module("stranger_models")
@@ -88,9 +87,7 @@ def stranger_package(tmp_path: Path) -> Iterator[Any]:
         sys.path.remove(str(tmp_path))
         for name in [n for n in sys.modules if n.split(".")[0] == "stranger_models"]:
             del sys.modules[name]
-        relations.REGISTRY.clear()
-        relations.REGISTRY.update(registry)
-        relations._resolved.clear()
+        registry.forget("stranger_models")
 
 
 def test_an_accessor_for_a_label_the_server_does_not_know_raises_its_error(
