@@ -17,7 +17,7 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Generator, Sequence
@@ -33,6 +33,7 @@ __all__ = [
     "load_schema",
     "run",
     "run_reporting",
+    "switch",
     "wanted_modules",
 ]
 
@@ -47,24 +48,32 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="the package directory to write (default: generated)",
     )
-    parser.add_argument(
+    switch(
+        parser,
         "--check",
-        action="store_true",
-        help="write nothing; exit 1 with a summary when the package differs from the schema",
+        "write nothing; exit 1 with a summary when the package differs from the schema",
     )
+    switch(parser, "--quiet", "no progress bar or per-type lines while describing (for CI logs)")
+
+
+class _Arguments(Protocol):
+    """A parser or an argument group: what takes `add_argument`."""
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> Any: ...
+
+
+def switch(parser: _Arguments, flag: str, help_text: str) -> None:
+    """An on/off flag (`--check`, `--quiet`, `--demo`)."""
+    parser.add_argument(flag, action="store_true", help=help_text)
 
 
 def add_source_arguments(parser: argparse.ArgumentParser) -> None:
-    """Where the schema comes from, which types, and how loudly (generate, schema dump)."""
+    """Where the schema comes from and which types (`vtorm generate`, `vtorm schema dump`)."""
     source = parser.add_argument_group("schema source")
     source.add_argument("--url", help="CRM base URL (default: $VTIGER_URL)")
     source.add_argument("--username", help="webservice user (default: $VTIGER_USERNAME)")
     source.add_argument("--access-key", help="the user's access key (default: $VTIGER_ACCESS_KEY)")
-    source.add_argument(
-        "--demo",
-        action="store_true",
-        help="use the embedded server's standard schema (no network)",
-    )
+    switch(source, "--demo", "use the embedded server's standard schema (no network)")
     source.add_argument(
         "--schema",
         type=Path,
@@ -75,11 +84,6 @@ def add_source_arguments(parser: argparse.ArgumentParser) -> None:
         "--modules",
         metavar="A,B",
         help="only these Vtiger modules (comma-separated), e.g. Contacts,Accounts",
-    )
-    parser.add_argument(
-        "--quiet",
-        action="store_true",
-        help="no progress bar or per-type lines while describing (for CI logs)",
     )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from codegen.cli import add_source_arguments, run_reporting
+from codegen.cli import add_source_arguments, run_reporting, switch
 
 __all__ = ["add_arguments", "run"]
 
@@ -23,9 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     dump = actions.add_parser("dump", help="write the schema answers as JSON files")
     add_source_arguments(dump)
-    dump.add_argument(
-        "--output", type=Path, required=True, metavar="DIR", help="the folder to write"
-    )
+    dump.add_argument("--output", type=Path, required=True, metavar="DIR", help="folder to write")
+    switch(dump, "--quiet", "no progress bar or per-type lines while describing (for CI logs)")
     dump.set_defaults(command_words=("schema", "dump"))
 
 
