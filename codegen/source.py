@@ -84,7 +84,8 @@ def overlay(base: DescribedSchema, directory: Path) -> DescribedSchema:
     """`base` with every `<Type>.json` describe payload in `directory` laid over it.
 
     A type already in `base` keeps its listtypes label and its relations; others are added
-    after it in file name order.
+    after it in file name order, to the listtypes answer too, so the snapshot written beside
+    the models names every type they were generated from.
     """
     if not directory.is_dir():
         raise ConfigurationError(f"--schema {directory}: not a directory")
@@ -103,7 +104,19 @@ def overlay(base: DescribedSchema, directory: Path) -> DescribedSchema:
             module = parse_describe(result, info, old.relations)
         modules[module.name] = module
         describes[module.name] = result
-    return DescribedSchema(modules, base.listtypes, describes, base.related)
+    return DescribedSchema(modules, _listed(base.listtypes, describes), describes, base.related)
+
+
+def _listed(listtypes: Mapping[str, Any], describes: Mapping[str, Any]) -> dict[str, Any]:
+    """`listtypes` naming every described type: added ones as entities, labelled as described."""
+    types = list(listtypes.get("types", []))
+    information = dict(listtypes.get("information", {}))
+    for name, describe in describes.items():
+        if name not in types:
+            types.append(name)
+            label = str(describe.get("label") or name)
+            information[name] = {"isEntity": True, "label": label, "singular": label}
+    return {**listtypes, "types": types, "information": information}
 
 
 def select_modules(schema: DescribedSchema, wanted: Sequence[str] | None) -> list[DescribedModule]:
