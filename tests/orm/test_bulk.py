@@ -223,6 +223,13 @@ def test_a_bulk_error_is_a_vtiger_error_exported_at_the_top() -> None:
         BulkError("mismatch", items=[1, 2], results=[1])
 
 
+def test_an_empty_bulk_create_sends_nothing() -> None:
+    with as_default(FakeBackend()) as fake:
+        assert Contact.objects.bulk_create([]) == []
+        assert Contact.objects.bulk_create(iter(())) == []
+    assert fake.calls == []
+
+
 def test_without_a_client_bulk_create_uses_the_default(client: Client) -> None:
     with as_default(client):
         Contact.objects.bulk_create(people(3))

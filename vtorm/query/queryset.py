@@ -456,6 +456,8 @@ class QuerySet(Generic[M]):
         records = list(objs)
         for number, record in enumerate(records, start=1):
             check_new(record, self.model, number=number)
+        if not records:
+            return records  # nothing to send: no client needed
         outcomes = list(self.bulk_create_iter(records, concurrency=concurrency))
         raise_for_failures(outcomes, f"bulk_create of {len(records)} {self.model.__name__}")
         return records
