@@ -11,7 +11,6 @@ from typing_extensions import assert_type
 from generated import MODELS, Account, Calendar, Contact, Group, Invoice, SalesOrder, User
 from generated.contact import (
     ContactCustomerTier,
-    ContactManager,
     ContactPreferredChannels,
     ContactQuerySet,
     ContactRelatedRecords,
@@ -89,7 +88,6 @@ def reverse_relations(account: Account) -> list[str]:
 
 def public_api(client: Client) -> None:
     """What each public call returns, chained as users chain them."""
-    assert_type(Contact.objects, ContactManager)
     assert_type(Contact.objects.filter(lastname="Smith"), ContactQuerySet)
     assert_type(Contact.objects.all().order_by("-lastname")[:5], ContactQuerySet)
     assert_type(Contact.objects.exclude(Q(lastname="x") | Q(firstname="y")), ContactQuerySet)
