@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.orm.conftest import make_client
-from tests.orm.fakes import FakeBackend
+from tests.orm.fakes import FakeBackend, as_default
 from tests.orm.models import Contact
-from vtorm import ConfigurationError, InvalidArgument, Q, UsageError, set_default_client
-from vtorm.emulator import Emulator
+from vtorm import ConfigurationError, InvalidArgument, Q, UsageError
 
 
 def people(count: int) -> FakeBackend:
@@ -168,27 +166,16 @@ def test_a_false_condition_sends_nothing() -> None:
     assert backend.calls == []
 
 
-def test_the_default_client_is_looked_up_when_the_query_runs(emulator: Emulator) -> None:
-    """Building a query needs no connection; running it uses the default of that moment."""
-    previous = set_default_client(None)
-    try:
-        query = Contact.objects.filter(lastname="Smith")
-        with pytest.raises(ConfigurationError, match="No Vtiger connection"):
-            list(query)
-        with make_client(emulator) as client:
-            Contact(lastname="Smith").save(using=client)
-            set_default_client(client)
-            assert _queries(emulator) == []
-            assert [c.lastname for c in query] == ["Smith"]
-            assert _queries(emulator)[0] == (
-                "SELECT * FROM Contacts WHERE lastname = 'Smith' ORDER BY id LIMIT 100;"
-            )
-    finally:
-        set_default_client(previous)
-
-
-def _queries(emulator: Emulator) -> list[str]:
-    return [r.params["query"] for r in emulator.request_log if r.operation == "query"]
+def test_the_default_client_is_looked_up_when_the_query_runs() -> None:
+    """Building a query needs no connection and sends nothing; running it uses the default."""
+    backend = people(2)
+    query = Contact.objects.all()  # built before any default exists
+    with as_default(backend):
+        assert backend.calls == []
+        assert len(query) == 2
+        assert backend.queries[0] == "SELECT * FROM Contacts ORDER BY id LIMIT 100;"
+    with pytest.raises(ConfigurationError, match=r"vtorm\.connect"):
+        len(Contact.objects.all())
 
 
 def test_prefetch_fetches_fixed_offsets_in_parallel_and_yields_in_order() -> None:
