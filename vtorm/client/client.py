@@ -45,6 +45,7 @@ from vtorm.client.envelope import (
     require_setting,
     require_text,
 )
+from vtorm.client.login import LOGIN_ATTEMPTS, gate_for, login_delay, may_retry_login
 from vtorm.client.results import (
     ConvertLeadResult,
     DescribeResult,
@@ -67,7 +68,7 @@ from vtorm.errors import (
     error_from_envelope,
 )
 from vtorm.ids import RecordId
-from vtorm.wire import POST_OPERATIONS, ErrorCode
+from vtorm.wire import POST_OPERATIONS
 
 __all__ = ["Client"]
 
@@ -147,6 +148,7 @@ class Client:
         self._auth: tuple[Secret, int] | None = None  # (session name, login generation)
         self._generation = 0
         self._login_lock = threading.RLock()
+        self._gate = gate_for(self.url, self.username)
         self._state_lock = threading.Lock()
         self._describe_cache: dict[str, DescribeResult] = {}
         self._request_count = 0
@@ -234,25 +236,39 @@ class Client:
         return cast(SessionInfo, info)
 
     def _login_locked(self) -> LoginInfo:
-        for attempt in (1, 2):
-            challenge = self._exchange(
-                "getchallenge", {"operation": "getchallenge", "username": self.username}, None
-            )
-            token = as_dict(challenge, "getchallenge").get("token")
-            if not isinstance(token, str) or not token:
-                raise ServerError("getchallenge answered without a token", operation="getchallenge")
-            params = {
-                "operation": "login",
-                "username": self.username,
-                "accessKey": challenge_response(token, self._access_key.reveal()),
-            }
-            try:
-                return self._adopt_login(self._exchange("login", params, None))
-            except AuthenticationFailed as error:
-                # Another getchallenge for this user replaced our token: one fresh try.
-                if error.code != ErrorCode.INVALID_AUTH_TOKEN or attempt == 2:
-                    raise
+        """Challenge and login inside this user's gate, repeating only a likely lost race."""
+        key = self._access_key.reveal()
+        with self._gate.held() as host_locked:
+            for attempt in range(1, LOGIN_ATTEMPTS + 1):
+                try:
+                    info = self._adopt_login(self._exchange("login", self._login_params(), None))
+                except AuthenticationFailed as error:
+                    proven = self._gate.proven(key)
+                    if not may_retry_login(
+                        error.code, proven=proven, host_locked=host_locked, attempt=attempt
+                    ):
+                        raise
+                    delay = login_delay(attempt, self._policy.rng, self._policy.base / 10)
+                    _log.debug("login: %s, likely a lost race; again in %.3fs", error.code, delay)
+                    time.sleep(delay)
+                else:
+                    self._gate.prove(key)
+                    return info
         raise AssertionError("unreachable")
+
+    def _login_params(self) -> dict[str, str]:
+        """A fresh challenge, answered: the login form (its `accessKey` is a one-off hash)."""
+        challenge = self._exchange(
+            "getchallenge", {"operation": "getchallenge", "username": self.username}, None
+        )
+        token = as_dict(challenge, "getchallenge").get("token")
+        if not isinstance(token, str) or not token:
+            raise ServerError("getchallenge answered without a token", operation="getchallenge")
+        return {
+            "operation": "login",
+            "username": self.username,
+            "accessKey": challenge_response(token, self._access_key.reveal()),
+        }
 
     def _adopt_login(self, result: object) -> LoginInfo:
         info = as_dict(result, "login")
