@@ -30,9 +30,11 @@ from vtorm.client.auth import (
     InsecureTransportWarning,
     Secret,
     challenge_response,
+    install_log_redaction,
     needs_transport_warning,
     normalize_url,
     redact,
+    reveal_params,
 )
 from vtorm.client.envelope import (
     as_dict,
@@ -84,19 +86,7 @@ _NOT_SENT_ERRORS = (
 )
 
 
-class _SessionRedactingFilter(logging.Filter):
-    """Scrubs session names out of URLs that urllib3 logs at DEBUG level."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        cleaned = redact(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, ()
-        return True
-
-
-for _name in ("urllib3.connectionpool", "vtorm"):
-    logging.getLogger(_name).addFilter(_SessionRedactingFilter())
+install_log_redaction()
 
 
 class _AttemptFailed(Exception):
@@ -219,7 +209,7 @@ class Client:
             auth, self._auth = self._auth, None
         if auth is None:
             return
-        params = {"operation": "logout", "sessionName": auth[0].reveal()}
+        params: dict[str, str | Secret] = {"operation": "logout", "sessionName": auth[0]}
         try:
             self._exchange("logout", params, None)
         except InvalidSession:
@@ -229,15 +219,15 @@ class Client:
         """Keep the session alive (`extendsession`); the session name stays private."""
         result = self._call("extendsession", {})
         info = as_dict(result, "extendsession")
-        session = info.pop("sessionName", None)
-        if isinstance(session, str) and session:
+        session = _take_session(info)
+        if session is not None:
             with self._login_lock:
-                self._auth = (Secret(session), self._generation)
+                self._auth = (session, self._generation)
         return cast(SessionInfo, info)
 
     def _login_locked(self) -> LoginInfo:
         """Challenge and login inside this user's gate, repeating only a likely lost race."""
-        key = self._access_key.reveal()
+        key = self._access_key
         with self._gate.held() as host_locked:
             for attempt in range(1, LOGIN_ATTEMPTS + 1):
                 try:
@@ -256,7 +246,7 @@ class Client:
                     return info
         raise AssertionError("unreachable")
 
-    def _login_params(self) -> dict[str, str]:
+    def _login_params(self) -> dict[str, str | Secret]:
         """A fresh challenge, answered: the login form (its `accessKey` is a one-off hash)."""
         challenge = self._exchange(
             "getchallenge", {"operation": "getchallenge", "username": self.username}, None
@@ -267,16 +257,16 @@ class Client:
         return {
             "operation": "login",
             "username": self.username,
-            "accessKey": challenge_response(token, self._access_key.reveal()),
+            "accessKey": Secret(challenge_response(token, self._access_key.reveal())),
         }
 
     def _adopt_login(self, result: object) -> LoginInfo:
         info = as_dict(result, "login")
-        session = info.pop("sessionName", None)
-        if not isinstance(session, str) or not session:
+        session = _take_session(info)
+        if session is None:
             raise ServerError("login answered without a session name", operation="login")
         self._generation += 1
-        self._auth = (Secret(session), self._generation)
+        self._auth = (session, self._generation)
         self.user_id = info.get("userId")
         self.vtiger_version = info.get("vtigerVersion")
         _log.debug("logged in as %s (user %s)", self.username, self.user_id)
@@ -433,7 +423,8 @@ class Client:
         """Send an operation that needs a session, renewing a dead session once."""
         for renewal in (False, True):
             session, generation = self._session()
-            full = {"operation": operation, **params, "sessionName": session.reveal()}
+            full: dict[str, str | Secret] = {"operation": operation, **params}
+            full["sessionName"] = session  # a Secret until the request is being built
             try:
                 return self._exchange(operation, full, module)
             except InvalidSession as error:
@@ -443,7 +434,9 @@ class Client:
                 self._renew(generation)
         raise AssertionError("unreachable")
 
-    def _exchange(self, operation: str, params: Mapping[str, str], module: str | None) -> Any:
+    def _exchange(
+        self, operation: str, params: Mapping[str, str | Secret], module: str | None
+    ) -> Any:
         """Send one operation with retries where repeating it is safe."""
         for attempt in range(1, self._policy.attempts + 1):
             try:
@@ -468,7 +461,7 @@ class Client:
         )
 
     def _attempt(
-        self, operation: str, params: Mapping[str, str], module: str | None, attempt: int
+        self, operation: str, params: Mapping[str, str | Secret], module: str | None, attempt: int
     ) -> Any:
         post = operation in POST_OPERATIONS
         started = time.perf_counter()
@@ -478,18 +471,17 @@ class Client:
             response = self._http.request(
                 "POST" if post else "GET",
                 self.url,
-                params=None if post else params,
-                data=params if post else None,
+                params=None if post else reveal_params(params),
+                data=reveal_params(params) if post else None,
                 timeout=self.timeout,
                 verify=self.verify,
             )
             status = response.status_code
             return self._read(operation, response)
         except requests.RequestException as exc:
-            outcome = type(exc).__name__
             failed = self._transport_failure(operation, exc)
-            outcome = failed.failure.value
-            raise failed from None
+            outcome = failed.failure.value if isinstance(failed, _AttemptFailed) else "tls"
+            raise failed from None  # the original names the URL, session included
         except _AttemptFailed as failed:
             outcome = failed.failure.value
             raise
@@ -532,10 +524,17 @@ class Client:
             return envelope.get("result")
         raise error_from_envelope(envelope.get("error"), operation=operation, http_status=status)
 
-    def _transport_failure(self, operation: str, exc: requests.RequestException) -> _AttemptFailed:
+    def _transport_failure(
+        self, operation: str, exc: requests.RequestException
+    ) -> _AttemptFailed | TransportError:
+        """What a failed send means: a retry candidate, or (TLS) a final error.
+
+        It returns rather than raises, so no traceback holds a frame whose `exc` names the
+        URL with the session in it.
+        """
         detail = redact(f"{type(exc).__name__}: {exc}", self._secrets())
         if isinstance(exc, requests.exceptions.SSLError):
-            raise TransportError(f"TLS failed: {detail}", operation=operation) from None
+            return TransportError(f"TLS failed: {detail}", operation=operation)
         not_sent = any(isinstance(cause, _NOT_SENT_ERRORS) for cause in _causes(exc))
         failure = Failure.NOT_SENT if not_sent else Failure.IN_FLIGHT
         what = "could not connect" if not_sent else "the connection failed"
@@ -545,6 +544,12 @@ class Client:
         auth = self._auth
         secrets = [self._access_key.reveal()]
         return secrets if auth is None else [*secrets, auth[0].reveal()]
+
+
+def _take_session(info: dict[str, Any]) -> Secret | None:
+    """Move the answer's `sessionName` into a tracked `Secret` (None when there is none)."""
+    value = info.pop("sessionName", None)
+    return Secret(value, track=True) if isinstance(value, str) and value else None
 
 
 def _causes(exc: BaseException) -> Iterator[object]:

@@ -32,6 +32,7 @@ try:
 except ImportError:  # pragma: no cover - Windows: only the in-process lock
     fcntl = None  # type: ignore[assignment]
 
+from vtorm.client.auth import Secret
 from vtorm.wire import ErrorCode
 
 __all__ = ["LOGIN_ATTEMPTS", "LoginGate", "gate_for", "login_delay", "may_retry_login"]
@@ -67,11 +68,11 @@ class LoginGate:
                 if handle is not None:
                     handle.close()  # closing the descriptor releases the flock
 
-    def proven(self, access_key: str) -> bool:
+    def proven(self, access_key: Secret) -> bool:
         """Whether this key has logged in through this gate before."""
         return _fingerprint(access_key) in self._proven
 
-    def prove(self, access_key: str) -> None:
+    def prove(self, access_key: Secret) -> None:
         """Remember that this key is right (only a digest is kept)."""
         self._proven.add(_fingerprint(access_key))
 
@@ -116,8 +117,8 @@ def login_delay(attempt: int, rng: random.Random, base: float = 0.05) -> float:
     return rng.uniform(ceiling / 4, ceiling)
 
 
-def _fingerprint(access_key: str) -> str:
-    return hashlib.sha256(b"vtorm-login-gate\0" + access_key.encode()).hexdigest()
+def _fingerprint(access_key: Secret) -> str:
+    return hashlib.sha256(b"vtorm-login-gate\0" + access_key.reveal().encode()).hexdigest()
 
 
 def _lock_file(path: str, wait: float) -> IO[bytes] | None:
