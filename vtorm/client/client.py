@@ -59,8 +59,10 @@ from vtorm.client.results import (
 )
 from vtorm.client.retry import Failure, RetryPolicy, is_repeatable
 from vtorm.errors import (
+    DATA_LOSS_POLICIES,
     AuthenticationFailed,
     ConfigurationError,
+    DataLossPolicy,
     InvalidArgument,
     InvalidSession,
     OutcomeUnknown,
@@ -77,6 +79,7 @@ __all__ = ["Client"]
 _log = logging.getLogger("vtorm")
 
 _QUERY_MODULE = re.compile(r"(?i)\bfrom\s+([A-Za-z0-9_]+)")
+_CHARSETS = ("utf8mb3", "utf8mb4")
 _ENV_VARIABLES = ("VTIGER_URL", "VTIGER_USERNAME", "VTIGER_ACCESS_KEY")
 # Errors a connection can fail with before any byte of the request was sent.
 _NOT_SENT_ERRORS = (
@@ -104,6 +107,9 @@ class Client:
     `url` is the CRM's base URL or its full `.../webservice.php`. `retries` repeats failed
     requests where that cannot write twice; `backoff` is the first wait in seconds.
     `session` lets you pass a configured `requests.Session` (proxies, adapters, ...).
+    `data_loss` is what model saves do when the server would change a value ("raise",
+    "warn" or "allow", see docs/data-loss.md); `charset="utf8mb4"` declares a server
+    whose tables keep characters outside the BMP (stock installs are utf8mb3).
     """
 
     def __init__(
@@ -117,6 +123,8 @@ class Client:
         retries: int = 3,
         session: requests.Session | None = None,
         backoff: float = 0.5,
+        data_loss: DataLossPolicy = "raise",
+        charset: str = "utf8mb3",
     ) -> None:
         self.url = normalize_url(url)
         self.username = require_setting(username, "username")
@@ -130,6 +138,14 @@ class Client:
             )
         if retries < 0 or backoff < 0:
             raise InvalidArgument(f"retries and backoff must be >= 0, not {retries}, {backoff}")
+        if data_loss not in DATA_LOSS_POLICIES:
+            raise InvalidArgument(
+                f"data_loss must be one of {DATA_LOSS_POLICIES}, not {data_loss!r}"
+            )
+        if charset not in _CHARSETS:
+            raise InvalidArgument(f"charset must be one of {_CHARSETS}, not {charset!r}")
+        self.data_loss: DataLossPolicy = data_loss
+        self.charset = charset
         self.timeout = timeout
         self.verify = verify
         self._policy = RetryPolicy(retries=retries, base=backoff)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from typing_extensions import Self
 
-from vtorm.errors import UsageError
+from vtorm.errors import DataLossPolicy, UsageError
 from vtorm.ids import RecordId
 from vtorm.model.base import Model
 from vtorm.model.changes import ChangeFeed, SyncBackend, changes
@@ -142,8 +142,9 @@ class Manager(Generic[M, QS]):
         """
         return changes(self.model, since, using)
 
-    def create(self, **fields: Any) -> M:
-        """Build a record from these fields and create it on the server."""
+    def create(self, *, data_loss: DataLossPolicy | None = None, **fields: Any) -> M:
+        """Build a record from these fields and create it on the server (`data_loss`: as
+        in `Model.save`)."""
         record = self.model(**fields)
-        record.save()
+        record.save(data_loss=data_loss)
         return record
