@@ -63,6 +63,9 @@ class Product(Model):
     commissionrate: Annotated[
         Decimal | None, VtigerField("commissionrate", "double", column="decimal(7,3)")
     ] = None
+    qtyinstock: Annotated[
+        Decimal | None, VtigerField("qtyinstock", "double", column="decimal(25,3)")
+    ] = None
     assigned_user_id: Annotated[RecordId | None, OWNER] = None
 
 
@@ -129,11 +132,32 @@ def test_script_tags_are_html_encoded_but_not_across_lines() -> None:
 
 
 def test_currency_keeps_two_places_and_other_decimals_the_column_scale() -> None:
-    assert predict(REVENUE, "1.23456") == ("1.23", ("currency is rounded to 2 decimal places",))
-    assert predict(REVENUE, "12.345")[0] == "12.35"  # half up, as PHP's round()
+    assert predict(REVENUE, "1.23456") == (
+        "1.23",
+        ("the value passes through a PHP float: rounded to 2 decimal places",),
+    )
+    assert predict(REVENUE, "2.675")[0] == "2.68"  # PHP's round() pre-rounds: half up
+    assert predict(REVENUE, "-0.005")[0] == "-0.01"
     assert predict(REVENUE, "1.50000000") == ("1.50000000", ())  # padding is not loss
-    assert predict(RATE, "1.2345")[0] == "1.235"
+    assert predict(RATE, "1.2345") == (
+        "1.235",
+        ("the column is decimal(7,3): 3 decimal places are kept",),
+    )
     assert predict(RATE, "1.235") == ("1.235", ())
+
+
+def test_currency_keeps_fourteen_significant_digits_as_a_php_float() -> None:
+    # Figures of the real 8.0 server (annual_revenue, decimal(25,8)).
+    assert predict(REVENUE, "123456789012345.67")[0] == "123456789012350"
+    assert predict(REVENUE, "1234567890123.45")[0] == "1234567890123.4"
+    assert predict(REVENUE, "99999999999999.99")[0] == "100000000000000"
+    assert predict(REVENUE, "999999999999.99") == ("999999999999.99", ())
+    assert "14 significant digits" in predict(REVENUE, "12345678901234.56")[1][0]
+
+
+def test_doubles_that_vtiger_converts_like_currency_are_rounded_to_two_places() -> None:
+    stock = VtigerField("qtyinstock", "double", column="decimal(25,3)")
+    assert predict(stock, "1.234")[0] == "1.23" and predict(stock, "1.2") == ("1.2", ())
 
 
 def test_decimals_beyond_the_precision_are_clamped() -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import subprocess
 import textwrap
+import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -35,9 +36,11 @@ CASES: list[tuple[type[Model], str, Any]] = [
     (Account, "accountname", "Smile 😀 Ltd"),  # utf8mb3
     (Account, "description", 'Hi <script>alert("x")</script>'),  # HTML-encoded
     (Account, "annual_revenue", Decimal("1.23456")),  # currency: 2 places
+    (Account, "annual_revenue", Decimal("1234567890123.45")),  # a PHP float: 14 digits
     (Account, "annual_revenue", Decimal("123456789012345678.5")),  # decimal(25,8)
     (Account, "employees", 3_000_000_000),  # int(10)
     (Product, "commissionrate", Decimal("12345.6789")),  # decimal(7,3)
+    (Product, "qtyinstock", Decimal("1.234")),  # decimal(25,3), but a PHP float: 2 places
 ]
 NAMES = {Account: "accountname", Product: "productname"}
 
@@ -50,7 +53,8 @@ def client() -> Iterator[Client]:
 
 
 def _record(model: type[Model], field: str, value: Any) -> Model:
-    values = {NAMES[model]: "Data loss check", "assigned_user_id": RecordId("19x1")}
+    name = f"Data loss check {uuid.uuid4().hex[:8]}"  # Accounts refuse duplicate names
+    values = {NAMES[model]: name, "assigned_user_id": RecordId("19x1")}
     return model(**{**values, field: value})
 
 
@@ -110,7 +114,7 @@ def nickname_field(client: Client) -> None:
 @pytest.mark.usefixtures("nickname_field")
 def test_a_custom_field_cut_by_the_server_raises_value_altered(client: Client) -> None:
     account = Account(
-        accountname="Pepperpot Ltd",
+        accountname=f"Pepperpot {uuid.uuid4().hex[:8]}",
         nickname="Ms Pepperpot of Llandudno",
         assigned_user_id=RecordId("19x1"),
     )

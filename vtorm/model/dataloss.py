@@ -17,7 +17,7 @@ import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import TYPE_CHECKING, Any, Final
 
 from vtorm.errors import (
@@ -52,6 +52,14 @@ _NUMBERS: Final = frozenset({"integer", "double", "currency", "percentage"})
 _NOT_TEXT: Final = frozenset({"boolean", "date", "datetime", "time", "reference", "owner"})
 #: The user preference "Number of currency decimals" (2 on a stock install) rounds currency.
 CURRENCY_PLACES: Final = 2
+#: Significant digits PHP writes a float with (its `precision` setting).
+PHP_FLOAT_DIGITS: Final = 14
+#: Double fields that Vtiger also sends through a PHP float (uitype 1 fields CRMEntity
+#: converts, and uitype 7 number fields), as currency: stock 8.0 field names.
+FLOAT_DOUBLES: Final = frozenset(
+    {"qty_per_unit", "qtyinstock", "salescommission", "exciseduty", "quantity"}
+    | {"total_units", "used_units"}
+)
 #: Types whose answer is not comparable with what was sent: datetimes are read in the
 #: user's time zone and answered in the server's.
 _NOT_COMPARED: Final = frozenset({"datetime"})
@@ -84,8 +92,8 @@ def predict(spec: VtigerField, wire: str, *, utf8mb4: bool = False) -> tuple[str
 
     >>> predict(VtigerField("bill_city", "string", column="varchar(30)"), "x" * 31)[1]
     ('the column is varchar(30): text is cut to 30 characters',)
-    >>> predict(VtigerField("amount", "currency", column="decimal(25,8)"), "1.005")[0]
-    '1.01'
+    >>> predict(VtigerField("amount", "currency", column="decimal(25,8)"), "2.675")[0]
+    '2.68'
     """
     if spec.vtiger_type in _NUMBERS:
         return _predict_number(spec, wire)
@@ -132,18 +140,47 @@ def _predict_number(spec: VtigerField, wire: str) -> tuple[str, tuple[str, ...]]
 def _predict_decimal(spec: VtigerField, number: Decimal, wire: str) -> tuple[str, tuple[str, ...]]:
     assert spec.decimal is not None
     precision, scale = spec.decimal
-    places = min(scale, CURRENCY_PLACES) if spec.vtiger_type == "currency" else scale
     reasons: list[str] = []
     stored = number
-    if _places(number) > places:
-        stored = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-        why = "currency is rounded to" if places < scale else f"the column is {spec.column}:"
-        reasons.append(f"{why} {places} decimal places")
+    if _via_float(spec):
+        stored = _php_float(number)
+        if stored != number:
+            reasons.append(_float_reason(number))
+    if _places(stored) > scale:
+        stored = stored.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP)
+        reasons.append(f"the column is {spec.column}: {scale} decimal places are kept")
     largest = Decimal(10) ** (precision - scale) - Decimal(1).scaleb(-scale)
     if abs(stored) > largest:
         stored = largest.copy_sign(stored)
         reasons.append(f"the column is {spec.column}: the largest value is {largest}")
     return (format(stored, "f") if reasons else wire), tuple(reasons)
+
+
+def _via_float(spec: VtigerField) -> bool:
+    """Whether Vtiger turns the value into a PHP float first (currency, some doubles)."""
+    return spec.vtiger_type == "currency" or (
+        spec.vtiger_type == "double" and spec.wire_name in FLOAT_DOUBLES
+    )
+
+
+def _php_float(number: Decimal) -> Decimal:
+    """What `CurrencyField::convertToDBFormat` hands MySQL: the value as a PHP float, rounded
+    half up to 2 places (PHP's `round()` pre-rounds, so 2.675 gives 2.68), then written
+    with PHP's 14 significant digits (`precision=14`)."""
+    with localcontext() as context:
+        context.prec = 80
+        rounded = Decimal(repr(float(number))).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        return Decimal(format(float(rounded), ".14G"))
+
+
+def _float_reason(number: Decimal) -> str:
+    if _digits(number.quantize(Decimal("0.01"), ROUND_HALF_UP)) > PHP_FLOAT_DIGITS:
+        return f"the value passes through a PHP float: {PHP_FLOAT_DIGITS} significant digits"
+    return f"the value passes through a PHP float: rounded to {CURRENCY_PLACES} decimal places"
+
+
+def _digits(number: Decimal) -> int:
+    return len(number.normalize().as_tuple().digits)
 
 
 def _predict_integer(spec: VtigerField, number: Decimal, wire: str) -> tuple[str, tuple[str, ...]]:
