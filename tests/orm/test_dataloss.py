@@ -269,6 +269,15 @@ def test_manager_create_takes_the_policy(emulator: Emulator) -> None:
     assert created.id is not None
 
 
+def test_queryset_create_takes_the_policy(emulator: Emulator) -> None:
+    client = make_client(emulator)
+    with pytest.raises(DataLossError):
+        Account.objects.using(client).create(accountname="x" * 101, assigned_user_id="19x1")
+    assert client.request_count == 0
+    created = Account.objects.using(client).create(accountname="y" * 101, data_loss="allow")
+    assert created.id is not None
+
+
 def test_an_unknown_policy_is_refused() -> None:
     with pytest.raises(InvalidArgument, match="data_loss must be one of"):
         data_loss_policy("ignore")
