@@ -229,6 +229,27 @@ def test_a_utf8mb4_server_keeps_emoji() -> None:
     assert backend.writes == 1
 
 
+def test_inventory_lines_are_checked_before_sending() -> None:
+    from generated import Invoice, LineItem
+
+    backend = CountingBackend()
+    invoice = Invoice(
+        subject="Q3 licences",
+        account_id=RecordId("11x1"),
+        assigned_user_id=RecordId("19x1"),
+        bill_street="1 Main St",
+        ship_street="1 Main St",
+        line_items=[
+            LineItem(productid=RecordId("14x1"), quantity=Decimal("1"), listprice=Decimal("9")),
+            LineItem(productid=RecordId("14x2"), quantity=Decimal("1"), comment="🎉 launch"),
+        ],
+    )
+    with pytest.raises(DataLossError) as caught:
+        invoice.save(using=backend)
+    assert backend.writes == 0
+    assert caught.value.changes == {"line_items[2].comment": ("🎉 launch", "???? launch")}
+
+
 # -- the policy -----------------------------------------------------------------------
 
 

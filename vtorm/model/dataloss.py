@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import TYPE_CHECKING, Any, Final
 
@@ -42,6 +42,7 @@ __all__ = [
     "data_loss_policy",
     "predict",
     "predict_element",
+    "predict_lines",
 ]
 
 #: The server's test (PHP `preg_match`, so `.` does not cross a newline).
@@ -218,6 +219,24 @@ def predict_element(
     return damages
 
 
+def predict_lines(
+    model: type[Model], element: Mapping[str, Any], *, utf8mb4: bool = False
+) -> list[Damage]:
+    """`predict_element` for each inventory line an element carries, named `line_items[n]`."""
+    from vtorm.model.inventory import LINE_ITEMS  # inventory builds on base, which uses this
+
+    line_model: type[Model] | None = getattr(model, "vtiger_line_model", None)
+    lines = element.get(LINE_ITEMS)
+    if line_model is None or not isinstance(lines, list):
+        return []
+    return [
+        replace(damage, name=f"line_items[{number}].{damage.name}")
+        for number, line in enumerate(lines, start=1)
+        if isinstance(line, Mapping)
+        for damage in predict_element(line_model, line, utf8mb4=utf8mb4)
+    ]
+
+
 def altered(
     model: type[Model], element: Mapping[str, Any], answer: Mapping[str, Any]
 ) -> list[Damage]:
@@ -309,6 +328,7 @@ class Guard:
 
     def _before(self, operation: str, element: Mapping[str, Any]) -> None:
         damages = predict_element(self._model, element, utf8mb4=self._utf8mb4)
+        damages += predict_lines(self._model, element, utf8mb4=self._utf8mb4)
         if not damages:
             return
         text = message(self._model.__name__, damages, stored=False)
