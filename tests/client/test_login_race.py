@@ -19,7 +19,7 @@ from vtorm.client.login import LOGIN_ATTEMPTS, LoginGate, may_retry_login
 from vtorm.emulator import Emulator
 from vtorm.errors import AuthenticationFailed
 
-from .fake_server import FakeVtiger, Seen, make_client
+from .fake_server import BASE_URL, Answer, FakeVtiger, Seen, make_client
 
 KEY = "kT9s2Lq0ZxAccessKey"
 
@@ -29,7 +29,7 @@ class RivalFake(FakeVtiger):
 
     rivals: int = 0
 
-    def _answer(self, request: Seen):  # type: ignore[no-untyped-def]
+    def _answer(self, request: Seen) -> Answer:
         answer = super()._answer(request)
         if request.operation == "getchallenge" and self.rivals > 0:
             self.rivals -= 1
@@ -46,8 +46,8 @@ def isolated(client: Client, tmp_path: Path) -> Client:
 
 def test_a_wrong_key_fails_at_the_first_attempt(tmp_path: Path) -> None:
     fake = FakeVtiger()
-    client = isolated(make_client(FakeVtiger(access_key="another key")), tmp_path)
-    client._http = make_client(fake)._http
+    session = make_client(fake)._http  # the fake server, reached in-process
+    client = isolated(Client(BASE_URL, "admin", "another key", session=session), tmp_path)
     started = time.perf_counter()
     with pytest.raises(AuthenticationFailed) as caught:
         client.login()
