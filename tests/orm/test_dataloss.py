@@ -33,7 +33,7 @@ OWNER = VtigerField("assigned_user_id", "owner", mandatory=True, column="int(19)
 class Account(Model):
     vtiger_module: ClassVar[str] = "Accounts"
     vtiger_id_prefix: ClassVar[str] = "11"
-    objects: ClassVar[Manager[Account, QuerySet[Account]]] = Manager()
+    objects: ClassVar[Manager[QuerySet[Account]]] = Manager(QuerySet)
 
     accountname: Annotated[
         str, VtigerField("accountname", "string", mandatory=True, column="varchar(100)")
