@@ -45,7 +45,13 @@ class Rule:
 
 
 CORE = ("vtorm.errors", "vtorm.ids", "vtorm.wire", "vtorm._version")
-ENTRY_POINTS = ("vtorm.cli", "vtorm.demo", "vtorm.pytest_plugin", "vtorm.__main__")
+ENTRY_POINTS = (
+    "vtorm.cli",
+    "vtorm.demo",
+    "vtorm.embedded",
+    "vtorm.pytest_plugin",
+    "vtorm.__main__",
+)
 HTTP = ("requests.*", "urllib3.*")
 UPWARD = ("vtorm.emulator.*", "codegen.*", "generated.*")
 
