@@ -19,6 +19,8 @@ from vtorm.errors import (
     BulkError,
     ConfigurationError,
     DatabaseError,
+    DataLossError,
+    DataLossWarning,
     DuplicateRecord,
     FieldError,
     InvalidArgument,
@@ -41,6 +43,7 @@ from vtorm.errors import (
     UnknownEntity,
     UnsupportedQuery,
     UsageError,
+    ValueAlteredError,
     VtigerError,
 )
 
@@ -99,6 +102,8 @@ __all__ = [
     "BulkOutcome",
     "Client",
     "ConfigurationError",
+    "DataLossError",
+    "DataLossWarning",
     "DatabaseError",
     "DuplicateRecord",
     "FieldError",
@@ -129,6 +134,7 @@ __all__ = [
     "UnknownEntity",
     "UnsupportedQuery",
     "UsageError",
+    "ValueAlteredError",
     "VtigerError",
     "VtigerField",
     "__version__",

@@ -31,9 +31,11 @@ from vtorm.client.auth import (
     InsecureTransportWarning,
     Secret,
     challenge_response,
+    install_log_redaction,
     needs_transport_warning,
     normalize_url,
     redact,
+    reveal_params,
 )
 from vtorm.client.envelope import (
     as_dict,
@@ -46,6 +48,7 @@ from vtorm.client.envelope import (
     require_setting,
     require_text,
 )
+from vtorm.client.login import LOGIN_ATTEMPTS, gate_for, login_delay, may_retry_login
 from vtorm.client.results import (
     ConvertLeadResult,
     DescribeResult,
@@ -57,8 +60,10 @@ from vtorm.client.results import (
 )
 from vtorm.client.retry import Failure, RetryPolicy, is_repeatable
 from vtorm.errors import (
+    DATA_LOSS_POLICIES,
     AuthenticationFailed,
     ConfigurationError,
+    DataLossPolicy,
     InvalidArgument,
     InvalidSession,
     OutcomeUnknown,
@@ -68,7 +73,7 @@ from vtorm.errors import (
     error_from_envelope,
 )
 from vtorm.ids import RecordId
-from vtorm.wire import POST_OPERATIONS, ErrorCode
+from vtorm.wire import POST_OPERATIONS
 
 __all__ = ["Client"]
 
@@ -79,6 +84,7 @@ _QUERY_MODULE = re.compile(r"(?i)\bfrom\s+([A-Za-z0-9_]+)")
 _POOL_CONNECTIONS = 10
 #: Sends of one operation when its sessions keep dying (see `Client._call`).
 _SESSION_ATTEMPTS = 4
+_CHARSETS = ("utf8mb3", "utf8mb4")
 _ENV_VARIABLES = ("VTIGER_URL", "VTIGER_USERNAME", "VTIGER_ACCESS_KEY")
 # Errors a connection can fail with before any byte of the request was sent.
 _NOT_SENT_ERRORS = (
@@ -88,19 +94,7 @@ _NOT_SENT_ERRORS = (
 )
 
 
-class _SessionRedactingFilter(logging.Filter):
-    """Scrubs session names out of URLs that urllib3 logs at DEBUG level."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        cleaned = redact(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, ()
-        return True
-
-
-for _name in ("urllib3.connectionpool", "vtorm"):
-    logging.getLogger(_name).addFilter(_SessionRedactingFilter())
+install_log_redaction()
 
 
 class _AttemptFailed(Exception):
@@ -120,6 +114,9 @@ class Client:
     `session` lets you pass a configured `requests.Session` (proxies, adapters, ...).
     `concurrency` is how many requests bulk writes (`bulk_create`, `QuerySet.update()`,
     `QuerySet.delete()`) keep in flight at once; one client may be used from many threads.
+    `data_loss` is what model saves do when the server would change a value ("raise",
+    "warn" or "allow", see docs/data-loss.md); `charset="utf8mb4"` declares a server
+    whose tables keep characters outside the BMP (stock installs are utf8mb3).
     """
 
     def __init__(
@@ -134,6 +131,8 @@ class Client:
         session: requests.Session | None = None,
         backoff: float = 0.5,
         concurrency: int = 4,
+        data_loss: DataLossPolicy = "raise",
+        charset: str = "utf8mb3",
     ) -> None:
         self.url = normalize_url(url)
         self.username = require_setting(username, "username")
@@ -147,6 +146,14 @@ class Client:
             )
         if retries < 0 or backoff < 0:
             raise InvalidArgument(f"retries and backoff must be >= 0, not {retries}, {backoff}")
+        if data_loss not in DATA_LOSS_POLICIES:
+            raise InvalidArgument(
+                f"data_loss must be one of {DATA_LOSS_POLICIES}, not {data_loss!r}"
+            )
+        if charset not in _CHARSETS:
+            raise InvalidArgument(f"charset must be one of {_CHARSETS}, not {charset!r}")
+        self.data_loss: DataLossPolicy = data_loss
+        self.charset = charset
         self.timeout = timeout
         self.verify = verify
         self._policy = RetryPolicy(retries=retries, base=backoff)
@@ -158,6 +165,7 @@ class Client:
         self._auth: tuple[Secret, int] | None = None  # (session name, login generation)
         self._generation = 0
         self._login_lock = threading.RLock()
+        self._gate = gate_for(self.url, self.username)
         self._state_lock = threading.Lock()
         self._describe_cache: dict[str, DescribeResult] = {}
         self._request_count = 0
@@ -228,7 +236,7 @@ class Client:
             auth, self._auth = self._auth, None
         if auth is None:
             return
-        params = {"operation": "logout", "sessionName": auth[0].reveal()}
+        params: dict[str, str | Secret] = {"operation": "logout", "sessionName": auth[0]}
         try:
             self._exchange("logout", params, None)
         except InvalidSession:
@@ -238,40 +246,54 @@ class Client:
         """Keep the session alive (`extendsession`); the session name stays private."""
         result = self._call("extendsession", {})
         info = as_dict(result, "extendsession")
-        session = info.pop("sessionName", None)
-        if isinstance(session, str) and session:
+        session = _take_session(info)
+        if session is not None:
             with self._login_lock:
-                self._auth = (Secret(session), self._generation)
+                self._auth = (session, self._generation)
         return cast(SessionInfo, info)
 
     def _login_locked(self) -> LoginInfo:
-        for attempt in (1, 2):
-            challenge = self._exchange(
-                "getchallenge", {"operation": "getchallenge", "username": self.username}, None
-            )
-            token = as_dict(challenge, "getchallenge").get("token")
-            if not isinstance(token, str) or not token:
-                raise ServerError("getchallenge answered without a token", operation="getchallenge")
-            params = {
-                "operation": "login",
-                "username": self.username,
-                "accessKey": challenge_response(token, self._access_key.reveal()),
-            }
-            try:
-                return self._adopt_login(self._exchange("login", params, None))
-            except AuthenticationFailed as error:
-                # Another getchallenge for this user replaced our token: one fresh try.
-                if error.code != ErrorCode.INVALID_AUTH_TOKEN or attempt == 2:
-                    raise
+        """Challenge and login inside this user's gate, repeating only a likely lost race."""
+        key = self._access_key
+        with self._gate.held() as host_locked:
+            for attempt in range(1, LOGIN_ATTEMPTS + 1):
+                try:
+                    info = self._adopt_login(self._exchange("login", self._login_params(), None))
+                except AuthenticationFailed as error:
+                    proven = self._gate.proven(key)
+                    if not may_retry_login(
+                        error.code, proven=proven, host_locked=host_locked, attempt=attempt
+                    ):
+                        raise
+                    delay = login_delay(attempt, self._policy.rng, self._policy.base / 10)
+                    _log.debug("login: %s, likely a lost race; again in %.3fs", error.code, delay)
+                    time.sleep(delay)
+                else:
+                    self._gate.prove(key)
+                    return info
         raise AssertionError("unreachable")
+
+    def _login_params(self) -> dict[str, str | Secret]:
+        """A fresh challenge, answered: the login form (its `accessKey` is a one-off hash)."""
+        challenge = self._exchange(
+            "getchallenge", {"operation": "getchallenge", "username": self.username}, None
+        )
+        token = as_dict(challenge, "getchallenge").get("token")
+        if not isinstance(token, str) or not token:
+            raise ServerError("getchallenge answered without a token", operation="getchallenge")
+        return {
+            "operation": "login",
+            "username": self.username,
+            "accessKey": Secret(challenge_response(token, self._access_key.reveal())),
+        }
 
     def _adopt_login(self, result: object) -> LoginInfo:
         info = as_dict(result, "login")
-        session = info.pop("sessionName", None)
-        if not isinstance(session, str) or not session:
+        session = _take_session(info)
+        if session is None:
             raise ServerError("login answered without a session name", operation="login")
         self._generation += 1
-        self._auth = (Secret(session), self._generation)
+        self._auth = (session, self._generation)
         self.user_id = info.get("userId")
         self.vtiger_version = info.get("vtigerVersion")
         _log.debug("logged in as %s (user %s)", self.username, self.user_id)
@@ -438,7 +460,8 @@ class Client:
         mine: int | None = None  # the generation this call logged in, if it did
         for attempt in range(1, _SESSION_ATTEMPTS + 1):
             session, generation = self._session()
-            full = {"operation": operation, **params, "sessionName": session.reveal()}
+            full: dict[str, str | Secret] = {"operation": operation, **params}
+            full["sessionName"] = session  # a Secret until the request is being built
             try:
                 return self._exchange(operation, full, module)
             except InvalidSession as error:
@@ -448,7 +471,9 @@ class Client:
                 mine = self._renew(generation) or mine
         raise AssertionError("unreachable")
 
-    def _exchange(self, operation: str, params: Mapping[str, str], module: str | None) -> Any:
+    def _exchange(
+        self, operation: str, params: Mapping[str, str | Secret], module: str | None
+    ) -> Any:
         """Send one operation with retries where repeating it is safe."""
         for attempt in range(1, self._policy.attempts + 1):
             try:
@@ -473,7 +498,7 @@ class Client:
         )
 
     def _attempt(
-        self, operation: str, params: Mapping[str, str], module: str | None, attempt: int
+        self, operation: str, params: Mapping[str, str | Secret], module: str | None, attempt: int
     ) -> Any:
         post = operation in POST_OPERATIONS
         started = time.perf_counter()
@@ -483,18 +508,17 @@ class Client:
             response = self._http.request(
                 "POST" if post else "GET",
                 self.url,
-                params=None if post else params,
-                data=params if post else None,
+                params=None if post else reveal_params(params),
+                data=reveal_params(params) if post else None,
                 timeout=self.timeout,
                 verify=self.verify,
             )
             status = response.status_code
             return self._read(operation, response)
         except requests.RequestException as exc:
-            outcome = type(exc).__name__
             failed = self._transport_failure(operation, exc)
-            outcome = failed.failure.value
-            raise failed from None
+            outcome = failed.failure.value if isinstance(failed, _AttemptFailed) else "tls"
+            raise failed from None  # the original names the URL, session included
         except _AttemptFailed as failed:
             outcome = failed.failure.value
             raise
@@ -537,10 +561,17 @@ class Client:
             return envelope.get("result")
         raise error_from_envelope(envelope.get("error"), operation=operation, http_status=status)
 
-    def _transport_failure(self, operation: str, exc: requests.RequestException) -> _AttemptFailed:
+    def _transport_failure(
+        self, operation: str, exc: requests.RequestException
+    ) -> _AttemptFailed | TransportError:
+        """What a failed send means: a retry candidate, or (TLS) a final error.
+
+        It returns rather than raises, so no traceback holds a frame whose `exc` names the
+        URL with the session in it.
+        """
         detail = redact(f"{type(exc).__name__}: {exc}", self._secrets())
         if isinstance(exc, requests.exceptions.SSLError):
-            raise TransportError(f"TLS failed: {detail}", operation=operation) from None
+            return TransportError(f"TLS failed: {detail}", operation=operation)
         not_sent = any(isinstance(cause, _NOT_SENT_ERRORS) for cause in _causes(exc))
         failure = Failure.NOT_SENT if not_sent else Failure.IN_FLIGHT
         what = "could not connect" if not_sent else "the connection failed"
@@ -560,6 +591,12 @@ def _pooled_session(concurrency: int) -> requests.Session:
         for prefix in ("http://", "https://"):
             session.mount(prefix, HTTPAdapter(pool_maxsize=concurrency))
     return session
+
+
+def _take_session(info: dict[str, Any]) -> Secret | None:
+    """Move the answer's `sessionName` into a tracked `Secret` (None when there is none)."""
+    value = info.pop("sessionName", None)
+    return Secret(value, track=True) if isinstance(value, str) and value else None
 
 
 def _causes(exc: BaseException) -> Iterator[object]:

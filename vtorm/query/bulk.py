@@ -17,8 +17,15 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from vtorm.errors import BulkError, InvalidArgument, MissingFieldsError, OutcomeUnknown
+from vtorm.errors import (
+    BulkError,
+    DataLossError,
+    InvalidArgument,
+    MissingFieldsError,
+    OutcomeUnknown,
+)
 from vtorm.model.base import Model
+from vtorm.model.dataloss import message, predict_element
 from vtorm.query.backend import Backend
 from vtorm.query.compiler import resolve_field
 
@@ -28,6 +35,7 @@ __all__ = [
     "bulk_writes",
     "check_new",
     "check_update",
+    "check_update_loss",
     "concurrency_for",
     "creation_fields",
     "log_in_once",
@@ -178,6 +186,21 @@ def check_update(model: type[M], fields: Mapping[str, object]) -> dict[str, Any]
         setattr(probe, name, value)  # ReadOnlyFieldError / ValidationError name the field
     probe.vtiger_check_mandatory(fields, "update")
     return {name: getattr(probe, name) for name in fields}
+
+
+def check_update_loss(model: type[Model], values: Mapping[str, Any], backend: Backend) -> None:
+    """`DataLossError` before any request when the server would not store these values as
+    given: every record would get the same values, so each save would refuse them alike."""
+    probe = model.model_construct(**values)
+    utf8mb4 = getattr(backend, "charset", "utf8mb3") == "utf8mb4"
+    damages = predict_element(model, probe.vtiger_wire(list(values)), utf8mb4=utf8mb4)
+    if damages:
+        raise DataLossError(
+            f"update(): {message(model.__name__, damages, stored=False)}",
+            model=model.__name__,
+            changes={d.name: (d.sent, d.stored) for d in damages},
+            operation="revise",
+        )
 
 
 def creation_fields(

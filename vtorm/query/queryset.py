@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from typing_extensions import Self
 
-from vtorm.errors import InvalidArgument, UsageError, VtigerError
+from vtorm.errors import DataLossPolicy, InvalidArgument, UsageError, VtigerError
 from vtorm.ids import RecordId
 from vtorm.model.base import Model
 from vtorm.model.changes import ChangeFeed, SyncBackend, changes
+from vtorm.model.dataloss import data_loss_policy
 from vtorm.model.references import check_related, prefetch_related
 from vtorm.query.backend import Backend, default_backend
 from vtorm.query.bulk import (
@@ -28,6 +29,7 @@ from vtorm.query.bulk import (
     bulk_writes,
     check_new,
     check_update,
+    check_update_loss,
     concurrency_for,
     creation_fields,
     log_in_once,
@@ -397,11 +399,11 @@ class QuerySet(Generic[M]):
         total = self.count()
         return self[total - 1] if total else None
 
-    def create(self, **fields: Any) -> M:
+    def create(self, *, data_loss: DataLossPolicy | None = None, **fields: Any) -> M:
         """Build a record from these fields and create it on the server (through `using()`'s
-        client if one was chosen, else the default)."""
+        client if one was chosen, else the default; `data_loss`: as in `Model.save`)."""
         record = self.model(**fields)
-        record.save(using=self._backend)
+        record.save(using=self._backend, data_loss=data_loss)
         return record
 
     def changes(
@@ -443,27 +445,40 @@ class QuerySet(Generic[M]):
 
     # -- bulk and set writes (the machinery: vtorm.query.bulk) ------------------------
 
-    def bulk_create(self, objs: Iterable[M], *, concurrency: int | None = None) -> list[M]:
+    def bulk_create(
+        self,
+        objs: Iterable[M],
+        *,
+        concurrency: int | None = None,
+        data_loss: DataLossPolicy | None = None,
+    ) -> list[M]:
         """Create these unsaved records, `concurrency` requests at a time; returns them.
 
         Every record is checked first (its model, no id yet, mandatory fields), so bad input
         raises before anything is sent. Then each is `save()`d through this QuerySet's
         client, at most `concurrency` at once (default: the client's `concurrency`, else
         4). When any create fails, `BulkError` gives each record's outcome in input order;
-        the others are created all the same. The input is held as a list: for generators
-        of many records, stream them through `bulk_create_iter`.
+        the others are created all the same. `data_loss` is passed to each `save()`. The
+        input is held as a list: for generators of many records, stream them through
+        `bulk_create_iter`.
         """
         records = list(objs)
         for number, record in enumerate(records, start=1):
             check_new(record, self.model, number=number)
         if not records:
             return records  # nothing to send: no client needed
-        outcomes = list(self.bulk_create_iter(records, concurrency=concurrency))
+        outcomes = list(
+            self.bulk_create_iter(records, concurrency=concurrency, data_loss=data_loss)
+        )
         raise_for_failures(outcomes, f"bulk_create of {len(records)} {self.model.__name__}")
         return records
 
     def bulk_create_iter(
-        self, objs: Iterable[M], *, concurrency: int | None = None
+        self,
+        objs: Iterable[M],
+        *,
+        concurrency: int | None = None,
+        data_loss: DataLossPolicy | None = None,
     ) -> Iterator[BulkOutcome[M]]:
         """Create records as they come, yielding each one's `BulkOutcome` in input order.
 
@@ -474,20 +489,28 @@ class QuerySet(Generic[M]):
         """
         backend = self._backend_or_default()
         workers = concurrency_for(backend, concurrency)
+        policy = data_loss_policy(data_loss, backend)
         model = self.model
 
         def create(record: M) -> None:
             check_new(record, model)
-            record.save(using=backend)
+            record.save(using=backend, data_loss=policy)
 
         if workers > 1:
             log_in_once(backend)
         return bulk_writes(objs, create, workers)
 
-    def update(self, *, concurrency: int | None = None, **fields: Any) -> int:
+    def update(
+        self,
+        *,
+        concurrency: int | None = None,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Any,
+    ) -> int:
         """Set these fields on every matching record; returns how many records matched.
 
-        The values are checked before any request, as assignments are. The matching ids
+        The values are checked before any request, as assignments are, and (unless
+        `data_loss="allow"`) for what the server would not store as given. The matching ids
         are fetched page by page (with the given fields only), and each record is revised
         with just these fields, `concurrency` at a time; a record that already holds the
         values is counted but not sent. Failures raise `BulkError` once every record has
@@ -497,12 +520,15 @@ class QuerySet(Generic[M]):
         values = check_update(self.model, fields)
         backend = self._backend_or_default()
         workers = concurrency_for(backend, concurrency)
+        policy = data_loss_policy(data_loss, backend)
+        if policy == "raise":
+            check_update_loss(self.model, values, backend)
         names = list(values)
 
         def revise(record: M) -> None:
             for name, value in values.items():
                 setattr(record, name, value)
-            record.save(update_fields=names, using=backend)
+            record.save(update_fields=names, using=backend, data_loss=policy)
 
         records = self._reordered(()).only(*names)._rows()
         outcomes = list(bulk_writes(records, revise, workers))
