@@ -17,6 +17,7 @@ from generated import Account, Contact
 from tests.orm.fakes import FakeBackend, as_default
 from vtorm import (
     BulkError,
+    DataLossError,
     DuplicateRecord,
     FieldError,
     InvalidArgument,
@@ -27,6 +28,7 @@ from vtorm import (
 )
 from vtorm.client import Client
 from vtorm.emulator import Emulator
+from vtorm.errors import DataLossWarning
 from vtorm.query.bulk import DEFAULT_CONCURRENCY, BulkOutcome, bulk_writes
 
 
@@ -456,3 +458,36 @@ def test_manager_using_a_client_creates_there(client: Client) -> None:
         acme = Account.objects.using(client).create(accountname="Acme")
     assert fake.calls == [] and acme.id is not None
     assert Account.objects.using(client).get(id=acme.id).accountname == "Acme"
+
+
+# data_loss: the same guard as save() ---------------------------------------------------
+
+
+def test_an_update_the_server_would_cut_is_refused_before_any_request() -> None:
+    with as_default(FakeBackend()) as fake:
+        fake.add({"lastname": "Far", "mailingcity": "Lyon"})
+        with pytest.raises(DataLossError, match="varchar\\(40\\)") as refused:
+            Contact.objects.all().update(mailingcity="x" * 41)
+        assert refused.value.changes == {"mailingcity": ("x" * 41, "x" * 40)}
+        assert fake.calls == []
+        with pytest.raises(InvalidArgument, match="data_loss"):
+            Contact.objects.all().update(mailingcity="Rome", data_loss="maybe")  # type: ignore[arg-type]
+        with pytest.raises(InvalidArgument, match="data_loss"):
+            Contact.objects.bulk_create(people(2), data_loss="maybe")  # type: ignore[arg-type]
+        assert fake.calls == []
+        assert Contact.objects.all().update(mailingcity="x" * 41, data_loss="allow") == 1
+        assert [op for op, _ in fake.calls if op != "query"] == ["revise"]
+
+
+def test_a_create_the_server_would_cut_fails_alone_and_the_others_are_created(
+    client: Client,
+) -> None:
+    records = [*people(2), Contact(lastname="Long", mailingcity="y" * 41), *people(2, "More")]
+    with pytest.raises(BulkError) as caught:
+        Contact.objects.using(client).bulk_create(records)
+    [(refused, error)] = caught.value.failed
+    assert refused is records[2] and isinstance(error, DataLossError) and refused.id is None
+    assert len(caught.value.succeeded) == 4
+    with pytest.warns(DataLossWarning):
+        Contact.objects.using(client).bulk_create([records[2]], data_loss="warn")
+    assert records[2].id is not None
