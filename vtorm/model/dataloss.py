@@ -332,12 +332,17 @@ class Guard:
         if not damages:
             return
         text = message(self._model.__name__, damages, stored=False)
-        if self._policy == "warn":
-            warnings.warn(DataLossWarning(text), stacklevel=5)
-            return
-        raise DataLossError(
-            text, model=self._model.__name__, changes=_changes(damages), operation=operation
-        )
+        if not self._warned(text, stacklevel=6):
+            raise DataLossError(
+                text, model=self._model.__name__, changes=_changes(damages), operation=operation
+            )
+
+    def _warned(self, text: str, stacklevel: int) -> bool:
+        """Under the "warn" policy, warn (at the caller's line) and say so; else False."""
+        if self._policy != "warn":
+            return False
+        warnings.warn(DataLossWarning(text), stacklevel=stacklevel)
+        return True
 
     def finish(self, record: Model) -> None:
         """Compare each answer with what was sent; `record` holds the stored values."""
@@ -346,8 +351,7 @@ class Guard:
             if not damages:
                 continue
             text = message(self._model.__name__, damages, stored=True)
-            if self._policy == "warn":
-                warnings.warn(DataLossWarning(text), stacklevel=3)
+            if self._warned(text, stacklevel=4):
                 continue
             raise ValueAlteredError(
                 text,
