@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 from vtorm.errors import ConflictError, InvalidArgument
 from vtorm.model.fields import VtigerField
 from vtorm.model.values import to_python
+from vtorm.wire import LINE_ITEMS
 
 if TYPE_CHECKING:
     from vtorm.model.base import Model
@@ -29,7 +30,7 @@ ConflictMode = Literal["record", "fields"]
 MODES: Final = ("record", "fields")
 MODIFIED: Final = "modifiedtime"
 #: Element keys that are not fields of the record (the id, inventory lines).
-_NOT_COMPARED: Final = frozenset({"id", "LineItems"})
+_NOT_COMPARED: Final = frozenset({"id", LINE_ITEMS})
 
 
 def conflict_mode(value: object) -> ConflictMode | None:
