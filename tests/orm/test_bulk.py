@@ -397,6 +397,16 @@ def test_delete_answers_in_djangos_shape(client: Client, emulator: Emulator) -> 
     assert Contact.objects.using(client).none().delete() == (0, {})
 
 
+def test_update_and_delete_forget_the_querysets_cached_results(client: Client) -> None:
+    Contact.objects.using(client).bulk_create(people(3))
+    mine = Contact.objects.using(client).filter(lastname__startswith="Bulk")
+    assert [c.title for c in mine] == [None] * 3  # evaluated: the results are cached
+    assert mine.update(title="Dr") == 3
+    assert [c.title for c in mine] == ["Dr"] * 3
+    assert mine.delete() == (3, {"Contacts": 3})
+    assert not mine.exists() and list(mine) == [] and mine.count() == 0
+
+
 def test_delete_over_several_pages_deletes_every_match(client: Client) -> None:
     Contact.objects.using(client).bulk_create(people(240, "Gone"), concurrency=8)
     assert Contact.objects.using(client).all().delete(concurrency=8) == (240, {"Contacts": 240})

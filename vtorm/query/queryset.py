@@ -522,6 +522,7 @@ class QuerySet(Filterable, Generic[M]):
             record.save(update_fields=names, using=backend, data_loss=policy)
 
         records = self._reordered(()).only(*names)._rows()
+        self._cache = None  # the records changed: a later read fetches them again (Django)
         outcomes = list(bulk_writes(records, revise, workers))
         raise_for_failures(outcomes, f"update of {self.model.__name__}")
         return len(outcomes)
@@ -537,6 +538,7 @@ class QuerySet(Filterable, Generic[M]):
         backend = self._backend_or_default()
         workers = concurrency_for(backend, concurrency)
         records = self._reordered(()).only("id")._rows()
+        self._cache = None  # the records are gone: a later read fetches again (Django)
         outcomes = list(bulk_writes(records, lambda record: record.delete(using=backend), workers))
         raise_for_failures(outcomes, f"delete of {self.model.__name__}")
         deleted = len(outcomes)
