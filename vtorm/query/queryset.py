@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from typing_extensions import Self
 
-from vtorm.errors import InvalidArgument, UsageError, VtigerError
+from vtorm.errors import ConfigurationError, InvalidArgument, UsageError, VtigerError
 from vtorm.ids import RecordId
 from vtorm.model.base import Model
 from vtorm.model.changes import ChangeFeed, SyncBackend, changes
 from vtorm.model.references import check_related, prefetch_related
-from vtorm.query.backend import Backend, default_backend
+from vtorm.query.backend import Backend, default_backend, server_timezone
 from vtorm.query.compiler import (
     CompiledQuery,
     QueryDescription,
@@ -175,7 +175,9 @@ class QuerySet(Generic[M]):
 
     def using(self, backend: Backend) -> Self:
         """The same query sent through another client."""
-        clone = self._clone(keep_compiled=True)
+        # Compiled statements hold datetimes in the server's zone: keep them for the same zone.
+        same_zone = server_timezone(backend) == self._zone()
+        clone = self._clone(keep_compiled=same_zone)
         clone._backend = backend
         return clone
 
@@ -188,7 +190,18 @@ class QuerySet(Generic[M]):
             where=self._where,
             order_by=self._order,
             columns=self._columns,
+            timezone=self._zone(),
         )
+
+    def _zone(self) -> dt.tzinfo:
+        """The server's time zone: of the chosen client, else of the default one, else UTC."""
+        backend = self._backend
+        if backend is None:
+            try:
+                backend = default_backend()
+            except ConfigurationError:
+                return dt.timezone.utc
+        return server_timezone(backend)
 
     def _compile(self) -> CompiledQuery:
         if self._compiled is None:
