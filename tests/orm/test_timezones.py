@@ -137,8 +137,7 @@ def berlin_client(request: pytest.FixtureRequest) -> Iterator[Client]:
             yield live
         return
     emulator = Emulator(timezone="Europe/Berlin")
-    with make_client(emulator) as client:
-        client.timezone = BERLIN
+    with make_client(emulator) as client:  # its timezone is the emulator's
         yield client
     emulator.close()
 

@@ -15,7 +15,7 @@ from typing_extensions import Self
 from vtorm.errors import UsageError
 from vtorm.ids import RecordId
 from vtorm.model.base import Model
-from vtorm.model.changes import ChangeFeed, SyncBackend, changes
+from vtorm.model.changes import ChangeFeed, Checkpoint, SyncBackend, changes
 from vtorm.query.backend import Backend
 from vtorm.query.queryset import QuerySet, RowView
 
@@ -133,12 +133,18 @@ class Manager(Generic[M, QS]):
         return self.get_queryset().values_list(*fields, flat=flat)
 
     def changes(
-        self, since: int | dt.datetime = 1, *, using: SyncBackend | None = None
+        self,
+        since: int | dt.datetime | Checkpoint | str = 1,
+        *,
+        using: SyncBackend | None = None,
     ) -> ChangeFeed[M]:
-        """Records changed or deleted after `since` (epoch seconds), through `sync`.
+        """Records changed or deleted after `since`, through `sync` (docs/sync.md).
 
-        Store `feed.checkpoint` after consuming changes; it only moves past a page once the
-        whole page has been consumed. Only records the user owns are reported (server rule).
+        `since` is epoch seconds, a datetime (naive: server time) or a stored checkpoint.
+        Store `str(feed.checkpoint)` after consuming changes; it only moves past a page once
+        the whole page has been consumed, and a re-run skips what it already delivered.
+        Only records the user owns are
+        reported (server rule).
         """
         return changes(self.model, since, using)
 

@@ -20,7 +20,7 @@ from typing_extensions import Self
 from vtorm.errors import ConfigurationError, InvalidArgument, UsageError, VtigerError
 from vtorm.ids import RecordId
 from vtorm.model.base import Model
-from vtorm.model.changes import ChangeFeed, SyncBackend, changes
+from vtorm.model.changes import ChangeFeed, Checkpoint, SyncBackend, changes
 from vtorm.model.references import check_related, prefetch_related
 from vtorm.query.backend import Backend, default_backend, server_timezone
 from vtorm.query.compiler import (
@@ -408,13 +408,18 @@ class QuerySet(Generic[M]):
         return record
 
     def changes(
-        self, since: int | dt.datetime = 1, *, using: SyncBackend | None = None
+        self,
+        since: int | dt.datetime | Checkpoint | str = 1,
+        *,
+        using: SyncBackend | None = None,
     ) -> ChangeFeed[M]:
-        """Records changed or deleted after `since` (epoch seconds), through `sync`.
+        """Records changed or deleted after `since`, through `sync` (docs/sync.md).
 
-        Store `feed.checkpoint` after consuming changes; it only moves past a page once the
-        whole page has been consumed. Only records the user owns are reported (server
-        rule). `sync` cannot filter or slice, so neither may this QuerySet be.
+        `since` is epoch seconds, a datetime (naive: server time) or a stored checkpoint.
+        Store `str(feed.checkpoint)` after consuming changes; it only moves past a page once
+        the whole page has been consumed, and a re-run skips what it already delivered.
+        Only records the user owns are
+        reported (server rule). `sync` cannot filter or slice, so neither may this QuerySet be.
         """
         if self._where is not None or self._window.bounded:
             raise UsageError(
