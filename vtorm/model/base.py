@@ -17,8 +17,9 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr
 from typing_extensions import Self
 
 from vtorm import errors
+from vtorm.errors import DataLossPolicy
 from vtorm.ids import RecordId
-from vtorm.model import drift, registry
+from vtorm.model import dataloss, drift, registry
 from vtorm.model.fields import VtigerField
 from vtorm.model.references import fetch_by_ids, related_models
 from vtorm.model.reverse import RelatedRecords, resolve_relation
@@ -471,14 +472,31 @@ class Model(BaseModel):
         return self._vt_backend
 
     def save(
-        self, update_fields: Iterable[str] | None = None, *, using: Backend | None = None
+        self,
+        update_fields: Iterable[str] | None = None,
+        *,
+        using: Backend | None = None,
+        data_loss: DataLossPolicy | None = None,
     ) -> None:
         """Create the record (no id yet) or revise the fields changed since it was loaded.
 
         `update_fields` limits a revise to those fields. Afterwards the instance holds what
-        the server returned (id, record number, timestamps).
+        the server returned (id, record number, timestamps). Values the server would not
+        keep as given raise `DataLossError` before anything is sent, and an answer that
+        differs from what was sent raises `ValueAlteredError` (its `.record` is this saved
+        instance); `data_loss` ("raise", "warn", "allow"; default: the client's) says
+        what to do instead, see docs/data-loss.md.
         """
         backend = self.vtiger_backend(using)
+        policy = dataloss.data_loss_policy(data_loss, backend)
+        if policy == "allow":
+            self._vt_write(backend, update_fields)
+            return
+        guard = dataloss.Guard(backend, type(self), policy)
+        self._vt_write(guard, update_fields)
+        guard.finish(self)
+
+    def _vt_write(self, backend: Backend, update_fields: Iterable[str] | None) -> None:
         if self.id is None:
             if update_fields is not None:
                 raise errors.InvalidArgument(

@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from typing_extensions import Self
 
-from vtorm.errors import ConfigurationError, InvalidArgument, UsageError, VtigerError
+from vtorm.errors import (
+    ConfigurationError,
+    DataLossPolicy,
+    InvalidArgument,
+    UsageError,
+    VtigerError,
+)
 from vtorm.ids import RecordId
 from vtorm.model.base import Model
 from vtorm.model.changes import ChangeFeed, Checkpoint, SyncBackend, changes
@@ -400,11 +406,11 @@ class QuerySet(Generic[M]):
         total = self.count()
         return self[total - 1] if total else None
 
-    def create(self, **fields: Any) -> M:
+    def create(self, *, data_loss: DataLossPolicy | None = None, **fields: Any) -> M:
         """Build a record from these fields and create it on the server (through `using()`'s
-        client if one was chosen, else the default)."""
+        client if one was chosen, else the default; `data_loss`: as in `Model.save`)."""
         record = self.model(**fields)
-        record.save(using=self._backend)
+        record.save(using=self._backend, data_loss=data_loss)
         return record
 
     def changes(
@@ -418,8 +424,8 @@ class QuerySet(Generic[M]):
         `since` is epoch seconds, a datetime (naive: server time) or a stored checkpoint.
         Store `str(feed.checkpoint)` after consuming changes; it only moves past a page once
         the whole page has been consumed, and a re-run skips what it already delivered.
-        Only records the user owns are
-        reported (server rule). `sync` cannot filter or slice, so neither may this QuerySet be.
+        Only records the user owns are reported (server rule). `sync` cannot filter or
+        slice, so neither may this QuerySet be.
         """
         if self._where is not None or self._window.bounded:
             raise UsageError(

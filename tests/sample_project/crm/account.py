@@ -12,8 +12,10 @@ from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
 
+from . import contact as _contact
+
 if TYPE_CHECKING:
-    from .contact import Contact, ContactRelatedRecords
+    from .contact import Contact
     from .group import Group
     from .user import User
 
@@ -198,7 +200,7 @@ class AccountLookups(TypedDict, total=False):
     ownership__like: str
     ownership__isnull: Literal[False]
     rating: AccountRating
-    rating__iexact: str
+    rating__iexact: AccountRating
     rating__in: Sequence[AccountRating]
     rating__contains: str
     rating__icontains: str
@@ -209,7 +211,7 @@ class AccountLookups(TypedDict, total=False):
     rating__like: str
     rating__isnull: Literal[False]
     industry: AccountIndustry
-    industry__iexact: str
+    industry__iexact: AccountIndustry
     industry__in: Sequence[AccountIndustry]
     industry__contains: str
     industry__icontains: str
@@ -231,7 +233,7 @@ class AccountLookups(TypedDict, total=False):
     siccode__like: str
     siccode__isnull: Literal[False]
     accounttype: AccountAccounttype
-    accounttype__iexact: str
+    accounttype__iexact: AccountAccounttype
     accounttype__in: Sequence[AccountAccounttype]
     accounttype__contains: str
     accounttype__icontains: str
@@ -313,7 +315,7 @@ class AccountLookups(TypedDict, total=False):
     region_code__like: str
     region_code__isnull: Literal[False]
     customer_tier: AccountCustomerTier
-    customer_tier__iexact: str
+    customer_tier__iexact: AccountCustomerTier
     customer_tier__in: Sequence[AccountCustomerTier]
     customer_tier__contains: str
     customer_tier__icontains: str
@@ -498,59 +500,17 @@ class AccountLookups(TypedDict, total=False):
 class AccountQuerySet(QuerySet["Account"]):
     """A lazy query over `Account` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[AccountLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[AccountLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[AccountLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[AccountLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[AccountLookups],
-    ) -> Account:
+    def get(self, *conditions: Q, **lookups: Unpack[AccountLookups]) -> Account:
         """The one record matching; `Account.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class AccountManager(Manager["Account", AccountQuerySet]):
-    """`Account.objects`: where queries start."""
-
-    queryset_class = AccountQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[AccountLookups],
-    ) -> AccountQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[AccountLookups],
-    ) -> AccountQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[AccountLookups],
-    ) -> Account:
-        """The one record matching; `Account.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class Account(Model):
@@ -558,7 +518,7 @@ class Account(Model):
 
     vtiger_module: ClassVar[str] = "Accounts"
     vtiger_id_prefix: ClassVar[str] = "11"
-    objects: ClassVar[AccountManager] = AccountManager()
+    objects: ClassVar[Manager[AccountQuerySet]] = Manager(AccountQuerySet)
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Activities": "Calendar",
         "Activity History": "Calendar",
@@ -581,27 +541,57 @@ class Account(Model):
     }
 
     accountname: Annotated[
-        str, VtigerField("accountname", "string", label="Organization Name", mandatory=True)
+        str,
+        VtigerField(
+            "accountname",
+            "string",
+            label="Organization Name",
+            mandatory=True,
+            column="varchar(100)",
+        ),
     ]
-    phone: Annotated[str | None, VtigerField("phone", "phone", label="Primary Phone")] = None
-    website: Annotated[str | None, VtigerField("website", "url", label="Website")] = None
-    fax: Annotated[str | None, VtigerField("fax", "phone", label="Fax")] = None
+    phone: Annotated[
+        str | None,
+        VtigerField("phone", "phone", label="Primary Phone", column="varchar(30)"),
+    ] = None
+    website: Annotated[
+        str | None,
+        VtigerField("website", "url", label="Website", column="varchar(100)"),
+    ] = None
+    fax: Annotated[
+        str | None,
+        VtigerField("fax", "phone", label="Fax", column="varchar(30)"),
+    ] = None
     tickersymbol: Annotated[
         str | None,
-        VtigerField("tickersymbol", "string", label="Ticker Symbol"),
+        VtigerField("tickersymbol", "string", label="Ticker Symbol", column="varchar(30)"),
     ] = None
     otherphone: Annotated[
         str | None,
-        VtigerField("otherphone", "phone", label="Secondary Phone"),
+        VtigerField("otherphone", "phone", label="Secondary Phone", column="varchar(30)"),
     ] = None
     account_id: Annotated[
         RecordId | None,
-        VtigerField("account_id", "reference", label="Member Of", refers_to=("Accounts",)),
+        VtigerField(
+            "account_id", "reference", label="Member Of", refers_to=("Accounts",), column="int(19)"
+        ),
     ] = None
-    email1: Annotated[str | None, VtigerField("email1", "email", label="Primary Email")] = None
-    employees: Annotated[int | None, VtigerField("employees", "integer", label="Employees")] = None
-    email2: Annotated[str | None, VtigerField("email2", "email", label="Secondary Email")] = None
-    ownership: Annotated[str | None, VtigerField("ownership", "string", label="Ownership")] = None
+    email1: Annotated[
+        str | None,
+        VtigerField("email1", "email", label="Primary Email", column="varchar(100)"),
+    ] = None
+    employees: Annotated[
+        int | None,
+        VtigerField("employees", "integer", label="Employees", column="int(10)"),
+    ] = None
+    email2: Annotated[
+        str | None,
+        VtigerField("email2", "email", label="Secondary Email", column="varchar(100)"),
+    ] = None
+    ownership: Annotated[
+        str | None,
+        VtigerField("ownership", "string", label="Ownership", column="varchar(50)"),
+    ] = None
     rating: Annotated[
         AccountRating | None,
         VtigerField(
@@ -609,6 +599,7 @@ class Account(Model):
             "picklist",
             label="Rating",
             picklist=("Acquired", "Active", "Market Failed", "Project Cancelled", "Shutdown"),
+            column="varchar(200)",
         ),
     ] = None
     industry: Annotated[
@@ -650,9 +641,13 @@ class Account(Model):
                 "Utilities",
                 "Other",
             ),
+            column="varchar(200)",
         ),
     ] = None
-    siccode: Annotated[str | None, VtigerField("siccode", "string", label="SIC Code")] = None
+    siccode: Annotated[
+        str | None,
+        VtigerField("siccode", "string", label="SIC Code", column="varchar(50)"),
+    ] = None
     accounttype: Annotated[
         AccountAccounttype | None,
         VtigerField(
@@ -671,34 +666,55 @@ class Account(Model):
                 "Reseller",
                 "Other",
             ),
+            column="varchar(200)",
         ),
     ] = None
     annual_revenue: Annotated[
         Decimal | None,
-        VtigerField("annual_revenue", "currency", label="Annual Revenue"),
+        VtigerField("annual_revenue", "currency", label="Annual Revenue", column="decimal(25,8)"),
     ] = None
     emailoptout: Annotated[
         bool | None,
-        VtigerField("emailoptout", "boolean", label="Email Opt Out"),
+        VtigerField("emailoptout", "boolean", label="Email Opt Out", column="varchar(3)"),
     ] = None
     notify_owner: Annotated[
         bool | None,
-        VtigerField("notify_owner", "boolean", label="Notify Owner"),
+        VtigerField("notify_owner", "boolean", label="Notify Owner", column="varchar(3)"),
     ] = None
     assigned_user_id: Annotated[
         RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Assigned To", mandatory=True),
+        VtigerField(
+            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+        ),
     ] = None
     modifiedby: Annotated[
         RecordId | None,
-        VtigerField("modifiedby", "reference", label="Last Modified By", refers_to=("Users",)),
+        VtigerField(
+            "modifiedby",
+            "reference",
+            label="Last Modified By",
+            refers_to=("Users",),
+            column="int(19)",
+        ),
     ] = None
     isconvertedfromlead: Annotated[
         bool | None,
-        VtigerField("isconvertedfromlead", "boolean", label="Is Converted From Lead", default="no"),
+        VtigerField(
+            "isconvertedfromlead",
+            "boolean",
+            label="Is Converted From Lead",
+            default="no",
+            column="varchar(3)",
+        ),
     ] = None
-    starred: Annotated[bool | None, VtigerField("starred", "boolean", label="starred")] = None
-    tags: Annotated[str | None, VtigerField("tags", "string", label="tags")] = None
+    starred: Annotated[
+        bool | None,
+        VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
+    ] = None
+    tags: Annotated[
+        str | None,
+        VtigerField("tags", "string", label="tags", column="varchar(1)"),
+    ] = None
     region_code: Annotated[str | None, VtigerField("cf_877", "string", label="Region Code")] = None
     customer_tier: Annotated[
         AccountCustomerTier | None,
@@ -727,55 +743,55 @@ class Account(Model):
     ] = None
     bill_street: Annotated[
         str | None,
-        VtigerField("bill_street", "text", label="Billing Address"),
+        VtigerField("bill_street", "text", label="Billing Address", column="varchar(250)"),
     ] = None
     ship_street: Annotated[
         str | None,
-        VtigerField("ship_street", "text", label="Shipping Address"),
+        VtigerField("ship_street", "text", label="Shipping Address", column="varchar(250)"),
     ] = None
     bill_city: Annotated[
         str | None,
-        VtigerField("bill_city", "string", label="Billing City"),
+        VtigerField("bill_city", "string", label="Billing City", column="varchar(30)"),
     ] = None
     ship_city: Annotated[
         str | None,
-        VtigerField("ship_city", "string", label="Shipping City"),
+        VtigerField("ship_city", "string", label="Shipping City", column="varchar(30)"),
     ] = None
     bill_state: Annotated[
         str | None,
-        VtigerField("bill_state", "string", label="Billing State"),
+        VtigerField("bill_state", "string", label="Billing State", column="varchar(30)"),
     ] = None
     ship_state: Annotated[
         str | None,
-        VtigerField("ship_state", "string", label="Shipping State"),
+        VtigerField("ship_state", "string", label="Shipping State", column="varchar(30)"),
     ] = None
     bill_code: Annotated[
         str | None,
-        VtigerField("bill_code", "string", label="Billing Postal Code"),
+        VtigerField("bill_code", "string", label="Billing Postal Code", column="varchar(30)"),
     ] = None
     ship_code: Annotated[
         str | None,
-        VtigerField("ship_code", "string", label="Shipping Postal Code"),
+        VtigerField("ship_code", "string", label="Shipping Postal Code", column="varchar(30)"),
     ] = None
     bill_country: Annotated[
         str | None,
-        VtigerField("bill_country", "string", label="Billing Country"),
+        VtigerField("bill_country", "string", label="Billing Country", column="varchar(30)"),
     ] = None
     ship_country: Annotated[
         str | None,
-        VtigerField("ship_country", "string", label="Shipping Country"),
+        VtigerField("ship_country", "string", label="Shipping Country", column="varchar(30)"),
     ] = None
     bill_pobox: Annotated[
         str | None,
-        VtigerField("bill_pobox", "string", label="Billing PO Box"),
+        VtigerField("bill_pobox", "string", label="Billing PO Box", column="varchar(30)"),
     ] = None
     ship_pobox: Annotated[
         str | None,
-        VtigerField("ship_pobox", "string", label="Shipping PO Box"),
+        VtigerField("ship_pobox", "string", label="Shipping PO Box", column="varchar(30)"),
     ] = None
     description: Annotated[
         str | None,
-        VtigerField("description", "text", label="Description"),
+        VtigerField("description", "text", label="Description", column="mediumtext"),
     ] = None
 
     if TYPE_CHECKING:
@@ -794,52 +810,51 @@ class Account(Model):
     else:
         account_no: Annotated[
             str | None,
-            VtigerField("account_no", "string", label="Organization Number", editable=False),
+            VtigerField(
+                "account_no",
+                "string",
+                label="Organization Number",
+                editable=False,
+                column="varchar(100)",
+            ),
         ] = None
         createdtime: Annotated[
             datetime.datetime | None,
-            VtigerField("createdtime", "datetime", label="Created Time", editable=False),
+            VtigerField(
+                "createdtime", "datetime", label="Created Time", editable=False, column="datetime"
+            ),
         ] = None
         modifiedtime: Annotated[
             datetime.datetime | None,
-            VtigerField("modifiedtime", "datetime", label="Modified Time", editable=False),
+            VtigerField(
+                "modifiedtime", "datetime", label="Modified Time", editable=False, column="datetime"
+            ),
         ] = None
         source: Annotated[
             str | None,
-            VtigerField("source", "string", label="Source", editable=False),
+            VtigerField("source", "string", label="Source", editable=False, column="varchar(100)"),
         ] = None
 
     @property
     def account(self) -> Account | None:
         """The record `account_id` points at: fetched once, then cached."""
-        return self.vtiger_related("account_id", Account)
+        return self.vtiger_related("account_id")
 
     @property
     def assigned_user(self) -> AccountAssignedUserTarget | None:
         """The record `assigned_user_id` points at: fetched once, then cached."""
-        from .group import Group
-        from .user import User
-
-        targets = (User, Group)
-        record = self.vtiger_related("assigned_user_id", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("assigned_user_id")
 
     @property
     def modifiedby_record(self) -> User | None:
         """The record `modifiedby` points at: fetched once, then cached."""
-        from .user import User
-
-        return self.vtiger_related("modifiedby", User)
+        return self.vtiger_related("modifiedby")
 
     @property
     def primary_contact_record(self) -> Contact | None:
         """The record `primary_contact` points at: fetched once, then cached."""
-        from .contact import Contact
+        return self.vtiger_related("primary_contact")
 
-        return self.vtiger_related("primary_contact", Contact)
-
-    def related_contacts(self) -> ContactRelatedRecords:
+    def related_contacts(self) -> _contact.ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        from .contact import Contact, ContactRelatedRecords
-
-        return ContactRelatedRecords.of(self, Contact, "Contacts")
+        return _contact.ContactRelatedRecords.of(self, _contact.Contact, "Contacts")

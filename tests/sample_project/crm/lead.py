@@ -201,7 +201,7 @@ class LeadLookups(TypedDict, total=False):
     email__like: str
     email__isnull: Literal[False]
     leadsource: LeadLeadsource
-    leadsource__iexact: str
+    leadsource__iexact: LeadLeadsource
     leadsource__in: Sequence[LeadLeadsource]
     leadsource__contains: str
     leadsource__icontains: str
@@ -223,7 +223,7 @@ class LeadLookups(TypedDict, total=False):
     website__like: str
     website__isnull: Literal[False]
     industry: LeadIndustry
-    industry__iexact: str
+    industry__iexact: LeadIndustry
     industry__in: Sequence[LeadIndustry]
     industry__contains: str
     industry__icontains: str
@@ -234,7 +234,7 @@ class LeadLookups(TypedDict, total=False):
     industry__like: str
     industry__isnull: Literal[False]
     leadstatus: LeadLeadstatus
-    leadstatus__iexact: str
+    leadstatus__iexact: LeadLeadstatus
     leadstatus__in: Sequence[LeadLeadstatus]
     leadstatus__contains: str
     leadstatus__icontains: str
@@ -253,7 +253,7 @@ class LeadLookups(TypedDict, total=False):
     annualrevenue__range: tuple[Decimal | int | float, Decimal | int | float]
     annualrevenue__isnull: Literal[False]
     rating: LeadRating
-    rating__iexact: str
+    rating__iexact: LeadRating
     rating__in: Sequence[LeadRating]
     rating__contains: str
     rating__icontains: str
@@ -423,59 +423,17 @@ class LeadLookups(TypedDict, total=False):
 class LeadQuerySet(QuerySet["Lead"]):
     """A lazy query over `Lead` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[LeadLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[LeadLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[LeadLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[LeadLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[LeadLookups],
-    ) -> Lead:
+    def get(self, *conditions: Q, **lookups: Unpack[LeadLookups]) -> Lead:
         """The one record matching; `Lead.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class LeadManager(Manager["Lead", LeadQuerySet]):
-    """`Lead.objects`: where queries start."""
-
-    queryset_class = LeadQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[LeadLookups],
-    ) -> LeadQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[LeadLookups],
-    ) -> LeadQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[LeadLookups],
-    ) -> Lead:
-        """The one record matching; `Lead.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class Lead(Model):
@@ -483,7 +441,7 @@ class Lead(Model):
 
     vtiger_module: ClassVar[str] = "Leads"
     vtiger_id_prefix: ClassVar[str] = "10"
-    objects: ClassVar[LeadManager] = LeadManager()
+    objects: ClassVar[Manager[LeadQuerySet]] = Manager(LeadQuerySet)
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Activities": "Calendar",
         "Activity History": "Calendar",
@@ -498,19 +456,40 @@ class Lead(Model):
 
     salutationtype: Annotated[
         str | None,
-        VtigerField("salutationtype", "string", label="Salutation"),
+        VtigerField("salutationtype", "string", label="Salutation", column="varchar(200)"),
     ] = None
-    firstname: Annotated[str | None, VtigerField("firstname", "string", label="First Name")] = None
-    phone: Annotated[str | None, VtigerField("phone", "phone", label="Primary Phone")] = None
-    lastname: Annotated[str, VtigerField("lastname", "string", label="Last Name", mandatory=True)]
-    mobile: Annotated[str | None, VtigerField("mobile", "phone", label="Mobile Phone")] = None
-    company: Annotated[str | None, VtigerField("company", "string", label="Company")] = None
-    fax: Annotated[str | None, VtigerField("fax", "phone", label="Fax")] = None
+    firstname: Annotated[
+        str | None,
+        VtigerField("firstname", "string", label="First Name", column="varchar(40)"),
+    ] = None
+    phone: Annotated[
+        str | None,
+        VtigerField("phone", "phone", label="Primary Phone", column="varchar(50)"),
+    ] = None
+    lastname: Annotated[
+        str,
+        VtigerField("lastname", "string", label="Last Name", mandatory=True, column="varchar(80)"),
+    ]
+    mobile: Annotated[
+        str | None,
+        VtigerField("mobile", "phone", label="Mobile Phone", column="varchar(50)"),
+    ] = None
+    company: Annotated[
+        str | None,
+        VtigerField("company", "string", label="Company", column="varchar(100)"),
+    ] = None
+    fax: Annotated[
+        str | None,
+        VtigerField("fax", "phone", label="Fax", column="varchar(50)"),
+    ] = None
     designation: Annotated[
         str | None,
-        VtigerField("designation", "string", label="Designation"),
+        VtigerField("designation", "string", label="Designation", column="varchar(50)"),
     ] = None
-    email: Annotated[str | None, VtigerField("email", "email", label="Primary Email")] = None
+    email: Annotated[
+        str | None,
+        VtigerField("email", "email", label="Primary Email", column="varchar(100)"),
+    ] = None
     leadsource: Annotated[
         LeadLeadsource | None,
         VtigerField(
@@ -531,9 +510,13 @@ class Lead(Model):
                 "Word of mouth",
                 "Other",
             ),
+            column="varchar(200)",
         ),
     ] = None
-    website: Annotated[str | None, VtigerField("website", "url", label="Website")] = None
+    website: Annotated[
+        str | None,
+        VtigerField("website", "url", label="Website", column="varchar(255)"),
+    ] = None
     industry: Annotated[
         LeadIndustry | None,
         VtigerField(
@@ -573,6 +556,7 @@ class Lead(Model):
                 "Utilities",
                 "Other",
             ),
+            column="varchar(200)",
         ),
     ] = None
     leadstatus: Annotated[
@@ -594,11 +578,12 @@ class Lead(Model):
                 "Qualified",
                 "Warm",
             ),
+            column="varchar(200)",
         ),
     ] = None
     annualrevenue: Annotated[
         Decimal | None,
-        VtigerField("annualrevenue", "currency", label="Annual Revenue"),
+        VtigerField("annualrevenue", "currency", label="Annual Revenue", column="decimal(25,8)"),
     ] = None
     rating: Annotated[
         LeadRating | None,
@@ -607,30 +592,45 @@ class Lead(Model):
             "picklist",
             label="Rating",
             picklist=("Acquired", "Active", "Market Failed", "Project Cancelled", "Shutdown"),
+            column="varchar(200)",
         ),
     ] = None
     noofemployees: Annotated[
         int | None,
-        VtigerField("noofemployees", "integer", label="Number of Employees"),
+        VtigerField("noofemployees", "integer", label="Number of Employees", column="int(50)"),
     ] = None
     assigned_user_id: Annotated[
         RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Assigned To", mandatory=True),
+        VtigerField(
+            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+        ),
     ] = None
     secondaryemail: Annotated[
         str | None,
-        VtigerField("secondaryemail", "email", label="Secondary Email"),
+        VtigerField("secondaryemail", "email", label="Secondary Email", column="varchar(100)"),
     ] = None
     modifiedby: Annotated[
         RecordId | None,
-        VtigerField("modifiedby", "reference", label="Last Modified By", refers_to=("Users",)),
+        VtigerField(
+            "modifiedby",
+            "reference",
+            label="Last Modified By",
+            refers_to=("Users",),
+            column="int(19)",
+        ),
     ] = None
     emailoptout: Annotated[
         bool | None,
-        VtigerField("emailoptout", "boolean", label="Email Opt Out"),
+        VtigerField("emailoptout", "boolean", label="Email Opt Out", column="varchar(3)"),
     ] = None
-    starred: Annotated[bool | None, VtigerField("starred", "boolean", label="starred")] = None
-    tags: Annotated[str | None, VtigerField("tags", "string", label="tags")] = None
+    starred: Annotated[
+        bool | None,
+        VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
+    ] = None
+    tags: Annotated[
+        str | None,
+        VtigerField("tags", "string", label="tags", column="varchar(1)"),
+    ] = None
     lead_score: Annotated[int | None, VtigerField("cf_889", "integer", label="Lead Score")] = None
     referral_partner: Annotated[
         RecordId | None,
@@ -638,15 +638,33 @@ class Lead(Model):
             "cf_891", "reference", label="Referral Partner", refers_to=("Accounts", "Vendors")
         ),
     ] = None
-    lane: Annotated[str | None, VtigerField("lane", "text", label="Street")] = None
-    code: Annotated[str | None, VtigerField("code", "string", label="Postal Code")] = None
-    city: Annotated[str | None, VtigerField("city", "string", label="City")] = None
-    country: Annotated[str | None, VtigerField("country", "string", label="Country")] = None
-    state: Annotated[str | None, VtigerField("state", "string", label="State")] = None
-    pobox: Annotated[str | None, VtigerField("pobox", "string", label="PO Box")] = None
+    lane: Annotated[
+        str | None,
+        VtigerField("lane", "text", label="Street", column="varchar(250)"),
+    ] = None
+    code: Annotated[
+        str | None,
+        VtigerField("code", "string", label="Postal Code", column="varchar(30)"),
+    ] = None
+    city: Annotated[
+        str | None,
+        VtigerField("city", "string", label="City", column="varchar(30)"),
+    ] = None
+    country: Annotated[
+        str | None,
+        VtigerField("country", "string", label="Country", column="varchar(30)"),
+    ] = None
+    state: Annotated[
+        str | None,
+        VtigerField("state", "string", label="State", column="varchar(30)"),
+    ] = None
+    pobox: Annotated[
+        str | None,
+        VtigerField("pobox", "string", label="PO Box", column="varchar(30)"),
+    ] = None
     description: Annotated[
         str | None,
-        VtigerField("description", "text", label="Description"),
+        VtigerField("description", "text", label="Description", column="mediumtext"),
     ] = None
 
     if TYPE_CHECKING:
@@ -665,41 +683,38 @@ class Lead(Model):
     else:
         lead_no: Annotated[
             str | None,
-            VtigerField("lead_no", "string", label="Lead Number", editable=False),
+            VtigerField(
+                "lead_no", "string", label="Lead Number", editable=False, column="varchar(100)"
+            ),
         ] = None
         createdtime: Annotated[
             datetime.datetime | None,
-            VtigerField("createdtime", "datetime", label="Created Time", editable=False),
+            VtigerField(
+                "createdtime", "datetime", label="Created Time", editable=False, column="datetime"
+            ),
         ] = None
         modifiedtime: Annotated[
             datetime.datetime | None,
-            VtigerField("modifiedtime", "datetime", label="Modified Time", editable=False),
+            VtigerField(
+                "modifiedtime", "datetime", label="Modified Time", editable=False, column="datetime"
+            ),
         ] = None
         source: Annotated[
             str | None,
-            VtigerField("source", "string", label="Source", editable=False),
+            VtigerField("source", "string", label="Source", editable=False, column="varchar(100)"),
         ] = None
 
     @property
     def assigned_user(self) -> LeadAssignedUserTarget | None:
         """The record `assigned_user_id` points at: fetched once, then cached."""
-        from .group import Group
-        from .user import User
-
-        targets = (User, Group)
-        record = self.vtiger_related("assigned_user_id", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("assigned_user_id")
 
     @property
     def modifiedby_record(self) -> User | None:
         """The record `modifiedby` points at: fetched once, then cached."""
-        from .user import User
-
-        return self.vtiger_related("modifiedby", User)
+        return self.vtiger_related("modifiedby")
 
     @property
     def referral_partner_record(self) -> Account | None:
         """The record `referral_partner` points at: fetched once, then cached."""
-        from .account import Account
-
-        return self.vtiger_related("referral_partner", Account)
+        return self.vtiger_related("referral_partner")

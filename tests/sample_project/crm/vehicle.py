@@ -84,59 +84,17 @@ class VehicleLookups(TypedDict, total=False):
 class VehicleQuerySet(QuerySet["Vehicle"]):
     """A lazy query over `Vehicle` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[VehicleLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[VehicleLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[VehicleLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[VehicleLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[VehicleLookups],
-    ) -> Vehicle:
+    def get(self, *conditions: Q, **lookups: Unpack[VehicleLookups]) -> Vehicle:
         """The one record matching; `Vehicle.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class VehicleManager(Manager["Vehicle", VehicleQuerySet]):
-    """`Vehicle.objects`: where queries start."""
-
-    queryset_class = VehicleQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[VehicleLookups],
-    ) -> VehicleQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[VehicleLookups],
-    ) -> VehicleQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[VehicleLookups],
-    ) -> Vehicle:
-        """The one record matching; `Vehicle.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class Vehicle(Model):
@@ -144,7 +102,7 @@ class Vehicle(Model):
 
     vtiger_module: ClassVar[str] = "Vehicles"
     vtiger_id_prefix: ClassVar[str] = "41"
-    objects: ClassVar[VehicleManager] = VehicleManager()
+    objects: ClassVar[Manager[VehicleQuerySet]] = Manager(VehicleQuerySet)
 
     vehiclename: Annotated[
         str, VtigerField("vehiclename", "string", label="Vehicle Name", mandatory=True)
@@ -193,23 +151,14 @@ class Vehicle(Model):
     @property
     def contact(self) -> Contact | None:
         """The record `contact_id` points at: fetched once, then cached."""
-        from .contact import Contact
-
-        return self.vtiger_related("contact_id", Contact)
+        return self.vtiger_related("contact_id")
 
     @property
     def assigned_user(self) -> VehicleAssignedUserTarget | None:
         """The record `assigned_user_id` points at: fetched once, then cached."""
-        from .group import Group
-        from .user import User
-
-        targets = (User, Group)
-        record = self.vtiger_related("assigned_user_id", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("assigned_user_id")
 
     @property
     def modifiedby_record(self) -> User | None:
         """The record `modifiedby` points at: fetched once, then cached."""
-        from .user import User
-
-        return self.vtiger_related("modifiedby", User)
+        return self.vtiger_related("modifiedby")
