@@ -20,7 +20,7 @@ from codegen.layout import Group, Node, Text, doc_text, lay_out, py_string
 from codegen.lock import LockedField, LockedModule, LockFile
 from codegen.relations import RelationsPlan, plan_relations
 from codegen.reverse import ReversesPlan, module_alias, plan_reverse, targets_of
-from codegen.types import lookup_types, type_info
+from codegen.types import init_type, lookup_types, type_info
 
 __all__ = ["FieldPlan", "ModelPlan", "PackagePlan", "plan_model", "plan_package"]
 
@@ -39,6 +39,9 @@ class FieldPlan:
     declaration: tuple[str, ...]  # the pydantic field, at the indent it is printed with
     getter: tuple[str, ...]  # read-only fields: the TYPE_CHECKING property
     lookups: tuple[tuple[str, str], ...]
+    init: str = ""  # what the constructor takes (`Required[...]` when it must be given)
+    optional_init: str = ""  # the same, never required (defaults, partial updates)
+    reference: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,50 @@ class ModelPlan:
     reverse: ReversesPlan = field(default_factory=ReversesPlan)
     related_records: bool = False  # the target of reverse methods: `XRelatedRecords` class
     line_items: tuple[str, ...] = ()  # inventory models: the `line_items` declaration
+    line_item_class: str = ""
+    convert: tuple[str, ...] = ()  # Leads: the typed `convert()` method
+
+    @property
+    def all_fields(self) -> tuple[FieldPlan, ...]:
+        """Every field, editable ones first (as declared), then the read-only ones."""
+        return (*self.fields, *self.read_only)
+
+    @property
+    def constructor_fields(self) -> tuple[tuple[str, str], ...]:
+        """`XFields`: what `X(...)` and `X.objects.create(...)` take."""
+        lines = (("line_items", f"Required[list[{self.line_item_class}]]"),)
+        own = tuple((f.name, f.init) for f in self.fields)
+        return (("id", "RecordId | str | None"), *own, *(lines if self.line_item_class else ()))
+
+    @property
+    def value_fields(self) -> tuple[tuple[str, str], ...]:
+        """`XValues`: editable fields, none required (defaults, conversions, updates)."""
+        return tuple((f.name, f.optional_init) for f in self.fields)
+
+    @property
+    def row_fields(self) -> tuple[tuple[str, str], ...]:
+        """`XRow`: a `values()` row, the id and every field as loaded."""
+        return (("id", "RecordId"), *((f.name, f.annotation) for f in self.all_fields))
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        """The python names `only()`/`values()`/`values_list()` take, quoted."""
+        return tuple(py_string(n) for n in ("id", *(f.name for f in self.all_fields)))
+
+    @property
+    def order_names(self) -> tuple[str, ...]:
+        """The names `order_by()` takes, each also with `-` for descending."""
+        names = ("id", *(f.name for f in self.all_fields))
+        return tuple(py_string(n) for name in names for n in (name, f"-{name}"))
+
+    @property
+    def reference_names(self) -> tuple[str, ...]:
+        """The reference fields `select_related()` takes, quoted."""
+        return tuple(py_string(f.name) for f in self.all_fields if f.reference)
+
+    def literal_alias(self, suffix: str, values: tuple[str, ...]) -> tuple[str, ...]:
+        """`XFieldName = Literal[...]`, laid out."""
+        return tuple(lay_out(Group(f"{self.class_name}{suffix} = Literal", "[", values, "]")))
 
     @property
     def module_doc(self) -> str:
@@ -87,6 +134,10 @@ class ModelPlan:
         """`def filter(self, *conditions: Q, **lookups: Unpack[XLookups]) -> Self:`, laid out."""
         params = ("self", "*conditions: Q", f"**lookups: Unpack[{self.class_name}Lookups]")
         return tuple(lay_out(Group(f"def {method}", "(", params, ")"), 4, f" -> {returns}:"))
+
+    def method(self, name: str, params: tuple[str, ...], tail: str) -> tuple[str, ...]:
+        """`def name(self, params) tail`, laid out as ruff formats it (`tail`: ` -> X:`)."""
+        return tuple(lay_out(Group(f"def {name}", "(", ("self", *params), ")"), 4, tail))
 
     @property
     def objects(self) -> str:
@@ -218,7 +269,10 @@ def plan_model(
     fields = [f for f in module.fields if not (f.name == "id" and f.type == _ID_TYPE)]
     if lines is not None:
         fields = [f for f in fields if f.name not in lines.fields]
-    suffixes = ("", "Lookups", "QuerySet", "RelatedRecords")
+    suffixes = (
+        "", "Lookups", "QuerySet", "RelatedRecords", "Fields", "Values", "Row", "PartialRow",
+        "FieldName", "Ordering", "Reference",
+    )  # fmt: skip
     own_names = {class_name + suffix for suffix in suffixes}
     names = naming.field_names(
         ((f.name, f.label) for f in fields),
@@ -231,8 +285,8 @@ def plan_model(
         for f in fields
     ]
     lookups = (
-        ("id", "RecordId | str"),
-        ("id__in", "Sequence[RecordId | str]"),
+        ("id", "RecordId | str | None"),  # None (an unsaved record's id) matches nothing
+        ("id__in", "Sequence[RecordId | str | None]"),
         *(pair for plan in planned for pair in plan.lookups),
     )
     alias_lines = tuple(
@@ -253,22 +307,32 @@ def plan_model(
         {*names.values(), *aliases.values(), *own_names, *(a.name for a in relations.accessors)},
         locked.relations if locked else None,
     )
-    types = [*(p.annotation for p in planned), *(value for _key, value in lookups)]
+    types = [
+        *(p.annotation for p in planned),
+        *(p.init for p in planned),
+        *(value for _key, value in lookups),
+    ]
     used: set[str] = {token for text in types for token in _TOKEN.findall(text)}
     used |= _ALWAYS_USED
     used |= {"Literal"} if alias_lines else set()
     used |= {"Annotated", "VtigerField"} if planned else set()
-    used |= {"TYPE_CHECKING"} if read_only or relations.type_checking_block else set()
+    used |= {"TYPE_CHECKING", "RowView", "DataLossPolicy", "overload", "cast", "Any"}
+    if lines is not None or any(p.init.startswith("Required[") for p in planned):
+        used.add("Required")
+    used |= {"Literal"}
     used |= {"TypeAlias"} if relations.aliases else set()
     used |= {"RelatedRecords"} if related_records else set()
     used |= {"Mapping"} if reverse.relations else set()
-    local = [f"from . import {stem} as {module_alias(stem)}" for stem in reverse.modules]
+    convert = _convert_method(module.name, targets or {})
+    stems = sorted({*reverse.modules, *(stem for stem in _converted_stems(convert, targets))})
+    local = [f"from . import {stem} as {module_alias(stem)}" for stem in stems]
     line_items: tuple[str, ...] = ()
     if lines is not None:
         used = (used - {"Model"}) | {"InventoryModel"}
         local.append(f"from .{lines.stem} import {lines.class_name}")
         line_items = (f"    line_items: list[{lines.class_name}]",)
-    imports = import_lines(used) + (("", *local) if local else ())
+    imports = import_lines(used | (_CONVERT_NAMES if convert else set()))
+    imports += ("", *local) if local else ()
     return ModelPlan(
         module=module.name,
         label=doc_text(module.label),
@@ -289,9 +353,56 @@ def plan_model(
         relations=relations,
         base="InventoryModel" if lines is not None else "Model",
         line_items=line_items,
+        line_item_class=lines.class_name if lines is not None else "",
+        convert=convert,
         reverse=reverse,
         related_records=related_records,
     )
+
+
+_CONVERT_NAMES = frozenset({"ConvertedLead", "convert_lead", "Backend"})
+#: The modules a lead converts into, in `convert()`'s order.
+_CONVERTED = ("Accounts", "Contacts", "Potentials")
+
+
+def _converted_stems(
+    convert: tuple[str, ...], targets: Mapping[str, tuple[str, str]] | None
+) -> list[str]:
+    return [targets[m][1] for m in _CONVERTED] if convert and targets else []
+
+
+def _convert_method(module: str, targets: Mapping[str, tuple[str, str]]) -> tuple[str, ...]:
+    """Leads: `convert()` returning the typed records made (vtorm.model.convert)."""
+    if module != "Leads" or any(m not in targets for m in _CONVERTED):
+        return ()
+    classes = [f"{module_alias(targets[m][1])}.{targets[m][0]}" for m in _CONVERTED]
+    account, contact, potential = classes
+    lines = [
+        "def convert(",
+        "    self,",
+        "    *,",
+        f"    account: bool | {account}Values = False,",
+        f"    contact: bool | {contact}Values = True,",
+        f"    potential: bool | {potential}Values = False,",
+        "    assigned_to: RecordId | str | None = None,",
+        '    transfer_related_to: Literal["Contacts", "Accounts"] = "Contacts",',
+        "    using: Backend | None = None,",
+        f") -> ConvertedLead[{account}, {contact}, {potential}]:",
+        '    """Convert this lead (`convertlead`): True creates a record from the lead\'s mapped',
+        "    fields, field values override them; the records made (None where not created).",
+        "",
+        "    A second conversion raises `LeadAlreadyConverted` (docs/inventory.md#leads).",
+        '    """',
+        "    return convert_lead(",
+        "        self,",
+        f"        ({account}, {contact}, {potential}),",
+        "        (account, contact, potential),",
+        "        assigned_to=assigned_to,",
+        "        transfer_related_to=transfer_related_to,",
+        "        using=using,",
+        "    )",
+    ]
+    return tuple(f"    {line}" if line else "" for line in lines)
 
 
 def _aliases(
@@ -326,8 +437,11 @@ def _alias_values(
 def _plan_field(f: DescribedField, name: str, alias: str | None, column: str) -> FieldPlan:
     info = type_info(f.type, alias)
     read_only = not f.editable
-    required = f.mandatory and not read_only and f.type != "owner"
+    # References may be empty when read (a dangling or hidden target comes back as null),
+    # so even mandatory ones are optional here; save() refuses them empty before sending.
+    required = f.mandatory and not read_only and info.kind != "reference"
     annotation = info.annotation if required else f"{info.annotation} | None"
+    init = init_type(info) if required else f"{init_type(info)} | None"
     spec = _vtiger_field(f, column)
     indent = 8 if read_only else 4
     declaration = lay_out(
@@ -345,6 +459,9 @@ def _plan_field(f: DescribedField, name: str, alias: str | None, column: str) ->
         declaration=tuple(declaration),
         getter=getter if read_only else (),
         lookups=tuple(lookup_types(name, info)),
+        init=f"Required[{init}]" if required else init,
+        optional_init=init,
+        reference=info.kind == "reference",
     )
 
 
@@ -385,13 +502,20 @@ _IMPORTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("datetime", ()),
     ("collections.abc", ("Mapping", "Sequence")),
     ("decimal", ("Decimal",)),
-    ("typing", ("TYPE_CHECKING", "Annotated", "ClassVar", "Literal", "TypeAlias", "TypedDict")),
+    (
+        "typing",
+        (
+            "TYPE_CHECKING", "Annotated", "Any", "ClassVar", "Literal", "TypeAlias",
+            "TypedDict", "cast", "overload",
+        ),
+    ),
     ("", ()),
-    ("typing_extensions", ("Self", "Unpack")),
+    ("typing_extensions", ("Required", "Self", "Unpack")),
     ("", ()),
     (
         "vtorm",
         (
+            "DataLossPolicy",
             "InventoryModel",
             "Manager",
             "Model",
@@ -399,9 +523,12 @@ _IMPORTS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "QuerySet",
             "RecordId",
             "RelatedRecords",
+            "RowView",
             "VtigerField",
         ),
     ),
+    ("vtorm.model.convert", ("ConvertedLead", "convert_lead")),
+    ("vtorm.query.backend", ("Backend",)),
 )
 
 
@@ -414,10 +541,19 @@ def import_lines(used: Set[str]) -> tuple[str, ...]:
         elif not names and module in used:
             lines.append(f"import {module}")
         elif wanted := [n for n in names if n in used]:
-            lines.append(f"from {module} import {', '.join(wanted)}")
+            lines.extend(_from_import(module, wanted))
     return tuple(lines)
 
 
+def _from_import(module: str, names: list[str]) -> list[str]:
+    """One `from module import ...` line, or one name per line when it would be too long."""
+    line = f"from {module} import {', '.join(names)}"
+    if len(line) <= _LINE_LENGTH:
+        return [line]
+    return [f"from {module} import (", *(f"    {name}," for name in names), ")"]
+
+
+_LINE_LENGTH = 100
 _TOKEN = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
 #: Names the model template itself always writes.
 _ALWAYS_USED = frozenset(

@@ -6,11 +6,31 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    cast,
+    overload,
+)
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
+from vtorm import (
+    DataLossPolicy,
+    Manager,
+    Model,
+    Q,
+    QuerySet,
+    RecordId,
+    RelatedRecords,
+    RowView,
+    VtigerField,
+)
 
 from . import calendar as _calendar
 from . import document as _document
@@ -41,8 +61,8 @@ HelpDeskTicketcategories = Literal["Big Problem", "Small Problem", "Other Proble
 class HelpDeskLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `HelpDesk`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     ticket_no: str
     ticket_no__iexact: str
     ticket_no__in: Sequence[str]
@@ -54,11 +74,11 @@ class HelpDeskLookups(TypedDict, total=False):
     ticket_no__iendswith: str
     ticket_no__like: str
     ticket_no__isnull: Literal[False]
-    assigned_user_id: RecordId | str
-    assigned_user_id__in: Sequence[RecordId | str]
+    assigned_user_id: RecordId | str | None
+    assigned_user_id__in: Sequence[RecordId | str | None]
     assigned_user_id__isnull: Literal[False]
-    parent_id: RecordId | str
-    parent_id__in: Sequence[RecordId | str]
+    parent_id: RecordId | str | None
+    parent_id__in: Sequence[RecordId | str | None]
     parent_id__isnull: Literal[False]
     ticketpriorities: HelpDeskTicketpriorities
     ticketpriorities__iexact: HelpDeskTicketpriorities
@@ -71,8 +91,8 @@ class HelpDeskLookups(TypedDict, total=False):
     ticketpriorities__iendswith: str
     ticketpriorities__like: str
     ticketpriorities__isnull: Literal[False]
-    product_id: RecordId | str
-    product_id__in: Sequence[RecordId | str]
+    product_id: RecordId | str | None
+    product_id__in: Sequence[RecordId | str | None]
     product_id__isnull: Literal[False]
     ticketseverities: HelpDeskTicketseverities
     ticketseverities__iexact: HelpDeskTicketseverities
@@ -141,8 +161,8 @@ class HelpDeskLookups(TypedDict, total=False):
     modifiedtime__isnull: Literal[False]
     from_portal: bool
     from_portal__isnull: Literal[False]
-    modifiedby: RecordId | str
-    modifiedby__in: Sequence[RecordId | str]
+    modifiedby: RecordId | str | None
+    modifiedby__in: Sequence[RecordId | str | None]
     modifiedby__isnull: Literal[False]
     ticket_title: str
     ticket_title__iexact: str
@@ -155,8 +175,8 @@ class HelpDeskLookups(TypedDict, total=False):
     ticket_title__iendswith: str
     ticket_title__like: str
     ticket_title__isnull: Literal[False]
-    contact_id: RecordId | str
-    contact_id__in: Sequence[RecordId | str]
+    contact_id: RecordId | str | None
+    contact_id__in: Sequence[RecordId | str | None]
     contact_id__isnull: Literal[False]
     source: str
     source__iexact: str
@@ -206,6 +226,182 @@ class HelpDeskLookups(TypedDict, total=False):
     solution__isnull: Literal[False]
 
 
+HelpDeskFieldName = Literal[
+    "id",
+    "assigned_user_id",
+    "parent_id",
+    "ticketpriorities",
+    "product_id",
+    "ticketseverities",
+    "ticketstatus",
+    "ticketcategories",
+    "hours",
+    "days",
+    "from_portal",
+    "modifiedby",
+    "ticket_title",
+    "contact_id",
+    "starred",
+    "tags",
+    "description",
+    "solution",
+    "ticket_no",
+    "createdtime",
+    "modifiedtime",
+    "source",
+]
+
+HelpDeskOrdering = Literal[
+    "id",
+    "-id",
+    "assigned_user_id",
+    "-assigned_user_id",
+    "parent_id",
+    "-parent_id",
+    "ticketpriorities",
+    "-ticketpriorities",
+    "product_id",
+    "-product_id",
+    "ticketseverities",
+    "-ticketseverities",
+    "ticketstatus",
+    "-ticketstatus",
+    "ticketcategories",
+    "-ticketcategories",
+    "hours",
+    "-hours",
+    "days",
+    "-days",
+    "from_portal",
+    "-from_portal",
+    "modifiedby",
+    "-modifiedby",
+    "ticket_title",
+    "-ticket_title",
+    "contact_id",
+    "-contact_id",
+    "starred",
+    "-starred",
+    "tags",
+    "-tags",
+    "description",
+    "-description",
+    "solution",
+    "-solution",
+    "ticket_no",
+    "-ticket_no",
+    "createdtime",
+    "-createdtime",
+    "modifiedtime",
+    "-modifiedtime",
+    "source",
+    "-source",
+]
+
+HelpDeskReference = Literal[
+    "assigned_user_id", "parent_id", "product_id", "modifiedby", "contact_id"
+]
+
+
+class HelpDeskFields(TypedDict, total=False):
+    """What `HelpDesk(...)` and `HelpDesk.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    assigned_user_id: RecordId | str | None
+    parent_id: RecordId | str | None
+    ticketpriorities: Required[HelpDeskTicketpriorities]
+    product_id: RecordId | str | None
+    ticketseverities: HelpDeskTicketseverities | None
+    ticketstatus: Required[HelpDeskTicketstatus]
+    ticketcategories: HelpDeskTicketcategories | None
+    hours: Decimal | int | float | None
+    days: Decimal | int | float | None
+    from_portal: bool | None
+    modifiedby: RecordId | str | None
+    ticket_title: Required[str]
+    contact_id: RecordId | str | None
+    starred: bool | None
+    tags: str | None
+    description: str | None
+    solution: str | None
+
+
+class HelpDeskValues(TypedDict, total=False):
+    """Editable fields of `HelpDesk`, none required (`defaults=`, conversions)."""
+
+    assigned_user_id: RecordId | str | None
+    parent_id: RecordId | str | None
+    ticketpriorities: HelpDeskTicketpriorities
+    product_id: RecordId | str | None
+    ticketseverities: HelpDeskTicketseverities | None
+    ticketstatus: HelpDeskTicketstatus
+    ticketcategories: HelpDeskTicketcategories | None
+    hours: Decimal | int | float | None
+    days: Decimal | int | float | None
+    from_portal: bool | None
+    modifiedby: RecordId | str | None
+    ticket_title: str
+    contact_id: RecordId | str | None
+    starred: bool | None
+    tags: str | None
+    description: str | None
+    solution: str | None
+
+
+class HelpDeskRow(TypedDict):
+    """A row of `HelpDesk.objects.values()`: the id and every field."""
+
+    id: RecordId
+    assigned_user_id: RecordId | None
+    parent_id: RecordId | None
+    ticketpriorities: HelpDeskTicketpriorities
+    product_id: RecordId | None
+    ticketseverities: HelpDeskTicketseverities | None
+    ticketstatus: HelpDeskTicketstatus
+    ticketcategories: HelpDeskTicketcategories | None
+    hours: Decimal | None
+    days: Decimal | None
+    from_portal: bool | None
+    modifiedby: RecordId | None
+    ticket_title: str
+    contact_id: RecordId | None
+    starred: bool | None
+    tags: str | None
+    description: str | None
+    solution: str | None
+    ticket_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
+class HelpDeskPartialRow(TypedDict, total=False):
+    """A row of `HelpDesk.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    assigned_user_id: RecordId | None
+    parent_id: RecordId | None
+    ticketpriorities: HelpDeskTicketpriorities
+    product_id: RecordId | None
+    ticketseverities: HelpDeskTicketseverities | None
+    ticketstatus: HelpDeskTicketstatus
+    ticketcategories: HelpDeskTicketcategories | None
+    hours: Decimal | None
+    days: Decimal | None
+    from_portal: bool | None
+    modifiedby: RecordId | None
+    ticket_title: str
+    contact_id: RecordId | None
+    starred: bool | None
+    tags: str | None
+    description: str | None
+    solution: str | None
+    ticket_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
 class HelpDeskQuerySet(QuerySet["HelpDesk"]):
     """A lazy query over `HelpDesk` records."""
 
@@ -220,6 +416,45 @@ class HelpDeskQuerySet(QuerySet["HelpDesk"]):
     def get(self, *conditions: Q, **lookups: Unpack[HelpDeskLookups]) -> HelpDesk:
         """The one record matching; `HelpDesk.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[HelpDeskFields],
+    ) -> HelpDesk:
+        """A new `HelpDesk` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: HelpDeskOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: HelpDeskFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: HelpDeskReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[HelpDeskRow]: ...
+
+    @overload
+    def values(
+        self, first: HelpDeskFieldName, /, *fields: HelpDeskFieldName
+    ) -> RowView[HelpDeskPartialRow]: ...
+
+    def values(
+        self, *fields: HelpDeskFieldName
+    ) -> RowView[HelpDeskRow] | RowView[HelpDeskPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[HelpDeskRow]", self._values(fields))
+
+    def values_list(self, *fields: HelpDeskFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class HelpDeskRelatedRecords(RelatedRecords["HelpDesk"]):
@@ -371,6 +606,10 @@ class HelpDesk(Model):
         str | None,
         VtigerField("solution", "text", label="Solution", column="text"),
     ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[HelpDeskFields]) -> None: ...
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

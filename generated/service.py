@@ -6,11 +6,31 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    cast,
+    overload,
+)
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
+from vtorm import (
+    DataLossPolicy,
+    Manager,
+    Model,
+    Q,
+    QuerySet,
+    RecordId,
+    RelatedRecords,
+    RowView,
+    VtigerField,
+)
 
 from . import account as _account
 from . import contact as _contact
@@ -40,8 +60,8 @@ ServiceServicecategory = Literal[
 class ServiceLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `Service`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     servicename: str
     servicename__iexact: str
     servicename__in: Sequence[str]
@@ -125,8 +145,8 @@ class ServiceLookups(TypedDict, total=False):
     modifiedtime__lte: datetime.datetime
     modifiedtime__range: tuple[datetime.datetime, datetime.datetime]
     modifiedtime__isnull: Literal[False]
-    modifiedby: RecordId | str
-    modifiedby__in: Sequence[RecordId | str]
+    modifiedby: RecordId | str | None
+    modifiedby__in: Sequence[RecordId | str | None]
     modifiedby__isnull: Literal[False]
     service_usageunit: ServiceServiceUsageunit
     service_usageunit__iexact: ServiceServiceUsageunit
@@ -147,8 +167,8 @@ class ServiceLookups(TypedDict, total=False):
     qty_per_unit__lte: Decimal | int | float
     qty_per_unit__range: tuple[Decimal | int | float, Decimal | int | float]
     qty_per_unit__isnull: Literal[False]
-    assigned_user_id: RecordId | str
-    assigned_user_id__in: Sequence[RecordId | str]
+    assigned_user_id: RecordId | str | None
+    assigned_user_id__in: Sequence[RecordId | str | None]
     assigned_user_id__isnull: Literal[False]
     servicecategory: ServiceServicecategory
     servicecategory__iexact: ServiceServicecategory
@@ -265,6 +285,222 @@ class ServiceLookups(TypedDict, total=False):
     currency1__isnull: Literal[False]
 
 
+ServiceFieldName = Literal[
+    "id",
+    "servicename",
+    "discontinued",
+    "sales_start_date",
+    "sales_end_date",
+    "start_date",
+    "expiry_date",
+    "website",
+    "modifiedby",
+    "service_usageunit",
+    "qty_per_unit",
+    "assigned_user_id",
+    "servicecategory",
+    "unit_price",
+    "taxclass",
+    "commissionrate",
+    "description",
+    "starred",
+    "tags",
+    "purchase_cost",
+    "tax1",
+    "tax2",
+    "tax3",
+    "currency1",
+    "service_no",
+    "createdtime",
+    "modifiedtime",
+    "source",
+]
+
+ServiceOrdering = Literal[
+    "id",
+    "-id",
+    "servicename",
+    "-servicename",
+    "discontinued",
+    "-discontinued",
+    "sales_start_date",
+    "-sales_start_date",
+    "sales_end_date",
+    "-sales_end_date",
+    "start_date",
+    "-start_date",
+    "expiry_date",
+    "-expiry_date",
+    "website",
+    "-website",
+    "modifiedby",
+    "-modifiedby",
+    "service_usageunit",
+    "-service_usageunit",
+    "qty_per_unit",
+    "-qty_per_unit",
+    "assigned_user_id",
+    "-assigned_user_id",
+    "servicecategory",
+    "-servicecategory",
+    "unit_price",
+    "-unit_price",
+    "taxclass",
+    "-taxclass",
+    "commissionrate",
+    "-commissionrate",
+    "description",
+    "-description",
+    "starred",
+    "-starred",
+    "tags",
+    "-tags",
+    "purchase_cost",
+    "-purchase_cost",
+    "tax1",
+    "-tax1",
+    "tax2",
+    "-tax2",
+    "tax3",
+    "-tax3",
+    "currency1",
+    "-currency1",
+    "service_no",
+    "-service_no",
+    "createdtime",
+    "-createdtime",
+    "modifiedtime",
+    "-modifiedtime",
+    "source",
+    "-source",
+]
+
+ServiceReference = Literal["modifiedby", "assigned_user_id"]
+
+
+class ServiceFields(TypedDict, total=False):
+    """What `Service(...)` and `Service.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    servicename: Required[str]
+    discontinued: bool | None
+    sales_start_date: datetime.date | None
+    sales_end_date: datetime.date | None
+    start_date: datetime.date | None
+    expiry_date: datetime.date | None
+    website: str | None
+    modifiedby: RecordId | str | None
+    service_usageunit: ServiceServiceUsageunit | None
+    qty_per_unit: Decimal | int | float | None
+    assigned_user_id: RecordId | str | None
+    servicecategory: ServiceServicecategory | None
+    unit_price: Decimal | int | float | None
+    taxclass: str | None
+    commissionrate: Decimal | int | float | None
+    description: str | None
+    starred: bool | None
+    tags: str | None
+    purchase_cost: Decimal | int | float | None
+    tax1: Decimal | int | float | None
+    tax2: Decimal | int | float | None
+    tax3: Decimal | int | float | None
+    currency1: Decimal | int | float | None
+
+
+class ServiceValues(TypedDict, total=False):
+    """Editable fields of `Service`, none required (`defaults=`, conversions)."""
+
+    servicename: str
+    discontinued: bool | None
+    sales_start_date: datetime.date | None
+    sales_end_date: datetime.date | None
+    start_date: datetime.date | None
+    expiry_date: datetime.date | None
+    website: str | None
+    modifiedby: RecordId | str | None
+    service_usageunit: ServiceServiceUsageunit | None
+    qty_per_unit: Decimal | int | float | None
+    assigned_user_id: RecordId | str | None
+    servicecategory: ServiceServicecategory | None
+    unit_price: Decimal | int | float | None
+    taxclass: str | None
+    commissionrate: Decimal | int | float | None
+    description: str | None
+    starred: bool | None
+    tags: str | None
+    purchase_cost: Decimal | int | float | None
+    tax1: Decimal | int | float | None
+    tax2: Decimal | int | float | None
+    tax3: Decimal | int | float | None
+    currency1: Decimal | int | float | None
+
+
+class ServiceRow(TypedDict):
+    """A row of `Service.objects.values()`: the id and every field."""
+
+    id: RecordId
+    servicename: str
+    discontinued: bool | None
+    sales_start_date: datetime.date | None
+    sales_end_date: datetime.date | None
+    start_date: datetime.date | None
+    expiry_date: datetime.date | None
+    website: str | None
+    modifiedby: RecordId | None
+    service_usageunit: ServiceServiceUsageunit | None
+    qty_per_unit: Decimal | None
+    assigned_user_id: RecordId | None
+    servicecategory: ServiceServicecategory | None
+    unit_price: Decimal | None
+    taxclass: str | None
+    commissionrate: Decimal | None
+    description: str | None
+    starred: bool | None
+    tags: str | None
+    purchase_cost: Decimal | None
+    tax1: Decimal | None
+    tax2: Decimal | None
+    tax3: Decimal | None
+    currency1: Decimal | None
+    service_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
+class ServicePartialRow(TypedDict, total=False):
+    """A row of `Service.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    servicename: str
+    discontinued: bool | None
+    sales_start_date: datetime.date | None
+    sales_end_date: datetime.date | None
+    start_date: datetime.date | None
+    expiry_date: datetime.date | None
+    website: str | None
+    modifiedby: RecordId | None
+    service_usageunit: ServiceServiceUsageunit | None
+    qty_per_unit: Decimal | None
+    assigned_user_id: RecordId | None
+    servicecategory: ServiceServicecategory | None
+    unit_price: Decimal | None
+    taxclass: str | None
+    commissionrate: Decimal | None
+    description: str | None
+    starred: bool | None
+    tags: str | None
+    purchase_cost: Decimal | None
+    tax1: Decimal | None
+    tax2: Decimal | None
+    tax3: Decimal | None
+    currency1: Decimal | None
+    service_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
 class ServiceQuerySet(QuerySet["Service"]):
     """A lazy query over `Service` records."""
 
@@ -279,6 +515,43 @@ class ServiceQuerySet(QuerySet["Service"]):
     def get(self, *conditions: Q, **lookups: Unpack[ServiceLookups]) -> Service:
         """The one record matching; `Service.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[ServiceFields],
+    ) -> Service:
+        """A new `Service` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: ServiceOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: ServiceFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: ServiceReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[ServiceRow]: ...
+
+    @overload
+    def values(
+        self, first: ServiceFieldName, /, *fields: ServiceFieldName
+    ) -> RowView[ServicePartialRow]: ...
+
+    def values(self, *fields: ServiceFieldName) -> RowView[ServiceRow] | RowView[ServicePartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[ServiceRow]", self._values(fields))
+
+    def values_list(self, *fields: ServiceFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class ServiceRelatedRecords(RelatedRecords["Service"]):
@@ -425,6 +698,10 @@ class Service(Model):
         Decimal | None,
         VtigerField("currency1", "double", label="USA, Dollars USD"),
     ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[ServiceFields]) -> None: ...
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

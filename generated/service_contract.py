@@ -6,11 +6,31 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    cast,
+    overload,
+)
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
+from vtorm import (
+    DataLossPolicy,
+    Manager,
+    Model,
+    Q,
+    QuerySet,
+    RecordId,
+    RelatedRecords,
+    RowView,
+    VtigerField,
+)
 
 from . import document as _document
 from . import help_desk as _help_desk
@@ -38,10 +58,10 @@ ServiceContractContractType = Literal["Support", "Services", "Administrative"]
 class ServiceContractLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `ServiceContract`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
-    assigned_user_id: RecordId | str
-    assigned_user_id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
+    assigned_user_id: RecordId | str | None
+    assigned_user_id__in: Sequence[RecordId | str | None]
     assigned_user_id__isnull: Literal[False]
     createdtime: datetime.datetime
     createdtime__in: Sequence[datetime.datetime]
@@ -75,8 +95,8 @@ class ServiceContractLookups(TypedDict, total=False):
     end_date__lte: datetime.date
     end_date__range: tuple[datetime.date, datetime.date]
     end_date__isnull: Literal[False]
-    sc_related_to: RecordId | str
-    sc_related_to__in: Sequence[RecordId | str]
+    sc_related_to: RecordId | str | None
+    sc_related_to__in: Sequence[RecordId | str | None]
     sc_related_to__isnull: Literal[False]
     tracking_unit: ServiceContractTrackingUnit
     tracking_unit__iexact: ServiceContractTrackingUnit
@@ -198,8 +218,8 @@ class ServiceContractLookups(TypedDict, total=False):
     contract_no__iendswith: str
     contract_no__like: str
     contract_no__isnull: Literal[False]
-    modifiedby: RecordId | str
-    modifiedby__in: Sequence[RecordId | str]
+    modifiedby: RecordId | str | None
+    modifiedby__in: Sequence[RecordId | str | None]
     modifiedby__isnull: Literal[False]
     source: str
     source__iexact: str
@@ -227,6 +247,179 @@ class ServiceContractLookups(TypedDict, total=False):
     tags__isnull: Literal[False]
 
 
+ServiceContractFieldName = Literal[
+    "id",
+    "assigned_user_id",
+    "start_date",
+    "sc_related_to",
+    "tracking_unit",
+    "total_units",
+    "used_units",
+    "subject",
+    "due_date",
+    "contract_status",
+    "contract_priority",
+    "contract_type",
+    "modifiedby",
+    "starred",
+    "tags",
+    "createdtime",
+    "modifiedtime",
+    "end_date",
+    "planned_duration",
+    "actual_duration",
+    "progress",
+    "contract_no",
+    "source",
+]
+
+ServiceContractOrdering = Literal[
+    "id",
+    "-id",
+    "assigned_user_id",
+    "-assigned_user_id",
+    "start_date",
+    "-start_date",
+    "sc_related_to",
+    "-sc_related_to",
+    "tracking_unit",
+    "-tracking_unit",
+    "total_units",
+    "-total_units",
+    "used_units",
+    "-used_units",
+    "subject",
+    "-subject",
+    "due_date",
+    "-due_date",
+    "contract_status",
+    "-contract_status",
+    "contract_priority",
+    "-contract_priority",
+    "contract_type",
+    "-contract_type",
+    "modifiedby",
+    "-modifiedby",
+    "starred",
+    "-starred",
+    "tags",
+    "-tags",
+    "createdtime",
+    "-createdtime",
+    "modifiedtime",
+    "-modifiedtime",
+    "end_date",
+    "-end_date",
+    "planned_duration",
+    "-planned_duration",
+    "actual_duration",
+    "-actual_duration",
+    "progress",
+    "-progress",
+    "contract_no",
+    "-contract_no",
+    "source",
+    "-source",
+]
+
+ServiceContractReference = Literal["assigned_user_id", "sc_related_to", "modifiedby"]
+
+
+class ServiceContractFields(TypedDict, total=False):
+    """What `ServiceContract(...)` and `ServiceContract.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    assigned_user_id: RecordId | str | None
+    start_date: datetime.date | None
+    sc_related_to: RecordId | str | None
+    tracking_unit: ServiceContractTrackingUnit | None
+    total_units: Decimal | int | float | None
+    used_units: Decimal | int | float | None
+    subject: Required[str]
+    due_date: datetime.date | None
+    contract_status: ServiceContractContractStatus | None
+    contract_priority: ServiceContractContractPriority | None
+    contract_type: ServiceContractContractType | None
+    modifiedby: RecordId | str | None
+    starred: bool | None
+    tags: str | None
+
+
+class ServiceContractValues(TypedDict, total=False):
+    """Editable fields of `ServiceContract`, none required (`defaults=`, conversions)."""
+
+    assigned_user_id: RecordId | str | None
+    start_date: datetime.date | None
+    sc_related_to: RecordId | str | None
+    tracking_unit: ServiceContractTrackingUnit | None
+    total_units: Decimal | int | float | None
+    used_units: Decimal | int | float | None
+    subject: str
+    due_date: datetime.date | None
+    contract_status: ServiceContractContractStatus | None
+    contract_priority: ServiceContractContractPriority | None
+    contract_type: ServiceContractContractType | None
+    modifiedby: RecordId | str | None
+    starred: bool | None
+    tags: str | None
+
+
+class ServiceContractRow(TypedDict):
+    """A row of `ServiceContract.objects.values()`: the id and every field."""
+
+    id: RecordId
+    assigned_user_id: RecordId | None
+    start_date: datetime.date | None
+    sc_related_to: RecordId | None
+    tracking_unit: ServiceContractTrackingUnit | None
+    total_units: Decimal | None
+    used_units: Decimal | None
+    subject: str
+    due_date: datetime.date | None
+    contract_status: ServiceContractContractStatus | None
+    contract_priority: ServiceContractContractPriority | None
+    contract_type: ServiceContractContractType | None
+    modifiedby: RecordId | None
+    starred: bool | None
+    tags: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    end_date: datetime.date | None
+    planned_duration: str | None
+    actual_duration: str | None
+    progress: Decimal | None
+    contract_no: str | None
+    source: str | None
+
+
+class ServiceContractPartialRow(TypedDict, total=False):
+    """A row of `ServiceContract.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    assigned_user_id: RecordId | None
+    start_date: datetime.date | None
+    sc_related_to: RecordId | None
+    tracking_unit: ServiceContractTrackingUnit | None
+    total_units: Decimal | None
+    used_units: Decimal | None
+    subject: str
+    due_date: datetime.date | None
+    contract_status: ServiceContractContractStatus | None
+    contract_priority: ServiceContractContractPriority | None
+    contract_type: ServiceContractContractType | None
+    modifiedby: RecordId | None
+    starred: bool | None
+    tags: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    end_date: datetime.date | None
+    planned_duration: str | None
+    actual_duration: str | None
+    progress: Decimal | None
+    contract_no: str | None
+    source: str | None
+
+
 class ServiceContractQuerySet(QuerySet["ServiceContract"]):
     """A lazy query over `ServiceContract` records."""
 
@@ -241,6 +434,45 @@ class ServiceContractQuerySet(QuerySet["ServiceContract"]):
     def get(self, *conditions: Q, **lookups: Unpack[ServiceContractLookups]) -> ServiceContract:
         """The one record matching; `ServiceContract.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[ServiceContractFields],
+    ) -> ServiceContract:
+        """A new `ServiceContract` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: ServiceContractOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: ServiceContractFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: ServiceContractReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[ServiceContractRow]: ...
+
+    @overload
+    def values(
+        self, first: ServiceContractFieldName, /, *fields: ServiceContractFieldName
+    ) -> RowView[ServiceContractPartialRow]: ...
+
+    def values(
+        self, *fields: ServiceContractFieldName
+    ) -> RowView[ServiceContractRow] | RowView[ServiceContractPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[ServiceContractRow]", self._values(fields))
+
+    def values_list(self, *fields: ServiceContractFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class ServiceContractRelatedRecords(RelatedRecords["ServiceContract"]):
@@ -360,6 +592,10 @@ class ServiceContract(Model):
         str | None,
         VtigerField("tags", "string", label="tags", column="varchar(1)"),
     ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[ServiceContractFields]) -> None: ...
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

@@ -59,11 +59,24 @@ class QuerySet(Generic[M]):
     """
 
     if TYPE_CHECKING:
-        # Untyped here so generated subclasses can narrow them with Unpack[...Lookups].
+        # Untyped here so generated subclasses can narrow them: lookups with
+        # Unpack[...Lookups], fields with Unpack[...Fields], rows as ...Row TypedDicts.
         filter: Callable[..., Self]
         exclude: Callable[..., Self]
         get: Callable[..., M]
+        create: Callable[..., M]
+        values: Callable[..., RowView[Any]]
     else:
+
+        def create(self, *, data_loss=None, **fields):
+            """Build a record from these fields and create it on the server (through
+            `using()`'s client if one was chosen, else the default; `data_loss`: as in
+            `Model.save`)."""
+            return self._create(fields, data_loss)
+
+        def values(self, *fields):
+            """Rows as dicts of python field names (these fields, or all, plus id)."""
+            return self._values(fields)
 
         def filter(self, *conditions, **lookups):
             """Records matching all conditions and lookups."""
@@ -149,7 +162,7 @@ class QuerySet(Generic[M]):
         """A QuerySet that matches nothing and never sends a request."""
         return self._add(FALSE)
 
-    def order_by(self, *fields: str) -> Self:
+    def order_by(self, *fields: Any) -> Self:
         """Order by these python field names; `-name` for descending (last column only)."""
         self._check_unsliced("reorder")
         for key in fields:
@@ -160,7 +173,7 @@ class QuerySet(Generic[M]):
             clone._compile()  # raises UnsupportedQuery, naming the rule
         return clone
 
-    def only(self, *fields: str) -> Self:
+    def only(self, *fields: Any) -> Self:
         """Select only these columns (plus id); other fields read as None."""
         for name in fields:
             resolve_field(self.model.vtiger_fields, name)
@@ -168,7 +181,7 @@ class QuerySet(Generic[M]):
         clone._columns = tuple(fields)
         return clone
 
-    def select_related(self, *fields: str) -> Self:
+    def select_related(self, *fields: Any) -> Self:
         """Fetch the records these reference fields point at along with each page.
 
         After each page, one `id IN (...)` query per referenced module loads them, so
@@ -406,9 +419,8 @@ class QuerySet(Generic[M]):
         total = self.count()
         return self[total - 1] if total else None
 
-    def create(self, *, data_loss: DataLossPolicy | None = None, **fields: Any) -> M:
-        """Build a record from these fields and create it on the server (through `using()`'s
-        client if one was chosen, else the default; `data_loss`: as in `Model.save`)."""
+    def _create(self, fields: Mapping[str, Any], data_loss: DataLossPolicy | None) -> M:
+        """Runtime implementation of `create()`."""
         record = self.model(**fields)
         record.save(using=self._backend, data_loss=data_loss)
         return record
@@ -439,13 +451,13 @@ class QuerySet(Generic[M]):
         query = self if ids is None else self._filter((), {"id__in": [RecordId(i) for i in ids]})
         return {record.id: record for record in query if record.id is not None}
 
-    def values(self, *fields: str) -> RowView[dict[str, Any]]:
-        """Rows as dicts of python field names (these fields, or all, plus id)."""
+    def _values(self, fields: tuple[str, ...]) -> RowView[dict[str, Any]]:
+        """Runtime implementation of `values()`."""
         names = fields or ("id", *self.model.vtiger_fields)
         query = self.only(*fields) if fields else self
         return RowView(query, lambda record: {name: getattr(record, name) for name in names})
 
-    def values_list(self, *fields: str, flat: bool = False) -> RowView[Any]:
+    def values_list(self, *fields: Any, flat: bool = False) -> RowView[Any]:
         """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
         if flat and len(fields) != 1:
             raise InvalidArgument("values_list(flat=True) needs exactly one field")
