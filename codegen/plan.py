@@ -505,8 +505,15 @@ _IMPORTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "typing",
         (
-            "TYPE_CHECKING", "Annotated", "Any", "ClassVar", "Literal", "TypeAlias",
-            "TypedDict", "cast", "overload",
+            "TYPE_CHECKING",
+            "Annotated",
+            "Any",
+            "ClassVar",
+            "Literal",
+            "TypeAlias",
+            "TypedDict",
+            "cast",
+            "overload",
         ),
     ),
     ("", ()),

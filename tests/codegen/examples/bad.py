@@ -40,7 +40,7 @@ Contact.objects.only("emial")  # error: incompatible type
 Contact.objects.select_related("lastname")  # error: incompatible type
 Contact.objects.values("lastnme")  # error: No overload variant
 Contact.objects.values_list("lastnme", flat=True)  # error: incompatible type
-Contact.objects.values()[0]["lastnme"]  # error: has no key "lastnme"
+print(Contact.objects.values()[0]["lastnme"])  # error: has no key "lastnme"
 Contact.objects.filter(mailingcity__iexact=3)  # error: incompatible type "int"
 Lead(lastname="L").convert(account={"accountnme": "A"})  # error: incompatible type
-Lead(lastname="L").convert(contact=True).contact.lastname  # error: Item "None"
+print(Lead(lastname="L").convert(contact=True).contact.lastname)  # error: Item "None"
