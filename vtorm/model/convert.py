@@ -10,8 +10,10 @@ real 8.0):
 Each entity must name its module again in `name` (without it: ACCESS_DENIED "for name :").
 Its fields are wire names and values; the lead's field mapping fills the rest first, so an
 entity may be given no field at all. Unless an account or a contact is created the server
-creates nothing and answers null, so that is refused here. A second conversion of the same
-lead is `LEAD_ALREADY_CONVERTED`, raised as `LeadAlreadyConverted` naming the lead.
+creates nothing and answers null, so that is refused here. Mandatory fields that neither the
+mapping nor a default fill fail the whole conversion (a potential's `sales_stage`): raised as
+`MandatoryFieldsMissing`. A second conversion of the same lead is `LEAD_ALREADY_CONVERTED`,
+raised as `LeadAlreadyConverted` naming the lead.
 """
 
 from __future__ import annotations
@@ -149,6 +151,18 @@ def _send(backend: ConvertBackend, lead: Model, element: Mapping[str, Any]) -> M
     except errors.LeadAlreadyConverted as exc:
         raise errors.LeadAlreadyConverted(
             f"{type(lead).__name__} {lead.id} is already converted: a lead converts once",
+            operation=exc.operation,
+            code=exc.code,
+            http_status=exc.http_status,
+        ) from exc
+    except errors.OperationNotSupported as exc:
+        if "does not have a value" not in exc.message:
+            raise
+        # The server reports a failed create as UNKNOWN_OPERATION "<field> does not have a
+        # value : <Module>": a mandatory field that neither the mapping nor a default filled.
+        raise errors.MandatoryFieldsMissing(
+            f"converting {type(lead).__name__} {lead.id}: {exc.message} (give it in the "
+            "entity's values)",
             operation=exc.operation,
             code=exc.code,
             http_status=exc.http_status,

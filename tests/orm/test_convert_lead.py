@@ -1,0 +1,149 @@
+"""`lead.convert(...)`: typed records back, checked arguments, a clear second conversion.
+
+Runs on the embedded server, and on a real Vtiger when VTORM_LIVE_URL, VTORM_LIVE_USERNAME and
+VTORM_LIVE_ACCESS_KEY are set (stock 8.0 on PHP 8 answers convertlead with HTTP 500; the
+reference server is patched, see ../shared/vtiger-reference/README.md). Each test makes its
+own lead under a unique name.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from generated import Account, Contact, Lead, Potential
+from tests.inprocess import make_client
+from tests.orm.fakes import FakeBackend
+from vtorm import (
+    FieldError,
+    InvalidArgument,
+    LeadAlreadyConverted,
+    MandatoryFieldsMissing,
+    ReadOnlyFieldError,
+)
+from vtorm.client import Client
+from vtorm.emulator import Emulator
+
+LIVE_URL = os.environ.get("VTORM_LIVE_URL", "").strip()
+
+
+@pytest.fixture(params=["embedded", "live"])
+def crm(request: pytest.FixtureRequest) -> Iterator[Client]:
+    if request.param == "live":
+        if not LIVE_URL:
+            pytest.skip("live: set VTORM_LIVE_URL/USERNAME/ACCESS_KEY")
+        username, key = os.environ["VTORM_LIVE_USERNAME"], os.environ["VTORM_LIVE_ACCESS_KEY"]
+        with Client(LIVE_URL, username, key) as live:
+            yield live
+        return
+    emulator = Emulator()
+    with make_client(emulator) as client:
+        yield client
+    emulator.close()
+
+
+def _lead(client: Client) -> tuple[str, Lead]:
+    name = f"Conv{uuid.uuid4().hex[:8]}"
+    return name, Lead.objects.using(client).create(lastname=name, company=f"{name} Inc")
+
+
+def test_convert_returns_the_typed_records_it_made(crm: Client) -> None:
+    name, lead = _lead(crm)
+    made = lead.convert(
+        account={"accountname": f"{name} Inc", "industry": "Technology"},
+        contact={"firstname": "Bruce"},
+        potential={
+            "potentialname": f"{name} deal",
+            "closingdate": "2027-06-30",
+            "sales_stage": "Prospecting",
+        },
+    )
+    assert isinstance(made.account, Account) and isinstance(made.contact, Contact)
+    assert isinstance(made.potential, Potential)
+    assert made.account.accountname == f"{name} Inc"
+    assert made.account.industry == "Technology"
+    assert (made.contact.firstname, made.contact.lastname) == ("Bruce", name)  # mapped
+    assert made.contact.account_id == made.account.id
+    assert made.potential.related_to == made.account.id
+    assert made.potential.contact_id == made.contact.id
+
+
+def test_only_a_contact_leaves_the_others_none(crm: Client) -> None:
+    name, lead = _lead(crm)
+    made = lead.convert()  # the default: a contact from the lead's mapped fields
+    assert made.account is None and made.potential is None
+    assert made.contact is not None and made.contact.lastname == name
+
+
+def test_a_mandatory_field_nothing_fills_is_named(crm: Client) -> None:
+    _name, lead = _lead(crm)
+    with pytest.raises(MandatoryFieldsMissing, match="sales_stage does not have a value"):
+        lead.convert(potential={"closingdate": "2027-06-30"})
+
+
+def test_a_second_conversion_is_refused_clearly(crm: Client) -> None:
+    _name, lead = _lead(crm)
+    lead.convert(contact=True)
+    with pytest.raises(LeadAlreadyConverted, match=f"Lead {lead.id} is already converted"):
+        lead.convert(contact=True)
+
+
+class Recording(FakeBackend):
+    def __init__(self) -> None:
+        super().__init__(prefix="10")
+        self.elements: list[Any] = []
+
+    def convert_lead(self, element: Any, /) -> Any:
+        self.elements.append(element)
+        return None
+
+
+def _saved_lead(backend: Recording) -> Lead:
+    (lead,) = Lead.objects.using(backend).filter(id="10x1")
+    return lead
+
+
+def test_the_element_is_what_the_real_server_wants() -> None:
+    backend = Recording()
+    backend.add({"lastname": "Wayne"})
+    lead = _saved_lead(backend)
+    with pytest.raises(Exception, match="created nothing"):
+        lead.convert(account={"accountname": "Wayne Enterprises"}, assigned_to="19x1")
+    assert backend.elements == [
+        {
+            "leadId": "10x1",
+            "entities": {
+                "Accounts": {
+                    "create": True,
+                    "name": "Accounts",
+                    "accountname": "Wayne Enterprises",
+                },
+                "Contacts": {"create": True, "name": "Contacts"},
+            },
+            "transferRelatedRecordsTo": "Contacts",
+            "assignedTo": "19x1",
+        }
+    ]
+
+
+def test_bad_arguments_are_refused_before_any_request() -> None:
+    backend = Recording()
+    backend.add({"lastname": "Wayne"})
+    lead = _saved_lead(backend)
+    with pytest.raises(InvalidArgument, match="account or contact"):
+        lead.convert(contact=False, potential=True)
+    with pytest.raises(FieldError, match="accountnme"):
+        lead.convert(account={"accountnme": "A"})  # type: ignore[typeddict-unknown-key]
+    with pytest.raises(ReadOnlyFieldError, match="account_no"):
+        lead.convert(account={"account_no": "ACC1"})  # type: ignore[typeddict-unknown-key]
+    with pytest.raises(InvalidArgument, match="closingdate"):
+        lead.convert(potential={"closingdate": "soon"})  # type: ignore[typeddict-item]
+    with pytest.raises(InvalidArgument, match="assigned_to"):
+        lead.convert(assigned_to="admin")
+    with pytest.raises(InvalidArgument, match="not been saved"):
+        Lead(lastname="New").convert()
+    assert backend.elements == []
