@@ -40,6 +40,7 @@ class FieldPlan:
     getter: tuple[str, ...]  # read-only fields: the TYPE_CHECKING property
     lookups: tuple[tuple[str, str], ...]
     init: str = ""  # what the constructor takes (`Required[...]` when it must be given)
+    setter: tuple[str, ...] = ()  # wider assignments (numbers, ids): a TYPE_CHECKING setter
     optional_init: str = ""  # the same, never required (defaults, partial updates)
     reference: bool = False
 
@@ -67,6 +68,16 @@ class ModelPlan:
     line_items: tuple[str, ...] = ()  # inventory models: the `line_items` declaration
     line_item_class: str = ""
     convert: tuple[str, ...] = ()  # Leads: the typed `convert()` method
+
+    @property
+    def plain_fields(self) -> tuple[FieldPlan, ...]:
+        """Editable fields declared as they are read and written."""
+        return tuple(f for f in self.fields if not f.setter)
+
+    @property
+    def widened_fields(self) -> tuple[FieldPlan, ...]:
+        """Editable fields that take more than they give back (`Decimal` takes an `int`)."""
+        return tuple(f for f in self.fields if f.setter)
 
     @property
     def all_fields(self) -> tuple[FieldPlan, ...]:
@@ -443,7 +454,8 @@ def _plan_field(f: DescribedField, name: str, alias: str | None, column: str) ->
     annotation = info.annotation if required else f"{info.annotation} | None"
     init = init_type(info) if required else f"{init_type(info)} | None"
     spec = _vtiger_field(f, column)
-    indent = 8 if read_only else 4
+    widened = not read_only and init != annotation  # declared in an `else:` block
+    indent = 8 if read_only or widened else 4
     declaration = lay_out(
         Group(f"{name}: Annotated", "[", (annotation, spec), "]"),
         indent,
@@ -451,13 +463,18 @@ def _plan_field(f: DescribedField, name: str, alias: str | None, column: str) ->
         hug=required,
     )
     getter = (f"{' ' * 8}@property", f"{' ' * 8}def {name}(self) -> {annotation}: ...")
+    setter: tuple[str, ...] = ()
+    if widened:
+        signature = Group(f"def {name}", "(", ("self", f"value: {init}"), ")")
+        setter = (f"{' ' * 8}@{name}.setter", *lay_out(signature, 8, " -> None: ..."))
     return FieldPlan(
         name=name,
         wire_name=f.name,
         annotation=annotation,
         read_only=read_only,
         declaration=tuple(declaration),
-        getter=getter if read_only else (),
+        getter=getter if read_only or setter else (),
+        setter=setter,
         lookups=tuple(lookup_types(name, info)),
         init=f"Required[{init}]" if required else init,
         optional_init=init,

@@ -1004,12 +1004,6 @@ class Account(Model):
         str | None,
         VtigerField("otherphone", "phone", label="Secondary Phone", column="varchar(30)"),
     ] = None
-    account_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "account_id", "reference", label="Member Of", refers_to=("Accounts",), column="int(19)"
-        ),
-    ] = None
     email1: Annotated[
         str | None,
         VtigerField("email1", "email", label="Primary Email", column="varchar(100)"),
@@ -1103,10 +1097,6 @@ class Account(Model):
             column="varchar(200)",
         ),
     ] = None
-    annual_revenue: Annotated[
-        Decimal | None,
-        VtigerField("annual_revenue", "currency", label="Annual Revenue", column="decimal(25,8)"),
-    ] = None
     emailoptout: Annotated[
         bool | None,
         VtigerField("emailoptout", "boolean", label="Email Opt Out", column="varchar(3)"),
@@ -1114,22 +1104,6 @@ class Account(Model):
     notify_owner: Annotated[
         bool | None,
         VtigerField("notify_owner", "boolean", label="Notify Owner", column="varchar(3)"),
-    ] = None
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
     ] = None
     isconvertedfromlead: Annotated[
         bool | None,
@@ -1162,14 +1136,6 @@ class Account(Model):
     renewal_date: Annotated[
         datetime.date | None,
         VtigerField("cf_881", "date", label="Renewal Date"),
-    ] = None
-    discount_percent: Annotated[
-        Decimal | None,
-        VtigerField("cf_883", "double", label="Discount %"),
-    ] = None
-    primary_contact: Annotated[
-        RecordId | None,
-        VtigerField("cf_885", "reference", label="Primary Contact", refers_to=("Contacts",)),
     ] = None
     best_time_to_call: Annotated[
         datetime.time | None,
@@ -1231,6 +1197,85 @@ class Account(Model):
     if TYPE_CHECKING:
 
         def __init__(self, **fields: Unpack[AccountFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def account_id(self) -> RecordId | None: ...
+
+        @account_id.setter
+        def account_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def annual_revenue(self) -> Decimal | None: ...
+
+        @annual_revenue.setter
+        def annual_revenue(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def discount_percent(self) -> Decimal | None: ...
+
+        @discount_percent.setter
+        def discount_percent(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def primary_contact(self) -> RecordId | None: ...
+
+        @primary_contact.setter
+        def primary_contact(self, value: RecordId | str | None) -> None: ...
+    else:
+        account_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "account_id",
+                "reference",
+                label="Member Of",
+                refers_to=("Accounts",),
+                column="int(19)",
+            ),
+        ] = None
+        annual_revenue: Annotated[
+            Decimal | None,
+            VtigerField(
+                "annual_revenue", "currency", label="Annual Revenue", column="decimal(25,8)"
+            ),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
+        discount_percent: Annotated[
+            Decimal | None,
+            VtigerField("cf_883", "double", label="Discount %"),
+        ] = None
+        primary_contact: Annotated[
+            RecordId | None,
+            VtigerField("cf_885", "reference", label="Primary Contact", refers_to=("Contacts",)),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

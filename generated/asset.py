@@ -468,17 +468,6 @@ class Asset(Model):
         "HelpDesk": "HelpDesk",
     }
 
-    product: Annotated[
-        RecordId | None,
-        VtigerField(
-            "product",
-            "reference",
-            label="Product Name",
-            mandatory=True,
-            refers_to=("Products",),
-            column="int(19)",
-        ),
-    ] = None
     serialnumber: Annotated[
         str,
         VtigerField(
@@ -510,12 +499,6 @@ class Asset(Model):
         str | None,
         VtigerField("tagnumber", "string", label="Tag Number", column="varchar(300)"),
     ] = None
-    invoiceid: Annotated[
-        RecordId | None,
-        VtigerField(
-            "invoiceid", "reference", label="Invoice Name", refers_to=("Invoice",), column="int(19)"
-        ),
-    ] = None
     shippingmethod: Annotated[
         str | None,
         VtigerField("shippingmethod", "string", label="Shipping Method", column="varchar(200)"),
@@ -529,45 +512,12 @@ class Asset(Model):
             column="varchar(200)",
         ),
     ] = None
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
     assetname: Annotated[
         str,
         VtigerField(
             "assetname", "string", label="Asset Name", mandatory=True, column="varchar(100)"
         ),
     ]
-    account: Annotated[
-        RecordId | None,
-        VtigerField(
-            "account",
-            "reference",
-            label="Customer Name",
-            mandatory=True,
-            refers_to=("Accounts",),
-            column="int(19)",
-        ),
-    ] = None
-    contact: Annotated[
-        RecordId | None,
-        VtigerField(
-            "contact", "reference", label="Contact Name", refers_to=("Contacts",), column="int(19)"
-        ),
-    ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
     description: Annotated[
         str | None,
         VtigerField("description", "text", label="Notes", column="mediumtext"),
@@ -584,6 +534,103 @@ class Asset(Model):
     if TYPE_CHECKING:
 
         def __init__(self, **fields: Unpack[AssetFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def product(self) -> RecordId | None: ...
+
+        @product.setter
+        def product(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def invoiceid(self) -> RecordId | None: ...
+
+        @invoiceid.setter
+        def invoiceid(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def account(self) -> RecordId | None: ...
+
+        @account.setter
+        def account(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def contact(self) -> RecordId | None: ...
+
+        @contact.setter
+        def contact(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+    else:
+        product: Annotated[
+            RecordId | None,
+            VtigerField(
+                "product",
+                "reference",
+                label="Product Name",
+                mandatory=True,
+                refers_to=("Products",),
+                column="int(19)",
+            ),
+        ] = None
+        invoiceid: Annotated[
+            RecordId | None,
+            VtigerField(
+                "invoiceid",
+                "reference",
+                label="Invoice Name",
+                refers_to=("Invoice",),
+                column="int(19)",
+            ),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        account: Annotated[
+            RecordId | None,
+            VtigerField(
+                "account",
+                "reference",
+                label="Customer Name",
+                mandatory=True,
+                refers_to=("Accounts",),
+                column="int(19)",
+            ),
+        ] = None
+        contact: Annotated[
+            RecordId | None,
+            VtigerField(
+                "contact",
+                "reference",
+                label="Contact Name",
+                refers_to=("Contacts",),
+                column="int(19)",
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

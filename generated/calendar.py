@@ -595,12 +595,6 @@ class Calendar(Model):
         str,
         VtigerField("subject", "string", label="Subject", mandatory=True, column="varchar(255)"),
     ]
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
     date_start: Annotated[
         datetime.date,
         VtigerField("date_start", "date", label="Start Date & Time", mandatory=True, column="date"),
@@ -617,36 +611,6 @@ class Calendar(Model):
         datetime.date,
         VtigerField("due_date", "date", label="Due Date", mandatory=True, column="date"),
     ]
-    parent_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "parent_id",
-            "reference",
-            label="Related To",
-            refers_to=(
-                "Accounts",
-                "Campaigns",
-                "HelpDesk",
-                "Invoice",
-                "Leads",
-                "Potentials",
-                "PurchaseOrder",
-                "Quotes",
-                "SalesOrder",
-            ),
-            column="int(19)",
-        ),
-    ] = None
-    contact_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "contact_id",
-            "reference",
-            label="Contact Name",
-            refers_to=("Contacts",),
-            column="int(19)",
-        ),
-    ] = None
     taskstatus: Annotated[
         CalendarTaskstatus,
         VtigerField(
@@ -749,16 +713,6 @@ class Calendar(Model):
         bool | None,
         VtigerField("notime", "boolean", label="No Time", column="varchar(3)"),
     ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
     starred: Annotated[
         bool | None,
         VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
@@ -771,6 +725,79 @@ class Calendar(Model):
     if TYPE_CHECKING:
 
         def __init__(self, **fields: Unpack[CalendarFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def parent_id(self) -> RecordId | None: ...
+
+        @parent_id.setter
+        def parent_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def contact_id(self) -> RecordId | None: ...
+
+        @contact_id.setter
+        def contact_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+    else:
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        parent_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "parent_id",
+                "reference",
+                label="Related To",
+                refers_to=(
+                    "Accounts",
+                    "Campaigns",
+                    "HelpDesk",
+                    "Invoice",
+                    "Leads",
+                    "Potentials",
+                    "PurchaseOrder",
+                    "Quotes",
+                    "SalesOrder",
+                ),
+                column="int(19)",
+            ),
+        ] = None
+        contact_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "contact_id",
+                "reference",
+                label="Contact Name",
+                refers_to=("Contacts",),
+                column="int(19)",
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

@@ -638,12 +638,6 @@ class Campaign(Model):
             column="varchar(200)",
         ),
     ] = None
-    product_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "product_id", "reference", label="Product", refers_to=("Products",), column="int(19)"
-        ),
-    ] = None
     campaignstatus: Annotated[
         CampaignCampaignstatus | None,
         VtigerField(
@@ -660,16 +654,6 @@ class Campaign(Model):
             "closingdate", "date", label="Expected Close Date", mandatory=True, column="date"
         ),
     ]
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
-    numsent: Annotated[
-        Decimal | None,
-        VtigerField("numsent", "double", label="Num Sent", column="decimal(11,0)"),
-    ] = None
     sponsor: Annotated[
         str | None,
         VtigerField("sponsor", "string", label="Sponsor", column="varchar(255)"),
@@ -681,16 +665,6 @@ class Campaign(Model):
     targetsize: Annotated[
         int | None,
         VtigerField("targetsize", "integer", label="TargetSize", column="int(19)"),
-    ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
     ] = None
     starred: Annotated[
         bool | None,
@@ -710,20 +684,6 @@ class Campaign(Model):
             column="varchar(200)",
         ),
     ] = None
-    expectedrevenue: Annotated[
-        Decimal | None,
-        VtigerField(
-            "expectedrevenue", "currency", label="Expected Revenue", column="decimal(25,8)"
-        ),
-    ] = None
-    budgetcost: Annotated[
-        Decimal | None,
-        VtigerField("budgetcost", "currency", label="Budget Cost", column="decimal(25,8)"),
-    ] = None
-    actualcost: Annotated[
-        Decimal | None,
-        VtigerField("actualcost", "currency", label="Actual Cost", column="decimal(25,8)"),
-    ] = None
     expectedresponsecount: Annotated[
         int | None,
         VtigerField(
@@ -736,10 +696,6 @@ class Campaign(Model):
             "expectedsalescount", "integer", label="Expected Sales Count", column="int(19)"
         ),
     ] = None
-    expectedroi: Annotated[
-        Decimal | None,
-        VtigerField("expectedroi", "currency", label="Expected ROI", column="decimal(25,8)"),
-    ] = None
     actualresponsecount: Annotated[
         int | None,
         VtigerField(
@@ -750,10 +706,6 @@ class Campaign(Model):
         int | None,
         VtigerField("actualsalescount", "integer", label="Actual Sales Count", column="int(19)"),
     ] = None
-    actualroi: Annotated[
-        Decimal | None,
-        VtigerField("actualroi", "currency", label="Actual ROI", column="decimal(25,8)"),
-    ] = None
     description: Annotated[
         str | None,
         VtigerField("description", "text", label="Description", column="mediumtext"),
@@ -762,6 +714,115 @@ class Campaign(Model):
     if TYPE_CHECKING:
 
         def __init__(self, **fields: Unpack[CampaignFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def product_id(self) -> RecordId | None: ...
+
+        @product_id.setter
+        def product_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def numsent(self) -> Decimal | None: ...
+
+        @numsent.setter
+        def numsent(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def expectedrevenue(self) -> Decimal | None: ...
+
+        @expectedrevenue.setter
+        def expectedrevenue(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def budgetcost(self) -> Decimal | None: ...
+
+        @budgetcost.setter
+        def budgetcost(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def actualcost(self) -> Decimal | None: ...
+
+        @actualcost.setter
+        def actualcost(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def expectedroi(self) -> Decimal | None: ...
+
+        @expectedroi.setter
+        def expectedroi(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def actualroi(self) -> Decimal | None: ...
+
+        @actualroi.setter
+        def actualroi(self, value: Decimal | int | float | None) -> None: ...
+    else:
+        product_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "product_id",
+                "reference",
+                label="Product",
+                refers_to=("Products",),
+                column="int(19)",
+            ),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        numsent: Annotated[
+            Decimal | None,
+            VtigerField("numsent", "double", label="Num Sent", column="decimal(11,0)"),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
+        expectedrevenue: Annotated[
+            Decimal | None,
+            VtigerField(
+                "expectedrevenue", "currency", label="Expected Revenue", column="decimal(25,8)"
+            ),
+        ] = None
+        budgetcost: Annotated[
+            Decimal | None,
+            VtigerField("budgetcost", "currency", label="Budget Cost", column="decimal(25,8)"),
+        ] = None
+        actualcost: Annotated[
+            Decimal | None,
+            VtigerField("actualcost", "currency", label="Actual Cost", column="decimal(25,8)"),
+        ] = None
+        expectedroi: Annotated[
+            Decimal | None,
+            VtigerField("expectedroi", "currency", label="Expected ROI", column="decimal(25,8)"),
+        ] = None
+        actualroi: Annotated[
+            Decimal | None,
+            VtigerField("actualroi", "currency", label="Actual ROI", column="decimal(25,8)"),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

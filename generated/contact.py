@@ -1169,16 +1169,6 @@ class Contact(Model):
         str | None,
         VtigerField("mobile", "phone", label="Mobile Phone", column="varchar(50)"),
     ] = None
-    account_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "account_id",
-            "reference",
-            label="Organization Name",
-            refers_to=("Accounts",),
-            column="int(19)",
-        ),
-    ] = None
     homephone: Annotated[
         str | None,
         VtigerField("homephone", "phone", label="Home Phone", column="varchar(50)"),
@@ -1230,16 +1220,6 @@ class Contact(Model):
         str | None,
         VtigerField("email", "email", label="Primary Email", column="varchar(100)"),
     ] = None
-    contact_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "contact_id",
-            "reference",
-            label="Reports To",
-            refers_to=("Contacts",),
-            column="varchar(30)",
-        ),
-    ] = None
     assistant: Annotated[
         str | None,
         VtigerField("assistant", "string", label="Assistant", column="varchar(30)"),
@@ -1260,12 +1240,6 @@ class Contact(Model):
         bool | None,
         VtigerField("emailoptout", "boolean", label="Email Opt Out", column="varchar(3)"),
     ] = None
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
     reference: Annotated[
         bool | None,
         VtigerField("reference", "boolean", label="Reference", column="varchar(3)"),
@@ -1273,16 +1247,6 @@ class Contact(Model):
     notify_owner: Annotated[
         bool | None,
         VtigerField("notify_owner", "boolean", label="Notify Owner", column="varchar(3)"),
-    ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
     ] = None
     isconvertedfromlead: Annotated[
         bool | None,
@@ -1335,10 +1299,6 @@ class Contact(Model):
             label="Preferred Channels",
             picklist=("Email", "Phone", "SMS", "Post"),
         ),
-    ] = None
-    annual_spend: Annotated[
-        Decimal | None,
-        VtigerField("cf_871", "currency", label="Annual Spend"),
     ] = None
     website: Annotated[str | None, VtigerField("cf_873", "url", label="Website")] = None
     notes_for_sales: Annotated[
@@ -1417,6 +1377,79 @@ class Contact(Model):
     if TYPE_CHECKING:
 
         def __init__(self, **fields: Unpack[ContactFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def account_id(self) -> RecordId | None: ...
+
+        @account_id.setter
+        def account_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def contact_id(self) -> RecordId | None: ...
+
+        @contact_id.setter
+        def contact_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def annual_spend(self) -> Decimal | None: ...
+
+        @annual_spend.setter
+        def annual_spend(self, value: Decimal | int | float | None) -> None: ...
+    else:
+        account_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "account_id",
+                "reference",
+                label="Organization Name",
+                refers_to=("Accounts",),
+                column="int(19)",
+            ),
+        ] = None
+        contact_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "contact_id",
+                "reference",
+                label="Reports To",
+                refers_to=("Contacts",),
+                column="varchar(30)",
+            ),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
+        annual_spend: Annotated[
+            Decimal | None,
+            VtigerField("cf_871", "currency", label="Annual Spend"),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

@@ -242,10 +242,6 @@ class Currency(Model):
         str | None,
         VtigerField("currency_symbol", "string", label="currency symbol"),
     ] = None
-    conversion_rate: Annotated[
-        Decimal | None,
-        VtigerField("conversion_rate", "double", label="conversion rate"),
-    ] = None
     currency_status: Annotated[
         str | None,
         VtigerField("currency_status", "string", label="currency status"),
@@ -260,3 +256,16 @@ class Currency(Model):
     if TYPE_CHECKING:
 
         def __init__(self, **fields: Unpack[CurrencyFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def conversion_rate(self) -> Decimal | None: ...
+
+        @conversion_rate.setter
+        def conversion_rate(self, value: Decimal | int | float | None) -> None: ...
+    else:
+        conversion_rate: Annotated[
+            Decimal | None,
+            VtigerField("conversion_rate", "double", label="conversion rate"),
+        ] = None

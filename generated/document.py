@@ -452,12 +452,6 @@ class Document(Model):
         str | None,
         VtigerField("filename", "file", label="File Name", column="varchar(200)"),
     ] = None
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
     notecontent: Annotated[
         str | None,
         VtigerField("notecontent", "text", label="Note", column="text"),
@@ -474,26 +468,6 @@ class Document(Model):
         bool | None,
         VtigerField("filestatus", "boolean", label="Active", default="1", column="int(19)"),
     ] = None
-    folderid: Annotated[
-        RecordId | None,
-        VtigerField(
-            "folderid",
-            "reference",
-            label="Folder Name",
-            refers_to=("DocumentFolders",),
-            column="int(19)",
-        ),
-    ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
     starred: Annotated[
         bool | None,
         VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
@@ -506,6 +480,53 @@ class Document(Model):
     if TYPE_CHECKING:
 
         def __init__(self, **fields: Unpack[DocumentFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def folderid(self) -> RecordId | None: ...
+
+        @folderid.setter
+        def folderid(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+    else:
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        folderid: Annotated[
+            RecordId | None,
+            VtigerField(
+                "folderid",
+                "reference",
+                label="Folder Name",
+                refers_to=("DocumentFolders",),
+                column="int(19)",
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

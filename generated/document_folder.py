@@ -177,12 +177,21 @@ class DocumentFolder(Model):
         str | None,
         VtigerField("description", "string", label="description"),
     ] = None
-    createdby: Annotated[
-        RecordId | None,
-        VtigerField("createdby", "reference", label="createdby", mandatory=True),
-    ] = None
     sequence: Annotated[int | None, VtigerField("sequence", "integer", label="sequence")] = None
 
     if TYPE_CHECKING:
 
         def __init__(self, **fields: Unpack[DocumentFolderFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def createdby(self) -> RecordId | None: ...
+
+        @createdby.setter
+        def createdby(self, value: RecordId | str | None) -> None: ...
+    else:
+        createdby: Annotated[
+            RecordId | None,
+            VtigerField("createdby", "reference", label="createdby", mandatory=True),
+        ] = None

@@ -517,12 +517,6 @@ class Email(Model):
         str | None,
         VtigerField("activitytype", "string", label="Activtiy Type", column="varchar(200)"),
     ] = None
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
     subject: Annotated[
         str,
         VtigerField("subject", "string", label="Subject", mandatory=True, column="varchar(255)"),
@@ -543,16 +537,6 @@ class Email(Model):
         int | None,
         VtigerField("access_count", "integer", label="Access Count", default="0", column="int(11)"),
     ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
     from_email: Annotated[
         str, VtigerField("from_email", "string", label="From", mandatory=True, column="varchar(50)")
     ]
@@ -563,16 +547,6 @@ class Email(Model):
     bccmail: Annotated[
         str | None,
         VtigerField("bccmail", "string", label="BCC", column="text"),
-    ] = None
-    parent_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "parent_id",
-            "reference",
-            label="Parent Record",
-            refers_to=("Accounts", "Contacts", "Leads", "Users", "Vendors"),
-            column="text",
-        ),
     ] = None
     email_flag: Annotated[
         EmailEmailFlag | None,
@@ -600,6 +574,53 @@ class Email(Model):
     if TYPE_CHECKING:
 
         def __init__(self, **fields: Unpack[EmailFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def parent_id(self) -> RecordId | None: ...
+
+        @parent_id.setter
+        def parent_id(self, value: RecordId | str | None) -> None: ...
+    else:
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
+        parent_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "parent_id",
+                "reference",
+                label="Parent Record",
+                refers_to=("Accounts", "Contacts", "Leads", "Users", "Vendors"),
+                column="text",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

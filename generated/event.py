@@ -546,12 +546,6 @@ class Event(Model):
         str,
         VtigerField("subject", "string", label="Subject", mandatory=True, column="varchar(255)"),
     ]
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
     date_start: Annotated[
         datetime.date,
         VtigerField("date_start", "date", label="Start Date & Time", mandatory=True, column="date"),
@@ -592,26 +586,6 @@ class Event(Model):
             label="Duration Minutes",
             picklist=("00", "15", "30", "45"),
             column="varchar(200)",
-        ),
-    ] = None
-    parent_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "parent_id",
-            "reference",
-            label="Related To",
-            refers_to=(
-                "Accounts",
-                "Campaigns",
-                "HelpDesk",
-                "Invoice",
-                "Leads",
-                "Potentials",
-                "PurchaseOrder",
-                "Quotes",
-                "SalesOrder",
-            ),
-            column="int(19)",
         ),
     ] = None
     eventstatus: Annotated[
@@ -668,16 +642,6 @@ class Event(Model):
             column="varchar(50)",
         ),
     ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
     description: Annotated[
         str | None,
         VtigerField("description", "text", label="Description", column="mediumtext"),
@@ -685,16 +649,6 @@ class Event(Model):
     reminder_time: Annotated[
         int | None,
         VtigerField("reminder_time", "integer", label="Send Reminder", column="int(11)"),
-    ] = None
-    contact_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "contact_id",
-            "reference",
-            label="Contact Name",
-            refers_to=("Contacts",),
-            column="int(19)",
-        ),
     ] = None
     starred: Annotated[
         bool | None,
@@ -708,6 +662,79 @@ class Event(Model):
     if TYPE_CHECKING:
 
         def __init__(self, **fields: Unpack[EventFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def parent_id(self) -> RecordId | None: ...
+
+        @parent_id.setter
+        def parent_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def contact_id(self) -> RecordId | None: ...
+
+        @contact_id.setter
+        def contact_id(self, value: RecordId | str | None) -> None: ...
+    else:
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        parent_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "parent_id",
+                "reference",
+                label="Related To",
+                refers_to=(
+                    "Accounts",
+                    "Campaigns",
+                    "HelpDesk",
+                    "Invoice",
+                    "Leads",
+                    "Potentials",
+                    "PurchaseOrder",
+                    "Quotes",
+                    "SalesOrder",
+                ),
+                column="int(19)",
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
+        contact_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "contact_id",
+                "reference",
+                label="Contact Name",
+                refers_to=("Contacts",),
+                column="int(19)",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

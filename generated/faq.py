@@ -326,16 +326,6 @@ class Faq(Model):
         "ModComments": "ModComments",
     }
 
-    product_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "product_id",
-            "reference",
-            label="Product Name",
-            refers_to=("Products",),
-            column="varchar(100)",
-        ),
-    ] = None
     faqcategories: Annotated[
         FaqFaqcategories | None,
         VtigerField(
@@ -363,16 +353,6 @@ class Faq(Model):
     faq_answer: Annotated[
         str, VtigerField("faq_answer", "text", label="Answer", mandatory=True, column="text")
     ]
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
     starred: Annotated[
         bool | None,
         VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
@@ -385,6 +365,41 @@ class Faq(Model):
     if TYPE_CHECKING:
 
         def __init__(self, **fields: Unpack[FaqFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def product_id(self) -> RecordId | None: ...
+
+        @product_id.setter
+        def product_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+    else:
+        product_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "product_id",
+                "reference",
+                label="Product Name",
+                refers_to=("Products",),
+                column="varchar(100)",
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

@@ -486,22 +486,6 @@ class HelpDesk(Model):
         "Services": "Services",
     }
 
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
-    parent_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "parent_id",
-            "reference",
-            label="Organization Name",
-            refers_to=("Accounts",),
-            column="varchar(100)",
-        ),
-    ] = None
     ticketpriorities: Annotated[
         HelpDeskTicketpriorities,
         VtigerField(
@@ -513,16 +497,6 @@ class HelpDesk(Model):
             column="varchar(200)",
         ),
     ]
-    product_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "product_id",
-            "reference",
-            label="Product Name",
-            refers_to=("Products",),
-            column="varchar(100)",
-        ),
-    ] = None
     ticketseverities: Annotated[
         HelpDeskTicketseverities | None,
         VtigerField(
@@ -554,42 +528,14 @@ class HelpDesk(Model):
             column="varchar(200)",
         ),
     ] = None
-    hours: Annotated[
-        Decimal | None,
-        VtigerField("hours", "double", label="Hours", column="decimal(25,8)"),
-    ] = None
-    days: Annotated[
-        Decimal | None,
-        VtigerField("days", "double", label="Days", column="decimal(25,8)"),
-    ] = None
     from_portal: Annotated[
         bool | None,
         VtigerField("from_portal", "boolean", label="From Portal", column="varchar(3)"),
-    ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
     ] = None
     ticket_title: Annotated[
         str,
         VtigerField("ticket_title", "string", label="Title", mandatory=True, column="varchar(255)"),
     ]
-    contact_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "contact_id",
-            "reference",
-            label="Contact Name",
-            refers_to=("Contacts",),
-            column="int(19)",
-        ),
-    ] = None
     starred: Annotated[
         bool | None,
         VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
@@ -610,6 +556,105 @@ class HelpDesk(Model):
     if TYPE_CHECKING:
 
         def __init__(self, **fields: Unpack[HelpDeskFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def parent_id(self) -> RecordId | None: ...
+
+        @parent_id.setter
+        def parent_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def product_id(self) -> RecordId | None: ...
+
+        @product_id.setter
+        def product_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def hours(self) -> Decimal | None: ...
+
+        @hours.setter
+        def hours(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def days(self) -> Decimal | None: ...
+
+        @days.setter
+        def days(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def contact_id(self) -> RecordId | None: ...
+
+        @contact_id.setter
+        def contact_id(self, value: RecordId | str | None) -> None: ...
+    else:
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        parent_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "parent_id",
+                "reference",
+                label="Organization Name",
+                refers_to=("Accounts",),
+                column="varchar(100)",
+            ),
+        ] = None
+        product_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "product_id",
+                "reference",
+                label="Product Name",
+                refers_to=("Products",),
+                column="varchar(100)",
+            ),
+        ] = None
+        hours: Annotated[
+            Decimal | None,
+            VtigerField("hours", "double", label="Hours", column="decimal(25,8)"),
+        ] = None
+        days: Annotated[
+            Decimal | None,
+            VtigerField("days", "double", label="Days", column="decimal(25,8)"),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
+        contact_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "contact_id",
+                "reference",
+                label="Contact Name",
+                refers_to=("Contacts",),
+                column="int(19)",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

@@ -938,10 +938,6 @@ class Lead(Model):
             column="varchar(200)",
         ),
     ] = None
-    annualrevenue: Annotated[
-        Decimal | None,
-        VtigerField("annualrevenue", "currency", label="Annual Revenue", column="decimal(25,8)"),
-    ] = None
     rating: Annotated[
         LeadRating | None,
         VtigerField(
@@ -956,25 +952,9 @@ class Lead(Model):
         int | None,
         VtigerField("noofemployees", "integer", label="Number of Employees", column="int(50)"),
     ] = None
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
     secondaryemail: Annotated[
         str | None,
         VtigerField("secondaryemail", "email", label="Secondary Email", column="varchar(100)"),
-    ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
     ] = None
     emailoptout: Annotated[
         bool | None,
@@ -989,12 +969,6 @@ class Lead(Model):
         VtigerField("tags", "string", label="tags", column="varchar(1)"),
     ] = None
     lead_score: Annotated[int | None, VtigerField("cf_889", "integer", label="Lead Score")] = None
-    referral_partner: Annotated[
-        RecordId | None,
-        VtigerField(
-            "cf_891", "reference", label="Referral Partner", refers_to=("Accounts", "Vendors")
-        ),
-    ] = None
     lane: Annotated[
         str | None,
         VtigerField("lane", "text", label="Street", column="varchar(250)"),
@@ -1051,6 +1025,61 @@ class Lead(Model):
             transfer_related_to=transfer_related_to,
             using=using,
         )
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def annualrevenue(self) -> Decimal | None: ...
+
+        @annualrevenue.setter
+        def annualrevenue(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def referral_partner(self) -> RecordId | None: ...
+
+        @referral_partner.setter
+        def referral_partner(self, value: RecordId | str | None) -> None: ...
+    else:
+        annualrevenue: Annotated[
+            Decimal | None,
+            VtigerField(
+                "annualrevenue", "currency", label="Annual Revenue", column="decimal(25,8)"
+            ),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
+        referral_partner: Annotated[
+            RecordId | None,
+            VtigerField(
+                "cf_891", "reference", label="Referral Partner", refers_to=("Accounts", "Vendors")
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

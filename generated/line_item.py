@@ -351,58 +351,127 @@ class LineItem(Model):
     vtiger_id_prefix: ClassVar[str] = "33"
     objects: ClassVar[Manager[LineItemQuerySet]] = Manager(LineItemQuerySet)
 
-    parent_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "parent_id",
-            "reference",
-            label="parent id",
-            refers_to=("Invoice", "Quotes", "PurchaseOrder", "SalesOrder"),
-        ),
-    ] = None
-    productid: Annotated[
-        RecordId | None,
-        VtigerField(
-            "productid",
-            "reference",
-            label="productid",
-            mandatory=True,
-            refers_to=("Products", "Services"),
-        ),
-    ] = None
     sequence_no: Annotated[
         int | None,
         VtigerField("sequence_no", "integer", label="sequence no"),
     ] = None
-    quantity: Annotated[
-        Decimal, VtigerField("quantity", "double", label="quantity", mandatory=True)
-    ]
-    listprice: Annotated[
-        Decimal | None,
-        VtigerField("listprice", "double", label="listprice"),
-    ] = None
-    discount_percent: Annotated[
-        Decimal | None,
-        VtigerField("discount_percent", "double", label="discount percent"),
-    ] = None
-    discount_amount: Annotated[
-        Decimal | None,
-        VtigerField("discount_amount", "double", label="discount amount"),
-    ] = None
     comment: Annotated[str | None, VtigerField("comment", "text", label="comment")] = None
-    tax1: Annotated[Decimal | None, VtigerField("tax1", "double", label="VAT")] = None
-    tax2: Annotated[Decimal | None, VtigerField("tax2", "double", label="Sales")] = None
-    tax3: Annotated[Decimal | None, VtigerField("tax3", "double", label="Service")] = None
     image: Annotated[str | None, VtigerField("image", "string", label="image")] = None
-    purchase_cost: Annotated[
-        Decimal | None,
-        VtigerField("purchase_cost", "double", label="purchase cost"),
-    ] = None
-    margin: Annotated[Decimal | None, VtigerField("margin", "double", label="margin")] = None
 
     if TYPE_CHECKING:
 
         def __init__(self, **fields: Unpack[LineItemFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def parent_id(self) -> RecordId | None: ...
+
+        @parent_id.setter
+        def parent_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def productid(self) -> RecordId | None: ...
+
+        @productid.setter
+        def productid(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def quantity(self) -> Decimal: ...
+
+        @quantity.setter
+        def quantity(self, value: Decimal | int | float) -> None: ...
+
+        @property
+        def listprice(self) -> Decimal | None: ...
+
+        @listprice.setter
+        def listprice(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def discount_percent(self) -> Decimal | None: ...
+
+        @discount_percent.setter
+        def discount_percent(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def discount_amount(self) -> Decimal | None: ...
+
+        @discount_amount.setter
+        def discount_amount(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def tax1(self) -> Decimal | None: ...
+
+        @tax1.setter
+        def tax1(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def tax2(self) -> Decimal | None: ...
+
+        @tax2.setter
+        def tax2(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def tax3(self) -> Decimal | None: ...
+
+        @tax3.setter
+        def tax3(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def purchase_cost(self) -> Decimal | None: ...
+
+        @purchase_cost.setter
+        def purchase_cost(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def margin(self) -> Decimal | None: ...
+
+        @margin.setter
+        def margin(self, value: Decimal | int | float | None) -> None: ...
+    else:
+        parent_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "parent_id",
+                "reference",
+                label="parent id",
+                refers_to=("Invoice", "Quotes", "PurchaseOrder", "SalesOrder"),
+            ),
+        ] = None
+        productid: Annotated[
+            RecordId | None,
+            VtigerField(
+                "productid",
+                "reference",
+                label="productid",
+                mandatory=True,
+                refers_to=("Products", "Services"),
+            ),
+        ] = None
+        quantity: Annotated[
+            Decimal, VtigerField("quantity", "double", label="quantity", mandatory=True)
+        ]
+        listprice: Annotated[
+            Decimal | None,
+            VtigerField("listprice", "double", label="listprice"),
+        ] = None
+        discount_percent: Annotated[
+            Decimal | None,
+            VtigerField("discount_percent", "double", label="discount percent"),
+        ] = None
+        discount_amount: Annotated[
+            Decimal | None,
+            VtigerField("discount_amount", "double", label="discount amount"),
+        ] = None
+        tax1: Annotated[Decimal | None, VtigerField("tax1", "double", label="VAT")] = None
+        tax2: Annotated[Decimal | None, VtigerField("tax2", "double", label="Sales")] = None
+        tax3: Annotated[Decimal | None, VtigerField("tax3", "double", label="Service")] = None
+        purchase_cost: Annotated[
+            Decimal | None,
+            VtigerField("purchase_cost", "double", label="purchase cost"),
+        ] = None
+        margin: Annotated[Decimal | None, VtigerField("margin", "double", label="margin")] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

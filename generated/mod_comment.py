@@ -369,56 +369,6 @@ class ModComment(Model):
     commentcontent: Annotated[
         str, VtigerField("commentcontent", "text", label="Comment", mandatory=True, column="text")
     ]
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
-    related_to: Annotated[
-        RecordId | None,
-        VtigerField(
-            "related_to",
-            "reference",
-            label="Related To",
-            mandatory=True,
-            refers_to=(
-                "Leads",
-                "PurchaseOrder",
-                "Quotes",
-                "Invoice",
-                "Faq",
-                "HelpDesk",
-                "ProjectTask",
-                "Project",
-                "Potentials",
-                "Accounts",
-                "Contacts",
-                "SalesOrder",
-            ),
-            column="int(19)",
-        ),
-    ] = None
-    parent_comments: Annotated[
-        RecordId | None,
-        VtigerField(
-            "parent_comments",
-            "reference",
-            label="Related To",
-            refers_to=("ModComments",),
-            column="int(19)",
-        ),
-    ] = None
-    customer: Annotated[
-        RecordId | None,
-        VtigerField(
-            "customer", "reference", label="Customer", refers_to=("Contacts",), column="int(19)"
-        ),
-    ] = None
-    userid: Annotated[
-        RecordId | None,
-        VtigerField("userid", "reference", label="UserId", column="int(19)"),
-    ] = None
     reasontoedit: Annotated[
         str | None,
         VtigerField("reasontoedit", "text", label="ReasonToEdit", column="varchar(100)"),
@@ -441,6 +391,89 @@ class ModComment(Model):
     if TYPE_CHECKING:
 
         def __init__(self, **fields: Unpack[ModCommentFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def related_to(self) -> RecordId | None: ...
+
+        @related_to.setter
+        def related_to(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def parent_comments(self) -> RecordId | None: ...
+
+        @parent_comments.setter
+        def parent_comments(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def customer(self) -> RecordId | None: ...
+
+        @customer.setter
+        def customer(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def userid(self) -> RecordId | None: ...
+
+        @userid.setter
+        def userid(self, value: RecordId | str | None) -> None: ...
+    else:
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        related_to: Annotated[
+            RecordId | None,
+            VtigerField(
+                "related_to",
+                "reference",
+                label="Related To",
+                mandatory=True,
+                refers_to=(
+                    "Leads",
+                    "PurchaseOrder",
+                    "Quotes",
+                    "Invoice",
+                    "Faq",
+                    "HelpDesk",
+                    "ProjectTask",
+                    "Project",
+                    "Potentials",
+                    "Accounts",
+                    "Contacts",
+                    "SalesOrder",
+                ),
+                column="int(19)",
+            ),
+        ] = None
+        parent_comments: Annotated[
+            RecordId | None,
+            VtigerField(
+                "parent_comments",
+                "reference",
+                label="Related To",
+                refers_to=("ModComments",),
+                column="int(19)",
+            ),
+        ] = None
+        customer: Annotated[
+            RecordId | None,
+            VtigerField(
+                "customer", "reference", label="Customer", refers_to=("Contacts",), column="int(19)"
+            ),
+        ] = None
+        userid: Annotated[
+            RecordId | None,
+            VtigerField("userid", "reference", label="UserId", column="int(19)"),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

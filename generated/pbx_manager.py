@@ -440,20 +440,6 @@ class PBXManager(Model):
         str | None,
         VtigerField("gateway", "string", label="Gateway", column="varchar(20)"),
     ] = None
-    customer: Annotated[
-        RecordId | None,
-        VtigerField(
-            "customer",
-            "reference",
-            label="Customer",
-            refers_to=("Leads", "Contacts", "Accounts"),
-            column="varchar(100)",
-        ),
-    ] = None
-    user: Annotated[
-        RecordId | None,
-        VtigerField("user", "reference", label="User", refers_to=("Users",), column="varchar(100)"),
-    ] = None
     customernumber: Annotated[
         str,
         VtigerField(
@@ -468,16 +454,53 @@ class PBXManager(Model):
         str | None,
         VtigerField("customertype", "string", label="Customer Type", column="varchar(100)"),
     ] = None
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
 
     if TYPE_CHECKING:
 
         def __init__(self, **fields: Unpack[PBXManagerFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def customer(self) -> RecordId | None: ...
+
+        @customer.setter
+        def customer(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def user(self) -> RecordId | None: ...
+
+        @user.setter
+        def user(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+    else:
+        customer: Annotated[
+            RecordId | None,
+            VtigerField(
+                "customer",
+                "reference",
+                label="Customer",
+                refers_to=("Leads", "Contacts", "Accounts"),
+                column="varchar(100)",
+            ),
+        ] = None
+        user: Annotated[
+            RecordId | None,
+            VtigerField(
+                "user", "reference", label="User", refers_to=("Users",), column="varchar(100)"
+            ),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

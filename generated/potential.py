@@ -536,20 +536,6 @@ class Potential(Model):
             column="varchar(120)",
         ),
     ]
-    amount: Annotated[
-        Decimal | None,
-        VtigerField("amount", "currency", label="Amount", column="decimal(25,8)"),
-    ] = None
-    related_to: Annotated[
-        RecordId | None,
-        VtigerField(
-            "related_to",
-            "reference",
-            label="Organization Name",
-            refers_to=("Accounts",),
-            column="int(19)",
-        ),
-    ] = None
     closingdate: Annotated[
         datetime.date,
         VtigerField(
@@ -615,45 +601,9 @@ class Potential(Model):
             column="varchar(200)",
         ),
     ]
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
-    probability: Annotated[
-        Decimal | None,
-        VtigerField("probability", "double", label="Probability", column="decimal(7,3)"),
-    ] = None
-    campaignid: Annotated[
-        RecordId | None,
-        VtigerField(
-            "campaignid",
-            "reference",
-            label="Campaign Source",
-            refers_to=("Campaigns",),
-            column="int(19)",
-        ),
-    ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
     description: Annotated[
         str | None,
         VtigerField("description", "text", label="Description", column="mediumtext"),
-    ] = None
-    forecast_amount: Annotated[
-        Decimal | None,
-        VtigerField(
-            "forecast_amount", "currency", label="Weighted Revenue", column="decimal(25,8)"
-        ),
     ] = None
     isconvertedfromlead: Annotated[
         bool | None,
@@ -663,16 +613,6 @@ class Potential(Model):
             label="Is Converted From Lead",
             default="no",
             column="varchar(3)",
-        ),
-    ] = None
-    contact_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "contact_id",
-            "reference",
-            label="Contact Name",
-            refers_to=("Contacts",),
-            column="int(19)",
         ),
     ] = None
     starred: Annotated[
@@ -687,6 +627,117 @@ class Potential(Model):
     if TYPE_CHECKING:
 
         def __init__(self, **fields: Unpack[PotentialFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def amount(self) -> Decimal | None: ...
+
+        @amount.setter
+        def amount(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def related_to(self) -> RecordId | None: ...
+
+        @related_to.setter
+        def related_to(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def probability(self) -> Decimal | None: ...
+
+        @probability.setter
+        def probability(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def campaignid(self) -> RecordId | None: ...
+
+        @campaignid.setter
+        def campaignid(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def forecast_amount(self) -> Decimal | None: ...
+
+        @forecast_amount.setter
+        def forecast_amount(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def contact_id(self) -> RecordId | None: ...
+
+        @contact_id.setter
+        def contact_id(self, value: RecordId | str | None) -> None: ...
+    else:
+        amount: Annotated[
+            Decimal | None,
+            VtigerField("amount", "currency", label="Amount", column="decimal(25,8)"),
+        ] = None
+        related_to: Annotated[
+            RecordId | None,
+            VtigerField(
+                "related_to",
+                "reference",
+                label="Organization Name",
+                refers_to=("Accounts",),
+                column="int(19)",
+            ),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        probability: Annotated[
+            Decimal | None,
+            VtigerField("probability", "double", label="Probability", column="decimal(7,3)"),
+        ] = None
+        campaignid: Annotated[
+            RecordId | None,
+            VtigerField(
+                "campaignid",
+                "reference",
+                label="Campaign Source",
+                refers_to=("Campaigns",),
+                column="int(19)",
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
+        forecast_amount: Annotated[
+            Decimal | None,
+            VtigerField(
+                "forecast_amount", "currency", label="Weighted Revenue", column="decimal(25,8)"
+            ),
+        ] = None
+        contact_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "contact_id",
+                "reference",
+                label="Contact Name",
+                refers_to=("Contacts",),
+                column="int(19)",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

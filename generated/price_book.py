@@ -306,27 +306,6 @@ class PriceBook(Model):
         bool | None,
         VtigerField("active", "boolean", label="Active", default="1", column="int(1)"),
     ] = None
-    currency_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "currency_id",
-            "reference",
-            label="Currency",
-            mandatory=True,
-            refers_to=("Currency",),
-            column="int(19)",
-        ),
-    ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
     description: Annotated[
         str | None,
         VtigerField("description", "text", label="Description", column="mediumtext"),
@@ -343,6 +322,42 @@ class PriceBook(Model):
     if TYPE_CHECKING:
 
         def __init__(self, **fields: Unpack[PriceBookFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def currency_id(self) -> RecordId | None: ...
+
+        @currency_id.setter
+        def currency_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+    else:
+        currency_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "currency_id",
+                "reference",
+                label="Currency",
+                mandatory=True,
+                refers_to=("Currency",),
+                column="int(19)",
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

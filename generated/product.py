@@ -876,12 +876,6 @@ class Product(Model):
         str | None,
         VtigerField("website", "url", label="Website", column="varchar(100)"),
     ] = None
-    vendor_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "vendor_id", "reference", label="Vendor Name", refers_to=("Vendors",), column="int(11)"
-        ),
-    ] = None
     mfr_part_no: Annotated[
         str | None,
         VtigerField("mfr_part_no", "string", label="Mfr PartNo", column="varchar(200)"),
@@ -918,24 +912,6 @@ class Product(Model):
             column="varchar(200)",
         ),
     ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
-    unit_price: Annotated[
-        Decimal | None,
-        VtigerField("unit_price", "currency", label="Unit Price", column="decimal(25,8)"),
-    ] = None
-    commissionrate: Annotated[
-        Decimal | None,
-        VtigerField("commissionrate", "double", label="Commission Rate", column="decimal(7,3)"),
-    ] = None
     taxclass: Annotated[
         str | None,
         VtigerField("taxclass", "string", label="Taxes", column="varchar(200)"),
@@ -967,21 +943,9 @@ class Product(Model):
             column="varchar(200)",
         ),
     ] = None
-    qty_per_unit: Annotated[
-        Decimal | None,
-        VtigerField("qty_per_unit", "double", label="Qty/Unit", column="decimal(11,2)"),
-    ] = None
-    qtyinstock: Annotated[
-        Decimal | None,
-        VtigerField("qtyinstock", "double", label="Qty. in Stock", column="decimal(25,3)"),
-    ] = None
     reorderlevel: Annotated[
         int | None,
         VtigerField("reorderlevel", "integer", label="Reorder Level", column="int(11)"),
-    ] = None
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Handler", mandatory=True, column="int(19)"),
     ] = None
     qtyindemand: Annotated[
         int | None,
@@ -995,10 +959,6 @@ class Product(Model):
         str | None,
         VtigerField("description", "text", label="Description", column="mediumtext"),
     ] = None
-    purchase_cost: Annotated[
-        Decimal | None,
-        VtigerField("purchase_cost", "currency", label="Purchase Cost", column="decimal(27,8)"),
-    ] = None
     starred: Annotated[
         bool | None,
         VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
@@ -1007,26 +967,147 @@ class Product(Model):
         str | None,
         VtigerField("tags", "string", label="tags", column="varchar(1)"),
     ] = None
-    tax1: Annotated[
-        Decimal | None,
-        VtigerField("tax1", "double", label="VAT", default="4.500"),
-    ] = None
-    tax2: Annotated[
-        Decimal | None,
-        VtigerField("tax2", "double", label="Sales", default="10.000"),
-    ] = None
-    tax3: Annotated[
-        Decimal | None,
-        VtigerField("tax3", "double", label="Service", default="12.500"),
-    ] = None
-    currency1: Annotated[
-        Decimal | None,
-        VtigerField("currency1", "double", label="USA, Dollars USD"),
-    ] = None
 
     if TYPE_CHECKING:
 
         def __init__(self, **fields: Unpack[ProductFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def vendor_id(self) -> RecordId | None: ...
+
+        @vendor_id.setter
+        def vendor_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def unit_price(self) -> Decimal | None: ...
+
+        @unit_price.setter
+        def unit_price(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def commissionrate(self) -> Decimal | None: ...
+
+        @commissionrate.setter
+        def commissionrate(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def qty_per_unit(self) -> Decimal | None: ...
+
+        @qty_per_unit.setter
+        def qty_per_unit(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def qtyinstock(self) -> Decimal | None: ...
+
+        @qtyinstock.setter
+        def qtyinstock(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def purchase_cost(self) -> Decimal | None: ...
+
+        @purchase_cost.setter
+        def purchase_cost(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def tax1(self) -> Decimal | None: ...
+
+        @tax1.setter
+        def tax1(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def tax2(self) -> Decimal | None: ...
+
+        @tax2.setter
+        def tax2(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def tax3(self) -> Decimal | None: ...
+
+        @tax3.setter
+        def tax3(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def currency1(self) -> Decimal | None: ...
+
+        @currency1.setter
+        def currency1(self, value: Decimal | int | float | None) -> None: ...
+    else:
+        vendor_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "vendor_id",
+                "reference",
+                label="Vendor Name",
+                refers_to=("Vendors",),
+                column="int(11)",
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
+        unit_price: Annotated[
+            Decimal | None,
+            VtigerField("unit_price", "currency", label="Unit Price", column="decimal(25,8)"),
+        ] = None
+        commissionrate: Annotated[
+            Decimal | None,
+            VtigerField("commissionrate", "double", label="Commission Rate", column="decimal(7,3)"),
+        ] = None
+        qty_per_unit: Annotated[
+            Decimal | None,
+            VtigerField("qty_per_unit", "double", label="Qty/Unit", column="decimal(11,2)"),
+        ] = None
+        qtyinstock: Annotated[
+            Decimal | None,
+            VtigerField("qtyinstock", "double", label="Qty. in Stock", column="decimal(25,3)"),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Handler", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        purchase_cost: Annotated[
+            Decimal | None,
+            VtigerField("purchase_cost", "currency", label="Purchase Cost", column="decimal(27,8)"),
+        ] = None
+        tax1: Annotated[
+            Decimal | None,
+            VtigerField("tax1", "double", label="VAT", default="4.500"),
+        ] = None
+        tax2: Annotated[
+            Decimal | None,
+            VtigerField("tax2", "double", label="Sales", default="10.000"),
+        ] = None
+        tax3: Annotated[
+            Decimal | None,
+            VtigerField("tax3", "double", label="Service", default="12.500"),
+        ] = None
+        currency1: Annotated[
+            Decimal | None,
+            VtigerField("currency1", "double", label="USA, Dollars USD"),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

@@ -167,25 +167,46 @@ class ProductTax(Model):
     vtiger_id_prefix: ClassVar[str] = "35"
     objects: ClassVar[Manager[ProductTaxQuerySet]] = Manager(ProductTaxQuerySet)
 
-    productid: Annotated[
-        RecordId | None,
-        VtigerField(
-            "productid", "reference", label="productid", mandatory=True, refers_to=("Products",)
-        ),
-    ] = None
-    taxid: Annotated[
-        RecordId | None,
-        VtigerField("taxid", "reference", label="taxid", mandatory=True, refers_to=("Tax",)),
-    ] = None
-    taxpercentage: Annotated[
-        Decimal | None,
-        VtigerField("taxpercentage", "double", label="taxpercentage"),
-    ] = None
     regions: Annotated[str | None, VtigerField("regions", "text", label="regions")] = None
 
     if TYPE_CHECKING:
 
         def __init__(self, **fields: Unpack[ProductTaxFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def productid(self) -> RecordId | None: ...
+
+        @productid.setter
+        def productid(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def taxid(self) -> RecordId | None: ...
+
+        @taxid.setter
+        def taxid(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def taxpercentage(self) -> Decimal | None: ...
+
+        @taxpercentage.setter
+        def taxpercentage(self, value: Decimal | int | float | None) -> None: ...
+    else:
+        productid: Annotated[
+            RecordId | None,
+            VtigerField(
+                "productid", "reference", label="productid", mandatory=True, refers_to=("Products",)
+            ),
+        ] = None
+        taxid: Annotated[
+            RecordId | None,
+            VtigerField("taxid", "reference", label="taxid", mandatory=True, refers_to=("Tax",)),
+        ] = None
+        taxpercentage: Annotated[
+            Decimal | None,
+            VtigerField("taxpercentage", "double", label="taxpercentage"),
+        ] = None
 
     @property
     def product(self) -> Product | None:

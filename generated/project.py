@@ -564,22 +564,6 @@ class Project(Model):
             column="varchar(100)",
         ),
     ] = None
-    linktoaccountscontacts: Annotated[
-        RecordId | None,
-        VtigerField(
-            "linktoaccountscontacts",
-            "reference",
-            label="Related To",
-            refers_to=("Accounts", "Contacts"),
-            column="varchar(100)",
-        ),
-    ] = None
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
     targetbudget: Annotated[
         str | None,
         VtigerField("targetbudget", "string", label="Target Budget", column="varchar(255)"),
@@ -608,16 +592,6 @@ class Project(Model):
             column="varchar(100)",
         ),
     ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
     description: Annotated[
         str | None,
         VtigerField("description", "text", label="Description", column="mediumtext"),
@@ -639,20 +613,73 @@ class Project(Model):
             column="int(1)",
         ),
     ] = None
-    potentialid: Annotated[
-        RecordId | None,
-        VtigerField(
-            "potentialid",
-            "reference",
-            label="Opportunity Name",
-            refers_to=("Potentials",),
-            column="varchar(100)",
-        ),
-    ] = None
 
     if TYPE_CHECKING:
 
         def __init__(self, **fields: Unpack[ProjectFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def linktoaccountscontacts(self) -> RecordId | None: ...
+
+        @linktoaccountscontacts.setter
+        def linktoaccountscontacts(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def potentialid(self) -> RecordId | None: ...
+
+        @potentialid.setter
+        def potentialid(self, value: RecordId | str | None) -> None: ...
+    else:
+        linktoaccountscontacts: Annotated[
+            RecordId | None,
+            VtigerField(
+                "linktoaccountscontacts",
+                "reference",
+                label="Related To",
+                refers_to=("Accounts", "Contacts"),
+                column="varchar(100)",
+            ),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
+        potentialid: Annotated[
+            RecordId | None,
+            VtigerField(
+                "potentialid",
+                "reference",
+                label="Opportunity Name",
+                refers_to=("Potentials",),
+                column="varchar(100)",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

@@ -355,17 +355,6 @@ class ProjectMilestone(Model):
         datetime.date | None,
         VtigerField("projectmilestonedate", "date", label="Milestone Date", column="varchar(255)"),
     ] = None
-    projectid: Annotated[
-        RecordId | None,
-        VtigerField(
-            "projectid",
-            "reference",
-            label="Related To",
-            mandatory=True,
-            refers_to=("Project",),
-            column="varchar(100)",
-        ),
-    ] = None
     projectmilestonetype: Annotated[
         ProjectMilestoneProjectmilestonetype | None,
         VtigerField(
@@ -374,22 +363,6 @@ class ProjectMilestone(Model):
             label="Type",
             picklist=("administrative", "operative", "other"),
             column="varchar(100)",
-        ),
-    ] = None
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
         ),
     ] = None
     description: Annotated[
@@ -408,6 +381,54 @@ class ProjectMilestone(Model):
     if TYPE_CHECKING:
 
         def __init__(self, **fields: Unpack[ProjectMilestoneFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def projectid(self) -> RecordId | None: ...
+
+        @projectid.setter
+        def projectid(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+    else:
+        projectid: Annotated[
+            RecordId | None,
+            VtigerField(
+                "projectid",
+                "reference",
+                label="Related To",
+                mandatory=True,
+                refers_to=("Project",),
+                column="varchar(100)",
+            ),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

@@ -490,23 +490,6 @@ class ProjectTask(Model):
             column="varchar(100)",
         ),
     ] = None
-    projectid: Annotated[
-        RecordId | None,
-        VtigerField(
-            "projectid",
-            "reference",
-            label="Related To",
-            mandatory=True,
-            refers_to=("Project",),
-            column="varchar(100)",
-        ),
-    ] = None
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
     projecttasknumber: Annotated[
         int | None,
         VtigerField("projecttasknumber", "integer", label="Project Task Number", column="int(11)"),
@@ -532,16 +515,6 @@ class ProjectTask(Model):
     enddate: Annotated[
         datetime.date | None,
         VtigerField("enddate", "date", label="End Date", column="date"),
-    ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
     ] = None
     description: Annotated[
         str | None,
@@ -569,6 +542,54 @@ class ProjectTask(Model):
     if TYPE_CHECKING:
 
         def __init__(self, **fields: Unpack[ProjectTaskFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def projectid(self) -> RecordId | None: ...
+
+        @projectid.setter
+        def projectid(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+    else:
+        projectid: Annotated[
+            RecordId | None,
+            VtigerField(
+                "projectid",
+                "reference",
+                label="Related To",
+                mandatory=True,
+                refers_to=("Project",),
+                column="varchar(100)",
+            ),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

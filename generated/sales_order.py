@@ -1104,40 +1104,14 @@ class SalesOrder(InventoryModel):
         str,
         VtigerField("subject", "string", label="Subject", mandatory=True, column="varchar(100)"),
     ]
-    potential_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "potential_id",
-            "reference",
-            label="Opportunity Name",
-            refers_to=("Potentials",),
-            column="int(19)",
-        ),
-    ] = None
     customerno: Annotated[
         str | None,
         VtigerField("customerno", "string", label="Customer No", column="varchar(100)"),
-    ] = None
-    quote_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "quote_id", "reference", label="Quote Name", refers_to=("Quotes",), column="int(19)"
-        ),
     ] = None
     purchase_order: Annotated[
         str | None,
         VtigerField(
             "vtiger_purchaseorder", "string", label="Purchase Order", column="varchar(200)"
-        ),
-    ] = None
-    contact_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "contact_id",
-            "reference",
-            label="Contact Name",
-            refers_to=("Contacts",),
-            column="int(19)",
         ),
     ] = None
     duedate: Annotated[
@@ -1169,26 +1143,6 @@ class SalesOrder(InventoryModel):
             column="varchar(200)",
         ),
     ]
-    txtAdjustment: Annotated[
-        Decimal | None,
-        VtigerField("txtAdjustment", "currency", label="Adjustment", column="decimal(25,8)"),
-    ] = None
-    salescommission: Annotated[
-        Decimal | None,
-        VtigerField("salescommission", "double", label="Sales Commission", column="decimal(25,3)"),
-    ] = None
-    exciseduty: Annotated[
-        Decimal | None,
-        VtigerField("exciseduty", "double", label="Excise Duty", column="decimal(25,3)"),
-    ] = None
-    hdnGrandTotal: Annotated[
-        Decimal | None,
-        VtigerField("hdnGrandTotal", "currency", label="Total", column="decimal(25,8)"),
-    ] = None
-    hdnSubTotal: Annotated[
-        Decimal | None,
-        VtigerField("hdnSubTotal", "currency", label="Sub Total", column="decimal(25,8)"),
-    ] = None
     hdnTaxType: Annotated[
         SalesOrderHdnTaxType | None,
         VtigerField(
@@ -1197,70 +1151,6 @@ class SalesOrder(InventoryModel):
             label="Tax Type",
             picklist=("individual", "group"),
             column="varchar(25)",
-        ),
-    ] = None
-    hdnDiscountPercent: Annotated[
-        Decimal | None,
-        VtigerField(
-            "hdnDiscountPercent", "double", label="Discount Percent", column="decimal(25,3)"
-        ),
-    ] = None
-    hdnDiscountAmount: Annotated[
-        Decimal | None,
-        VtigerField(
-            "hdnDiscountAmount", "currency", label="Discount Amount", column="decimal(25,8)"
-        ),
-    ] = None
-    hdnS_H_Amount: Annotated[
-        Decimal | None,
-        VtigerField("hdnS_H_Amount", "currency", label="Charges", column="decimal(25,8)"),
-    ] = None
-    account_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "account_id",
-            "reference",
-            label="Organization Name",
-            mandatory=True,
-            refers_to=("Accounts",),
-            column="int(19)",
-        ),
-    ] = None
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
-    currency_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "currency_id",
-            "reference",
-            label="Currency",
-            refers_to=("Currency",),
-            default="1",
-            column="int(19)",
-        ),
-    ] = None
-    conversion_rate: Annotated[
-        Decimal | None,
-        VtigerField(
-            "conversion_rate",
-            "double",
-            label="Conversion Rate",
-            default="1",
-            column="decimal(10,3)",
         ),
     ] = None
     bill_street: Annotated[
@@ -1395,14 +1285,6 @@ class SalesOrder(InventoryModel):
             column="varchar(200)",
         ),
     ]
-    pre_tax_total: Annotated[
-        Decimal | None,
-        VtigerField("pre_tax_total", "currency", label="Pre Tax Total", column="decimal(25,8)"),
-    ] = None
-    hdnS_H_Percent: Annotated[
-        Decimal | None,
-        VtigerField("hdnS_H_Percent", "double", label="Taxes On Charges", column="int(11)"),
-    ] = None
     starred: Annotated[
         bool | None,
         VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
@@ -1415,39 +1297,297 @@ class SalesOrder(InventoryModel):
         str | None,
         VtigerField("region_id", "picklist", label="Tax Region", column="int(19)"),
     ] = None
-    shipping_and_handling: Annotated[
-        Decimal | None,
-        VtigerField("shipping_&_handling", "double", label="Shipping & Handling"),
-    ] = None
-    shipping_and_handling_vat: Annotated[
-        Decimal | None,
-        VtigerField(
-            "shipping_&_handling_shtax1", "double", label="Shipping & Handling VAT", default="4.500"
-        ),
-    ] = None
-    shipping_and_handling_sales: Annotated[
-        Decimal | None,
-        VtigerField(
-            "shipping_&_handling_shtax2",
-            "double",
-            label="Shipping & Handling Sales",
-            default="10.000",
-        ),
-    ] = None
-    shipping_and_handling_service: Annotated[
-        Decimal | None,
-        VtigerField(
-            "shipping_&_handling_shtax3",
-            "double",
-            label="Shipping & Handling Service",
-            default="12.500",
-        ),
-    ] = None
     line_items: list[LineItem]
 
     if TYPE_CHECKING:
 
         def __init__(self, **fields: Unpack[SalesOrderFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def potential_id(self) -> RecordId | None: ...
+
+        @potential_id.setter
+        def potential_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def quote_id(self) -> RecordId | None: ...
+
+        @quote_id.setter
+        def quote_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def contact_id(self) -> RecordId | None: ...
+
+        @contact_id.setter
+        def contact_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def txtAdjustment(self) -> Decimal | None: ...
+
+        @txtAdjustment.setter
+        def txtAdjustment(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def salescommission(self) -> Decimal | None: ...
+
+        @salescommission.setter
+        def salescommission(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def exciseduty(self) -> Decimal | None: ...
+
+        @exciseduty.setter
+        def exciseduty(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def hdnGrandTotal(self) -> Decimal | None: ...
+
+        @hdnGrandTotal.setter
+        def hdnGrandTotal(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def hdnSubTotal(self) -> Decimal | None: ...
+
+        @hdnSubTotal.setter
+        def hdnSubTotal(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def hdnDiscountPercent(self) -> Decimal | None: ...
+
+        @hdnDiscountPercent.setter
+        def hdnDiscountPercent(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def hdnDiscountAmount(self) -> Decimal | None: ...
+
+        @hdnDiscountAmount.setter
+        def hdnDiscountAmount(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def hdnS_H_Amount(self) -> Decimal | None: ...
+
+        @hdnS_H_Amount.setter
+        def hdnS_H_Amount(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def account_id(self) -> RecordId | None: ...
+
+        @account_id.setter
+        def account_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def currency_id(self) -> RecordId | None: ...
+
+        @currency_id.setter
+        def currency_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def conversion_rate(self) -> Decimal | None: ...
+
+        @conversion_rate.setter
+        def conversion_rate(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def pre_tax_total(self) -> Decimal | None: ...
+
+        @pre_tax_total.setter
+        def pre_tax_total(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def hdnS_H_Percent(self) -> Decimal | None: ...
+
+        @hdnS_H_Percent.setter
+        def hdnS_H_Percent(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def shipping_and_handling(self) -> Decimal | None: ...
+
+        @shipping_and_handling.setter
+        def shipping_and_handling(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def shipping_and_handling_vat(self) -> Decimal | None: ...
+
+        @shipping_and_handling_vat.setter
+        def shipping_and_handling_vat(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def shipping_and_handling_sales(self) -> Decimal | None: ...
+
+        @shipping_and_handling_sales.setter
+        def shipping_and_handling_sales(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def shipping_and_handling_service(self) -> Decimal | None: ...
+
+        @shipping_and_handling_service.setter
+        def shipping_and_handling_service(self, value: Decimal | int | float | None) -> None: ...
+    else:
+        potential_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "potential_id",
+                "reference",
+                label="Opportunity Name",
+                refers_to=("Potentials",),
+                column="int(19)",
+            ),
+        ] = None
+        quote_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "quote_id", "reference", label="Quote Name", refers_to=("Quotes",), column="int(19)"
+            ),
+        ] = None
+        contact_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "contact_id",
+                "reference",
+                label="Contact Name",
+                refers_to=("Contacts",),
+                column="int(19)",
+            ),
+        ] = None
+        txtAdjustment: Annotated[
+            Decimal | None,
+            VtigerField("txtAdjustment", "currency", label="Adjustment", column="decimal(25,8)"),
+        ] = None
+        salescommission: Annotated[
+            Decimal | None,
+            VtigerField(
+                "salescommission", "double", label="Sales Commission", column="decimal(25,3)"
+            ),
+        ] = None
+        exciseduty: Annotated[
+            Decimal | None,
+            VtigerField("exciseduty", "double", label="Excise Duty", column="decimal(25,3)"),
+        ] = None
+        hdnGrandTotal: Annotated[
+            Decimal | None,
+            VtigerField("hdnGrandTotal", "currency", label="Total", column="decimal(25,8)"),
+        ] = None
+        hdnSubTotal: Annotated[
+            Decimal | None,
+            VtigerField("hdnSubTotal", "currency", label="Sub Total", column="decimal(25,8)"),
+        ] = None
+        hdnDiscountPercent: Annotated[
+            Decimal | None,
+            VtigerField(
+                "hdnDiscountPercent", "double", label="Discount Percent", column="decimal(25,3)"
+            ),
+        ] = None
+        hdnDiscountAmount: Annotated[
+            Decimal | None,
+            VtigerField(
+                "hdnDiscountAmount", "currency", label="Discount Amount", column="decimal(25,8)"
+            ),
+        ] = None
+        hdnS_H_Amount: Annotated[
+            Decimal | None,
+            VtigerField("hdnS_H_Amount", "currency", label="Charges", column="decimal(25,8)"),
+        ] = None
+        account_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "account_id",
+                "reference",
+                label="Organization Name",
+                mandatory=True,
+                refers_to=("Accounts",),
+                column="int(19)",
+            ),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
+        currency_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "currency_id",
+                "reference",
+                label="Currency",
+                refers_to=("Currency",),
+                default="1",
+                column="int(19)",
+            ),
+        ] = None
+        conversion_rate: Annotated[
+            Decimal | None,
+            VtigerField(
+                "conversion_rate",
+                "double",
+                label="Conversion Rate",
+                default="1",
+                column="decimal(10,3)",
+            ),
+        ] = None
+        pre_tax_total: Annotated[
+            Decimal | None,
+            VtigerField("pre_tax_total", "currency", label="Pre Tax Total", column="decimal(25,8)"),
+        ] = None
+        hdnS_H_Percent: Annotated[
+            Decimal | None,
+            VtigerField("hdnS_H_Percent", "double", label="Taxes On Charges", column="int(11)"),
+        ] = None
+        shipping_and_handling: Annotated[
+            Decimal | None,
+            VtigerField("shipping_&_handling", "double", label="Shipping & Handling"),
+        ] = None
+        shipping_and_handling_vat: Annotated[
+            Decimal | None,
+            VtigerField(
+                "shipping_&_handling_shtax1",
+                "double",
+                label="Shipping & Handling VAT",
+                default="4.500",
+            ),
+        ] = None
+        shipping_and_handling_sales: Annotated[
+            Decimal | None,
+            VtigerField(
+                "shipping_&_handling_shtax2",
+                "double",
+                label="Shipping & Handling Sales",
+                default="10.000",
+            ),
+        ] = None
+        shipping_and_handling_service: Annotated[
+            Decimal | None,
+            VtigerField(
+                "shipping_&_handling_shtax3",
+                "double",
+                label="Shipping & Handling Service",
+                default="12.500",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

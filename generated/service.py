@@ -616,16 +616,6 @@ class Service(Model):
         str | None,
         VtigerField("website", "url", label="Website", column="varchar(100)"),
     ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
     service_usageunit: Annotated[
         ServiceServiceUsageunit | None,
         VtigerField(
@@ -635,14 +625,6 @@ class Service(Model):
             picklist=("Hours", "Days", "Incidents"),
             column="varchar(200)",
         ),
-    ] = None
-    qty_per_unit: Annotated[
-        Decimal | None,
-        VtigerField("qty_per_unit", "double", label="Number of Units", column="decimal(11,2)"),
-    ] = None
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Owner", column="int(19)"),
     ] = None
     servicecategory: Annotated[
         ServiceServicecategory | None,
@@ -654,17 +636,9 @@ class Service(Model):
             column="varchar(200)",
         ),
     ] = None
-    unit_price: Annotated[
-        Decimal | None,
-        VtigerField("unit_price", "currency", label="Price", column="decimal(25,8)"),
-    ] = None
     taxclass: Annotated[
         str | None,
         VtigerField("taxclass", "string", label="Taxes", column="varchar(200)"),
-    ] = None
-    commissionrate: Annotated[
-        Decimal | None,
-        VtigerField("commissionrate", "double", label="Commission Rate", column="decimal(7,3)"),
     ] = None
     description: Annotated[
         str | None,
@@ -678,30 +652,119 @@ class Service(Model):
         str | None,
         VtigerField("tags", "string", label="tags", column="varchar(1)"),
     ] = None
-    purchase_cost: Annotated[
-        Decimal | None,
-        VtigerField("purchase_cost", "currency", label="Purchase Cost", column="decimal(27,8)"),
-    ] = None
-    tax1: Annotated[
-        Decimal | None,
-        VtigerField("tax1", "double", label="VAT", default="4.500"),
-    ] = None
-    tax2: Annotated[
-        Decimal | None,
-        VtigerField("tax2", "double", label="Sales", default="10.000"),
-    ] = None
-    tax3: Annotated[
-        Decimal | None,
-        VtigerField("tax3", "double", label="Service", default="12.500"),
-    ] = None
-    currency1: Annotated[
-        Decimal | None,
-        VtigerField("currency1", "double", label="USA, Dollars USD"),
-    ] = None
 
     if TYPE_CHECKING:
 
         def __init__(self, **fields: Unpack[ServiceFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def qty_per_unit(self) -> Decimal | None: ...
+
+        @qty_per_unit.setter
+        def qty_per_unit(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def unit_price(self) -> Decimal | None: ...
+
+        @unit_price.setter
+        def unit_price(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def commissionrate(self) -> Decimal | None: ...
+
+        @commissionrate.setter
+        def commissionrate(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def purchase_cost(self) -> Decimal | None: ...
+
+        @purchase_cost.setter
+        def purchase_cost(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def tax1(self) -> Decimal | None: ...
+
+        @tax1.setter
+        def tax1(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def tax2(self) -> Decimal | None: ...
+
+        @tax2.setter
+        def tax2(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def tax3(self) -> Decimal | None: ...
+
+        @tax3.setter
+        def tax3(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def currency1(self) -> Decimal | None: ...
+
+        @currency1.setter
+        def currency1(self, value: Decimal | int | float | None) -> None: ...
+    else:
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
+        qty_per_unit: Annotated[
+            Decimal | None,
+            VtigerField("qty_per_unit", "double", label="Number of Units", column="decimal(11,2)"),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField("assigned_user_id", "owner", label="Owner", column="int(19)"),
+        ] = None
+        unit_price: Annotated[
+            Decimal | None,
+            VtigerField("unit_price", "currency", label="Price", column="decimal(25,8)"),
+        ] = None
+        commissionrate: Annotated[
+            Decimal | None,
+            VtigerField("commissionrate", "double", label="Commission Rate", column="decimal(7,3)"),
+        ] = None
+        purchase_cost: Annotated[
+            Decimal | None,
+            VtigerField("purchase_cost", "currency", label="Purchase Cost", column="decimal(27,8)"),
+        ] = None
+        tax1: Annotated[
+            Decimal | None,
+            VtigerField("tax1", "double", label="VAT", default="4.500"),
+        ] = None
+        tax2: Annotated[
+            Decimal | None,
+            VtigerField("tax2", "double", label="Sales", default="10.000"),
+        ] = None
+        tax3: Annotated[
+            Decimal | None,
+            VtigerField("tax3", "double", label="Service", default="12.500"),
+        ] = None
+        currency1: Annotated[
+            Decimal | None,
+            VtigerField("currency1", "double", label="USA, Dollars USD"),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

@@ -498,25 +498,9 @@ class ServiceContract(Model):
         "Service Requests": "HelpDesk",
     }
 
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
     start_date: Annotated[
         datetime.date | None,
         VtigerField("start_date", "date", label="Start Date", column="date"),
-    ] = None
-    sc_related_to: Annotated[
-        RecordId | None,
-        VtigerField(
-            "sc_related_to",
-            "reference",
-            label="Related To",
-            refers_to=("Contacts", "Accounts"),
-            column="int(11)",
-        ),
     ] = None
     tracking_unit: Annotated[
         ServiceContractTrackingUnit | None,
@@ -527,14 +511,6 @@ class ServiceContract(Model):
             picklist=("Hours", "Days", "Incidents"),
             column="varchar(100)",
         ),
-    ] = None
-    total_units: Annotated[
-        Decimal | None,
-        VtigerField("total_units", "double", label="Total Units", column="decimal(5,2)"),
-    ] = None
-    used_units: Annotated[
-        Decimal | None,
-        VtigerField("used_units", "double", label="Used Units", column="decimal(5,2)"),
     ] = None
     subject: Annotated[
         str,
@@ -574,16 +550,6 @@ class ServiceContract(Model):
             column="varchar(200)",
         ),
     ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
     starred: Annotated[
         bool | None,
         VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
@@ -596,6 +562,73 @@ class ServiceContract(Model):
     if TYPE_CHECKING:
 
         def __init__(self, **fields: Unpack[ServiceContractFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def sc_related_to(self) -> RecordId | None: ...
+
+        @sc_related_to.setter
+        def sc_related_to(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def total_units(self) -> Decimal | None: ...
+
+        @total_units.setter
+        def total_units(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def used_units(self) -> Decimal | None: ...
+
+        @used_units.setter
+        def used_units(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+    else:
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        sc_related_to: Annotated[
+            RecordId | None,
+            VtigerField(
+                "sc_related_to",
+                "reference",
+                label="Related To",
+                refers_to=("Contacts", "Accounts"),
+                column="int(11)",
+            ),
+        ] = None
+        total_units: Annotated[
+            Decimal | None,
+            VtigerField("total_units", "double", label="Total Units", column="decimal(5,2)"),
+        ] = None
+        used_units: Annotated[
+            Decimal | None,
+            VtigerField("used_units", "double", label="Used Units", column="decimal(5,2)"),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

@@ -1338,10 +1338,6 @@ class User(Model):
         str,
         VtigerField("last_name", "string", label="Last Name", mandatory=True, column="varchar(30)"),
     ]
-    roleid: Annotated[
-        RecordId | None,
-        VtigerField("roleid", "reference", label="Role", mandatory=True, column="varchar(255)"),
-    ] = None
     email1: Annotated[
         str,
         VtigerField(
@@ -1443,16 +1439,6 @@ class User(Model):
     phone_mobile: Annotated[
         str | None,
         VtigerField("phone_mobile", "phone", label="Mobile Phone", column="varchar(50)"),
-    ] = None
-    reports_to_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "reports_to_id",
-            "reference",
-            label="Reports To",
-            refers_to=("Users",),
-            column="varchar(36)",
-        ),
     ] = None
     phone_other: Annotated[
         str | None,
@@ -1618,12 +1604,6 @@ class User(Model):
                 "Pacific/Tongatapu",
             ),
             column="varchar(200)",
-        ),
-    ] = None
-    currency_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "currency_id", "reference", label="Currency", refers_to=("Currency",), column="int(19)"
         ),
     ] = None
     currency_grouping_pattern: Annotated[
@@ -1864,6 +1844,51 @@ class User(Model):
     if TYPE_CHECKING:
 
         def __init__(self, **fields: Unpack[UserFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def roleid(self) -> RecordId | None: ...
+
+        @roleid.setter
+        def roleid(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def reports_to_id(self) -> RecordId | None: ...
+
+        @reports_to_id.setter
+        def reports_to_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def currency_id(self) -> RecordId | None: ...
+
+        @currency_id.setter
+        def currency_id(self, value: RecordId | str | None) -> None: ...
+    else:
+        roleid: Annotated[
+            RecordId | None,
+            VtigerField("roleid", "reference", label="Role", mandatory=True, column="varchar(255)"),
+        ] = None
+        reports_to_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "reports_to_id",
+                "reference",
+                label="Reports To",
+                refers_to=("Users",),
+                column="varchar(36)",
+            ),
+        ] = None
+        currency_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "currency_id",
+                "reference",
+                label="Currency",
+                refers_to=("Currency",),
+                column="int(19)",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

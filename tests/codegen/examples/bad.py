@@ -44,3 +44,4 @@ print(Contact.objects.values()[0]["lastnme"])  # error: has no key "lastnme"
 Contact.objects.filter(mailingcity__iexact=3)  # error: incompatible type "int"
 Lead(lastname="L").convert(account={"accountnme": "A"})  # error: incompatible type
 print(Lead(lastname="L").convert(contact=True).contact.lastname)  # error: Item "None"
+contact.annual_spend = "12"  # error: Incompatible types in assignment

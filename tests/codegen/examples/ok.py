@@ -117,6 +117,9 @@ def create_like_the_constructor(account: Account) -> Contact:
     Contact(lastname="Ng", annual_spend=12)  # numbers take int/float/Decimal, as in filters
     Contact(lastname="Ng", annual_spend=Decimal("12.50"), customer_tier="Gold")
     assert_type(made.annual_spend, Decimal | None)  # and read back as Decimal
+    made.annual_spend = 99  # assignments take them too
+    made.account_id = "11x5"  # and an id as text
+    assert_type(made.account_id, RecordId | None)
     return made
 
 

@@ -355,10 +355,6 @@ class Account(Model):
             column="varchar(200)",
         ),
     ] = None
-    annual_revenue: Annotated[
-        Decimal | None,
-        VtigerField("annual_revenue", "currency", label="Annual Revenue", column="decimal(25,8)"),
-    ] = None
     emailoptout: Annotated[
         bool | None,
         VtigerField("emailoptout", "boolean", label="Email Opt Out", column="varchar(3)"),
@@ -366,12 +362,6 @@ class Account(Model):
     bill_city: Annotated[
         str | None,
         VtigerField("bill_city", "string", label="Billing City", column="varchar(30)"),
-    ] = None
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
     ] = None
     best_time_to_call: Annotated[
         datetime.time | None,
@@ -381,6 +371,33 @@ class Account(Model):
     if TYPE_CHECKING:
 
         def __init__(self, **fields: Unpack[AccountFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def annual_revenue(self) -> Decimal | None: ...
+
+        @annual_revenue.setter
+        def annual_revenue(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+    else:
+        annual_revenue: Annotated[
+            Decimal | None,
+            VtigerField(
+                "annual_revenue", "currency", label="Annual Revenue", column="decimal(25,8)"
+            ),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

@@ -427,22 +427,6 @@ class Contact(Model):
         bool | None,
         VtigerField("donotcall", "boolean", label="Do Not Call", column="varchar(3)"),
     ] = None
-    account_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "account_id",
-            "reference",
-            label="Organization Name",
-            refers_to=("Accounts",),
-            column="int(19)",
-        ),
-    ] = None
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
     leadsource: Annotated[
         ContactLeadsource | None,
         VtigerField(
@@ -475,14 +459,51 @@ class Contact(Model):
             picklist=("Email", "Phone", "SMS", "Post"),
         ),
     ] = None
-    annual_spend: Annotated[
-        Decimal | None,
-        VtigerField("cf_871", "currency", label="Annual Spend"),
-    ] = None
 
     if TYPE_CHECKING:
 
         def __init__(self, **fields: Unpack[ContactFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def account_id(self) -> RecordId | None: ...
+
+        @account_id.setter
+        def account_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def annual_spend(self) -> Decimal | None: ...
+
+        @annual_spend.setter
+        def annual_spend(self, value: Decimal | int | float | None) -> None: ...
+    else:
+        account_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "account_id",
+                "reference",
+                label="Organization Name",
+                refers_to=("Accounts",),
+                column="int(19)",
+            ),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        annual_spend: Annotated[
+            Decimal | None,
+            VtigerField("cf_871", "currency", label="Annual Spend"),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.
