@@ -402,7 +402,7 @@ def _convert_method(module: str, targets: Mapping[str, tuple[str, str]]) -> tupl
         '    """Convert this lead (`convertlead`): True creates a record from the lead\'s mapped',
         "    fields, field values override them; the records made (None where not created).",
         "",
-        "    A second conversion raises `LeadAlreadyConverted` (docs/inventory.md#leads).",
+        "    A second conversion raises `LeadAlreadyConverted` (docs/leads.md).",
         '    """',
         "    return convert_lead(",
         "        self,",

@@ -1015,7 +1015,7 @@ class Lead(Model):
         """Convert this lead (`convertlead`): True creates a record from the lead's mapped
         fields, field values override them; the records made (None where not created).
 
-        A second conversion raises `LeadAlreadyConverted` (docs/inventory.md#leads).
+        A second conversion raises `LeadAlreadyConverted` (docs/leads.md).
         """
         return convert_lead(
             self,
