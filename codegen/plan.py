@@ -19,7 +19,7 @@ from codegen.describe import DescribedField, DescribedModule
 from codegen.layout import Group, Node, Text, doc_text, lay_out, py_string
 from codegen.lock import LockedField, LockedModule, LockFile
 from codegen.relations import RelationsPlan, plan_relations
-from codegen.reverse import ReversesPlan, module_alias, plan_reverse, targets_of
+from codegen.reverse import ReversesPlan, plan_reverse, records_class, targets_of
 from codegen.types import init_type, lookup_types, type_info
 
 __all__ = ["FieldPlan", "ModelPlan", "PackagePlan", "plan_model", "plan_package"]
@@ -152,9 +152,15 @@ class ModelPlan:
 
     @property
     def objects(self) -> str:
-        """`objects: ClassVar[Manager[XQuerySet]] = Manager(XQuerySet)`."""
+        """`objects: ClassVar[Manager[XQuerySet]] = Manager(XQuerySet)`, and the class that
+        `related()` hands out for this model's records (when other models relate to it)."""
         queryset = f"{self.class_name}QuerySet"
-        return f"    objects: ClassVar[Manager[{queryset}]] = Manager({queryset})"
+        line = f"    objects: ClassVar[Manager[{queryset}]] = Manager({queryset})"
+        if not self.related_records:
+            return line
+        records = records_class(self.class_name)
+        # Unannotated: the base declares it, and a narrower ClassVar would be an override error.
+        return f"{line}\n    vtiger_related_records_class = {records}"
 
 
 @dataclass(frozen=True)
@@ -335,8 +341,12 @@ def plan_model(
     used |= {"RelatedRecords"} if related_records else set()
     used |= {"Mapping"} if reverse.relations else set()
     convert = _convert_method(module.name, targets or {})
-    stems = sorted({*reverse.modules, *(stem for stem in _converted_stems(convert, targets))})
-    local = [f"from . import {stem} as {module_alias(stem)}" for stem in stems]
+    relations = relations.importing(reverse.type_names).importing(
+        _converted_types(convert, targets)
+    )
+    used |= {"TYPE_CHECKING"} if relations.type_checking_block else set()
+    used |= {"cast"} if reverse.type_names else set()
+    local: list[str] = []
     line_items: tuple[str, ...] = ()
     if lines is not None:
         used = (used - {"Model"}) | {"InventoryModel"}
@@ -376,18 +386,23 @@ _CONVERT_NAMES = frozenset({"ConvertedLead", "convert_lead", "Backend"})
 _CONVERTED = ("Accounts", "Contacts", "Potentials")
 
 
-def _converted_stems(
+def _converted_types(
     convert: tuple[str, ...], targets: Mapping[str, tuple[str, str]] | None
-) -> list[str]:
-    return [targets[m][1] for m in _CONVERTED] if convert and targets else []
+) -> dict[str, set[str]]:
+    """What `convert()`'s annotations name, by file stem (imported under TYPE_CHECKING)."""
+    if not convert or not targets:
+        return {}
+    return {targets[m][1]: {targets[m][0], f"{targets[m][0]}Values"} for m in _CONVERTED}
 
 
 def _convert_method(module: str, targets: Mapping[str, tuple[str, str]]) -> tuple[str, ...]:
     """Leads: `convert()` returning the typed records made (vtorm.model.convert)."""
     if module != "Leads" or any(m not in targets for m in _CONVERTED):
         return ()
-    classes = [f"{module_alias(targets[m][1])}.{targets[m][0]}" for m in _CONVERTED]
-    account, contact, potential = classes
+    account, contact, potential = (targets[m][0] for m in _CONVERTED)
+    imports = [f"    from . import {targets[m][1]} as _{targets[m][1]}" for m in _CONVERTED]
+    imports[0] += "  # at call time: models never import each other"
+    models = ", ".join(f"_{targets[m][1]}.{targets[m][0]}" for m in _CONVERTED)
     lines = [
         "def convert(",
         "    self,",
@@ -404,9 +419,11 @@ def _convert_method(module: str, targets: Mapping[str, tuple[str, str]]) -> tupl
         "",
         "    A second conversion raises `LeadAlreadyConverted` (docs/leads.md).",
         '    """',
+        *imports,
+        "",
         "    return convert_lead(",
         "        self,",
-        f"        ({account}, {contact}, {potential}),",
+        f"        ({models}),",
         "        (account, contact, potential),",
         "        assigned_to=assigned_to,",
         "        transfer_related_to=transfer_related_to,",

@@ -34,21 +34,19 @@ from vtorm import (
 from vtorm.model.convert import ConvertedLead, convert_lead
 from vtorm.query.backend import Backend
 
-from . import account as _account
-from . import calendar as _calendar
-from . import campaign as _campaign
-from . import contact as _contact
-from . import document as _document
-from . import email as _email
-from . import mod_comment as _mod_comment
-from . import pbx_manager as _pbx_manager
-from . import potential as _potential
-from . import product as _product
-from . import service as _service
-
 if TYPE_CHECKING:
-    from .account import Account
+    from .account import Account, AccountValues
+    from .calendar import CalendarRelatedRecords
+    from .campaign import CampaignRelatedRecords
+    from .contact import Contact, ContactValues
+    from .document import DocumentRelatedRecords
+    from .email import EmailRelatedRecords
     from .group import Group
+    from .mod_comment import ModCommentRelatedRecords
+    from .pbx_manager import PBXManagerRelatedRecords
+    from .potential import Potential, PotentialValues
+    from .product import ProductRelatedRecords
+    from .service import ServiceRelatedRecords
     from .user import User
     from .vendor import Vendor
 
@@ -799,6 +797,7 @@ class Lead(Model):
     vtiger_module: ClassVar[str] = "Leads"
     vtiger_id_prefix: ClassVar[str] = "10"
     objects: ClassVar[Manager[LeadQuerySet]] = Manager(LeadQuerySet)
+    vtiger_related_records_class = LeadRelatedRecords
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Activities": "Calendar",
         "Activity History": "Calendar",
@@ -1005,18 +1004,22 @@ class Lead(Model):
     def convert(
         self,
         *,
-        account: bool | _account.AccountValues = False,
-        contact: bool | _contact.ContactValues = True,
-        potential: bool | _potential.PotentialValues = False,
+        account: bool | AccountValues = False,
+        contact: bool | ContactValues = True,
+        potential: bool | PotentialValues = False,
         assigned_to: RecordId | str | None = None,
         transfer_related_to: Literal["Contacts", "Accounts"] = "Contacts",
         using: Backend | None = None,
-    ) -> ConvertedLead[_account.Account, _contact.Contact, _potential.Potential]:
+    ) -> ConvertedLead[Account, Contact, Potential]:
         """Convert this lead (`convertlead`): True creates a record from the lead's mapped
         fields, field values override them; the records made (None where not created).
 
         A second conversion raises `LeadAlreadyConverted` (docs/leads.md).
         """
+        from . import account as _account  # at call time: models never import each other
+        from . import contact as _contact
+        from . import potential as _potential
+
         return convert_lead(
             self,
             (_account.Account, _contact.Contact, _potential.Potential),
@@ -1133,40 +1136,38 @@ class Lead(Model):
         """The record `referral_partner` points at: fetched once, then cached."""
         return self.vtiger_related("referral_partner")
 
-    def related_activities(self) -> _calendar.CalendarRelatedRecords:
+    def related_activities(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activities")
+        return cast("CalendarRelatedRecords", self.related("Activities"))
 
-    def related_activity_history(self) -> _calendar.CalendarRelatedRecords:
+    def related_activity_history(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activity History' (lazy)."""
-        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activity History")
+        return cast("CalendarRelatedRecords", self.related("Activity History"))
 
-    def related_campaigns(self) -> _campaign.CampaignRelatedRecords:
+    def related_campaigns(self) -> CampaignRelatedRecords:
         """Campaign records under the relation 'Campaigns' (lazy)."""
-        return _campaign.CampaignRelatedRecords.of(self, _campaign.Campaign, "Campaigns")
+        return cast("CampaignRelatedRecords", self.related("Campaigns"))
 
-    def related_documents(self) -> _document.DocumentRelatedRecords:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")
+        return cast("DocumentRelatedRecords", self.related("Documents"))
 
-    def related_emails(self) -> _email.EmailRelatedRecords:
+    def related_emails(self) -> EmailRelatedRecords:
         """Email records under the relation 'Emails' (lazy)."""
-        return _email.EmailRelatedRecords.of(self, _email.Email, "Emails")
+        return cast("EmailRelatedRecords", self.related("Emails"))
 
-    def related_modcomments(self) -> _mod_comment.ModCommentRelatedRecords:
+    def related_modcomments(self) -> ModCommentRelatedRecords:
         """ModComment records under the relation 'ModComments' (lazy)."""
-        return _mod_comment.ModCommentRelatedRecords.of(
-            self, _mod_comment.ModComment, "ModComments"
-        )
+        return cast("ModCommentRelatedRecords", self.related("ModComments"))
 
-    def related_pbxmanager(self) -> _pbx_manager.PBXManagerRelatedRecords:
+    def related_pbxmanager(self) -> PBXManagerRelatedRecords:
         """PBXManager records under the relation 'PBXManager' (lazy)."""
-        return _pbx_manager.PBXManagerRelatedRecords.of(self, _pbx_manager.PBXManager, "PBXManager")
+        return cast("PBXManagerRelatedRecords", self.related("PBXManager"))
 
-    def related_products(self) -> _product.ProductRelatedRecords:
+    def related_products(self) -> ProductRelatedRecords:
         """Product records under the relation 'Products' (lazy)."""
-        return _product.ProductRelatedRecords.of(self, _product.Product, "Products")
+        return cast("ProductRelatedRecords", self.related("Products"))
 
-    def related_services(self) -> _service.ServiceRelatedRecords:
+    def related_services(self) -> ServiceRelatedRecords:
         """Service records under the relation 'Services' (lazy)."""
-        return _service.ServiceRelatedRecords.of(self, _service.Service, "Services")
+        return cast("ServiceRelatedRecords", self.related("Services"))

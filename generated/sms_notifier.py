@@ -21,12 +21,11 @@ from typing_extensions import Required, Self, Unpack
 
 from vtorm import DataLossPolicy, Manager, Model, Q, QuerySet, RecordId, RowView, VtigerField
 
-from . import account as _account
-from . import contact as _contact
-from . import lead as _lead
-
 if TYPE_CHECKING:
+    from .account import AccountRelatedRecords
+    from .contact import ContactRelatedRecords
     from .group import Group
+    from .lead import LeadRelatedRecords
     from .user import User
 
     SMSNotifierAssignedUserTarget: TypeAlias = User | Group
@@ -292,14 +291,14 @@ class SMSNotifier(Model):
         """The record `modifiedby` points at: fetched once, then cached."""
         return self.vtiger_related("modifiedby")
 
-    def related_accounts(self) -> _account.AccountRelatedRecords:
+    def related_accounts(self) -> AccountRelatedRecords:
         """Account records under the relation 'Accounts' (lazy)."""
-        return _account.AccountRelatedRecords.of(self, _account.Account, "Accounts")
+        return cast("AccountRelatedRecords", self.related("Accounts"))
 
-    def related_contacts(self) -> _contact.ContactRelatedRecords:
+    def related_contacts(self) -> ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        return _contact.ContactRelatedRecords.of(self, _contact.Contact, "Contacts")
+        return cast("ContactRelatedRecords", self.related("Contacts"))
 
-    def related_leads(self) -> _lead.LeadRelatedRecords:
+    def related_leads(self) -> LeadRelatedRecords:
         """Lead records under the relation 'Leads' (lazy)."""
-        return _lead.LeadRelatedRecords.of(self, _lead.Lead, "Leads")
+        return cast("LeadRelatedRecords", self.related("Leads"))

@@ -36,6 +36,7 @@ from vtorm.query.compiler import (
     filter_formula,
     resolve_field,
 )
+from vtorm.query.filterable import Filterable
 from vtorm.query.lookups import FALSE, Formula, Junction
 from vtorm.query.pages import pages, prefetched_pages
 from vtorm.query.planner import Window, explain, first_step
@@ -51,7 +52,7 @@ T = TypeVar("T")
 REPR_ROWS = 20
 
 
-class QuerySet(Generic[M]):
+class QuerySet(Filterable, Generic[M]):
     """A lazy query over one model's records.
 
     >>> Contact.objects.filter(lastname__startswith="Sm").order_by("-modifiedtime")[:250]
@@ -61,8 +62,6 @@ class QuerySet(Generic[M]):
     if TYPE_CHECKING:
         # Untyped here so generated subclasses can narrow them: lookups with
         # Unpack[...Lookups], fields with Unpack[...Fields], rows as ...Row TypedDicts.
-        filter: Callable[..., Self]
-        exclude: Callable[..., Self]
         get: Callable[..., M]
         create: Callable[..., M]
         values: Callable[..., RowView[Any]]
@@ -77,14 +76,6 @@ class QuerySet(Generic[M]):
         def values(self, *fields):
             """Rows as dicts of python field names (these fields, or all, plus id)."""
             return self._values(fields)
-
-        def filter(self, *conditions, **lookups):
-            """Records matching all conditions and lookups."""
-            return self._filter(conditions, lookups)
-
-        def exclude(self, *conditions, **lookups):
-            """Records not matching the AND of the conditions and lookups."""
-            return self._exclude(conditions, lookups)
 
         def get(self, *conditions, **lookups):
             """The one record matching; `DoesNotExist` / `MultipleObjectsReturned` else."""
