@@ -81,14 +81,23 @@ def _encode_date(value: Any) -> str:
 
 
 def _datetime_decoder(zone: dt.tzinfo) -> Callable[[str], dt.datetime]:
-    fromisoformat, replace = dt.datetime.fromisoformat, dt.datetime.replace
+    fromisoformat = dt.datetime.fromisoformat  # C code, ~10x faster than strptime
 
     def decode(text: str) -> dt.datetime:
-        # fromisoformat is C code and ~10x faster than strptime; it reads "YYYY-MM-DD HH:MM:SS".
         moment = fromisoformat(text)
-        return replace(moment, tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
+        return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
 
-    return decode
+    if not isinstance(zone, dt.timezone):
+        return decode  # a zone with daylight saving time: its offset depends on the date
+    offset = zone.utcoffset(None)
+    minutes = int(offset.total_seconds()) // 60
+    suffix = f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+    def decode_fixed(text: str) -> dt.datetime:
+        # "YYYY-MM-DD HH:MM:SS" plus the offset: one C call (datetime.replace is ~10x slower).
+        return fromisoformat(text + suffix) if len(text) == 19 else decode(text)
+
+    return decode_fixed
 
 
 def server_wall_clock(value: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
