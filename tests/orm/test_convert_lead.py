@@ -8,6 +8,7 @@ own lead under a unique name.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import uuid
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from generated import Account, Contact, Lead, Potential
 from tests.inprocess import make_client
 from tests.orm.fakes import FakeBackend
 from vtorm import (
+    ConvertedLead,
     FieldError,
     InvalidArgument,
     LeadAlreadyConverted,
@@ -51,43 +53,64 @@ def _lead(client: Client) -> tuple[str, Lead]:
     return name, Lead.objects.using(client).create(lastname=name, company=f"{name} Inc")
 
 
-def test_convert_returns_the_typed_records_it_made(crm: Client) -> None:
+@pytest.fixture
+def made() -> Iterator[list[ConvertedLead[Account, Contact, Potential]]]:
+    """Conversions to clean up afterwards (a real CRM is shared with other tests)."""
+    conversions: list[ConvertedLead[Account, Contact, Potential]] = []
+    yield conversions
+    for conversion in conversions:
+        for record in (conversion.potential, conversion.contact, conversion.account):
+            if record is not None:
+                record.delete()
+
+
+def test_convert_returns_the_typed_records_it_made(
+    crm: Client, made: list[ConvertedLead[Account, Contact, Potential]]
+) -> None:
     name, lead = _lead(crm)
-    made = lead.convert(
-        account={"accountname": f"{name} Inc", "industry": "Technology"},
-        contact={"firstname": "Bruce"},
-        potential={
-            "potentialname": f"{name} deal",
-            "closingdate": "2027-06-30",
-            "sales_stage": "Prospecting",
-        },
+    made.append(
+        lead.convert(
+            account={"accountname": f"{name} Inc", "industry": "Technology"},
+            contact={"firstname": "Bruce"},
+            potential={
+                "potentialname": f"{name} deal",
+                "closingdate": dt.date(2027, 6, 30),
+                "sales_stage": "Prospecting",
+            },
+        )
     )
-    assert isinstance(made.account, Account) and isinstance(made.contact, Contact)
-    assert isinstance(made.potential, Potential)
-    assert made.account.accountname == f"{name} Inc"
-    assert made.account.industry == "Technology"
-    assert (made.contact.firstname, made.contact.lastname) == ("Bruce", name)  # mapped
-    assert made.contact.account_id == made.account.id
-    assert made.potential.related_to == made.account.id
-    assert made.potential.contact_id == made.contact.id
+    (result,) = made
+    assert isinstance(result.account, Account) and isinstance(result.contact, Contact)
+    assert isinstance(result.potential, Potential)
+    assert result.account.accountname == f"{name} Inc"
+    assert result.account.industry == "Technology"
+    assert (result.contact.firstname, result.contact.lastname) == ("Bruce", name)  # mapped
+    assert result.contact.account_id == result.account.id
+    assert result.potential.related_to == result.account.id
+    assert result.potential.contact_id == result.contact.id
 
 
-def test_only_a_contact_leaves_the_others_none(crm: Client) -> None:
+def test_only_a_contact_leaves_the_others_none(
+    crm: Client, made: list[ConvertedLead[Account, Contact, Potential]]
+) -> None:
     name, lead = _lead(crm)
-    made = lead.convert()  # the default: a contact from the lead's mapped fields
-    assert made.account is None and made.potential is None
-    assert made.contact is not None and made.contact.lastname == name
+    made.append(lead.convert())  # the default: a contact from the lead's mapped fields
+    assert made[0].account is None and made[0].potential is None
+    assert made[0].contact is not None and made[0].contact.lastname == name
 
 
 def test_a_mandatory_field_nothing_fills_is_named(crm: Client) -> None:
     _name, lead = _lead(crm)
     with pytest.raises(MandatoryFieldsMissing, match="sales_stage does not have a value"):
-        lead.convert(potential={"closingdate": "2027-06-30"})
+        lead.convert(potential={"closingdate": dt.date(2027, 6, 30)})
+    lead.delete()  # not converted: the server made nothing
 
 
-def test_a_second_conversion_is_refused_clearly(crm: Client) -> None:
+def test_a_second_conversion_is_refused_clearly(
+    crm: Client, made: list[ConvertedLead[Account, Contact, Potential]]
+) -> None:
     _name, lead = _lead(crm)
-    lead.convert(contact=True)
+    made.append(lead.convert(contact=True))
     with pytest.raises(LeadAlreadyConverted, match=f"Lead {lead.id} is already converted"):
         lead.convert(contact=True)
 
@@ -137,11 +160,11 @@ def test_bad_arguments_are_refused_before_any_request() -> None:
     with pytest.raises(InvalidArgument, match="account or contact"):
         lead.convert(contact=False, potential=True)
     with pytest.raises(FieldError, match="accountnme"):
-        lead.convert(account={"accountnme": "A"})  # type: ignore[typeddict-unknown-key]
+        lead.convert(account={"accountnme": "A"})  # type: ignore[arg-type]
     with pytest.raises(ReadOnlyFieldError, match="account_no"):
-        lead.convert(account={"account_no": "ACC1"})  # type: ignore[typeddict-unknown-key]
+        lead.convert(account={"account_no": "ACC1"})  # type: ignore[arg-type]
     with pytest.raises(InvalidArgument, match="closingdate"):
-        lead.convert(potential={"closingdate": "soon"})  # type: ignore[typeddict-item]
+        lead.convert(potential={"closingdate": "soon"})  # type: ignore[arg-type]
     with pytest.raises(InvalidArgument, match="assigned_to"):
         lead.convert(assigned_to="admin")
     with pytest.raises(InvalidArgument, match="not been saved"):
