@@ -352,7 +352,7 @@ def plan_model(
         used = (used - {"Model"}) | {"InventoryModel"}
         local.append(f"from .{lines.stem} import {lines.class_name}")
         line_items = (f"    line_items: list[{lines.class_name}]",)
-    imports = import_lines(used | (_CONVERT_NAMES if convert else set()))
+    imports = import_lines(used | ({"ConvertedLead"} if convert else set()))
     imports += ("", *local) if local else ()
     return ModelPlan(
         module=module.name,
@@ -381,7 +381,6 @@ def plan_model(
     )
 
 
-_CONVERT_NAMES = frozenset({"ConvertedLead", "convert_lead", "Backend"})
 #: The modules a lead converts into, in `convert()`'s order.
 _CONVERTED = ("Accounts", "Contacts", "Potentials")
 
@@ -412,22 +411,20 @@ def _convert_method(module: str, targets: Mapping[str, tuple[str, str]]) -> tupl
         f"    potential: bool | {potential}Values = False,",
         "    assigned_to: RecordId | str | None = None,",
         '    transfer_related_to: Literal["Contacts", "Accounts"] = "Contacts",',
-        "    using: Backend | None = None,",
         f") -> ConvertedLead[{account}, {contact}, {potential}]:",
         '    """Convert this lead (`convertlead`): True creates a record from the lead\'s mapped',
         "    fields, field values override them; the records made (None where not created).",
         "",
-        "    A second conversion raises `LeadAlreadyConverted` (docs/leads.md).",
+        "    Sent through the lead's own client; a second conversion raises",
+        "    `LeadAlreadyConverted` (docs/leads.md).",
         '    """',
         *imports,
         "",
-        "    return convert_lead(",
-        "        self,",
+        "    return self.vtiger_convert_lead(",
         f"        ({models}),",
         "        (account, contact, potential),",
         "        assigned_to=assigned_to,",
         "        transfer_related_to=transfer_related_to,",
-        "        using=using,",
         "    )",
     ]
     return tuple(f"    {line}" if line else "" for line in lines)
@@ -556,6 +553,7 @@ _IMPORTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "vtorm",
         (
+            "ConvertedLead",
             "DataLossPolicy",
             "InventoryModel",
             "Manager",
@@ -568,8 +566,6 @@ _IMPORTS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "VtigerField",
         ),
     ),
-    ("vtorm.model.convert", ("ConvertedLead", "convert_lead")),
-    ("vtorm.query.backend", ("Backend",)),
 )
 
 

@@ -21,6 +21,7 @@ from typing import (
 from typing_extensions import Required, Self, Unpack
 
 from vtorm import (
+    ConvertedLead,
     DataLossPolicy,
     Manager,
     Model,
@@ -31,8 +32,6 @@ from vtorm import (
     RowView,
     VtigerField,
 )
-from vtorm.model.convert import ConvertedLead, convert_lead
-from vtorm.query.backend import Backend
 
 if TYPE_CHECKING:
     from .account import Account, AccountValues
@@ -1009,24 +1008,22 @@ class Lead(Model):
         potential: bool | PotentialValues = False,
         assigned_to: RecordId | str | None = None,
         transfer_related_to: Literal["Contacts", "Accounts"] = "Contacts",
-        using: Backend | None = None,
     ) -> ConvertedLead[Account, Contact, Potential]:
         """Convert this lead (`convertlead`): True creates a record from the lead's mapped
         fields, field values override them; the records made (None where not created).
 
-        A second conversion raises `LeadAlreadyConverted` (docs/leads.md).
+        Sent through the lead's own client; a second conversion raises
+        `LeadAlreadyConverted` (docs/leads.md).
         """
         from . import account as _account  # at call time: models never import each other
         from . import contact as _contact
         from . import potential as _potential
 
-        return convert_lead(
-            self,
+        return self.vtiger_convert_lead(
             (_account.Account, _contact.Contact, _potential.Potential),
             (account, contact, potential),
             assigned_to=assigned_to,
             transfer_related_to=transfer_related_to,
-            using=using,
         )
 
     if TYPE_CHECKING:

@@ -20,6 +20,7 @@ from vtorm import errors
 from vtorm.errors import DataLossPolicy
 from vtorm.ids import RecordId
 from vtorm.model import conflicts, dataloss, drift, registry
+from vtorm.model.convert import ConvertedLead, Entity, TransferTarget, convert_lead
 from vtorm.model.fields import VtigerField
 from vtorm.model.references import fetch_by_ids, related_models
 from vtorm.model.reverse import RelatedRecords, resolve_relation
@@ -29,6 +30,9 @@ from vtorm.query.backend import Backend, default_backend, server_timezone
 __all__ = ["Model"]
 
 _M = TypeVar("_M", bound="Model")
+_A = TypeVar("_A", bound="Model")
+_C = TypeVar("_C", bound="Model")
+_P = TypeVar("_P", bound="Model")
 #: How one wire key is read: the python name ("" to drop it) and its decoder (None: as is).
 _Step = tuple[str, "Callable[[str], Any] | None"]
 #: How a page is decoded column by column: the python names written, each one's column
@@ -207,6 +211,24 @@ class Model(BaseModel):
         """
         target, chosen = resolve_relation(type(self), model, label)
         return target.vtiger_related_records_class.of(self, target, chosen, using=using)
+
+    def vtiger_convert_lead(
+        self,
+        models: tuple[type[_A], type[_C], type[_P]],
+        entities: tuple[Entity, Entity, Entity],
+        *,
+        assigned_to: str | Model | None = None,
+        transfer_related_to: TransferTarget = "Contacts",
+        using: Backend | None = None,
+    ) -> ConvertedLead[_A, _C, _P]:
+        """Convert this lead into (account, contact, potential) records of `models`.
+
+        The generated `Lead.convert()` calls this with its typed models (docs/leads.md).
+        """
+        return convert_lead(
+            self, models, entities,
+            assigned_to=assigned_to, transfer_related_to=transfer_related_to, using=using,
+        )  # fmt: skip
 
     def __eq__(self, other: object) -> bool:
         """Same model and same field values (how each was loaded does not matter)."""
