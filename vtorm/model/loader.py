@@ -102,9 +102,27 @@ def _decode_lines(
     if decode is trusted_id:  # inlined: a server id is a str with an "x"
         convert = "str_new(RecordId, v) if v.__class__ is str and 'x' in v else trusted_id(v)"
     elif isinstance(table := getattr(decode, "__self__", None), dict):
-        namespace[alias] = table  # a memo (booleans, ids): a hit is a C-level lookup
-        convert = f"{alias}[v]"
+        # A memo (booleans, ids): one C-level lookup per value, null included.
+        namespace[alias] = _NullSafeMemo(table)
+        return [f"        d[{name!r}] = {alias}[d[{name!r}]]"]
     else:
         namespace[alias] = decode
         convert = f"{alias}(v)"
     return [f"        v = d[{name!r}]", f"        if v is not None: d[{name!r}] = {convert}"]
+
+
+class _NullSafeMemo(dict[Any, Any]):
+    """A loader's own memo in front of a shared one (booleans, ids): null (an empty value)
+    maps to None, so each value costs one lookup and no test. Bounded, as the shared one."""
+
+    def __init__(self, shared: dict[str, Any], limit: int = 4096) -> None:
+        super().__init__({None: None})
+        self._shared = shared
+        self._limit = limit
+
+    def __missing__(self, text: str) -> Any:
+        if len(self) >= self._limit:
+            self.clear()
+            self[None] = None
+        value = self[text] = self._shared[text]
+        return value
