@@ -1,4 +1,4 @@
-"""The `vtorm` command: `vtorm generate`, `vtorm serve`, `vtorm demo`.
+"""The `vtorm` command: `vtorm generate`, `vtorm schema dump`, `vtorm serve`, `vtorm demo`.
 
 Each subcommand lives in its own module exposing `add_arguments(parser)` and
 `run(args) -> int`; this file only wires them together, importing each lazily so that
@@ -13,10 +13,12 @@ import sys
 from collections.abc import Sequence
 
 from vtorm._version import __version__
+from vtorm.embedded import embedded_client
 
 #: subcommand -> (module implementing it, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "generate": ("codegen.cli", "Generate typed models from a Vtiger server's schema."),
+    "schema": ("codegen.schema_cli", "Save a Vtiger server's schema answers as JSON files."),
     "serve": ("vtorm.emulator.cli", "Serve an embedded Vtiger 8 webservice over HTTP."),
     "demo": ("vtorm.demo", "Tour vtorm on the embedded Vtiger server with a demo CRM."),
 }
@@ -33,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
         module = importlib.import_module(module_name)
         child = sub.add_parser(name, help=help_text, description=help_text)
         module.add_arguments(child)
-        child.set_defaults(_run=module.run)
+        # `--demo` reads the embedded server through this: codegen never imports the server.
+        child.set_defaults(_run=module.run, embedded_client=embedded_client)
     return parser
 
 
