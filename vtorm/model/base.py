@@ -93,6 +93,9 @@ class Model(BaseModel):
     vtiger_read_only: ClassVar[frozenset[str]] = frozenset()
     #: Relation label -> related module, from `relatedtypes` (generated; empty if unknown).
     vtiger_relations: ClassVar[Mapping[str, str]] = {}
+    #: What `related()` lists this model's records as: generated models name their own
+    #: `XRelatedRecords`, whose `filter`/`exclude` take their typed lookups.
+    vtiger_related_records_class: ClassVar[type[RelatedRecords[Any]]] = RelatedRecords
     #: Python names of the fields that name a record (describe's `labelFields`; generated).
     #: Empty: the first and last name, else the first field called like a name or title.
     vtiger_label_fields: ClassVar[tuple[str, ...]] = ()
@@ -218,7 +221,7 @@ class Model(BaseModel):
         `.filter(...)` it (AND only) or `.add(record)` to it.
         """
         target, chosen = resolve_relation(type(self), model, label)
-        return RelatedRecords.of(self, target, chosen, using=using)
+        return target.vtiger_related_records_class.of(self, target, chosen, using=using)
 
     def __eq__(self, other: object) -> bool:
         """Same model and same field values (how each was loaded does not matter)."""
