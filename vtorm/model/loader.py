@@ -99,6 +99,15 @@ def _decode_lines(
     trusted_id: Callable[[object], RecordId],
 ) -> list[str]:
     """Statements decoding the non-empty raw value the row put in `d[name]`."""
+    picklist = getattr(decode, "vtorm_picklist", None)
+    if picklist is not None and picklist[1] is None:
+        # A picklist checked for drift (vtorm.model.drift): a listed value is kept as is,
+        # with no call; others go through the check, which warns once.
+        namespace[alias], namespace[alias + "_listed"] = decode, picklist[0]
+        return [
+            f"        v = d[{name!r}]",
+            f"        if v is not None and v not in {alias}_listed: d[{name!r}] = {alias}(v)",
+        ]
     if decode is trusted_id:  # inlined: a server id is a str with an "x"
         convert = "str_new(RecordId, v) if v.__class__ is str and 'x' in v else trusted_id(v)"
     elif isinstance(table := getattr(decode, "__self__", None), dict):
