@@ -31,22 +31,6 @@ __all__ = ["RunningServer", "ThreadedWSGIServer", "make_server"]
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
-class _Handler(ServerHandler):
-    """Turns DropConnection into silence instead of wsgiref's 500 page."""
-
-    #: Whether the whole answer was written (else the connection is not reused).
-    completed = False
-
-    def finish_response(self) -> None:
-        super().finish_response()
-        self.completed = True
-
-    def handle_error(self) -> None:
-        if isinstance(sys.exc_info()[1], DropConnection):
-            return
-        super().handle_error()
-
-
 class _Body(io.RawIOBase):
     """The request body as the app reads it, counting what it consumed: a connection is
     kept alive only when the body was read to its end (else the rest would be read as
@@ -78,6 +62,28 @@ class _Body(io.RawIOBase):
         data = self.read(len(buffer))
         buffer[: len(data)] = data
         return len(data)
+
+
+class _Handler(ServerHandler):
+    """Turns DropConnection into silence instead of wsgiref's 500 page."""
+
+    #: Whether the whole answer was written (else the connection is not reused).
+    completed = False
+
+    def finish_response(self) -> None:
+        super().finish_response()
+        self.completed = True
+
+    def cleanup_headers(self) -> None:
+        super().cleanup_headers()
+        body = self.get_stdin()
+        if isinstance(body, _Body) and body.left:  # unread body: this connection ends here
+            self.headers["Connection"] = "close"  # type: ignore[attr-defined]
+
+    def handle_error(self) -> None:
+        if isinstance(sys.exc_info()[1], DropConnection):
+            return
+        super().handle_error()
 
 
 class _RequestHandler(WSGIRequestHandler):
