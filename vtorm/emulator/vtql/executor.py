@@ -97,8 +97,9 @@ def _field_map(module: ModuleSchema) -> dict[str, FieldSchema]:
     """The fields a query may name, in `select *` order (the server's field-column map).
 
     For entity modules, what describe lists after `id` (Products' taxes, inventory
-    shipping and handling) is added by describe, not a column of the module: not queryable.
-    Built once per module (schemas are immutable); callers only read it.
+    shipping and handling) is added by describe, not a column of the module: not queryable
+    (`ModuleSchema.record_fields`). Built once per module (schemas are immutable); callers
+    only read it.
     """
     cached: dict[str, FieldSchema] | None = module.__dict__.get("_field_map")
     if cached is None:
@@ -111,13 +112,11 @@ def _build_field_map(module: ModuleSchema) -> dict[str, FieldSchema]:
     hidden = _HIDDEN.get(module.name, frozenset())
     extras = dict((after, name) for name, after in _UNDESCRIBED.get(module.name, ()))
     fields: dict[str, FieldSchema] = {}
-    for field in module.fields:
+    for field in module.record_fields:
         if field.name not in hidden:
             fields[field.name] = field
         if field.name in extras:
             fields[extras[field.name]] = _text_field(extras[field.name])
-        if field.name == "id" and uses_entity_table(module):
-            break
     return fields
 
 
