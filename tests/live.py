@@ -17,13 +17,14 @@ from __future__ import annotations
 import os
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
+from tests.inprocess import make_client
 from vtorm.client import Client
 from vtorm.emulator import Emulator, demo_data
 
@@ -45,11 +46,9 @@ LIVE_VARIABLES = (
     "VTORM_LIVE_RESET",
 )
 RESET_TIMEOUT = 300.0  # seconds: a reset takes 4-10 s, a hung one must not hang the run
-# Whether a client was handed out since the last reset (a reset of an untouched CRM is skipped).
-_touched = {"since_reset": True}
 
 
-@dataclass(frozen=True)
+@dataclass
 class LiveServer:
     """The real server the suite runs against, and how to empty it."""
 
@@ -57,10 +56,12 @@ class LiveServer:
     username: str
     access_key: str
     reset_command: str
+    # Whether a client was handed out since the last reset (an untouched CRM is still empty).
+    touched: bool = field(default=True, compare=False, repr=False)
 
     def client(self, **options: Any) -> Client:
         """A new client of the real server (it logs in on its first call)."""
-        _touched["since_reset"] = True
+        self.touched = True
         return Client(self.url, self.username, self.access_key, **options)
 
     def reset(self) -> None:
@@ -68,7 +69,7 @@ class LiveServer:
 
         Nothing is run when no client was made since the last reset: the CRM is still empty.
         """
-        if not _touched["since_reset"]:
+        if not self.touched:
             return
         started = time.monotonic()
         done = subprocess.run(
@@ -85,10 +86,10 @@ class LiveServer:
                 f"{time.monotonic() - started:.1f}s: {(done.stderr or done.stdout).strip()[-500:]}",
                 pytrace=False,
             )
-        _touched["since_reset"] = False
+        self.touched = False
 
 
-def live_from_env(environ: dict[str, str] | os._Environ[str] = os.environ) -> LiveServer | None:
+def live_from_env(environ: Mapping[str, str] = os.environ) -> LiveServer | None:
     """The live server the environment names, None without any variable, an error if half set."""
     values = {name: environ.get(name, "").strip() for name in LIVE_VARIABLES}
     missing = [name for name, value in values.items() if not value]
@@ -99,7 +100,8 @@ def live_from_env(environ: dict[str, str] | os._Environ[str] = os.environ) -> Li
             f"live mode needs all of {', '.join(LIVE_VARIABLES)}; {', '.join(missing)} "
             "not set (unset them all to test the embedded server)"
         )
-    return LiveServer(*values.values())
+    url, username, access_key, reset_command = values.values()
+    return LiveServer(url, username, access_key, reset_command)
 
 
 LIVE = live_from_env()
@@ -117,8 +119,6 @@ def crm_client() -> Iterator[Client]:
         with LIVE.client() as client:
             yield client
         return
-    from tests.inprocess import make_client
-
     emulator = Emulator()
     try:
         with make_client(emulator) as client:
