@@ -18,6 +18,8 @@ from vtorm.errors import (
     AuthenticationFailed,
     ConfigurationError,
     DatabaseError,
+    DataLossError,
+    DataLossWarning,
     DuplicateRecord,
     FieldError,
     InvalidArgument,
@@ -40,6 +42,7 @@ from vtorm.errors import (
     UnknownEntity,
     UnsupportedQuery,
     UsageError,
+    ValueAlteredError,
     VtigerError,
 )
 
@@ -92,6 +95,8 @@ __all__ = [
     "AuthenticationFailed",
     "Client",
     "ConfigurationError",
+    "DataLossError",
+    "DataLossWarning",
     "DatabaseError",
     "DuplicateRecord",
     "FieldError",
@@ -122,6 +127,7 @@ __all__ = [
     "UnknownEntity",
     "UnsupportedQuery",
     "UsageError",
+    "ValueAlteredError",
     "VtigerError",
     "VtigerField",
     "__version__",
