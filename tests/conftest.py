@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -18,11 +17,14 @@ from vtorm.client import Client
 from vtorm.emulator import Emulator
 
 TESTS = Path(__file__).resolve().parent
-# Whole packages that test the embedded server itself (their owners keep them unmarked).
-EMBEDDED_ONLY_PACKAGES = {
+# Whole packages and modules that test the embedded server itself (left unmarked by their owners).
+EMBEDDED_ONLY_PATHS = {
     TESTS / "emulator": "tests the embedded server's own code (storage, VTQL parser, faults)",
     TESTS / "conformance": "replays the real server's captures against the embedded server",
+    TESTS / "sample_project": "serves its own CRM snapshot (custom fields, a Vehicles module)",
 }
+# The plugin fixtures that build an emulator from the `vtiger` marker (users, faults, schema).
+PLUGIN_EMULATOR_FIXTURES = ("vtiger_emulator", "vtiger_login")
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -48,9 +50,14 @@ def _embedded_only_reason(item: pytest.Item) -> str | None:
     if marker is not None:
         return str(marker.kwargs.get("reason") or (marker.args[0] if marker.args else "?"))
     path = Path(str(item.path)).resolve()
-    for package, reason in EMBEDDED_ONLY_PACKAGES.items():
-        if path.is_relative_to(package):
+    for under, reason in EMBEDDED_ONLY_PATHS.items():
+        if path.is_relative_to(under):
             return reason
+    if item.get_closest_marker("vtiger") is not None:
+        return "its server is built from the plugin's vtiger marker (schema, users, faults, demo)"
+    used = sorted(set(PLUGIN_EMULATOR_FIXTURES) & set(getattr(item, "fixturenames", ())))
+    if used:
+        return f"uses the plugin's emulator fixtures ({', '.join(used)})"
     return None
 
 
@@ -103,17 +110,13 @@ def other_client(request: pytest.FixtureRequest) -> Iterator[Client]:
         yield connected
 
 
-@pytest.fixture
-def vtiger_server(request: pytest.FixtureRequest) -> Iterator[Any]:
-    """The plugin's fixture (a served, empty emulator), or in live mode the emptied real server.
+if LIVE is not None:  # embedded runs keep the plugin's own fixture, markers and all
 
-    Both have `.url`, `.username` and `.access_key`, which is all the plugin's `vtiger_client`
-    and the tests that run live use; `.emulator` exists only on the embedded one.
-    """
-    if LIVE is not None:
-        yield request.getfixturevalue("live_crm")
-        return
-    emulator = Emulator()
-    with emulator.serve() as server:
-        yield server
-    emulator.close()
+    @pytest.fixture
+    def vtiger_server(live_crm: LiveServer) -> LiveServer:
+        """Live mode: the emptied real server in place of the plugin's served emulator.
+
+        It has the `.url`, `.username` and `.access_key` the plugin's `vtiger_client` and
+        `vtiger_default` use, and `.emulator` None, as a server without an emulator behind it.
+        """
+        return live_crm

@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -58,6 +58,8 @@ class LiveServer:
     reset_command: str
     # Whether a client was handed out since the last reset (an untouched CRM is still empty).
     touched: bool = field(default=True, compare=False, repr=False)
+    # What the plugin's RunningServer calls the emulator behind it: there is none.
+    emulator: ClassVar[None] = None
 
     def client(self, **options: Any) -> Client:
         """A new client of the real server (it logs in on its first call)."""
