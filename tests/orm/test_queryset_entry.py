@@ -70,6 +70,7 @@ def test_changes_refuse_what_sync_cannot_do_before_any_request() -> None:
     assert backend.calls == []
 
 
+@pytest.mark.fresh_crm
 def test_iterator_with_prefetch_on_a_queryset_yields_every_record_in_order(
     client: Client,
 ) -> None:

@@ -14,6 +14,7 @@ from vtorm.emulator import Emulator
 from vtorm.model.changes import Checkpoint
 
 
+@pytest.mark.embedded_only(reason="counts the requests in the emulator's request log")
 def test_select_related_over_1000_contacts(emulator: Emulator, client: Client) -> None:
     client.login()
     owner = {"assigned_user_id": client.user_id}
@@ -39,6 +40,7 @@ def mirror_row(record: Contact) -> dict[str, object]:
     return record.model_dump()
 
 
+@pytest.mark.embedded_only(reason="drives the emulator's clock and reads its request log")
 def test_sync_mirror_survives_a_crash_and_matches_the_server() -> None:
     ticks = itertools.count(1_800_000_000)  # a clock that moves a second per reading
     emulator = Emulator(clock=lambda: float(next(ticks)))

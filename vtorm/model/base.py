@@ -22,6 +22,7 @@ from vtorm.ids import RecordId
 from vtorm.model import conflicts, dataloss, drift, registry
 from vtorm.model.convert import ConvertedLead, Entity, TransferTarget, convert_lead
 from vtorm.model.fields import VtigerField
+from vtorm.model.loader import PageLoader, compile_page_loader
 from vtorm.model.references import fetch_by_ids, related_models
 from vtorm.model.reverse import RelatedRecords, resolve_relation
 from vtorm.model.values import UTC, fast_decoder, to_python, to_wire
@@ -35,13 +36,10 @@ _C = TypeVar("_C", bound="Model")
 _P = TypeVar("_P", bound="Model")
 #: How one wire key is read: the python name ("" to drop it) and its decoder (None: as is).
 _Step = tuple[str, "Callable[[str], Any] | None"]
-#: How a page is decoded column by column: the python names written, each one's column
-#: index and decoder, and a template dict (every name, then the defaults of the others).
-_PageProgram = tuple[
-    tuple[str, ...], tuple[tuple[int, "Callable[[str], Any] | None"], ...], dict[str, Any]
-]
-#: "" -> None, anything else as is, in one C-level call per value (`get(raw, raw)`).
-_EMPTY_AS_NONE = {"": None}.get
+#: The slot pydantic keeps `__pydantic_fields_set__` in (Model reads it through a property).
+_FIELDS_SET_SLOT: Any = BaseModel.__dict__["__pydantic_fields_set__"]
+#: Compiled page loaders kept per model (one per row shape, that is per select list).
+_MAX_PAGE_LOADERS = 64
 
 
 def _error_subclass(cls: type, name: str, base: type[Exception]) -> type[Exception]:
@@ -114,7 +112,7 @@ class Model(BaseModel):
     _vt_plans: ClassVar[dict[dt.tzinfo, dict[str, _Step]]] = {}
     _vt_defaults: ClassVar[dict[str, Any]] = {}
     _vt_programs: ClassVar[dict[dt.tzinfo, dict[tuple[str, ...], Any]]] = {}
-    _vt_page_programs: ClassVar[dict[dt.tzinfo, dict[tuple[str, ...], _PageProgram]]] = {}
+    _vt_page_loaders: ClassVar[dict[dt.tzinfo, dict[tuple[str, ...], PageLoader]]] = {}
     _vt_field_names: ClassVar[set[str]] = set()
     _vt_label_names: ClassVar[tuple[str, ...]] = ()
 
@@ -123,6 +121,24 @@ class Model(BaseModel):
     _vt_loaded: dict[str, Any] = PrivateAttr(default_factory=dict)
     _vt_backend: Backend | None = PrivateAttr(default=None)
     _vt_related: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    if not TYPE_CHECKING:
+        # Loaded instances get their fields set on first use, not per row: a set of every
+        # field name per instance was a tenth of loading a page. Pydantic reads and writes
+        # the slot through this property; what it holds for a loaded record is unchanged.
+
+        @property
+        def __pydantic_fields_set__(self) -> set[str]:
+            try:
+                return _FIELDS_SET_SLOT.__get__(self, type(self))  # type: ignore[no-any-return]
+            except AttributeError:
+                fields_set = type(self)._vt_field_names.copy()
+                _FIELDS_SET_SLOT.__set__(self, fields_set)
+                return fields_set
+
+        @__pydantic_fields_set__.setter
+        def __pydantic_fields_set__(self, value: set[str]) -> None:
+            _FIELDS_SET_SLOT.__set__(self, value)
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -139,7 +155,7 @@ class Model(BaseModel):
         cls.vtiger_read_only = frozenset(n for n, s in specs.items() if not s.editable)
         cls._vt_plans = {}
         cls._vt_programs = {}
-        cls._vt_page_programs = {}
+        cls._vt_page_loaders = {}
         cls._vt_field_names = set(cls.model_fields)
         cls._vt_label_names = cls.vtiger_label_fields or _guess_label_names(specs)
         registry.register(cls)
@@ -305,8 +321,7 @@ class Model(BaseModel):
         instance = cls.__new__(cls)
         setter = object.__setattr__
         setter(instance, "__dict__", values)
-        setter(instance, "__pydantic_fields_set__", cls._vt_field_names.copy())
-        setter(instance, "__pydantic_extra__", None)
+        setter(instance, "__pydantic_extra__", None)  # fields-set: made when first asked for
         private = {"_vt_loaded": row, "_vt_backend": backend, "_vt_related": {}}
         setter(instance, "__pydantic_private__", private)
         return instance
@@ -315,78 +330,34 @@ class Model(BaseModel):
     def vtiger_from_wire_page(
         cls, rows: list[dict[str, Any]], backend: Backend | None = None
     ) -> list[Self]:
-        """`vtiger_from_wire` of each row of a page, the same instances, decoded in bulk.
+        """`vtiger_from_wire` of each row of a page, the same instances, built in bulk.
 
-        A page's rows share their keys, so the text columns (most of them) are converted
-        by one C-level `map` each instead of Python work per value. Pages that do not fit
-        (mixed keys, odd values, subclasses that read rows their own way) go row by row.
+        A page's rows share their keys, so the work that depends only on the keys is done
+        once, by a loader compiled for this model and these keys (`vtorm.model.loader`).
+        Pages that do not fit (mixed keys, odd values, subclasses that read rows their own
+        way) go row by row.
         """
         if getattr(cls.vtiger_from_wire, "__func__", None) is not _BASE_FROM_WIRE:
             return [cls.vtiger_from_wire(row, backend) for row in rows]
-        try:
-            decoded = cls._vt_decode_page(rows, server_timezone(backend))
-        except (ValueError, TypeError, ArithmeticError):
-            decoded = None
-        if decoded is None:
-            return [cls.vtiger_from_wire(row, backend) for row in rows]
-        instances: list[Self] = []
-        new, setter, field_names = cls.__new__, object.__setattr__, cls._vt_field_names
-        for values, row in zip(decoded, rows, strict=True):  # _vt_instance, inlined
-            instance = new(cls)
-            setter(instance, "__dict__", values)
-            setter(instance, "__pydantic_fields_set__", field_names.copy())
-            setter(instance, "__pydantic_extra__", None)
-            private = {"_vt_loaded": row, "_vt_backend": backend, "_vt_related": {}}
-            setter(instance, "__pydantic_private__", private)
-            instances.append(instance)
-        return instances
-
-    @classmethod
-    def _vt_decode_page(
-        cls, rows: list[dict[str, Any]], zone: dt.tzinfo = UTC
-    ) -> list[dict[str, Any]] | None:
-        """What `_vt_decode` gives for each row, or None when the rows' keys differ."""
         if not rows:
             return []
         keys = tuple(rows[0])
-        if any(map(keys.__ne__, map(tuple, rows))):
-            return None
-        programs = cls._vt_page_programs.setdefault(zone, {})
-        program = programs.get(keys)
-        if program is None:
-            program = programs[keys] = cls._vt_page_program(keys, zone)
-        names, columns, template = program
-        if not columns:  # no key the model maps: every row reads as the defaults
-            return [template.copy() for _ in rows]
-        transposed = list(zip(*[row.values() for row in rows], strict=True))
-        converted: list[Iterable[Any]] = []
-        for index, decode in columns:
-            column = transposed[index]
-            if decode is None:
-                converted.append(map(_EMPTY_AS_NONE, column, column))
-            elif isinstance(getattr(decode, "__self__", None), dict):
-                # A memo decoder (booleans, ids): few distinct values, each decoded once.
-                table = {v: None if v is None or v == "" else decode(v) for v in set(column)}
-                converted.append(map(table.__getitem__, column))
-            else:
-                converted.append([None if v is None or v == "" else decode(v) for v in column])
-        page: list[dict[str, Any]] = []
-        copy = template.copy
-        for values in zip(*converted, strict=True):
-            decoded = copy()
-            decoded.update(zip(names, values, strict=True))
-            page.append(decoded)
-        return page
-
-    @classmethod
-    def _vt_page_program(cls, keys: tuple[str, ...], zone: dt.tzinfo) -> _PageProgram:
-        steps, missing = cls._vt_program(keys, zone)
-        kept = [(index, step) for index, step in enumerate(steps) if step[0]]
-        names = tuple(name for _, (name, _) in kept)
-        columns = tuple((index, decode) for index, (_, decode) in kept)
-        template: dict[str, Any] = dict.fromkeys(names)
-        template.update(missing)
-        return names, columns, template
+        zone = server_timezone(backend)  # datetimes are read in the server's zone
+        loaders = cls._vt_page_loaders.setdefault(zone, {})
+        load = loaders.get(keys)
+        if load is None:
+            if len(loaders) >= _MAX_PAGE_LOADERS:
+                loaders.clear()  # bounded: select lists are few in practice
+            steps, missing = cls._vt_program(keys, zone)
+            load = compile_page_loader(cls, keys, steps, missing, _trusted_id)
+            loaders[keys] = load
+        try:
+            instances = load(rows, backend)
+        except (ValueError, TypeError, ArithmeticError):
+            instances = None  # row by row, which names the field at fault
+        if instances is None:
+            return [cls.vtiger_from_wire(row, backend) for row in rows]
+        return instances
 
     @classmethod
     def _vt_decode(cls, row: dict[str, Any], zone: dt.tzinfo = UTC) -> dict[str, Any]:

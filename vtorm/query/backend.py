@@ -20,6 +20,7 @@ from vtorm.errors import ConfigurationError
 
 __all__ = [
     "Backend",
+    "BackendWrapper",
     "default_backend",
     "restore_default_backend",
     "server_timezone",
@@ -49,6 +50,36 @@ def server_timezone(backend: object) -> dt.tzinfo:
 
 _lock = threading.Lock()
 _default: Backend | None = None
+
+
+class BackendWrapper:
+    """A backend that passes every operation through to another one.
+
+    The base of the per-save wrappers (the data-loss guard, the conflict check), which
+    override the operations they watch; anything else (`user_id`, `login()`, `charset`, ...)
+    is the wrapped client's own.
+    """
+
+    def __init__(self, backend: Backend) -> None:
+        self.wrapped = backend
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.wrapped, name)
+
+    def query(self, vtql: str, /) -> list[dict[str, Any]]:
+        return self.wrapped.query(vtql)
+
+    def create(self, module: str, element: Mapping[str, Any], /) -> dict[str, Any]:
+        return self.wrapped.create(module, element)
+
+    def retrieve(self, id: str, /) -> dict[str, Any]:
+        return self.wrapped.retrieve(id)
+
+    def revise(self, element: Mapping[str, Any], /) -> dict[str, Any]:
+        return self.wrapped.revise(element)
+
+    def delete(self, id: str, /) -> None:
+        self.wrapped.delete(id)
 
 
 def default_backend() -> Backend:
