@@ -1,13 +1,12 @@
 """A change feed that mirrors cleanly (issue 15): re-runs deliver nothing twice, a transient
 sync failure is retried, and the fallback to modifiedtime queries is reported.
 
-The last test also runs against a real Vtiger 8.0 (whose sync is HTTP 500, so it exercises the
-fallback): set VTORM_LIVE_URL, VTORM_LIVE_USERNAME, VTORM_LIVE_ACCESS_KEY (and VTIGER_TIMEZONE).
+The last test runs in live mode (tests/live.py) against a real Vtiger 8.0, whose sync is HTTP
+500, so it exercises the fallback; it makes and deletes its own records (no reset needed).
 """
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 import warnings
@@ -17,6 +16,7 @@ import pytest
 
 from generated import Contact
 from tests.inprocess import make_client
+from tests.live import LIVE
 from vtorm import InvalidArgument
 from vtorm.client import Client
 from vtorm.emulator import Emulator, Fault
@@ -24,7 +24,6 @@ from vtorm.model import changes as changes_module
 from vtorm.model.changes import Checkpoint, SyncFallbackWarning
 
 NOW = 1_800_000_000.0
-LIVE_URL = os.environ.get("VTORM_LIVE_URL", "").strip()
 
 
 @pytest.fixture(autouse=True)
@@ -134,11 +133,11 @@ def test_checkpoints_parse_back_and_refuse_junk() -> None:
             Checkpoint.parse(junk)
 
 
-@pytest.mark.skipif(not LIVE_URL, reason="live: set VTORM_LIVE_URL/USERNAME/ACCESS_KEY")
+@pytest.mark.skipif(LIVE is None, reason="live mode only (VTORM_LIVE_*)")
 def test_live_reruns_deliver_nothing_twice() -> None:
     name = f"Mirror{uuid.uuid4().hex[:8]}"
-    username, key = os.environ["VTORM_LIVE_USERNAME"], os.environ["VTORM_LIVE_ACCESS_KEY"]
-    with Client(LIVE_URL, username, key) as client:
+    assert LIVE is not None
+    with LIVE.client() as client:
         objects = Contact.objects.using(client)
         start = int(time.time()) - 2
         made = [objects.create(lastname=name, firstname=str(n)) for n in range(4)]

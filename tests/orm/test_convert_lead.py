@@ -1,15 +1,14 @@
 """`lead.convert(...)`: typed records back, checked arguments, a clear second conversion.
 
-Runs on the embedded server, and on a real Vtiger when VTORM_LIVE_URL, VTORM_LIVE_USERNAME and
-VTORM_LIVE_ACCESS_KEY are set (stock 8.0 on PHP 8 answers convertlead with HTTP 500; the
-reference server is patched, see ../shared/vtiger-reference/README.md). Each test makes its
-own lead under a unique name.
+Runs on the embedded server, and in live mode (tests/live.py) on the real one too (stock 8.0
+on PHP 8 answers convertlead with HTTP 500; the reference server is patched, see
+../shared/vtiger-reference/README.md). Each test makes its own lead under a unique name and
+deletes what the conversion made.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -18,6 +17,7 @@ import pytest
 
 from generated import Account, Contact, Lead, Potential
 from tests.inprocess import make_client
+from tests.live import LIVE
 from tests.orm.fakes import FakeBackend
 from vtorm import (
     ConvertedLead,
@@ -30,16 +30,13 @@ from vtorm import (
 from vtorm.client import Client
 from vtorm.emulator import Emulator
 
-LIVE_URL = os.environ.get("VTORM_LIVE_URL", "").strip()
-
 
 @pytest.fixture(params=["embedded", "live"])
 def crm(request: pytest.FixtureRequest) -> Iterator[Client]:
     if request.param == "live":
-        if not LIVE_URL:
-            pytest.skip("live: set VTORM_LIVE_URL/USERNAME/ACCESS_KEY")
-        username, key = os.environ["VTORM_LIVE_USERNAME"], os.environ["VTORM_LIVE_ACCESS_KEY"]
-        with Client(LIVE_URL, username, key) as live:
+        if LIVE is None:
+            pytest.skip("live mode only (VTORM_LIVE_*)")
+        with LIVE.client() as live:
             yield live
         return
     emulator = Emulator()

@@ -1,16 +1,14 @@
 """Time zones: datetimes travel as the server's wall clock; vtorm reads them aware and writes
 aware ones converted (issue 15).
 
-The server tests run on an embedded server in Europe/Berlin, or on a real one: set
-VTORM_LIVE_URL, VTORM_LIVE_USERNAME and VTORM_LIVE_ACCESS_KEY, and VTIGER_TIMEZONE to the CRM's
-`$default_timezone`. They create their own records under a unique name and leave the rest of
-the CRM alone.
+The server tests run on an embedded server in Europe/Berlin, and in live mode (tests/live.py)
+on the real one too: set VTIGER_TIMEZONE to the CRM's `$default_timezone`. They create their
+own records under a unique name, delete them, and leave the rest of the CRM alone (no reset).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 import uuid
 from collections.abc import Iterator
@@ -20,6 +18,7 @@ import pytest
 
 from generated import Contact
 from tests.inprocess import make_client
+from tests.live import LIVE
 from tests.orm.fakes import FakeBackend
 from vtorm import ConfigurationError, InvalidArgument
 from vtorm.client import Client
@@ -31,7 +30,6 @@ BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
 PLUS_FIVE = dt.timezone(dt.timedelta(hours=5))
 UTC = dt.timezone.utc
-LIVE_URL = os.environ.get("VTORM_LIVE_URL", "").strip()
 
 
 # -- pure conversions -----------------------------------------------------------------
@@ -128,10 +126,9 @@ def test_a_naive_since_for_sync_is_server_time() -> None:
 def berlin_client(request: pytest.FixtureRequest) -> Iterator[Client]:
     """A client of a server whose `$default_timezone` is not UTC."""
     if request.param == "live":
-        if not LIVE_URL:
-            pytest.skip("live: set VTORM_LIVE_URL/USERNAME/ACCESS_KEY and VTIGER_TIMEZONE")
-        username = os.environ["VTORM_LIVE_USERNAME"]
-        with Client(LIVE_URL, username, os.environ["VTORM_LIVE_ACCESS_KEY"]) as live:
+        if LIVE is None:
+            pytest.skip("live mode only (VTORM_LIVE_*, and VTIGER_TIMEZONE for the CRM's zone)")
+        with LIVE.client() as live:
             if live.timezone is UTC:
                 pytest.skip("live: VTIGER_TIMEZONE names no zone other than UTC")
             yield live
