@@ -111,6 +111,8 @@ def localize(formula: Formula, zone: dt.tzinfo) -> Formula:
     if isinstance(formula, Junction):
         parts = tuple(localize(part, zone) for part in formula.parts)
         return formula if parts == formula.parts else Junction(formula.op, parts)
+    if not isinstance(formula, Atom):  # leaves that wrap a pattern or a presence test
+        return formula
     if not any(isinstance(text, ZonedLiteral) for text in formula.literals):
         return formula
     literals = tuple(
