@@ -21,6 +21,7 @@ from vtorm.errors import (
     ConflictError,
     DatabaseError,
     DataLossError,
+    DataLossPolicy,
     DataLossWarning,
     DuplicateRecord,
     FieldError,
@@ -53,13 +54,15 @@ if TYPE_CHECKING:
     from vtorm.client.connection import connect, get_default_client, set_default_client
     from vtorm.ids import RecordId
     from vtorm.model.base import Model
+    from vtorm.model.changes import Checkpoint
+    from vtorm.model.convert import ConvertedLead
     from vtorm.model.fields import VtigerField
     from vtorm.model.inventory import InventoryModel
     from vtorm.model.reverse import RelatedRecords
     from vtorm.query.bulk import BulkOutcome
     from vtorm.query.manager import Manager
     from vtorm.query.q import Q
-    from vtorm.query.queryset import QuerySet
+    from vtorm.query.queryset import QuerySet, RowView
     from vtorm.query.resolve import resolve_unknown
 
 # The runtime names load on first use: `import vtorm.emulator` (which runs this file first)
@@ -79,6 +82,9 @@ _LAZY = {
     "RelatedRecords": "vtorm.model.reverse",
     "BulkOutcome": "vtorm.query.bulk",
     "resolve_unknown": "vtorm.query.resolve",
+    "RowView": "vtorm.query.queryset",
+    "Checkpoint": "vtorm.model.changes",
+    "ConvertedLead": "vtorm.model.convert",
 }
 
 
@@ -101,10 +107,13 @@ __all__ = [
     "AuthenticationFailed",
     "BulkError",
     "BulkOutcome",
+    "Checkpoint",
     "Client",
     "ConfigurationError",
     "ConflictError",
+    "ConvertedLead",
     "DataLossError",
+    "DataLossPolicy",
     "DataLossWarning",
     "DatabaseError",
     "DuplicateRecord",
@@ -131,6 +140,7 @@ __all__ = [
     "RecordNotFound",
     "ReferenceInvalid",
     "RelatedRecords",
+    "RowView",
     "ServerError",
     "TransportError",
     "UnknownEntity",

@@ -1,8 +1,9 @@
 """`python -m tests.benchmarks [--quick] [--only NAME ...]`: run the figures, print the table.
 
 Writes the same figures to tests/benchmarks/results.json (gitignored). Figures: iteration,
-latency, construction, materialisation, codegen, memory, emulator, writes, writes-real (only
-with VTORM_LIVE_URL, VTORM_LIVE_USERNAME and VTORM_LIVE_ACCESS_KEY set).
+latency, construction, materialisation, codegen, memory, emulator, suite, writes, writes-real.
+The emulator figures compare with a real server when VTORM_LIVE_URL, VTORM_LIVE_USERNAME and
+VTORM_LIVE_ACCESS_KEY are set; writes-real needs them (it is left out unless named).
 """
 
 from __future__ import annotations
@@ -13,7 +14,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.benchmarks import figures_bulk, figures_local, figures_memory, figures_wire
+from tests.benchmarks import (
+    figures_bulk,
+    figures_local,
+    figures_memory,
+    figures_server,
+    figures_wire,
+)
 from tests.benchmarks.harness import Figure, render_table, write_json
 from tests.benchmarks.served import Served, served
 
@@ -45,12 +52,15 @@ FIGURES: dict[str, tuple[bool, Runner]] = {
         ],
     ),
     "emulator": (
-        True,
+        False,
         lambda ctx, repeat, quick: [
             *figures_local.cold_start(repeat),
-            *figures_wire.queries_served(ctx, repeat),  # type: ignore[arg-type]
+            *figures_server.http_pages(repeat),
+            *figures_server.wsgi_pages(repeat),
         ],
     ),
+    # One run of the fast tests (about a minute): not alternated, it has no baseline.
+    "suite": (False, lambda ctx, repeat, quick: figures_server.test_suite()),
     # Five alternating runs (three with --quick): each full one takes about 70 s.
     "writes": (
         False,

@@ -55,6 +55,7 @@ def test_threads_starting_together_share_one_login() -> None:
     emulator.close()
 
 
+@pytest.mark.slow
 def test_a_session_dying_under_concurrent_writes_is_renewed_once_per_death() -> None:
     emulator = Emulator(access_key=KEY, faults=[Fault.session_expiry(after=25)])
     with served(emulator, concurrency=6) as client:
@@ -69,6 +70,7 @@ def test_a_session_dying_under_concurrent_writes_is_renewed_once_per_death() -> 
     emulator.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("own_session", [True, False])
 def test_more_workers_than_ten_keep_their_connections(
     own_session: bool, caplog: pytest.LogCaptureFixture
