@@ -14,6 +14,9 @@ from vtorm.client import Client
 from vtorm.emulator import Emulator
 
 
+# They count every stored record: live mode empties the real CRM before each.
+pytestmark = pytest.mark.fresh_crm
+
 class StoredButLost:
     """A client whose creates reach the server but whose answers are lost."""
 
