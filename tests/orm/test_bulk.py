@@ -31,9 +31,9 @@ from vtorm.emulator import Emulator
 from vtorm.errors import DataLossWarning
 from vtorm.query.bulk import DEFAULT_CONCURRENCY, BulkOutcome, bulk_writes
 
-
 # They count every stored record: live mode empties the real CRM before each.
 pytestmark = pytest.mark.fresh_crm
+
 
 class Watched:
     """A client wrapper that counts writes in flight, slows them down, and fails some.

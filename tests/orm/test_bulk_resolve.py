@@ -13,9 +13,9 @@ from vtorm import BulkError, FieldError, InvalidArgument, MultipleObjectsReturne
 from vtorm.client import Client
 from vtorm.emulator import Emulator
 
-
 # They count every stored record: live mode empties the real CRM before each.
 pytestmark = pytest.mark.fresh_crm
+
 
 class StoredButLost:
     """A client whose creates reach the server but whose answers are lost."""
