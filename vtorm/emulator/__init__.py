@@ -70,7 +70,9 @@ class Emulator:
     `schema` is a `Schema`, a snapshot path or a generated package (module or import name),
     see `vtorm.emulator.snapshot`. `users`, `roles`, `profiles`, `groups` and `sharing` add
     to the stock directory of a fresh Vtiger (see `vtorm.emulator.users`); each user logs in
-    with `access_key_for(name)`.
+    with `access_key_for(name)`. `individual_tax_crash` replays the captured server that
+    stored a quote created with `hdnTaxType: individual` and then answered HTTP 500 with an
+    empty body (the stock 8.0 computes such a quote and answers 200, the default here).
     """
 
     def __init__(
@@ -87,6 +89,7 @@ class Emulator:
         profiles: Iterable[Profile] = (),
         groups: Iterable[Group] = (),
         sharing: Mapping[str, Sharing] | None = None,
+        individual_tax_crash: bool = False,
     ) -> None:
         if schema is not None:
             from vtorm.emulator.snapshot import load_schema
@@ -94,6 +97,7 @@ class Emulator:
             schema = load_schema(schema)
         self._schema = schema
         self._directory = (tuple(users), tuple(roles), tuple(profiles), tuple(groups), sharing)
+        self._individual_tax_crash = individual_tax_crash
         self._user_keys: dict[str, str] = {}
         self.db = db
         self._access_key = access_key
@@ -125,6 +129,7 @@ class Emulator:
                         access_key=self._access_key, clock=self.clock,
                     )  # fmt: skip
                     self._user_keys = install_directory(backend, *self._directory)
+                    backend.records.individual_tax_crash = self._individual_tax_crash
                     self._app = WebserviceApp(backend, self.faults)
         return self._app
 
