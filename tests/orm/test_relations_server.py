@@ -11,6 +11,7 @@ from tests.orm.conftest import make_client, query_requests
 from tests.orm.models import Account, Contact
 from vtorm.client import Client
 from vtorm.emulator import Emulator
+from vtorm.model.changes import Checkpoint
 
 
 @pytest.mark.embedded_only(reason="counts the requests in the emulator's request log")
@@ -51,9 +52,9 @@ def test_sync_mirror_survives_a_crash_and_matches_the_server() -> None:
             writer.create("Contacts", {**owner, "lastname": f"S{n:03}"})["id"] for n in range(150)
         ]
         mirror: dict[str, dict[str, object]] = {}
-        checkpoint = 1
+        checkpoint = Checkpoint(1)
 
-        def pull(crash_after: int | None = None) -> int:
+        def pull(crash_after: int | None = None) -> Checkpoint:
             feed = Contact.objects.changes(since=checkpoint, using=client)
             try:
                 for index, change in enumerate(feed):
@@ -68,7 +69,7 @@ def test_sync_mirror_survives_a_crash_and_matches_the_server() -> None:
             return feed.checkpoint
 
         checkpoint = pull(crash_after=120)  # dies inside the second page
-        assert 1 < checkpoint < 1_800_000_000 + 1000
+        assert 1 < checkpoint.time < 1_800_000_000 + 1000
         pages_seen.append(sum(1 for r in emulator.request_log if r.operation == "sync"))
         checkpoint = pull()
         for record_id in ids[:10]:

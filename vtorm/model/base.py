@@ -8,6 +8,7 @@ string, byte for byte.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast, overload
@@ -19,16 +20,20 @@ from vtorm import errors
 from vtorm.errors import DataLossPolicy
 from vtorm.ids import RecordId
 from vtorm.model import conflicts, dataloss, drift, registry
+from vtorm.model.convert import ConvertedLead, Entity, TransferTarget, convert_lead
 from vtorm.model.fields import VtigerField
 from vtorm.model.loader import PageLoader, compile_page_loader
 from vtorm.model.references import fetch_by_ids, related_models
 from vtorm.model.reverse import RelatedRecords, resolve_relation
-from vtorm.model.values import fast_decoder, to_python, to_wire
-from vtorm.query.backend import Backend, default_backend
+from vtorm.model.values import UTC, fast_decoder, to_python, to_wire
+from vtorm.query.backend import Backend, default_backend, server_timezone
 
 __all__ = ["Model"]
 
 _M = TypeVar("_M", bound="Model")
+_A = TypeVar("_A", bound="Model")
+_C = TypeVar("_C", bound="Model")
+_P = TypeVar("_P", bound="Model")
 #: How one wire key is read: the python name ("" to drop it) and its decoder (None: as is).
 _Step = tuple[str, "Callable[[str], Any] | None"]
 #: The slot pydantic keeps `__pydantic_fields_set__` in (Model reads it through a property).
@@ -104,10 +109,10 @@ class Model(BaseModel):
         errors.MultipleObjectsReturned
     )
 
-    _vt_plan: ClassVar[dict[str, _Step]] = {}
+    _vt_plans: ClassVar[dict[dt.tzinfo, dict[str, _Step]]] = {}
     _vt_defaults: ClassVar[dict[str, Any]] = {}
-    _vt_programs: ClassVar[dict[tuple[str, ...], Any]] = {}
-    _vt_page_loaders: ClassVar[dict[tuple[str, ...], PageLoader]] = {}
+    _vt_programs: ClassVar[dict[dt.tzinfo, dict[tuple[str, ...], Any]]] = {}
+    _vt_page_loaders: ClassVar[dict[dt.tzinfo, dict[tuple[str, ...], PageLoader]]] = {}
     _vt_field_names: ClassVar[set[str]] = set()
     _vt_label_names: ClassVar[tuple[str, ...]] = ()
 
@@ -148,7 +153,7 @@ class Model(BaseModel):
         cls.vtiger_fields = specs
         cls.vtiger_wire_names = {spec.wire_name: name for name, spec in specs.items()}
         cls.vtiger_read_only = frozenset(n for n, s in specs.items() if not s.editable)
-        cls._vt_plan = {s.wire_name: (n, fast_decoder(s.vtiger_type)) for n, s in specs.items()}
+        cls._vt_plans = {}
         cls._vt_programs = {}
         cls._vt_page_loaders = {}
         cls._vt_field_names = set(cls.model_fields)
@@ -223,6 +228,24 @@ class Model(BaseModel):
         target, chosen = resolve_relation(type(self), model, label)
         return target.vtiger_related_records_class.of(self, target, chosen, using=using)
 
+    def vtiger_convert_lead(
+        self,
+        models: tuple[type[_A], type[_C], type[_P]],
+        entities: tuple[Entity, Entity, Entity],
+        *,
+        assigned_to: str | Model | None = None,
+        transfer_related_to: TransferTarget = "Contacts",
+        using: Backend | None = None,
+    ) -> ConvertedLead[_A, _C, _P]:
+        """Convert this lead into (account, contact, potential) records of `models`.
+
+        The generated `Lead.convert()` calls this with its typed models (docs/leads.md).
+        """
+        return convert_lead(
+            self, models, entities,
+            assigned_to=assigned_to, transfer_related_to=transfer_related_to, using=using,
+        )  # fmt: skip
+
     def __eq__(self, other: object) -> bool:
         """Same model and same field values (how each was loaded does not matter)."""
         if type(other) is not type(self):
@@ -279,14 +302,15 @@ class Model(BaseModel):
         which could not fail on values the converters produced. The row is kept (not
         copied) as the loaded wire state, so the caller must not reuse it.
         """
+        zone = server_timezone(backend)
         try:
-            values = cls._vt_decode(row)
+            values = cls._vt_decode(row, zone)
         except (ValueError, TypeError, ArithmeticError):
             values = {**cls._vt_defaults, "id": _trusted_id(row["id"]) if row.get("id") else None}
             for wire, raw in row.items():  # the slow path names the field at fault
                 if wire in cls.vtiger_wire_names:
                     name = cls.vtiger_wire_names[wire]
-                    values[name] = to_python(cls.vtiger_fields[name].vtiger_type, raw)
+                    values[name] = to_python(cls.vtiger_fields[name].vtiger_type, raw, zone)
         return cls._vt_instance(values, row, backend)
 
     @classmethod
@@ -318,13 +342,15 @@ class Model(BaseModel):
         if not rows:
             return []
         keys = tuple(rows[0])
-        load = cls._vt_page_loaders.get(keys)
+        zone = server_timezone(backend)  # datetimes are read in the server's zone
+        loaders = cls._vt_page_loaders.setdefault(zone, {})
+        load = loaders.get(keys)
         if load is None:
-            if len(cls._vt_page_loaders) >= _MAX_PAGE_LOADERS:
-                cls._vt_page_loaders.clear()  # bounded: select lists are few in practice
-            steps, missing = cls._vt_program(keys)
+            if len(loaders) >= _MAX_PAGE_LOADERS:
+                loaders.clear()  # bounded: select lists are few in practice
+            steps, missing = cls._vt_program(keys, zone)
             load = compile_page_loader(cls, keys, steps, missing, _trusted_id)
-            cls._vt_page_loaders[keys] = load
+            loaders[keys] = load
         try:
             instances = load(rows, backend)
         except (ValueError, TypeError, ArithmeticError):
@@ -334,11 +360,12 @@ class Model(BaseModel):
         return instances
 
     @classmethod
-    def _vt_decode(cls, row: dict[str, Any]) -> dict[str, Any]:
+    def _vt_decode(cls, row: dict[str, Any], zone: dt.tzinfo = UTC) -> dict[str, Any]:
         keys = tuple(row)
-        program = cls._vt_programs.get(keys)
+        programs = cls._vt_programs.setdefault(zone, {})
+        program = programs.get(keys)
         if program is None:
-            program = cls._vt_programs[keys] = cls._vt_program(keys)
+            program = programs[keys] = cls._vt_program(keys, zone)
         steps, missing = program
         # One comprehension over the row: "" and null become None, others decode if needed.
         values = {
@@ -351,14 +378,30 @@ class Model(BaseModel):
         return values
 
     @classmethod
-    def _vt_program(cls, keys: tuple[str, ...]) -> tuple[tuple[_Step, ...], dict[str, Any]]:
+    def _vt_program(
+        cls, keys: tuple[str, ...], zone: dt.tzinfo
+    ) -> tuple[tuple[_Step, ...], dict[str, Any]]:
         """How to decode rows with these keys, in order; and the defaults of the others."""
-        plan: dict[str, _Step] = {**cls._vt_plan, "id": ("id", _trusted_id)}
+        plan: dict[str, _Step] = {**cls._vt_plan(zone), "id": ("id", _trusted_id)}
         drift.check_keys(cls, keys, plan)
         steps = tuple(drift_step(cls, key, plan.get(key, ("", None))) for key in keys)
         seen = {name for name, _ in steps}
         missing = {k: v for k, v in cls._vt_defaults.items() if k not in seen}
         return steps, missing
+
+    @classmethod
+    def _vt_plan(cls, zone: dt.tzinfo) -> dict[str, _Step]:
+        """Wire name -> (python name, decoder) on a server in `zone`, built once per zone."""
+        plan = cls._vt_plans.get(zone)
+        if plan is None:
+            specs = cls.vtiger_fields.items()
+            plan = {s.wire_name: (n, fast_decoder(s.vtiger_type, zone)) for n, s in specs}
+            cls._vt_plans[zone] = plan
+        return plan
+
+    def _vt_zone(self) -> dt.tzinfo:
+        """The time zone of the server this record was loaded from or saved to."""
+        return server_timezone(self._vt_backend)
 
     def _vt_apply(self, row: Mapping[str, Any], keep: Iterable[str] = ()) -> None:
         """Take the server's values; fields named in `keep` keep their unsaved local value."""
@@ -366,13 +409,14 @@ class Model(BaseModel):
         names = type(self).vtiger_wire_names
         specs = type(self).vtiger_fields
         values: dict[str, Any] = vars(self)
+        zone = self._vt_zone()
         for wire, raw in row.items():
             name = names.get(wire)
             if name is None:
                 continue
             self._vt_loaded[wire] = raw
             if name not in kept:
-                values[name] = to_python(specs[name].vtiger_type, raw)
+                values[name] = to_python(specs[name].vtiger_type, raw, zone)
         if row.get("id"):
             values["id"] = RecordId(row["id"])
 
@@ -387,14 +431,19 @@ class Model(BaseModel):
         current = self.__dict__.get(name)
         if spec.wire_name not in self._vt_loaded:
             return current is None
+        loaded = self._vt_loaded[spec.wire_name]
         try:
-            return bool(to_python(spec.vtiger_type, self._vt_loaded[spec.wire_name]) == current)
+            return bool(to_python(spec.vtiger_type, loaded, self._vt_zone()) == current)
         except errors.InvalidArgument:
             return False
 
     def vtiger_wire(self, names: Iterable[str] | None = None) -> dict[str, str]:
-        """Wire values of these fields (all by default); unchanged ones byte-identical."""
+        """Wire values of these fields (all by default); unchanged ones byte-identical.
+
+        Aware datetimes are written in the time zone of the record's server.
+        """
         specs = type(self).vtiger_fields
+        zone = self._vt_zone()
         element: dict[str, str] = {}
         for name in specs if names is None else names:
             spec = specs[name]
@@ -402,7 +451,8 @@ class Model(BaseModel):
                 loaded = self._vt_loaded[spec.wire_name]
                 element[spec.wire_name] = "" if loaded is None else str(loaded)
             else:
-                element[spec.wire_name] = to_wire(spec.vtiger_type, self.__dict__.get(name))
+                value = self.__dict__.get(name)
+                element[spec.wire_name] = to_wire(spec.vtiger_type, value, zone)
         return element
 
     # -- persistence ---------------------------------------------------------------

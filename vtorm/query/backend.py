@@ -4,10 +4,14 @@ The ORM never imports the HTTP client: it talks to anything with these methods, 
 tests pass a fake and `vtorm.Client` fits without knowing about the ORM. The slot is filled
 from the other side: `vtorm.connect()` (in `vtorm.client.connection`) puts its client here,
 and queries or saves given no client take it from here.
+
+A backend may also have a `timezone` attribute (a `datetime.tzinfo`): the time zone the
+server's datetimes are written in. `vtorm.Client` has one; a backend without it is UTC.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Mapping
 from typing import Any, Protocol
@@ -19,6 +23,7 @@ __all__ = [
     "BackendWrapper",
     "default_backend",
     "restore_default_backend",
+    "server_timezone",
     "set_default_backend",
 ]
 
@@ -35,6 +40,12 @@ class Backend(Protocol):
     def revise(self, element: Mapping[str, Any], /) -> dict[str, Any]: ...
 
     def delete(self, id: str, /) -> None: ...
+
+
+def server_timezone(backend: object) -> dt.tzinfo:
+    """The time zone of the server behind `backend`: its `timezone` attribute, else UTC."""
+    zone = getattr(backend, "timezone", None)
+    return zone if isinstance(zone, dt.tzinfo) else dt.timezone.utc
 
 
 _lock = threading.Lock()

@@ -12,6 +12,7 @@ No I/O and no import of the client. The rules it encodes come from the real serv
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from urllib.parse import quote_plus
 from vtorm.errors import FieldError, UnsupportedQuery
 from vtorm.ids import RecordId
 from vtorm.model.fields import VtigerField
-from vtorm.query.lookups import LOOKUPS, Atom, Formula, Junction, negate
+from vtorm.query.lookups import LOOKUPS, Atom, Formula, Junction, localize, negate
 from vtorm.query.q import Q
 from vtorm.wire import MAX_QUERY_ROWS
 
@@ -55,6 +56,7 @@ class QueryDescription:
 
     `where` is already resolved (`where_formula`), so each filter's lookups are checked and
     escaped once, when `filter()` is called; names in `order_by`/`columns` are python names.
+    `timezone` is the server's: aware datetimes in `where` are written in it.
     """
 
     module: str
@@ -62,6 +64,7 @@ class QueryDescription:
     where: Formula | None = None
     order_by: tuple[str, ...] = ()
     columns: tuple[str, ...] | None = None
+    timezone: dt.tzinfo = dt.timezone.utc
 
 
 def resolve_field(fields: Mapping[str, VtigerField], name: str) -> VtigerField:
@@ -288,7 +291,8 @@ def compile_query(description: QueryDescription) -> CompiledQuery:
     """Compile a description; every UnsupportedQuery/FieldError is raised here, before I/O."""
     order, order_columns, keyset = _order_clause(description)
     select = _select_list(description, order_columns)
-    dnf: Dnf = ((),) if description.where is None else to_dnf(description.where)
+    where = description.where
+    dnf: Dnf = ((),) if where is None else to_dnf(localize(where, description.timezone))
     shell = CompiledQuery(description.module, select, (), order, keyset)
     groups = _pack(shell, dnf)
     if len(groups) > 1 and not keyset:

@@ -17,12 +17,18 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from typing_extensions import Self
 
-from vtorm.errors import DataLossPolicy, InvalidArgument, UsageError, VtigerError
+from vtorm.errors import (
+    ConfigurationError,
+    DataLossPolicy,
+    InvalidArgument,
+    UsageError,
+    VtigerError,
+)
 from vtorm.ids import RecordId
 from vtorm.model.base import Model
-from vtorm.model.changes import ChangeFeed, SyncBackend, changes
+from vtorm.model.changes import ChangeFeed, Checkpoint, SyncBackend, changes
 from vtorm.model.references import check_related, prefetch_related
-from vtorm.query.backend import Backend, default_backend
+from vtorm.query.backend import Backend, default_backend, server_timezone
 from vtorm.query.compiler import (
     CompiledQuery,
     QueryDescription,
@@ -54,9 +60,22 @@ class QuerySet(Filterable, Generic[M]):
     """
 
     if TYPE_CHECKING:
-        # Untyped here so generated subclasses can narrow it with Unpack[...Lookups].
+        # Untyped here so generated subclasses can narrow them: lookups with
+        # Unpack[...Lookups], fields with Unpack[...Fields], rows as ...Row TypedDicts.
         get: Callable[..., M]
+        create: Callable[..., M]
+        values: Callable[..., RowView[Any]]
     else:
+
+        def create(self, *, data_loss=None, **fields):
+            """Build a record from these fields and create it on the server (through
+            `using()`'s client if one was chosen, else the default; `data_loss`: as in
+            `Model.save`)."""
+            return self._create(fields, data_loss)
+
+        def values(self, *fields):
+            """Rows as dicts of python field names (these fields, or all, plus id)."""
+            return self._values(fields)
 
         def get(self, *conditions, **lookups):
             """The one record matching; `DoesNotExist` / `MultipleObjectsReturned` else."""
@@ -134,7 +153,7 @@ class QuerySet(Filterable, Generic[M]):
         """A QuerySet that matches nothing and never sends a request."""
         return self._add(FALSE)
 
-    def order_by(self, *fields: str) -> Self:
+    def order_by(self, *fields: Any) -> Self:
         """Order by these python field names; `-name` for descending (last column only)."""
         self._check_unsliced("reorder")
         for key in fields:
@@ -145,7 +164,7 @@ class QuerySet(Filterable, Generic[M]):
             clone._compile()  # raises UnsupportedQuery, naming the rule
         return clone
 
-    def only(self, *fields: str) -> Self:
+    def only(self, *fields: Any) -> Self:
         """Select only these columns (plus id); other fields read as None."""
         for name in fields:
             resolve_field(self.model.vtiger_fields, name)
@@ -153,7 +172,7 @@ class QuerySet(Filterable, Generic[M]):
         clone._columns = tuple(fields)
         return clone
 
-    def select_related(self, *fields: str) -> Self:
+    def select_related(self, *fields: Any) -> Self:
         """Fetch the records these reference fields point at along with each page.
 
         After each page, one `id IN (...)` query per referenced module loads them, so
@@ -166,7 +185,9 @@ class QuerySet(Filterable, Generic[M]):
 
     def using(self, backend: Backend) -> Self:
         """The same query sent through another client."""
-        clone = self._clone(keep_compiled=True)
+        # Compiled statements hold datetimes in the server's zone: keep them for the same zone.
+        same_zone = server_timezone(backend) == self._zone()
+        clone = self._clone(keep_compiled=same_zone)
         clone._backend = backend
         return clone
 
@@ -179,7 +200,18 @@ class QuerySet(Filterable, Generic[M]):
             where=self._where,
             order_by=self._order,
             columns=self._columns,
+            timezone=self._zone(),
         )
+
+    def _zone(self) -> dt.tzinfo:
+        """The server's time zone: of the chosen client, else of the default one, else UTC."""
+        backend = self._backend
+        if backend is None:
+            try:
+                backend = default_backend()
+            except ConfigurationError:
+                return dt.timezone.utc
+        return server_timezone(backend)
 
     def _compile(self) -> CompiledQuery:
         if self._compiled is None:
@@ -378,21 +410,25 @@ class QuerySet(Filterable, Generic[M]):
         total = self.count()
         return self[total - 1] if total else None
 
-    def create(self, *, data_loss: DataLossPolicy | None = None, **fields: Any) -> M:
-        """Build a record from these fields and create it on the server (through `using()`'s
-        client if one was chosen, else the default; `data_loss`: as in `Model.save`)."""
+    def _create(self, fields: Mapping[str, Any], data_loss: DataLossPolicy | None) -> M:
+        """Runtime implementation of `create()`."""
         record = self.model(**fields)
         record.save(using=self._backend, data_loss=data_loss)
         return record
 
     def changes(
-        self, since: int | dt.datetime = 1, *, using: SyncBackend | None = None
+        self,
+        since: int | dt.datetime | Checkpoint | str = 1,
+        *,
+        using: SyncBackend | None = None,
     ) -> ChangeFeed[M]:
-        """Records changed or deleted after `since` (epoch seconds), through `sync`.
+        """Records changed or deleted after `since`, through `sync` (docs/sync.md).
 
-        Store `feed.checkpoint` after consuming changes; it only moves past a page once the
-        whole page has been consumed. Only records the user owns are reported (server
-        rule). `sync` cannot filter or slice, so neither may this QuerySet be.
+        `since` is epoch seconds, a datetime (naive: server time) or a stored checkpoint.
+        Store `str(feed.checkpoint)` after consuming changes; it only moves past a page once
+        the whole page has been consumed, and a re-run skips what it already delivered.
+        Only records the user owns are reported (server rule). `sync` cannot filter or
+        slice, so neither may this QuerySet be.
         """
         if self._where is not None or self._window.bounded:
             raise UsageError(
@@ -406,13 +442,13 @@ class QuerySet(Filterable, Generic[M]):
         query = self if ids is None else self._filter((), {"id__in": [RecordId(i) for i in ids]})
         return {record.id: record for record in query if record.id is not None}
 
-    def values(self, *fields: str) -> RowView[dict[str, Any]]:
-        """Rows as dicts of python field names (these fields, or all, plus id)."""
+    def _values(self, fields: tuple[str, ...]) -> RowView[dict[str, Any]]:
+        """Runtime implementation of `values()`."""
         names = fields or ("id", *self.model.vtiger_fields)
         query = self.only(*fields) if fields else self
         return RowView(query, lambda record: {name: getattr(record, name) for name in names})
 
-    def values_list(self, *fields: str, flat: bool = False) -> RowView[Any]:
+    def values_list(self, *fields: Any, flat: bool = False) -> RowView[Any]:
         """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
         if flat and len(fields) != 1:
             raise InvalidArgument("values_list(flat=True) needs exactly one field")
