@@ -10,6 +10,7 @@ to. The namespace starts empty: examples import what they use.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -46,3 +47,13 @@ def docs_namespace(request: pytest.FixtureRequest) -> Iterator[dict[str, object]
             yield {"__name__": "docs_example"}
     finally:
         emulator.close()
+
+
+@pytest.fixture(autouse=True)
+def _logger_levels_restored() -> Iterator[None]:
+    """Pages set log levels (`connecting.md` silences "vtorm"); later tests start as before."""
+    names = ("vtorm", "urllib3")
+    before = {name: logging.getLogger(name).level for name in names}
+    yield
+    for name, level in before.items():
+        logging.getLogger(name).setLevel(level)
