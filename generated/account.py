@@ -904,6 +904,22 @@ class AccountQuerySet(QuerySet["Account"]):
         """A new `Account` created on the server (`data_loss`: as in `save()`)."""
         return self._create(fields, data_loss)
 
+    def get_or_create(
+        self,
+        defaults: AccountValues | None = None,
+        **lookups: Unpack[AccountLookups],
+    ) -> tuple[Account, bool]:
+        """The record matching `lookups`, or one created from them and `defaults`."""
+        return self._get_or_create(defaults, lookups)
+
+    def update_or_create(
+        self,
+        defaults: AccountValues | None = None,
+        **lookups: Unpack[AccountLookups],
+    ) -> tuple[Account, bool]:
+        """Set `defaults` on the record matching `lookups`, or create it from both."""
+        return self._update_or_create(defaults, lookups)
+
     def order_by(self, *fields: AccountOrdering) -> Self:
         """Ordered by these fields; `-name` for descending (the last one only)."""
         return super().order_by(*fields)

@@ -376,6 +376,22 @@ class DocumentQuerySet(QuerySet["Document"]):
         """A new `Document` created on the server (`data_loss`: as in `save()`)."""
         return self._create(fields, data_loss)
 
+    def get_or_create(
+        self,
+        defaults: DocumentValues | None = None,
+        **lookups: Unpack[DocumentLookups],
+    ) -> tuple[Document, bool]:
+        """The record matching `lookups`, or one created from them and `defaults`."""
+        return self._get_or_create(defaults, lookups)
+
+    def update_or_create(
+        self,
+        defaults: DocumentValues | None = None,
+        **lookups: Unpack[DocumentLookups],
+    ) -> tuple[Document, bool]:
+        """Set `defaults` on the record matching `lookups`, or create it from both."""
+        return self._update_or_create(defaults, lookups)
+
     def order_by(self, *fields: DocumentOrdering) -> Self:
         """Ordered by these fields; `-name` for descending (the last one only)."""
         return super().order_by(*fields)

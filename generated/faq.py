@@ -275,6 +275,22 @@ class FaqQuerySet(QuerySet["Faq"]):
         """A new `Faq` created on the server (`data_loss`: as in `save()`)."""
         return self._create(fields, data_loss)
 
+    def get_or_create(
+        self,
+        defaults: FaqValues | None = None,
+        **lookups: Unpack[FaqLookups],
+    ) -> tuple[Faq, bool]:
+        """The record matching `lookups`, or one created from them and `defaults`."""
+        return self._get_or_create(defaults, lookups)
+
+    def update_or_create(
+        self,
+        defaults: FaqValues | None = None,
+        **lookups: Unpack[FaqLookups],
+    ) -> tuple[Faq, bool]:
+        """Set `defaults` on the record matching `lookups`, or create it from both."""
+        return self._update_or_create(defaults, lookups)
+
     def order_by(self, *fields: FaqOrdering) -> Self:
         """Ordered by these fields; `-name` for descending (the last one only)."""
         return super().order_by(*fields)

@@ -425,6 +425,22 @@ class HelpDeskQuerySet(QuerySet["HelpDesk"]):
         """A new `HelpDesk` created on the server (`data_loss`: as in `save()`)."""
         return self._create(fields, data_loss)
 
+    def get_or_create(
+        self,
+        defaults: HelpDeskValues | None = None,
+        **lookups: Unpack[HelpDeskLookups],
+    ) -> tuple[HelpDesk, bool]:
+        """The record matching `lookups`, or one created from them and `defaults`."""
+        return self._get_or_create(defaults, lookups)
+
+    def update_or_create(
+        self,
+        defaults: HelpDeskValues | None = None,
+        **lookups: Unpack[HelpDeskLookups],
+    ) -> tuple[HelpDesk, bool]:
+        """Set `defaults` on the record matching `lookups`, or create it from both."""
+        return self._update_or_create(defaults, lookups)
+
     def order_by(self, *fields: HelpDeskOrdering) -> Self:
         """Ordered by these fields; `-name` for descending (the last one only)."""
         return super().order_by(*fields)

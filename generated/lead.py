@@ -749,6 +749,22 @@ class LeadQuerySet(QuerySet["Lead"]):
         """A new `Lead` created on the server (`data_loss`: as in `save()`)."""
         return self._create(fields, data_loss)
 
+    def get_or_create(
+        self,
+        defaults: LeadValues | None = None,
+        **lookups: Unpack[LeadLookups],
+    ) -> tuple[Lead, bool]:
+        """The record matching `lookups`, or one created from them and `defaults`."""
+        return self._get_or_create(defaults, lookups)
+
+    def update_or_create(
+        self,
+        defaults: LeadValues | None = None,
+        **lookups: Unpack[LeadLookups],
+    ) -> tuple[Lead, bool]:
+        """Set `defaults` on the record matching `lookups`, or create it from both."""
+        return self._update_or_create(defaults, lookups)
+
     def order_by(self, *fields: LeadOrdering) -> Self:
         """Ordered by these fields; `-name` for descending (the last one only)."""
         return super().order_by(*fields)

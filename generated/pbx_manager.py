@@ -362,6 +362,22 @@ class PBXManagerQuerySet(QuerySet["PBXManager"]):
         """A new `PBXManager` created on the server (`data_loss`: as in `save()`)."""
         return self._create(fields, data_loss)
 
+    def get_or_create(
+        self,
+        defaults: PBXManagerValues | None = None,
+        **lookups: Unpack[PBXManagerLookups],
+    ) -> tuple[PBXManager, bool]:
+        """The record matching `lookups`, or one created from them and `defaults`."""
+        return self._get_or_create(defaults, lookups)
+
+    def update_or_create(
+        self,
+        defaults: PBXManagerValues | None = None,
+        **lookups: Unpack[PBXManagerLookups],
+    ) -> tuple[PBXManager, bool]:
+        """Set `defaults` on the record matching `lookups`, or create it from both."""
+        return self._update_or_create(defaults, lookups)
+
     def order_by(self, *fields: PBXManagerOrdering) -> Self:
         """Ordered by these fields; `-name` for descending (the last one only)."""
         return super().order_by(*fields)

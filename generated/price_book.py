@@ -244,6 +244,22 @@ class PriceBookQuerySet(QuerySet["PriceBook"]):
         """A new `PriceBook` created on the server (`data_loss`: as in `save()`)."""
         return self._create(fields, data_loss)
 
+    def get_or_create(
+        self,
+        defaults: PriceBookValues | None = None,
+        **lookups: Unpack[PriceBookLookups],
+    ) -> tuple[PriceBook, bool]:
+        """The record matching `lookups`, or one created from them and `defaults`."""
+        return self._get_or_create(defaults, lookups)
+
+    def update_or_create(
+        self,
+        defaults: PriceBookValues | None = None,
+        **lookups: Unpack[PriceBookLookups],
+    ) -> tuple[PriceBook, bool]:
+        """Set `defaults` on the record matching `lookups`, or create it from both."""
+        return self._update_or_create(defaults, lookups)
+
     def order_by(self, *fields: PriceBookOrdering) -> Self:
         """Ordered by these fields; `-name` for descending (the last one only)."""
         return super().order_by(*fields)

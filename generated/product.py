@@ -754,6 +754,22 @@ class ProductQuerySet(QuerySet["Product"]):
         """A new `Product` created on the server (`data_loss`: as in `save()`)."""
         return self._create(fields, data_loss)
 
+    def get_or_create(
+        self,
+        defaults: ProductValues | None = None,
+        **lookups: Unpack[ProductLookups],
+    ) -> tuple[Product, bool]:
+        """The record matching `lookups`, or one created from them and `defaults`."""
+        return self._get_or_create(defaults, lookups)
+
+    def update_or_create(
+        self,
+        defaults: ProductValues | None = None,
+        **lookups: Unpack[ProductLookups],
+    ) -> tuple[Product, bool]:
+        """Set `defaults` on the record matching `lookups`, or create it from both."""
+        return self._update_or_create(defaults, lookups)
+
     def order_by(self, *fields: ProductOrdering) -> Self:
         """Ordered by these fields; `-name` for descending (the last one only)."""
         return super().order_by(*fields)

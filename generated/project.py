@@ -458,6 +458,22 @@ class ProjectQuerySet(QuerySet["Project"]):
         """A new `Project` created on the server (`data_loss`: as in `save()`)."""
         return self._create(fields, data_loss)
 
+    def get_or_create(
+        self,
+        defaults: ProjectValues | None = None,
+        **lookups: Unpack[ProjectLookups],
+    ) -> tuple[Project, bool]:
+        """The record matching `lookups`, or one created from them and `defaults`."""
+        return self._get_or_create(defaults, lookups)
+
+    def update_or_create(
+        self,
+        defaults: ProjectValues | None = None,
+        **lookups: Unpack[ProjectLookups],
+    ) -> tuple[Project, bool]:
+        """Set `defaults` on the record matching `lookups`, or create it from both."""
+        return self._update_or_create(defaults, lookups)
+
     def order_by(self, *fields: ProjectOrdering) -> Self:
         """Ordered by these fields; `-name` for descending (the last one only)."""
         return super().order_by(*fields)

@@ -171,6 +171,22 @@ class SMSNotifierQuerySet(QuerySet["SMSNotifier"]):
         """A new `SMSNotifier` created on the server (`data_loss`: as in `save()`)."""
         return self._create(fields, data_loss)
 
+    def get_or_create(
+        self,
+        defaults: SMSNotifierValues | None = None,
+        **lookups: Unpack[SMSNotifierLookups],
+    ) -> tuple[SMSNotifier, bool]:
+        """The record matching `lookups`, or one created from them and `defaults`."""
+        return self._get_or_create(defaults, lookups)
+
+    def update_or_create(
+        self,
+        defaults: SMSNotifierValues | None = None,
+        **lookups: Unpack[SMSNotifierLookups],
+    ) -> tuple[SMSNotifier, bool]:
+        """Set `defaults` on the record matching `lookups`, or create it from both."""
+        return self._update_or_create(defaults, lookups)
+
     def order_by(self, *fields: SMSNotifierOrdering) -> Self:
         """Ordered by these fields; `-name` for descending (the last one only)."""
         return super().order_by(*fields)

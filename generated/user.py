@@ -1268,6 +1268,22 @@ class UserQuerySet(QuerySet["User"]):
         """A new `User` created on the server (`data_loss`: as in `save()`)."""
         return self._create(fields, data_loss)
 
+    def get_or_create(
+        self,
+        defaults: UserValues | None = None,
+        **lookups: Unpack[UserLookups],
+    ) -> tuple[User, bool]:
+        """The record matching `lookups`, or one created from them and `defaults`."""
+        return self._get_or_create(defaults, lookups)
+
+    def update_or_create(
+        self,
+        defaults: UserValues | None = None,
+        **lookups: Unpack[UserLookups],
+    ) -> tuple[User, bool]:
+        """Set `defaults` on the record matching `lookups`, or create it from both."""
+        return self._update_or_create(defaults, lookups)
+
     def order_by(self, *fields: UserOrdering) -> Self:
         """Ordered by these fields; `-name` for descending (the last one only)."""
         return super().order_by(*fields)

@@ -459,6 +459,22 @@ class VendorQuerySet(QuerySet["Vendor"]):
         """A new `Vendor` created on the server (`data_loss`: as in `save()`)."""
         return self._create(fields, data_loss)
 
+    def get_or_create(
+        self,
+        defaults: VendorValues | None = None,
+        **lookups: Unpack[VendorLookups],
+    ) -> tuple[Vendor, bool]:
+        """The record matching `lookups`, or one created from them and `defaults`."""
+        return self._get_or_create(defaults, lookups)
+
+    def update_or_create(
+        self,
+        defaults: VendorValues | None = None,
+        **lookups: Unpack[VendorLookups],
+    ) -> tuple[Vendor, bool]:
+        """Set `defaults` on the record matching `lookups`, or create it from both."""
+        return self._update_or_create(defaults, lookups)
+
     def order_by(self, *fields: VendorOrdering) -> Self:
         """Ordered by these fields; `-name` for descending (the last one only)."""
         return super().order_by(*fields)

@@ -77,7 +77,27 @@ class QuerySet(Filterable, Generic[M]):
         get: Callable[..., M]
         create: Callable[..., M]
         values: Callable[..., RowView[Any]]
+        get_or_create: Callable[..., tuple[M, bool]]
+        update_or_create: Callable[..., tuple[M, bool]]
     else:
+
+        def get_or_create(self, defaults=None, **lookups):
+            """The record matching `lookups`, or a new one made of them and `defaults`.
+
+            Returns `(record, created)`. Two steps, not atomic: two processes racing can
+            both create (the webservice has no transactions); `MultipleObjectsReturned`
+            as `get()`.
+            """
+            return self._get_or_create(defaults, lookups)
+
+        def update_or_create(self, defaults=None, **lookups):
+            """Set `defaults` on the record matching `lookups`, or create it from both.
+
+            Returns `(record, created)`; the found record is revised with the `defaults`
+            fields only (nothing is sent when it already holds them). Not atomic, as
+            `get_or_create`.
+            """
+            return self._update_or_create(defaults, lookups)
 
         def create(self, *, data_loss=None, **fields):
             """Build a record from these fields and create it on the server (through
@@ -580,28 +600,19 @@ class QuerySet(Filterable, Generic[M]):
         deleted = len(outcomes)
         return deleted, ({self.model.vtiger_module: deleted} if deleted else {})
 
-    def get_or_create(
-        self, defaults: Mapping[str, Any] | None = None, **lookups: Any
+    def _get_or_create(
+        self, defaults: Mapping[str, Any] | None, lookups: Mapping[str, Any]
     ) -> tuple[M, bool]:
-        """The record matching `lookups`, or a new one made of them and `defaults`.
-
-        Returns `(record, created)`. Two steps, not atomic: two processes racing can both
-        create (the webservice has no transactions); `MultipleObjectsReturned` as `get()`.
-        """
+        """Runtime implementation of `get_or_create()`."""
         try:
             return self._get((), lookups), False
         except self.model.DoesNotExist:
             return self.create(**creation_fields(self.model, lookups, defaults)), True
 
-    def update_or_create(
-        self, defaults: Mapping[str, Any] | None = None, **lookups: Any
+    def _update_or_create(
+        self, defaults: Mapping[str, Any] | None, lookups: Mapping[str, Any]
     ) -> tuple[M, bool]:
-        """Set `defaults` on the record matching `lookups`, or create it from both.
-
-        Returns `(record, created)`; the found record is revised with the `defaults`
-        fields only (nothing is sent when it already holds them). Not atomic, as
-        `get_or_create`.
-        """
+        """Runtime implementation of `update_or_create()`."""
         try:
             record = self._get((), lookups)
         except self.model.DoesNotExist:

@@ -45,3 +45,6 @@ Contact.objects.filter(mailingcity__iexact=3)  # error: incompatible type "int"
 Lead(lastname="L").convert(account={"accountnme": "A"})  # error: incompatible type
 print(Lead(lastname="L").convert(contact=True).contact.lastname)  # error: Item "None"
 contact.annual_spend = "12"  # error: Incompatible types in assignment
+Contact.objects.get_or_create(defaults={"lastnme": "S"}, lastname="S")  # error: "defaults"
+Contact.objects.update_or_create(defaults={"loyalty_points": "5"}, email="x")  # error: "defaults"
+Contact.objects.get_or_create(lastnme="S")  # error: Unexpected keyword argument "lastnme"

@@ -189,3 +189,13 @@ def convert(lead: Lead) -> str:
     assert_type(made, ConvertedLead[Account, Contact, Potential])
     assert_type(made.potential, Potential | None)
     return made.contact.lastname if made.contact is not None else ""
+
+
+def get_or_create_defaults_like_the_constructor() -> None:
+    found, created = Contact.objects.get_or_create(
+        defaults={"firstname": "Ada", "loyalty_points": 5}, lastname="Lovelace"
+    )
+    assert_type(found, Contact)
+    assert_type(created, bool)
+    kept, _ = Contact.objects.update_or_create(defaults={"title": "Countess"}, email="a@b.c")
+    assert_type(kept, Contact)

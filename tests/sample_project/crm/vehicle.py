@@ -5,11 +5,21 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    cast,
+    overload,
+)
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import DataLossPolicy, Manager, Model, Q, QuerySet, RecordId, RowView, VtigerField
 
 if TYPE_CHECKING:
     from .contact import Contact
@@ -22,8 +32,8 @@ if TYPE_CHECKING:
 class VehicleLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `Vehicle`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     vehiclename: str
     vehiclename__iexact: str
     vehiclename__in: Sequence[str]
@@ -54,11 +64,11 @@ class VehicleLookups(TypedDict, total=False):
     mileage__lte: int
     mileage__range: tuple[int, int]
     mileage__isnull: Literal[False]
-    contact_id: RecordId | str
-    contact_id__in: Sequence[RecordId | str]
+    contact_id: RecordId | str | None
+    contact_id__in: Sequence[RecordId | str | None]
     contact_id__isnull: Literal[False]
-    assigned_user_id: RecordId | str
-    assigned_user_id__in: Sequence[RecordId | str]
+    assigned_user_id: RecordId | str | None
+    assigned_user_id__in: Sequence[RecordId | str | None]
     assigned_user_id__isnull: Literal[False]
     createdtime: datetime.datetime
     createdtime__in: Sequence[datetime.datetime]
@@ -76,9 +86,94 @@ class VehicleLookups(TypedDict, total=False):
     modifiedtime__lte: datetime.datetime
     modifiedtime__range: tuple[datetime.datetime, datetime.datetime]
     modifiedtime__isnull: Literal[False]
-    modifiedby: RecordId | str
-    modifiedby__in: Sequence[RecordId | str]
+    modifiedby: RecordId | str | None
+    modifiedby__in: Sequence[RecordId | str | None]
     modifiedby__isnull: Literal[False]
+
+
+VehicleFieldName = Literal[
+    "id",
+    "vehiclename",
+    "plate",
+    "mileage",
+    "contact_id",
+    "assigned_user_id",
+    "createdtime",
+    "modifiedtime",
+    "modifiedby",
+]
+
+VehicleOrdering = Literal[
+    "id",
+    "-id",
+    "vehiclename",
+    "-vehiclename",
+    "plate",
+    "-plate",
+    "mileage",
+    "-mileage",
+    "contact_id",
+    "-contact_id",
+    "assigned_user_id",
+    "-assigned_user_id",
+    "createdtime",
+    "-createdtime",
+    "modifiedtime",
+    "-modifiedtime",
+    "modifiedby",
+    "-modifiedby",
+]
+
+VehicleReference = Literal["contact_id", "assigned_user_id", "modifiedby"]
+
+
+class VehicleFields(TypedDict, total=False):
+    """What `Vehicle(...)` and `Vehicle.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    vehiclename: Required[str]
+    plate: str | None
+    mileage: int | None
+    contact_id: RecordId | str | None
+    assigned_user_id: RecordId | str | None
+
+
+class VehicleValues(TypedDict, total=False):
+    """Editable fields of `Vehicle`, none required (`defaults=`, conversions)."""
+
+    vehiclename: str
+    plate: str | None
+    mileage: int | None
+    contact_id: RecordId | str | None
+    assigned_user_id: RecordId | str | None
+
+
+class VehicleRow(TypedDict):
+    """A row of `Vehicle.objects.values()`: the id and every field."""
+
+    id: RecordId
+    vehiclename: str
+    plate: str | None
+    mileage: int | None
+    contact_id: RecordId | None
+    assigned_user_id: RecordId | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    modifiedby: RecordId | None
+
+
+class VehiclePartialRow(TypedDict, total=False):
+    """A row of `Vehicle.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    vehiclename: str
+    plate: str | None
+    mileage: int | None
+    contact_id: RecordId | None
+    assigned_user_id: RecordId | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    modifiedby: RecordId | None
 
 
 class VehicleQuerySet(QuerySet["Vehicle"]):
@@ -96,6 +191,59 @@ class VehicleQuerySet(QuerySet["Vehicle"]):
         """The one record matching; `Vehicle.DoesNotExist` if none."""
         return self._get(conditions, lookups)
 
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[VehicleFields],
+    ) -> Vehicle:
+        """A new `Vehicle` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def get_or_create(
+        self,
+        defaults: VehicleValues | None = None,
+        **lookups: Unpack[VehicleLookups],
+    ) -> tuple[Vehicle, bool]:
+        """The record matching `lookups`, or one created from them and `defaults`."""
+        return self._get_or_create(defaults, lookups)
+
+    def update_or_create(
+        self,
+        defaults: VehicleValues | None = None,
+        **lookups: Unpack[VehicleLookups],
+    ) -> tuple[Vehicle, bool]:
+        """Set `defaults` on the record matching `lookups`, or create it from both."""
+        return self._update_or_create(defaults, lookups)
+
+    def order_by(self, *fields: VehicleOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: VehicleFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: VehicleReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[VehicleRow]: ...
+
+    @overload
+    def values(
+        self, first: VehicleFieldName, /, *fields: VehicleFieldName
+    ) -> RowView[VehiclePartialRow]: ...
+
+    def values(self, *fields: VehicleFieldName) -> RowView[VehicleRow] | RowView[VehiclePartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[VehicleRow]", self._values(fields))
+
+    def values_list(self, *fields: VehicleFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
+
 
 class Vehicle(Model):
     """Vehicles: one record of the Vtiger module `Vehicles`."""
@@ -109,14 +257,33 @@ class Vehicle(Model):
     ]
     plate: Annotated[str | None, VtigerField("plate", "string", label="Plate")] = None
     mileage: Annotated[int | None, VtigerField("cf_901", "integer", label="Mileage")] = None
-    contact_id: Annotated[
-        RecordId | None,
-        VtigerField("contact_id", "reference", label="Driver", refers_to=("Contacts",)),
-    ] = None
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Assigned To", mandatory=True),
-    ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[VehicleFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def contact_id(self) -> RecordId | None: ...
+
+        @contact_id.setter
+        def contact_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+    else:
+        contact_id: Annotated[
+            RecordId | None,
+            VtigerField("contact_id", "reference", label="Driver", refers_to=("Contacts",)),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField("assigned_user_id", "owner", label="Assigned To", mandatory=True),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.
