@@ -45,16 +45,16 @@ class _Body(io.RawIOBase):
         return True
 
     def read(self, size: int | None = -1) -> bytes:
-        if size is None or size < 0 or size > self.left:
-            size = self.left
-        data = self._stream.read(size) if size else b""
-        self.left -= len(data)
-        return data
+        return self._take(self._stream.read, size)
 
     def readline(self, size: int | None = -1) -> bytes:
+        return self._take(self._stream.readline, size)
+
+    def _take(self, reader: Callable[[int], bytes], size: int | None) -> bytes:
+        """At most `size` bytes (all that is left when None or negative) of the body."""
         if size is None or size < 0 or size > self.left:
             size = self.left
-        data = self._stream.readline(size) if size else b""
+        data = reader(size) if size else b""
         self.left -= len(data)
         return data
 
