@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from vtorm.model.fields import VtigerField
     from vtorm.model.inventory import InventoryModel
     from vtorm.model.reverse import RelatedRecords
+    from vtorm.query.aggregates import Avg, Count, Max, Min, Sum
     from vtorm.query.manager import Manager
     from vtorm.query.q import Q
     from vtorm.query.queryset import QuerySet
@@ -70,6 +71,11 @@ _LAZY = {
     "Q": "vtorm.query.q",
     "QuerySet": "vtorm.query.queryset",
     "RelatedRecords": "vtorm.model.reverse",
+    "Avg": "vtorm.query.aggregates",
+    "Count": "vtorm.query.aggregates",
+    "Max": "vtorm.query.aggregates",
+    "Min": "vtorm.query.aggregates",
+    "Sum": "vtorm.query.aggregates",
 }
 
 
@@ -90,8 +96,10 @@ __all__ = [
     "APIError",
     "AccessDenied",
     "AuthenticationFailed",
+    "Avg",
     "Client",
     "ConfigurationError",
+    "Count",
     "DatabaseError",
     "DuplicateRecord",
     "FieldError",
@@ -103,6 +111,8 @@ __all__ = [
     "LeadAlreadyConverted",
     "Manager",
     "MandatoryFieldsMissing",
+    "Max",
+    "Min",
     "MissingFieldsError",
     "Model",
     "MultipleObjectsReturned",
@@ -118,6 +128,7 @@ __all__ = [
     "ReferenceInvalid",
     "RelatedRecords",
     "ServerError",
+    "Sum",
     "TransportError",
     "UnknownEntity",
     "UnsupportedQuery",

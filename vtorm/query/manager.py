@@ -16,8 +16,9 @@ from vtorm.errors import UsageError
 from vtorm.ids import RecordId
 from vtorm.model.base import Model
 from vtorm.model.changes import ChangeFeed, SyncBackend, changes
+from vtorm.query.aggregates import Aggregate
 from vtorm.query.backend import Backend
-from vtorm.query.queryset import QuerySet, RowView
+from vtorm.query.queryset import QuerySet, RowView, ValuesView
 
 __all__ = ["Manager"]
 
@@ -96,6 +97,18 @@ class Manager(Generic[M, QS]):
         """All records, with the records these reference fields point at."""
         return self.get_queryset().select_related(*fields)
 
+    def server_only(self) -> QS:
+        """All records, refusing what the server cannot answer alone (`UnsupportedQuery`)."""
+        return self.get_queryset().server_only()
+
+    def reverse(self) -> QS:
+        """All records, by id descending."""
+        return self.get_queryset().reverse()
+
+    def aggregate(self, *args: Aggregate, **named: Aggregate) -> dict[str, Any]:
+        """`Count`/`Sum`/`Avg`/`Min`/`Max` over every record."""
+        return self.get_queryset().aggregate(*args, **named)
+
     def using(self, backend: Backend) -> QS:
         """All records, through this client."""
         return self.get_queryset().using(backend)
@@ -124,7 +137,7 @@ class Manager(Generic[M, QS]):
         """Stream every record page by page."""
         return self.get_queryset().iterator(page_size)
 
-    def values(self, *fields: str) -> RowView[dict[str, Any]]:
+    def values(self, *fields: str) -> ValuesView:
         """Every record as a dict."""
         return self.get_queryset().values(*fields)
 
