@@ -352,8 +352,12 @@ class QuerySet(Generic[M]):
         for page in pages_of(page_size):
             yield from page
 
-    def _evaluated_rows(self) -> Iterator[dict[str, Any]]:
-        """The wire rows of the result when vtorm evaluates part of the query."""
+    def _evaluated_rows(self, *, overlap: bool = True) -> Iterator[dict[str, Any]]:
+        """The wire rows of the result when vtorm evaluates part of the query.
+
+        `overlap` requests the next page while this one is evaluated: for full scans, not
+        for `exists()`, which stops at the first row kept.
+        """
         backend = self._backend_or_default()
         unsliced = self._clone(keep_compiled=True)
         unsliced._tail = ()
@@ -364,7 +368,7 @@ class QuerySet(Generic[M]):
             self._high,
             self._tail,
             unsliced.count,
-            overlap=not self._related,
+            overlap=overlap and not self._related and self._high is None,
         )
 
     def _evaluated_pages(self, page_size: int) -> Iterator[list[M]]:
@@ -487,7 +491,7 @@ class QuerySet(Generic[M]):
         if self._cache is not None:
             return bool(self._cache)
         if self._evaluated():
-            return next(self.only("id")._evaluated_rows(), None) is not None
+            return next(self.only("id")._evaluated_rows(overlap=False), None) is not None
         return bool(self.only("id")._one_page(1))
 
     def first(self) -> M | None:
