@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from vtorm.ids import RecordId
+from vtorm.query.backend import Backend, set_default_backend
 
 _AFTER = re.compile(r"id > '\d+x(\d+)'")
 _EQ = re.compile(r"id = '\d+x(\d+)'")
@@ -82,3 +84,16 @@ class FakeBackend:
     def delete(self, id: str, /) -> None:
         self.calls.append(("delete", id))
         del self.records[RecordId(id).crmid]
+
+
+B = TypeVar("B", bound=Backend)
+
+
+@contextmanager
+def as_default(backend: B) -> Iterator[B]:
+    """`backend` as the process-wide default client for the block, the previous one after."""
+    previous = set_default_backend(backend)
+    try:
+        yield backend
+    finally:
+        set_default_backend(previous)

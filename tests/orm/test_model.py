@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.orm.fakes import FakeBackend
+from tests.orm.fakes import FakeBackend, as_default
 from tests.orm.models import Account, Contact
 from vtorm import (
     FieldError,
@@ -157,9 +157,9 @@ def test_create_sends_wire_values_and_takes_the_servers_answer(backend: FakeBack
     assert contact.vtiger_changed() == []
 
 
-def test_manager_create(backend: FakeBackend, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("vtorm.model.base.default_backend", lambda: backend)
-    contact = Contact.objects.create(lastname="Jones")
+def test_manager_create(backend: FakeBackend) -> None:
+    with as_default(backend):
+        contact = Contact.objects.create(lastname="Jones")
     assert contact.id == "12x2"
     assert backend.records[2]["lastname"] == "Jones"
 
@@ -226,3 +226,12 @@ def test_labels_are_field_descriptions() -> None:
     assert Contact.model_fields["lastname"].description == "Last Name"
     schema = Contact.model_json_schema()["properties"]
     assert schema["lastname"]["description"] == "Last Name"
+
+
+def test_mandatory_fields_can_be_checked_before_saving() -> None:
+    with pytest.raises(MissingFieldsError, match="cannot import Contact without lastname"):
+        Contact(lastname="", firstname="Ada").vtiger_check_mandatory(action="import")
+    Contact(lastname="", firstname="Ada").vtiger_check_mandatory(
+        ["firstname"]
+    )  # lastname not asked about
+    Contact(lastname="Lovelace", assigned_user_id="19x1").vtiger_check_mandatory()

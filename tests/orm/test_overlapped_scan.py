@@ -40,7 +40,7 @@ def served_statements(emulator: Emulator) -> list[str]:
 def sequential_statements(emulator: Emulator, client: Client, query: Any) -> list[str]:
     """The statements of the same scan with the overlap switched off."""
     emulator.clear_request_log()
-    for _ in pages(client, query._compile(), query._low, query._high, overlap=False):
+    for _ in pages(client, query._compile(), query._window.low, query._window.high, overlap=False):
         pass
     return served_statements(emulator)
 
@@ -59,7 +59,7 @@ def test_served_scans_send_the_sequential_statements_in_order(emulator: Emulator
             emulator.clear_request_log()
             found = [str(contact.id) for contact in query.all()]
             assert served_statements(emulator) == expected
-            assert found == [i for i in ids[query._low : query._high] if i in found]
+            assert found == [i for i in ids[query._window.low : query._window.high] if i in found]
         assert len(expected) == 2  # P100..P199: one full page, then the empty one
         emulator.clear_request_log()
         assert len(list(everyone.values("lastname"))) == 230

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.orm.fakes import FakeBackend
+from tests.orm.fakes import FakeBackend, as_default
 from tests.orm.models import Contact
-from vtorm import InvalidArgument, Q, UsageError
+from vtorm import ConfigurationError, InvalidArgument, Q, UsageError
 
 
 def people(count: int) -> FakeBackend:
@@ -166,10 +166,13 @@ def test_a_false_condition_sends_nothing() -> None:
     assert backend.calls == []
 
 
-def test_the_default_client_is_looked_up_lazily(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_default_client_is_looked_up_when_the_query_runs() -> None:
     backend = people(2)
-    monkeypatch.setattr("vtorm.query.queryset.default_backend", lambda: backend)
-    assert len(Contact.objects.all()) == 2
+    query = Contact.objects.all()  # built before any default exists
+    with as_default(backend):
+        assert len(query) == 2
+    with pytest.raises(ConfigurationError, match=r"vtorm\.connect"):
+        len(Contact.objects.all())
 
 
 def test_prefetch_fetches_fixed_offsets_in_parallel_and_yields_in_order() -> None:

@@ -22,19 +22,19 @@ def acme(client: Client) -> Account:
 
 
 def test_reverse_relation_pages_past_100(acme: Account) -> None:
-    names = [c.lastname for c in acme.vtiger_related_records(Contact)]
+    names = [c.lastname for c in acme.related(Contact)]
     assert names == [f"C{n:03}" for n in range(130)]
 
 
 def test_related_records_filter_with_and(acme: Account) -> None:
-    related = acme.vtiger_related_records(Contact, "Contacts")
+    related = acme.related(Contact, "Contacts")
     found = [c.lastname for c in related.filter(lastname__startswith="C12")]
     assert found == [f"C{n}" for n in range(120, 130)]
     assert list(related.filter(lastname__in=[])) == []
 
 
 def test_related_records_refuse_or(acme: Account) -> None:
-    related = acme.vtiger_related_records(Contact)
+    related = acme.related(Contact)
     with pytest.raises(UnsupportedQuery, match="only be filtered with AND"):
         related.filter(Q(lastname="C001") | Q(lastname="C002"))
     with pytest.raises(UnsupportedQuery, match="only be filtered with AND"):
@@ -47,7 +47,7 @@ def test_many_to_many_add(client: Client) -> None:
     campaign.save(using=client)
     ann = Contact(lastname="Ann")
     ann.save(using=client)
-    members = campaign.vtiger_related_records(Contact)
+    members = campaign.related(Contact)
     assert list(members) == []
     members.add(ann)
     assert [c.id for c in members] == [ann.id]

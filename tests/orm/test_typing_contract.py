@@ -10,31 +10,32 @@ from typing import Any
 import pytest
 from typing_extensions import assert_type
 
-from tests.orm.fakes import FakeBackend
+from tests.orm.fakes import FakeBackend, as_default
 from tests.orm.models import Account, Contact, ContactManager, ContactQuerySet
 from tests.orm.test_changes import SyncingFake
-from vtorm import Q, errors
+from vtorm import Q, UsageError, errors
 from vtorm.model.changes import ChangeFeed
 from vtorm.model.reverse import RelatedRecords
 
 
-def test_public_api_types(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_public_api_types() -> None:
     backend = FakeBackend(rows=[{"lastname": "Smith"}])
-    monkeypatch.setattr("vtorm.query.queryset.default_backend", lambda: backend)
-    assert_type(Contact.objects, ContactManager)
-    assert_type(Contact.objects.filter(lastname="Smith"), ContactQuerySet)
-    assert_type(Contact.objects.all().order_by("-lastname")[:5], ContactQuerySet)
-    assert_type(Contact.objects.exclude(Q(lastname="x") | Q(firstname="y")), ContactQuerySet)
-    assert_type(Contact.objects.get(id="12x1"), Contact)
-    assert_type(Contact.objects.filter(id="12x1").get(), Contact)
-    assert_type(Contact.objects.all()[0], Contact)
-    assert_type(Contact.objects.first(), Contact | None)
-    assert_type(list(Contact.objects.values("lastname")), list[dict[str, Any]])
-    assert_type(Contact.DoesNotExist, type[errors.ObjectDoesNotExist])
-    for contact in Contact.objects.filter(lastname__startswith="Sm"):
-        assert_type(contact, Contact)
-        assert_type(contact.account, Account | None)
-        assert_type(contact.vtiger_related_records(Account), RelatedRecords[Account])
-    assert_type(Contact.objects.select_related("account_id"), ContactQuerySet)
-    assert_type(Contact.objects.changes(since=1, using=SyncingFake({})), ChangeFeed[Contact])
-    assert_type(Contact.objects.none(), ContactQuerySet)
+    with as_default(backend):
+        assert_type(Contact.objects, ContactManager)
+        assert_type(Contact.objects.filter(lastname="Smith"), ContactQuerySet)
+        assert_type(Contact.objects.all().order_by("-lastname")[:5], ContactQuerySet)
+        assert_type(Contact.objects.exclude(Q(lastname="x") | Q(firstname="y")), ContactQuerySet)
+        assert_type(Contact.objects.get(id="12x1"), Contact)
+        assert_type(Contact.objects.filter(id="12x1").get(), Contact)
+        assert_type(Contact.objects.all()[0], Contact)
+        assert_type(Contact.objects.first(), Contact | None)
+        assert_type(list(Contact.objects.values("lastname")), list[dict[str, Any]])
+        assert_type(Contact.DoesNotExist, type[errors.ObjectDoesNotExist])
+        for contact in Contact.objects.filter(lastname__startswith="Sm"):
+            assert_type(contact, Contact)
+            assert_type(contact.account, Account | None)
+            with pytest.raises(UsageError, match="query_related"):  # a fake without it
+                assert_type(contact.related(Account), RelatedRecords[Account])
+        assert_type(Contact.objects.select_related("account_id"), ContactQuerySet)
+        assert_type(Contact.objects.changes(since=1, using=SyncingFake({})), ChangeFeed[Contact])
+        assert_type(Contact.objects.none(), ContactQuerySet)

@@ -19,7 +19,7 @@ from codegen.reverse import relation_labels, reverse_name
 from vtorm import UnknownEntity
 from vtorm.client import Client
 from vtorm.emulator.schema import ModuleSchema, Schema
-from vtorm.model import references as relations
+from vtorm.model import registry
 
 STANDARD = Schema.standard()
 
@@ -82,7 +82,6 @@ def stranger_package(tmp_path: Path) -> Iterator[Any]:
     related["Accounts"] = accounts
     plan = plan_package([STANDARD["Accounts"], STANDARD["Contacts"]], None, related)
     write_package(render_package(plan), tmp_path / "stranger_models")
-    registry = dict(relations.REGISTRY)
     sys.path.insert(0, str(tmp_path))
     try:
         yield importlib.import_module("stranger_models")
@@ -90,9 +89,7 @@ def stranger_package(tmp_path: Path) -> Iterator[Any]:
         sys.path.remove(str(tmp_path))
         for name in [n for n in sys.modules if n.split(".")[0] == "stranger_models"]:
             del sys.modules[name]
-        relations.REGISTRY.clear()
-        relations.REGISTRY.update(registry)
-        relations._resolved.clear()
+        registry.forget("stranger_models")
 
 
 def test_an_accessor_for_a_label_the_server_does_not_know_raises_its_error(

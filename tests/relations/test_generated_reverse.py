@@ -9,8 +9,9 @@ import pytest
 
 from generated import Account, Calendar, Campaign, Contact, Product, Tax
 from generated.contact import ContactRelatedRecords
+from tests.inprocess import make_client
 from tests.relations.conftest import operations
-from vtorm import InvalidArgument, RelatedRecords
+from vtorm import AccessDenied, InvalidArgument, RelatedRecords
 from vtorm.client import Client
 from vtorm.emulator import Emulator
 
@@ -101,3 +102,37 @@ def test_reverse_accessors_exist_only_for_relations_of_generated_entity_modules(
     assert callable(Product.related_product_bundles) and callable(Product.related_parent_product)
     assert Tax.vtiger_relations == {}  # not an entity type: relatedtypes has nothing for it
     assert not any(name.startswith("related_") for name in vars(Tax))
+
+
+def test_related_and_the_generated_accessor_are_one_way_in(acme: Account, client: Client) -> None:
+    by_method, by_class, by_label = (
+        acme.related_contacts(),
+        acme.related(Contact),
+        acme.related("Contacts"),
+    )
+    for relation in (by_method, by_class, by_label):
+        assert (relation.source, relation.model, relation.label) == (acme.id, Contact, "Contacts")
+    assert [c.id for c in by_class] == [c.id for c in by_method] == [c.id for c in by_label]
+
+
+def test_a_relation_goes_through_the_client_given_else_the_records_own(
+    acme: Account, client: Client
+) -> None:
+    loaded = Account.vtiger_from_wire({"id": acme.id, "accountname": "Acme"})  # no client yet
+    other = Emulator()
+    try:
+        with make_client(other) as elsewhere:
+            with pytest.raises(AccessDenied):  # that server has no such record
+                list(loaded.related(Contact, using=elsewhere))
+            with pytest.raises(AccessDenied):  # the record now lives there
+                list(loaded.related_contacts())
+        assert len(list(acme.related_contacts())) == 3
+    finally:
+        other.close()
+
+
+def test_an_unsaved_record_has_no_relations_yet() -> None:
+    with pytest.raises(InvalidArgument, match="no id yet"):
+        Account(accountname="New").related(Contact)
+    with pytest.raises(InvalidArgument, match="no id yet"):
+        ContactRelatedRecords.of(Account(accountname="New"), Contact, "Contacts")

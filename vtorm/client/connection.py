@@ -4,21 +4,25 @@
         Contact.objects.filter(lastname="Smith")
 
 Leaving the `with` block logs out and puts back the previous default.
+
+The default lives in the ORM's slot (`vtorm.query.backend`), so the ORM finds it without
+importing this module or anything else of the HTTP client.
 """
 
 from __future__ import annotations
 
 import os
-import threading
 from typing import Any
 
 from vtorm.client import Client
 from vtorm.errors import ConfigurationError
+from vtorm.query.backend import (
+    default_backend,
+    restore_default_backend,
+    set_default_backend,
+)
 
 __all__ = ["connect", "get_default_client", "set_default_client"]
-
-_lock = threading.Lock()
-_default: Client | None = None
 
 
 def connect(
@@ -41,38 +45,28 @@ def connect(
             access_key if access_key is not None else _from_env("VTIGER_ACCESS_KEY", "access_key"),
             **options,
         )
-    previous = set_default_client(client)
-    client._on_close.append(lambda: _restore(client, previous))
+    previous = set_default_backend(client)  # whatever it was, put back on close
+    client._on_close.append(lambda: restore_default_backend(client, previous))
     return client
 
 
 def get_default_client() -> Client:
     """The client managers use when they are given none."""
-    client = _default
-    if client is None:
+    client = default_backend()  # raises ConfigurationError, saying how to connect
+    if not isinstance(client, Client):
         raise ConfigurationError(
-            "No Vtiger connection: call vtorm.connect(url, username, access_key) first, "
-            "or set VTIGER_URL, VTIGER_USERNAME and VTIGER_ACCESS_KEY and call vtorm.connect()"
+            f"the default backend is a {type(client).__name__}, not a vtorm.Client "
+            "(set through vtorm.query.backend.set_default_backend)"
         )
     return client
 
 
 def set_default_client(client: Client | None) -> Client | None:
     """Make `client` the default (None clears it); returns the previous default."""
-    global _default
     if client is not None and not isinstance(client, Client):
         raise ConfigurationError(f"the default client must be a vtorm.Client, not {client!r}")
-    with _lock:
-        previous, _default = _default, client
-    return previous
-
-
-def _restore(closing: Client, previous: Client | None) -> None:
-    """Put back the previous default if `closing` is still the default."""
-    global _default
-    with _lock:
-        if _default is closing:
-            _default = previous
+    previous = set_default_backend(client)
+    return previous if isinstance(previous, Client) else None
 
 
 def _from_env(variable: str, argument: str) -> str:

@@ -17,12 +17,12 @@ from typing_extensions import Self
 
 from vtorm import errors
 from vtorm.ids import RecordId
+from vtorm.model import registry
 from vtorm.model.fields import VtigerField
+from vtorm.model.references import fetch_by_ids, related_models
+from vtorm.model.reverse import RelatedRecords, resolve_relation
 from vtorm.model.values import fast_decoder, to_python, to_wire
 from vtorm.query.backend import Backend, default_backend
-
-if TYPE_CHECKING:
-    from vtorm.model.reverse import RelatedBackend, RelatedRecords
 
 __all__ = ["Model"]
 
@@ -41,6 +41,24 @@ _EMPTY_AS_NONE = {"": None}.get
 def _error_subclass(cls: type, name: str, base: type[Exception]) -> type[Exception]:
     namespace = {"__module__": cls.__module__, "__qualname__": f"{cls.__qualname__}.{name}"}
     return type(name, (base,), namespace)
+
+
+#: Wire-name endings of fields that name a record, when describe's labelFields are unknown.
+_NAME_ENDINGS = ("name", "title", "subject")
+
+
+def _guess_label_names(specs: Mapping[str, VtigerField]) -> tuple[str, ...]:
+    """The name fields of a model without `vtiger_label_fields` (a hand-written one)."""
+    by_wire = {spec.wire_name: name for name, spec in specs.items()}
+    pairs = (("firstname", "lastname"), ("first_name", "last_name"))  # Users: the latter
+    people = next(
+        (p for pair in pairs if (p := tuple(by_wire[w] for w in pair if w in by_wire))), ()
+    )
+    if people:
+        return people
+    named = [n for n, s in specs.items() if s.wire_name.endswith(_NAME_ENDINGS) and s.editable]
+    named.sort(key=lambda name: not specs[name].mandatory)  # a mandatory one first
+    return tuple(named[:1])
 
 
 def _trusted_id(value: object) -> RecordId:
@@ -68,6 +86,9 @@ class Model(BaseModel):
     vtiger_read_only: ClassVar[frozenset[str]] = frozenset()
     #: Relation label -> related module, from `relatedtypes` (generated; empty if unknown).
     vtiger_relations: ClassVar[Mapping[str, str]] = {}
+    #: Python names of the fields that name a record (describe's `labelFields`; generated).
+    #: Empty: the first and last name, else the first field called like a name or title.
+    vtiger_label_fields: ClassVar[tuple[str, ...]] = ()
     DoesNotExist: ClassVar[type[errors.ObjectDoesNotExist]] = errors.ObjectDoesNotExist
     MultipleObjectsReturned: ClassVar[type[errors.MultipleObjectsReturned]] = (
         errors.MultipleObjectsReturned
@@ -78,6 +99,7 @@ class Model(BaseModel):
     _vt_programs: ClassVar[dict[tuple[str, ...], Any]] = {}
     _vt_page_programs: ClassVar[dict[tuple[str, ...], _PageProgram]] = {}
     _vt_field_names: ClassVar[set[str]] = set()
+    _vt_label_names: ClassVar[tuple[str, ...]] = ()
 
     id: RecordId | None = None
 
@@ -102,9 +124,8 @@ class Model(BaseModel):
         cls._vt_programs = {}
         cls._vt_page_programs = {}
         cls._vt_field_names = set(cls.model_fields)
-        from vtorm.model.references import register
-
-        register(cls)
+        cls._vt_label_names = cls.vtiger_label_fields or _guess_label_names(specs)
+        registry.register(cls)
         cls._vt_defaults = {
             name: None if info.is_required() else info.get_default(call_default_factory=True)
             for name, info in cls.model_fields.items()
@@ -121,37 +142,35 @@ class Model(BaseModel):
         Account)`); with several models the id prefix picks one. None when the field is
         empty, when no given model matches the prefix, or when the target is gone.
         """
-        from vtorm.model import references as relations
-
         target = self.__dict__.get(field)
         if target is None:
             return None
         cached = self._vt_related.get(field)
         if cached is not None and cached[0] == target:
             return cast("_M | None", cached[1])
-        candidates = models or relations.related_models(type(self), field)
+        candidates = models or related_models(type(self), field)
         model = next((m for m in candidates if m.vtiger_id_prefix == target.prefix), None)
         record = None
         if model is not None:
-            found = relations.fetch_by_ids(model, [target], self._vt_backend_or_default(None))
-            record = found.get(target)
+            record = fetch_by_ids(model, [target], self.vtiger_backend()).get(target)
         self._vt_related[field] = (target, record)
         return cast("_M | None", record)
 
-    def vtiger_related_records(
-        self, model: type[_M], label: str | None = None, *, using: Backend | None = None
-    ) -> RelatedRecords[_M]:
-        """Records of `model` related to this one (reverse and many-to-many relations).
+    def vtiger_set_related(self, field: str, record: Model | None) -> None:
+        """Remember `record` as what the reference `field` points at now (None: gone).
 
-        `label` is the relation's label from `relatedtypes` (by default the module name):
-        `account.vtiger_related_records(Contact)`, then iterate, `.filter(...)`, `.add(c)`.
+        `select_related()` loads the targets of a page at once and hands each record its
+        own, so `vtiger_related()` then sends nothing. The cache entry holds while the
+        field keeps its value.
         """
-        from vtorm.model.reverse import related_records
-
-        if self.id is None:
-            raise errors.InvalidArgument(f"this {type(self).__name__} has no id yet: save it first")
-        backend = cast("RelatedBackend", self._vt_backend_or_default(using))
-        return related_records(self, model, label, backend)
+        target = self.__dict__.get(field)
+        if target is None or (record is not None and record.id != target):
+            pointed = "empty" if target is None else f"'{target}'"
+            raise errors.InvalidArgument(
+                f"{type(self).__name__}.{field} is {pointed}: it does not point at "
+                f"{'nothing' if record is None else repr(str(record.id))}"
+            )
+        self._vt_related[field] = (target, record)
 
     @overload
     def related(
@@ -170,12 +189,11 @@ class Model(BaseModel):
 
         A string is a relation label or a module name. Without `label`, the model's one
         relation to that module (from `vtiger_relations`) is used; several relations to it,
-        or none, are an `InvalidArgument` that lists the labels.
+        or none, are an `InvalidArgument` that lists the labels. Iterate the result,
+        `.filter(...)` it (AND only) or `.add(record)` to it.
         """
-        from vtorm.model.reverse import resolve_relation
-
         target, chosen = resolve_relation(type(self), model, label)
-        return self.vtiger_related_records(target, chosen, using=using)
+        return RelatedRecords.of(self, target, chosen, using=using)
 
     def __eq__(self, other: object) -> bool:
         """Same model and same field values (how each was loaded does not matter)."""
@@ -183,7 +201,22 @@ class Model(BaseModel):
             return NotImplemented
         return self.__dict__ == other.__dict__
 
-    __hash__ = None  # type: ignore[assignment]  # mutable records
+    def __hash__(self) -> int:
+        """By model and id, so saved records go in sets and dict keys (as in Django).
+
+        An unsaved record has no identity yet: hashing it is a `TypeError`.
+        """
+        if self.id is None:
+            raise TypeError(f"an unsaved {type(self).__name__} is unhashable: save it first")
+        return hash((type(self).vtiger_module, self.id))
+
+    def __repr__(self) -> str:
+        """`<Contact 12x5 'Ada Lovelace'>`: the id and the record's name fields."""
+        label = " ".join(
+            str(value) for name in type(self)._vt_label_names if (value := vars(self).get(name))
+        )
+        shown = f" {label!r}" if label else ""
+        return f"<{type(self).__name__} {self.id or '(unsaved)'}{shown}>"
 
     def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
         memo = {} if memo is None else memo
@@ -389,7 +422,9 @@ class Model(BaseModel):
 
     # -- persistence ---------------------------------------------------------------
 
-    def _vt_backend_or_default(self, using: Backend | None) -> Backend:
+    def vtiger_backend(self, using: Backend | None = None) -> Backend:
+        """The client this record talks through: `using` (kept for later calls, as Django
+        does), else the one it was loaded or saved through, else the default client."""
         if using is not None:
             self._vt_backend = using  # later saves go where the record lives, as Django does
             return using
@@ -405,7 +440,7 @@ class Model(BaseModel):
         `update_fields` limits a revise to those fields. Afterwards the instance holds what
         the server returned (id, record number, timestamps).
         """
-        backend = self._vt_backend_or_default(using)
+        backend = self.vtiger_backend(using)
         if self.id is None:
             if update_fields is not None:
                 raise errors.InvalidArgument(
@@ -419,7 +454,7 @@ class Model(BaseModel):
     def _vt_create(self, backend: Backend) -> None:
         cls = type(self)
         self._vt_fill_owner(backend)
-        self._vt_check_mandatory(cls.vtiger_fields, "create")
+        self.vtiger_check_mandatory(cls.vtiger_fields, "create")
         names = [
             name
             for name, spec in cls.vtiger_fields.items()
@@ -429,12 +464,18 @@ class Model(BaseModel):
         self._vt_loaded = {}
         self._vt_apply(result)
 
-    def _vt_check_mandatory(self, names: Iterable[str], action: str) -> None:
-        """Refuse to send empty mandatory fields: the server would answer with an error."""
+    def vtiger_check_mandatory(
+        self, names: Iterable[str] | None = None, action: str = "save"
+    ) -> None:
+        """Refuse empty mandatory fields among `names` (all by default) before any request.
+
+        `MissingFieldsError` names them (the server would only answer with an error).
+        `action` is the verb of its message: "cannot {action} Contact without lastname".
+        """
         specs = type(self).vtiger_fields
         missing = [
             name
-            for name in names
+            for name in (specs if names is None else names)
             if specs[name].mandatory and self.__dict__.get(name) in (None, "", [])
         ]
         if missing:
@@ -461,7 +502,7 @@ class Model(BaseModel):
             changed = [name for name in changed if name in wanted]
         if not changed:
             return
-        self._vt_check_mandatory(changed, "save")
+        self.vtiger_check_mandatory(changed, "save")
         pending = set(self.vtiger_changed()) - set(changed)
         element: dict[str, str] = {"id": str(self.id), **self.vtiger_wire(changed)}
         result = backend.revise(element)
@@ -483,7 +524,7 @@ class Model(BaseModel):
         """Delete the record on the server; the instance forgets its id (a new save creates)."""
         if self.id is None:
             raise errors.InvalidArgument(f"this {type(self).__name__} has not been saved")
-        self._vt_backend_or_default(using).delete(str(self.id))
+        self.vtiger_backend(using).delete(str(self.id))
         vars(self)["id"] = None
         self._vt_loaded = {}
 
@@ -491,7 +532,7 @@ class Model(BaseModel):
         """Reload every field from the server, dropping unsaved local changes."""
         if self.id is None:
             raise errors.InvalidArgument(f"this {type(self).__name__} has not been saved")
-        row = self._vt_backend_or_default(using).retrieve(str(self.id))
+        row = self.vtiger_backend(using).retrieve(str(self.id))
         self._vt_loaded = {}
         self._vt_apply(row)
 

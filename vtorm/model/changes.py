@@ -17,18 +17,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from vtorm.errors import InvalidArgument, ServerError, UsageError
 from vtorm.ids import RecordId
-from vtorm.model.base import Model
 from vtorm.query.backend import Backend, default_backend
+from vtorm.query.compiler import QueryDescription, compile_query, filter_formula
+from vtorm.query.pages import pages
+
+if TYPE_CHECKING:
+    from vtorm.model.base import Model
 
 __all__ = ["Change", "ChangeFeed", "SyncBackend"]
 
-M = TypeVar("M", bound=Model)
+M = TypeVar("M", bound="Model")
 
 
+@runtime_checkable
 class SyncBackend(Backend, Protocol):
     """A backend that also answers `sync` (records loaded by the feed can be saved)."""
 
@@ -72,15 +77,12 @@ class ChangeFeed(Generic[M]):
 
         The checkpoint moves to a second only once every record modified in it was consumed.
         """
-        from vtorm.query.queryset import QuerySet
-
         name = self.model.vtiger_wire_names.get("modifiedtime")
         if name is None:
             raise UsageError(f"{self.model.__name__} has no modifiedtime field to follow")
         since = dt.datetime.fromtimestamp(self.checkpoint, dt.timezone.utc).replace(tzinfo=None)
-        query = QuerySet(self.model, using=self._backend)
         pending: int | None = None
-        for record in query._filter((), {f"{name}__gt": since}).order_by(name):
+        for record in self._modified_after(name, since):
             stamp = getattr(record, name)
             second = int(stamp.replace(tzinfo=dt.timezone.utc).timestamp())
             if pending is not None and second > pending:
@@ -90,6 +92,14 @@ class ChangeFeed(Generic[M]):
             yield Change(record.id, record)
         if pending is not None:
             self.checkpoint = max(self.checkpoint, pending)
+
+    def _modified_after(self, name: str, since: dt.datetime) -> Iterator[M]:
+        """Records with `name > since`, oldest first, paged as any ordered scan."""
+        fields = self.model.vtiger_fields
+        where = filter_formula(fields, (), {f"{name}__gt": since})
+        description = QueryDescription(self.model.vtiger_module, fields, where, order_by=(name,))
+        for rows in pages(self._backend, compile_query(description)):
+            yield from self.model.vtiger_from_wire_page(rows, self._backend)
 
     def __iter__(self) -> Iterator[Change[M]]:
         make = self.model.vtiger_from_wire
@@ -118,7 +128,12 @@ class ChangeFeed(Generic[M]):
                 return
 
 
-def changes(model: type[M], since: int | dt.datetime, using: SyncBackend | None) -> ChangeFeed[M]:
-    """The feed of `model`'s changes after `since`, through `using` or the default client."""
-    backend = using if using is not None else cast(SyncBackend, default_backend())
+def changes(model: type[M], since: int | dt.datetime, using: Backend | None) -> ChangeFeed[M]:
+    """The feed of `model`'s changes after `since`, through `using` or the default client.
+
+    `UsageError` if that client cannot answer `sync` (a fake backend, say).
+    """
+    backend = using if using is not None else default_backend()
+    if not isinstance(backend, SyncBackend):
+        raise UsageError(f"{type(backend).__name__} cannot answer sync, so it has no change feed")
     return ChangeFeed(model, since, backend)

@@ -175,7 +175,7 @@ class InventoryModel(Model):
         lines: list[Any] = []
         if self.id is not None:
             line_model = self._vt_line_model()
-            backend = self._vt_backend_or_default(None)
+            backend = self.vtiger_backend()
             found = line_model.objects.using(backend).filter(parent_id=self.id)  # type: ignore[attr-defined]
             lines = sorted(found, key=lambda line: line.sequence_no or 0)
         vars(self)[_ATTRIBUTE] = lines
@@ -193,13 +193,13 @@ class InventoryModel(Model):
                 fields=[_ATTRIBUTE],
             )
         for number, line in enumerate(lines, start=1):
-            line._vt_check_mandatory(type(line).vtiger_fields, f"send line {number} of")
+            line.vtiger_check_mandatory(action=f"send line {number} of")
         return [line_element(line) for line in lines]
 
     def _vt_create(self, backend: Backend) -> None:
         cls = type(self)
         self._vt_fill_owner(backend)
-        self._vt_check_mandatory(cls.vtiger_fields, "create")
+        self.vtiger_check_mandatory(cls.vtiger_fields, "create")
         lines = self._vt_lines_to_send("create")
         names = [
             name
@@ -244,7 +244,7 @@ class InventoryModel(Model):
             changed = [name for name in changed if name in wanted]
         if not changed and not send_lines:
             return
-        self._vt_check_mandatory(changed, "save")
+        self.vtiger_check_mandatory(changed, "save")
         pending = set(self.vtiger_changed()) - set(changed)
         if self.vtiger_lines_changed() and not send_lines:
             pending.add(_ATTRIBUTE)

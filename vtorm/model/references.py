@@ -8,12 +8,12 @@ module instead of one request per record.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from vtorm.errors import FieldError, UsageError
 from vtorm.ids import RecordId
+from vtorm.model.registry import model_for
 from vtorm.query.backend import Backend
 from vtorm.query.compiler import QueryDescription, compile_query, where_formula
 from vtorm.query.pages import pages
@@ -26,44 +26,20 @@ __all__ = ["check_related", "fetch_by_ids", "prefetch_related", "related_models"
 
 M = TypeVar("M", bound="Model")
 
-#: Every model class defined, by Vtiger module name (the latest definition wins).
-REGISTRY: dict[str, type[Model]] = {}
 _OWNER_MODULES = ("Users", "Groups")
-_resolved: dict[tuple[type[Model], str], tuple[type[Model], ...]] = {}
-
-
-def register(model: type[Model]) -> None:
-    """Make `model` findable as the class of its module's records."""
-    if model.vtiger_module:
-        REGISTRY[model.vtiger_module] = model
-        _resolved.clear()
-
-
-def _find_model(origin: type[Model], module: str) -> type[Model] | None:
-    """The class for `module`: a sibling in the origin's python module first."""
-    from vtorm.model.base import Model
-
-    siblings = vars(sys.modules[origin.__module__]) if origin.__module__ in sys.modules else {}
-    for value in siblings.values():
-        if isinstance(value, type) and issubclass(value, Model) and value.vtiger_module == module:
-            return value
-    return REGISTRY.get(module)
 
 
 def related_models(model: type[Model], field: str) -> tuple[type[Model], ...]:
     """The model classes a reference field of `model` may point at."""
-    key = (model, field)
-    if key not in _resolved:
-        spec = model.vtiger_fields.get(field)
-        if spec is None or not spec.is_reference:
-            refs = [n for n, s in model.vtiger_fields.items() if s.is_reference]
-            raise FieldError(
-                f"{model.__name__}.{field} is not a reference field; references: {', '.join(refs)}"
-            )
-        modules = spec.refers_to or (_OWNER_MODULES if spec.vtiger_type == "owner" else ())
-        found = (_find_model(model, name) for name in modules)
-        _resolved[key] = tuple(m for m in found if m is not None)
-    return _resolved[key]
+    spec = model.vtiger_fields.get(field)
+    if spec is None or not spec.is_reference:
+        refs = [n for n, s in model.vtiger_fields.items() if s.is_reference]
+        raise FieldError(
+            f"{model.__name__}.{field} is not a reference field; references: {', '.join(refs)}"
+        )
+    modules = spec.refers_to or (_OWNER_MODULES if spec.vtiger_type == "owner" else ())
+    found = (model_for(name, near=model) for name in modules)
+    return tuple(m for m in found if m is not None)
 
 
 def check_related(model: type[Model], fields: Iterable[str]) -> None:
@@ -109,4 +85,5 @@ def prefetch_related(records: Sequence[Model], fields: Iterable[str], backend: B
             found.update(fetch_by_ids(model, sorted(ids, key=lambda i: i.crmid), backend))
         for record in records:
             target = record.__dict__.get(field)
-            record._vt_related[field] = (target, found.get(target) if target else None)
+            if target is not None:
+                record.vtiger_set_related(field, found.get(target))

@@ -9,24 +9,28 @@ the rest with AND, so only AND-conditions can be added: an OR would escape the i
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from typing_extensions import Self
 
-from vtorm.errors import InvalidArgument, UnsupportedQuery
+from vtorm.errors import InvalidArgument, UnsupportedQuery, UsageError
 from vtorm.ids import RecordId
-from vtorm.model.base import Model
+from vtorm.model.registry import model_for
 from vtorm.query.backend import Backend
 from vtorm.query.compiler import QueryDescription, compile_query, filter_formula
 from vtorm.query.lookups import Formula, Junction
 from vtorm.query.q import Q
 from vtorm.wire import MAX_QUERY_ROWS
 
+if TYPE_CHECKING:
+    from vtorm.model.base import Model
+
 __all__ = ["RelatedBackend", "RelatedRecords", "resolve_relation"]
 
-M = TypeVar("M", bound=Model)
+M = TypeVar("M", bound="Model")
 
 
+@runtime_checkable
 class RelatedBackend(Backend, Protocol):
     """A backend that also answers the related operations."""
 
@@ -49,9 +53,21 @@ class RelatedRecords(Generic[M]):
 
     @classmethod
     def of(cls, source: Model, model: type[M], label: str, *, using: Backend | None = None) -> Self:
-        """The relation `label` of a saved record (generated `related_<label>()` methods)."""
-        records = source.vtiger_related_records(model, label, using=using)
-        return cls(records.source, model, label, records._backend)
+        """The records of `model` related to the saved record `source` under `label`.
+
+        The one way in: generated `related_<label>()` methods call it with their label, and
+        `Model.related()` once it has settled the label. Sent through `using`, else the
+        client `source` was loaded or saved through, else the default client.
+        """
+        if source.id is None:
+            raise InvalidArgument(f"this {type(source).__name__} has no id yet: save it first")
+        backend = source.vtiger_backend(using)
+        if not isinstance(backend, RelatedBackend):
+            raise UsageError(
+                f"{type(backend).__name__} cannot answer query_related/add_related, so it "
+                "cannot list related records"
+            )
+        return cls(source.id, model, label, backend)
 
     if TYPE_CHECKING:
         # Untyped here so generated subclasses can narrow them with Unpack[...Lookups].
@@ -117,22 +133,13 @@ class RelatedRecords(Generic[M]):
 
     def add(self, record: Model | str) -> None:
         """Relate one more record (the server allows this for some relations only)."""
-        target = record.id if isinstance(record, Model) else RecordId(record)
+        target = RecordId(record) if isinstance(record, str) else record.id
         if target is None:
             raise InvalidArgument("save the record before relating it: it has no id yet")
         self._backend.add_related(self.source, target, self.label)
 
     def __repr__(self) -> str:
         return f"<RelatedRecords {self.model.__name__} of {self.source} via {self.label!r}>"
-
-
-def related_records(
-    source: Model, model: type[M], label: str | None, backend: RelatedBackend
-) -> RelatedRecords[M]:
-    """The relation `label` (by default the related module's name) of a saved record."""
-    if source.id is None:
-        raise InvalidArgument(f"this {type(source).__name__} has no id yet: save it first")
-    return RelatedRecords(source.id, model, label or model.vtiger_module, backend)
 
 
 def resolve_relation(
@@ -175,9 +182,7 @@ def resolve_relation(
 
 
 def _model_class(source: type[Model], module: str) -> type[Model]:
-    from vtorm.model.references import _find_model
-
-    found = _find_model(source, module)
+    found = model_for(module, near=source)
     if found is None:
         raise InvalidArgument(
             f"no model class is defined for the module {module!r} (import its generated model)"

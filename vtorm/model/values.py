@@ -168,6 +168,11 @@ def fast_decoder(vtiger_type: str) -> Callable[[str], Any] | None:
     return None if converter is _TEXT else converter.decode
 
 
+def is_text(vtiger_type: str) -> bool:
+    """Whether values of this type travel as the text itself (string, email, picklist...)."""
+    return converter_for(vtiger_type) is _TEXT
+
+
 def converter_for(vtiger_type: str) -> Converter:
     """The converter for a Vtiger type name; text for types without their own."""
     return _CONVERTERS.get(vtiger_type, _TEXT)

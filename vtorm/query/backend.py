@@ -1,16 +1,25 @@
-"""The few client operations the ORM needs, as a Protocol, and the default-client lookup.
+"""The few client operations the ORM needs, as a Protocol, and the default-client slot.
 
 The ORM never imports the HTTP client: it talks to anything with these methods, so unit
-tests pass a fake and `vtorm.Client` fits without knowing about the ORM.
+tests pass a fake and `vtorm.Client` fits without knowing about the ORM. The slot is filled
+from the other side: `vtorm.connect()` (in `vtorm.client.connection`) puts its client here,
+and queries or saves given no client take it from here.
 """
 
 from __future__ import annotations
 
-import importlib
+import threading
 from collections.abc import Mapping
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
-__all__ = ["Backend", "default_backend"]
+from vtorm.errors import ConfigurationError
+
+__all__ = [
+    "Backend",
+    "default_backend",
+    "restore_default_backend",
+    "set_default_backend",
+]
 
 
 class Backend(Protocol):
@@ -27,11 +36,35 @@ class Backend(Protocol):
     def delete(self, id: str, /) -> None: ...
 
 
-def default_backend() -> Backend:
-    """The process-wide default client (`vtorm.connect()`), imported lazily.
+_lock = threading.Lock()
+_default: Backend | None = None
 
-    The import is late so that the ORM, and its tests with fake backends, never load the
-    HTTP stack unless a query runs without an explicit client.
+
+def default_backend() -> Backend:
+    """The process-wide default client; `ConfigurationError` says how to set one."""
+    backend = _default
+    if backend is None:
+        raise ConfigurationError(
+            "No Vtiger connection: call vtorm.connect(url, username, access_key) first, "
+            "or set VTIGER_URL, VTIGER_USERNAME and VTIGER_ACCESS_KEY and call vtorm.connect()"
+        )
+    return backend
+
+
+def set_default_backend(backend: Backend | None) -> Backend | None:
+    """Make `backend` the default (None clears it); returns the previous default."""
+    global _default
+    with _lock:
+        previous, _default = _default, backend
+    return previous
+
+
+def restore_default_backend(current: Backend, previous: Backend | None) -> None:
+    """Put `previous` back as the default if `current` still is the default.
+
+    How a `with vtorm.connect()` block ends without undoing a default set meanwhile.
     """
-    connection = importlib.import_module("vtorm.client.connection")
-    return cast(Backend, connection.get_default_client())
+    global _default
+    with _lock:
+        if _default is current:
+            _default = previous

@@ -23,7 +23,8 @@ from typing import Any
 
 from vtorm.ids import RecordId
 from vtorm.query.backend import Backend
-from vtorm.query.compiler import CompiledQuery, Group
+from vtorm.query.compiler import CompiledQuery
+from vtorm.query.planner import Step, Window, first_step, planned_steps
 from vtorm.wire import MAX_QUERY_ROWS
 
 __all__ = ["pages", "prefetched_pages"]
@@ -48,9 +49,8 @@ def pages(
     sequential: their merge may stop a statement's scan before its next page.
     """
     if len(compiled.groups) == 1:
-        group = compiled.groups[0]
-        ahead = overlap and compiled.keyset
-        yield from _scan(backend, compiled, group, low, high, page_size, overlap=ahead)
+        first = first_step(compiled, compiled.groups[0], Window(low, high), page_size)
+        yield from _scan(backend, first, overlap=overlap and compiled.keyset)
     elif compiled.groups:
         yield from _merged(backend, compiled, low, high, page_size)
 
@@ -59,10 +59,8 @@ def _merged(
     backend: Backend, compiled: CompiledQuery, low: int, high: int | None, page_size: int
 ) -> Iterator[list[Row]]:
     """Split statements' rows merged in id order, each record once, then sliced."""
-    scans = [
-        (row for page in _scan(backend, compiled, group, 0, None, page_size) for row in page)
-        for group in compiled.groups
-    ]
+    firsts = [first_step(compiled, group, Window(), page_size) for group in compiled.groups]
+    scans = [(row for page in _scan(backend, first) for row in page) for first in firsts]
     merged = heapq.merge(*scans, key=lambda row: RecordId(row["id"]).crmid)
     unique = itertools.islice(_dedupe_by_id(merged), low, high)
     while chunk := list(itertools.islice(unique, page_size)):
@@ -77,17 +75,8 @@ def _dedupe_by_id(rows: Iterator[Row]) -> Iterator[Row]:
             yield row
 
 
-def _scan(
-    backend: Backend,
-    compiled: CompiledQuery,
-    group: Group,
-    low: int,
-    high: int | None,
-    page_size: int,
-    *,
-    overlap: bool = False,
-) -> Iterator[list[Row]]:
-    """One statement's pages: the first by offset, then by id keyset or further offsets.
+def _scan(backend: Backend, first: Step | None, *, overlap: bool = False) -> Iterator[list[Row]]:
+    """One statement's pages, from `first` on, each next step as the planner says.
 
     With `overlap`, the next page's request is sent before the current page is yielded
     (only when the sequential loop would send it: the page was non-empty and the slice is
@@ -95,29 +84,18 @@ def _scan(
     is taken when the caller asks for that page, as before. A caller that stops early
     leaves at most that one request, already sent; closing the generator waits for it.
     """
-    offset, after = low, None
-    remaining = None if high is None else high - low
-    if remaining is not None and remaining <= 0:
+    if first is None:
         return
-    limit = page_size if remaining is None else min(page_size, remaining)
-    statement = compiled.page(group, offset=offset, limit=limit, after=after)
-    receive: Callable[[], list[Row]] = partial(backend.query, statement)
+    step: Step | None = first
+    receive: Callable[[], list[Row]] = partial(backend.query, first.statement)
     ahead = _OneAhead(backend) if overlap else None
     try:
-        while rows := receive():
-            page = rows[:limit]
-            if remaining is not None:
-                remaining -= len(page)
-                if remaining <= 0:
-                    yield page
-                    return
-            if compiled.keyset:
-                offset, after = 0, RecordId(rows[-1]["id"])
-            else:
-                offset += limit
-            limit = page_size if remaining is None else min(page_size, remaining)
-            statement = compiled.page(group, offset=offset, limit=limit, after=after)
-            receive = partial(backend.query, statement) if ahead is None else ahead.send(statement)
+        while step is not None and (rows := receive()):
+            page = step.kept(rows)
+            step = step.next(rows)
+            if step is not None:
+                send = partial(backend.query, step.statement)
+                receive = send if ahead is None else ahead.send(step.statement)
             yield page
     finally:
         if ahead is not None:
@@ -178,20 +156,19 @@ def prefetched_pages(
     (group,) = compiled.groups
     end = low + total if high is None else min(high, low + total)
 
-    def fetch(offset: int) -> list[Row]:
-        limit = min(page_size, end - offset)
-        return backend.query(compiled.page(group, offset=offset, limit=limit))[:limit]
+    def fetch(step: Step) -> list[Row]:
+        return step.kept(backend.query(step.statement))
 
-    offsets = iter(range(low, end, page_size))
+    steps = iter(planned_steps(compiled, group, Window(low, end), page_size))
     with ThreadPoolExecutor(max_workers=prefetch, thread_name_prefix="vtorm-page") as pool:
         queue: deque[Future[list[Row]]] = deque(
-            pool.submit(fetch, offset) for offset in itertools.islice(offsets, prefetch)
+            pool.submit(fetch, step) for step in itertools.islice(steps, prefetch)
         )
         while queue:
             rows = queue.popleft().result()
-            following = next(offsets, None)
+            following = next(steps, None)
             if following is not None:
                 queue.append(pool.submit(fetch, following))
             yield rows
     if high is None or end < high:
-        yield from _scan(backend, compiled, group, end, high, page_size)
+        yield from _scan(backend, first_step(compiled, group, Window(end, high), page_size))

@@ -15,6 +15,7 @@ the `vtorm` logger says. `server_only()` refuses that with `UnsupportedQuery` in
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import closing
@@ -22,9 +23,10 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from typing_extensions import Self
 
-from vtorm.errors import InvalidArgument, UnsupportedQuery, UsageError
+from vtorm.errors import InvalidArgument, UnsupportedQuery, UsageError, VtigerError
 from vtorm.ids import RecordId
 from vtorm.model.base import Model
+from vtorm.model.changes import ChangeFeed, SyncBackend, changes
 from vtorm.model.references import check_related, prefetch_related
 from vtorm.query.aggregates import Aggregate, Count, aliased, compute, distinct_rows, group_rows
 from vtorm.query.backend import Backend, default_backend
@@ -39,6 +41,7 @@ from vtorm.query.compiler import (
 from vtorm.query.evaluated import LOG, describe_slices, evaluated_rows
 from vtorm.query.lookups import FALSE, Formula, Junction
 from vtorm.query.pages import pages, prefetched_pages
+from vtorm.query.planner import Window, explain, first_step
 from vtorm.query.q import Q
 from vtorm.wire import MAX_QUERY_ROWS
 
@@ -46,6 +49,9 @@ __all__ = ["QuerySet", "RowView", "ValuesView"]
 
 M = TypeVar("M", bound=Model)
 T = TypeVar("T")
+
+#: How many records a QuerySet's repr shows (Django's REPR_OUTPUT_SIZE).
+REPR_ROWS = 20
 
 
 class QuerySet(Generic[M]):
@@ -81,8 +87,7 @@ class QuerySet(Generic[M]):
         self._where: Formula | None = None
         self._order: tuple[str, ...] = ()
         self._columns: tuple[str, ...] | None = None
-        self._low = 0
-        self._high: int | None = None
+        self._window = Window()
         self._backend = using
         self._cache: list[M] | None = None
         self._split: Split | None = None
@@ -102,7 +107,7 @@ class QuerySet(Generic[M]):
         return clone
 
     def _check_unsliced(self, action: str) -> None:
-        if self._low or self._high is not None or self._tail:
+        if self._window.bounded or self._tail:
             raise UsageError(f"cannot {action} a sliced QuerySet; {action} before slicing")
 
     def _add(self, formula: Formula) -> Self:
@@ -273,71 +278,54 @@ class QuerySet(Generic[M]):
         """
         if self._evaluated():
             return self._explain_evaluated()
-        compiled = self._compile()
-        if len(compiled.groups) != 1:
-            return "\n".join(compiled.page(group) for group in compiled.groups)
-        group, span = compiled.groups[0], self._span()
-        if span is None or compiled.keyset:
-            limit = MAX_QUERY_ROWS if span is None else min(span, MAX_QUERY_ROWS)
-            return compiled.page(group, offset=self._low, limit=limit)
-        end = self._low + span
-        return "\n".join(
-            compiled.page(group, offset=offset, limit=min(MAX_QUERY_ROWS, end - offset))
-            for offset in range(self._low, end, MAX_QUERY_ROWS)
-        )
+        return explain(self._compile(), self._window)
 
     def _explain_evaluated(self) -> str:
         split = self._plan()
         compiled = split.server
         lines = [compiled.page(group) for group in compiled.groups]
         if split.residual is None:
-            if not self._low and self._high is None and len(self._tail) == 1:
+            if not self._window.low and self._window.high is None and len(self._tail) == 1:
                 lines[:0] = [compiled.count(group) for group in compiled.groups]
                 lines = [*lines[: len(compiled.groups)], "-- then the rows of the slice:"] + [
                     f"   {line}" for line in lines[len(compiled.groups) :]
                 ]
         else:
             lines.extend(split.residual.describe())
-        slices = describe_slices(self._low, self._high, self._tail)
+        slices = describe_slices(self._window.low, self._window.high, self._tail)
         if slices:
             lines.append(f"-- then in Python: rows {slices}")
         return "\n".join(lines)
 
     # -- slicing -------------------------------------------------------------------
 
-    def _span(self) -> int | None:
-        return None if self._high is None else self._high - self._low
-
     @overload
     def __getitem__(self, key: int) -> M: ...
     @overload
     def __getitem__(self, key: slice) -> Self: ...
     def __getitem__(self, key: int | slice) -> M | Self:
-        if isinstance(key, int):
-            if self._cache is not None:
-                return self._cache[key]
-            found = list(self[key : key + 1 or None])
-            if not found:
-                raise IndexError(f"QuerySet index {key} out of range")
-            return found[0]
-        return self._sliced(key)
+        if isinstance(key, slice):
+            return self._sliced(key)
+        if isinstance(key, bool) or not isinstance(key, int):
+            raise InvalidArgument(f"QuerySet indices must be integers or slices, not {key!r}")
+        if self._cache is not None:
+            return self._cache[key]
+        found = list(self[key : key + 1 or None])
+        if not found:
+            raise IndexError(f"QuerySet index {key} out of range")
+        return found[0]
 
     def _sliced(self, key: slice) -> Self:
         if key.step not in (None, 1):
             raise InvalidArgument("QuerySet slices cannot have a step")
-        start, stop = key.start or 0, key.stop
+        clone = self._clone(keep_compiled=True)
+        start = 0 if key.start is None else _bound(key.start, "start")
+        stop = None if key.stop is None else _bound(key.stop, "stop")
         if self._tail or start < 0 or (stop is not None and stop < 0):
             # Counted from the end: the rows are known only once the total is.
-            clone = self._clone(keep_compiled=True)
             clone._tail = (*self._tail, slice(key.start, key.stop))
             return clone
-        clone = self._clone(keep_compiled=True)
-        clone._low = self._low + start
-        if stop is not None:
-            high = self._low + stop
-            clone._high = high if self._high is None else min(high, self._high)
-        if clone._high is not None:
-            clone._high = max(clone._high, clone._low)
+        clone._window = self._window.sliced(start, stop)
         return clone
 
     # -- fetching ------------------------------------------------------------------
@@ -364,11 +352,11 @@ class QuerySet(Generic[M]):
         return evaluated_rows(
             backend,
             self._plan(),
-            self._low,
-            self._high,
+            self._window.low,
+            self._window.high,
             self._tail,
             unsliced.count,
-            overlap=overlap and not self._related and self._high is None,
+            overlap=overlap and not self._related and self._window.high is None,
         )
 
     def _evaluated_pages(self, page_size: int) -> Iterator[list[M]]:
@@ -389,7 +377,8 @@ class QuerySet(Generic[M]):
         overlap = not self._related
         # Closed here, not when garbage collected: a model that fails to build must end the
         # scan's worker thread now, not when its traceback is dropped.
-        chunks = pages(backend, compiled, self._low, self._high, page_size, overlap=overlap)
+        low, high = self._window.low, self._window.high
+        chunks = pages(backend, compiled, low, high, page_size, overlap=overlap)
         with closing(chunks):
             for rows in chunks:
                 records = make(rows, backend)
@@ -407,13 +396,11 @@ class QuerySet(Generic[M]):
         compiled = self._compile()
         if len(compiled.groups) != 1 or self._evaluated():
             return list(itertools.islice(self._rows(page_size=limit), limit))
-        span = self._span()
-        limit = limit if span is None else min(limit, span)
-        if limit <= 0:
+        step = first_step(compiled, compiled.groups[0], self._window, page_size=limit)
+        if step is None:
             return []
         backend = self._backend_or_default()
-        statement = compiled.page(compiled.groups[0], offset=self._low, limit=limit)
-        rows = backend.query(statement)[:limit]
+        rows = step.kept(backend.query(step.statement))
         return self.model.vtiger_from_wire_page(rows, backend)
 
     def _results(self) -> list[M]:
@@ -431,7 +418,19 @@ class QuerySet(Generic[M]):
         return bool(self._results())
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} of {self.model.__name__}>"
+        """Up to 20 records, as Django shows them: `<ContactQuerySet [<Contact 12x5 ...>]>`.
+
+        Fetches them (one page) unless the results are cached; when they cannot be fetched
+        (no client yet, server down), says so instead of raising.
+        """
+        try:
+            cached = self._cache
+            shown: list[Any] = list(
+                self[: REPR_ROWS + 1] if cached is None else cached[: REPR_ROWS + 1]
+            )
+        except VtigerError as exc:
+            return f"<{type(self).__name__} of {self.model.__name__}, not fetched: {exc!r}>"
+        return _list_repr(type(self).__name__, shown)
 
     def iterator(self, page_size: int = MAX_QUERY_ROWS, *, prefetch: int = 0) -> Iterator[M]:
         """Stream the results page by page without caching them.
@@ -455,8 +454,9 @@ class QuerySet(Generic[M]):
     def _prefetched(self, page_size: int, prefetch: int) -> Iterator[M]:
         backend = self._backend_or_default()
         total = self.count()
+        window = self._window
         chunks = prefetched_pages(
-            backend, self._compile(), self._low, self._high, total,
+            backend, self._compile(), window.low, window.high, total,
             page_size=page_size, prefetch=prefetch,
         )  # fmt: skip
         for rows in chunks:
@@ -482,9 +482,7 @@ class QuerySet(Generic[M]):
         rows = self._backend_or_default().query(compiled.count(compiled.groups[0]))
         if not rows:  # Vtiger 8.4 answers count(*) with []: count the ids instead
             return sum(1 for _ in self.only("id")._rows())
-        total = max(0, int(rows[0]["count"]) - self._low)
-        span = self._span()
-        return total if span is None else min(total, span)
+        return self._window.clip(int(rows[0]["count"]))
 
     def exists(self) -> bool:
         """Whether any record matches (fetches at most one id)."""
@@ -507,7 +505,7 @@ class QuerySet(Generic[M]):
 
     def last(self) -> M | None:
         """The last record (by id unless ordered), or None."""
-        if self._low or self._high is not None:
+        if self._window.bounded or self._tail:
             items = self._results()
             return items[-1] if items else None
         if len(self._order) <= 1:
@@ -517,6 +515,29 @@ class QuerySet(Generic[M]):
             return found[0] if found else None
         total = self.count()
         return self[total - 1] if total else None
+
+    def create(self, **fields: Any) -> M:
+        """Build a record from these fields and create it on the server (through `using()`'s
+        client if one was chosen, else the default)."""
+        record = self.model(**fields)
+        record.save(using=self._backend)
+        return record
+
+    def changes(
+        self, since: int | dt.datetime = 1, *, using: SyncBackend | None = None
+    ) -> ChangeFeed[M]:
+        """Records changed or deleted after `since` (epoch seconds), through `sync`.
+
+        Store `feed.checkpoint` after consuming changes; it only moves past a page once the
+        whole page has been consumed. Only records the user owns are reported (server
+        rule). `sync` cannot filter or slice, so neither may this QuerySet be.
+        """
+        if self._where is not None or self._window.bounded or self._tail:
+            raise UsageError(
+                "changes() reports every record of the module: call it on "
+                f"{self.model.__name__}.objects, not on a filtered or sliced QuerySet"
+            )
+        return changes(self.model, since, using if using is not None else self._backend)
 
     def in_bulk(self, ids: Iterable[str] | None = None) -> dict[RecordId, M]:
         """Records by id; ids that match nothing are left out."""
@@ -632,7 +653,12 @@ class RowView(Generic[T]):
         return view
 
     def __repr__(self) -> str:
-        return f"<RowView of {self._query!r}>"
+        """Up to 20 rows, fetched as `QuerySet.__repr__` does."""
+        try:
+            shown: list[Any] = list(self[: REPR_ROWS + 1])
+        except VtigerError as exc:
+            return f"<RowView of {self._query.model.__name__}, not fetched: {exc!r}>"
+        return _list_repr("RowView", shown)
 
 
 class ValuesView(RowView[dict[str, Any]]):
@@ -675,6 +701,19 @@ class ValuesView(RowView[dict[str, Any]]):
             "vtorm groups %d %s rows by %s in Python", len(rows), query.model.__name__, self._fields
         )
         return group_rows(self._fields, aggregates, rows)
+
+
+def _list_repr(name: str, shown: list[Any]) -> str:
+    if len(shown) > REPR_ROWS:
+        shown[REPR_ROWS:] = ["...(remaining elements truncated)..."]
+    return f"<{name} {shown!r}>"
+
+
+def _bound(value: object, name: str) -> int:
+    """A slice bound as an int: `[1.5:]` or `[float("inf"):]` would reach the LIMIT clause."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidArgument(f"QuerySet slice {name} must be an integer, not {value!r}")
+    return value
 
 
 def _conjuncts(formula: Formula) -> tuple[Formula, ...]:
