@@ -91,8 +91,12 @@ from vtorm.query.residual import evaluate, kind_of, order_rows, unquote
         (
             Contact.objects.all()[-3:],
             "SELECT count(*) FROM Contacts;\n"
-            "-- then the rows of the slice:\n"
-            "   SELECT * FROM Contacts ORDER BY id LIMIT 100;\n"
+            "-- then the rows [-3:] of that count:\n"
+            "   SELECT * FROM Contacts ORDER BY id LIMIT 100;",
+        ),
+        (
+            Contact.objects.order_by("lastname")[10:20][-3:],
+            "SELECT * FROM Contacts ORDER BY lastname, id LIMIT 10, 10;\n"
             "-- then in Python: rows [-3:]",
         ),
         (
@@ -261,6 +265,12 @@ def test_slices_of_slices_from_the_end() -> None:
     assert [c.lastname for c in query[-5:][1:3]] == ["P006", "P007"]
     assert [c.lastname for c in query[-5:-3]] == ["P005", "P006"]
     assert len(query[-50:]) == 10
+    backend.calls.clear()
+    assert query[-5:-3].count() == 2
+    assert backend.queries == ["SELECT count(*) FROM Contacts;"]  # counted, not fetched
+    assert query[-5:][1:].count() == 4
+    assert query[2:8][-2:].count() == 2
+    assert not query[-5:-5].exists()
 
 
 def test_a_debug_record_says_when_a_residual_runs(caplog: pytest.LogCaptureFixture) -> None:

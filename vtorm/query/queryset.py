@@ -283,16 +283,18 @@ class QuerySet(Generic[M]):
     def _explain_evaluated(self) -> str:
         split = self._plan()
         compiled = split.server
-        lines = [compiled.page(group) for group in compiled.groups]
-        if split.residual is None:
-            if not self._window.low and self._window.high is None and len(self._tail) == 1:
-                lines[:0] = [compiled.count(group) for group in compiled.groups]
-                lines = [*lines[: len(compiled.groups)], "-- then the rows of the slice:"] + [
-                    f"   {line}" for line in lines[len(compiled.groups) :]
-                ]
-        else:
+        if split.residual is not None:  # every row of the server part, then Python
+            lines = [compiled.page(group) for group in compiled.groups]
             lines.extend(split.residual.describe())
-        slices = describe_slices(self._window.low, self._window.high, self._tail)
+            slices = describe_slices(self._window.low, self._window.high, self._tail)
+        elif self._window.bounded or len(self._tail) > 1:  # the window, sliced in Python
+            lines = explain(compiled, self._window).splitlines()
+            slices = describe_slices(0, None, self._tail)
+        else:  # one slice from the end: a count, then the rows it names
+            lines = [compiled.count(group) for group in compiled.groups]
+            lines.append(f"-- then the rows {describe_slices(0, None, self._tail)} of that count:")
+            lines.extend(f"   {compiled.page(group)}" for group in compiled.groups)
+            return "\n".join(lines)
         if slices:
             lines.append(f"-- then in Python: rows {slices}")
         return "\n".join(lines)
@@ -474,8 +476,15 @@ class QuerySet(Generic[M]):
         """
         if self._cache is not None:
             return len(self._cache)
-        if self._evaluated():
+        if self._plan().residual is not None:
             return sum(1 for _ in self.only("id")._evaluated_rows())
+        if self._tail:  # slices from the end of a count
+            unsliced = self._clone(keep_compiled=True)
+            unsliced._tail = ()
+            indices = range(unsliced.count())
+            for step in self._tail:
+                indices = indices[step]
+            return len(indices)
         compiled = self._compile()
         if len(compiled.groups) != 1:
             return sum(1 for _ in self.only("id")._rows()) if compiled.groups else 0
@@ -488,8 +497,10 @@ class QuerySet(Generic[M]):
         """Whether any record matches (fetches at most one id)."""
         if self._cache is not None:
             return bool(self._cache)
-        if self._evaluated():
+        if self._plan().residual is not None:
             return next(self.only("id")._evaluated_rows(overlap=False), None) is not None
+        if self._tail:
+            return self.count() > 0
         return bool(self.only("id")._one_page(1))
 
     def first(self) -> M | None:
@@ -569,9 +580,7 @@ class QuerySet(Generic[M]):
                 "in Python (server_only() refuses that)"
             )
         fields = tuple(dict.fromkeys(a.field for a in aggregates.values() if a.field != "*"))
-        LOG.debug(
-            "vtorm computes %s in Python", ", ".join(a.describe() for a in aggregates.values())
-        )
+        LOG.debug("computing %s in Python", ", ".join(a.describe() for a in aggregates.values()))
         return compute(aggregates, list(self.values(*(fields or ("id",)))))
 
     def values(self, *fields: str) -> ValuesView:
