@@ -318,6 +318,22 @@ def test_aggregate_counts_on_the_server_and_computes_the_rest() -> None:
     )
 
 
+def test_the_manager_starts_residual_queries_too() -> None:
+    backend = people(4)
+    assert (
+        Contact.objects.reverse().explain() == "SELECT * FROM Contacts ORDER BY id DESC LIMIT 100;"
+    )
+    with pytest.raises(UnsupportedQuery, match="DISTINCT"):
+        Contact.objects.server_only().distinct()
+    assert [
+        n for n in Contact.objects.distinct().using(backend).values_list("email", flat=True)
+    ] == [
+        "x@y",
+        None,
+    ]
+    assert Contact.objects.using(backend).aggregate(Count("email")) == {"email__count": 2}
+
+
 def test_aggregate_arguments_are_checked() -> None:
     with pytest.raises(InvalidArgument, match="not an aggregate"):
         Account.objects.aggregate("employees")  # type: ignore[arg-type]

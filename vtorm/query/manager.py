@@ -105,6 +105,10 @@ class Manager(Generic[M, QS]):
         """All records, by id descending."""
         return self.get_queryset().reverse()
 
+    def distinct(self) -> QS:
+        """All records, with duplicate `values()`/`values_list()` rows left out."""
+        return self.get_queryset().distinct()
+
     def aggregate(self, *args: Aggregate, **named: Aggregate) -> dict[str, Any]:
         """`Count`/`Sum`/`Avg`/`Min`/`Max` over every record."""
         return self.get_queryset().aggregate(*args, **named)
