@@ -150,9 +150,13 @@ def test_retrieve_errors(admin: Wire, id_: str, code: str, message: str) -> None
 
 def test_retrieve_users_currency_and_groups(admin: Wire) -> None:
     user = admin.result(admin.op_get("retrieve", id="19x1"))
+    # the real server sends the admin its access key and password hashes in clear
+    # (other_ops.json, redacted there); the emulator never serves them
     assert (user["user_name"], user["accesskey"], user["currency_id"]) == (
-        "admin", "TestAccessKey123", "21x1",
+        "admin", "<redacted-accesskey>", "21x1",
     )  # fmt: skip
+    assert user["user_password"] == user["confirm_password"] == "<redacted-password-hash>"
+    assert "TestAccessKey123" not in json.dumps(user)
     assert "label" not in user and list(user)[-1] == "id"
     currency = admin.result(admin.op_get("retrieve", id="21x1"))
     assert currency["currency_code"] == "USD"

@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl
 from vtorm.emulator.backend import Backend
 from vtorm.emulator.errors import FatalAfterWrite, FatalError, WebserviceError
 from vtorm.emulator.faults import DropConnection, Faults, Plan
+from vtorm.emulator.limits import MAX_POST_BODY, MAX_REQUEST_HEAD
 from vtorm.emulator.operations import Call, Operation, lookup
 from vtorm.wire import WEBSERVICE_PATH, ErrorCode
 
@@ -74,6 +75,10 @@ class WebserviceApp:
         if not str(environ.get("PATH_INFO", "")).endswith(WEBSERVICE_PATH):
             start_response(_STATUS[404], [("Content-Length", "0")])
             return [b""]
+        if _head_size(environ) > MAX_REQUEST_HEAD:
+            raise DropConnection  # the real server closes the connection without an answer
+        if _body_size(environ) > MAX_POST_BODY:
+            return self._too_large(environ, start_response)
         request = _read_request(environ)
         plan = self.faults.plan()
         status, body = self._answer(request, plan)
@@ -83,6 +88,12 @@ class WebserviceApp:
         headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
         start_response(_STATUS[status], headers if body else [("Content-Length", "0")])
         return [body]
+
+    @staticmethod
+    def _too_large(environ: Mapping[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """PHP drops an oversized body, finds no operation and dies: HTTP 500, empty body."""
+        start_response(_STATUS[500], [("Content-Length", "0")])
+        return [b""]
 
     def _answer(self, request: _Request, plan: Plan) -> tuple[int, bytes]:
         if plan.delay:
@@ -164,6 +175,26 @@ class WebserviceApp:
         """Forget the requests seen so far."""
         with self._log_lock:
             self.request_log.clear()
+
+
+def _body_size(environ: Mapping[str, Any]) -> int:
+    try:
+        return int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _head_size(environ: Mapping[str, Any]) -> int:
+    """The bytes of the request line and headers, rebuilt from the WSGI environ."""
+    query = str(environ.get("QUERY_STRING", ""))
+    target = str(environ.get("PATH_INFO", "")) + ("?" + query if query else "")
+    line = len(str(environ.get("REQUEST_METHOD", "GET"))) + len(target) + len(" HTTP/1.1\r\n") + 1
+    headers = sum(
+        len(key) - 5 + len(str(value)) + 4
+        for key, value in environ.items()
+        if key.startswith("HTTP_")
+    )
+    return line + headers + 2
 
 
 def _read_request(environ: Mapping[str, Any]) -> _Request:

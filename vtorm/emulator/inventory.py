@@ -13,16 +13,14 @@ as padded strings; returned lines carry the broken `parent_id` `"<prefix>xArray"
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from vtorm.emulator.errors import WebserviceError
 from vtorm.emulator.inventory_details import final_details, written_details
+from vtorm.emulator.schema import FieldSchema, ModuleSchema, Schema
+from vtorm.emulator.storage import Store
 from vtorm.emulator.values import decimal_text, php_string
 from vtorm.wire import ErrorCode
-
-if TYPE_CHECKING:
-    from vtorm.emulator.records import Records
-    from vtorm.emulator.schema import ModuleSchema
 
 __all__ = [
     "EMPTY_OVERRIDES",
@@ -63,10 +61,25 @@ def php_number(value: Any) -> Number:
             return 0
 
 
+class RecordAccess(Protocol):
+    """What inventory needs of `records.Records` (a protocol, so the modules stay acyclic)."""
+
+    store: Store
+    schema: Schema
+
+    def reference_input(self, field: FieldSchema, text: str) -> str: ...
+
+    def reference_out(self, refers_to: tuple[str, ...], stored: str) -> str: ...
+
+    def module_of_prefix(self, prefix: str) -> ModuleSchema | None: ...
+
+    def format_id(self, module: str, crmid: int | str) -> str: ...
+
+
 class Inventory:
     """Line items and totals of inventory records, on top of `Records`."""
 
-    def __init__(self, records: Records) -> None:
+    def __init__(self, records: RecordAccess) -> None:
         self.records = records
         self.store = records.store
 
@@ -164,18 +177,22 @@ class Inventory:
         return product_id, self.records.module_of_prefix(product_id.split("x")[0])
 
     def _line_info(self, line: dict[str, str]) -> dict[str, Any]:
-        product_module = self._product_of(line)[1]
+        """A line with its product, which a deleted product still describes (as on 8.0)."""
+        stored = line.get("productid", "")
+        entity = self.store.entity(int(stored)) if stored.isdigit() else None
+        setype = "" if entity is None else str(entity["setype"])
         product: dict[str, str] = {}
         name = ""
-        if product_module is not None:
-            crmid = int(line["productid"])
-            product = self.store.fetch_row(product_module.name, crmid) or {}
-            entity = self.store.entity(crmid)
-            name = "" if entity is None else str(entity["label"] or "")
+        if setype in _PRODUCT_TYPES:
+            product = self.store.fetch_row(setype, int(stored)) or {}
+            name = str(entity["label"] or "") if entity is not None else ""
+        else:
+            setype = ""
         gross = php_number(_trim(line["quantity"])) * php_number(_trim(line["listprice"]))
         return {
             "line": line, "product": product, "name": name, "gross": gross,
-            "net": _line_total(line), "entity_type": product_module.name if product_module else "",
+            "net": _line_total(line), "entity_type": setype,
+            "deleted": entity is not None and bool(entity["deleted"]),
         }  # fmt: skip
 
     def _line_out(self, module: ModuleSchema, line: dict[str, str]) -> dict[str, Any]:
@@ -191,7 +208,7 @@ class Inventory:
         out["id"] = self.records.format_id("LineItem", line["crmid"])
         out["product_name"] = info["name"]
         out["entity_type"] = info["entity_type"]
-        out["deleted"] = "0"
+        out["deleted"] = "1" if info["deleted"] else "0"
         return out
 
     def adjust_stock(self, crmid: int, sign: int) -> None:

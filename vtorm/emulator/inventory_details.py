@@ -125,7 +125,7 @@ def line_details(n: int, info: LineInfo) -> dict[str, Any]:
     out: dict[str, Any] = {
         f"purchaseCost{n}": decimal_text(line.get("purchase_cost"), 2),
         f"margin{n}": decimal_text(line.get("margin"), 2),
-        f"productDeleted{n}": False,
+        f"productDeleted{n}": bool(info.get("deleted")),
         f"entityType{n}": info["entity_type"],
     }
     if n > 1:

@@ -29,6 +29,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from vtorm.emulator.limits import MAX_JSON_DEPTH
+
 if TYPE_CHECKING:
     from vtorm.emulator.backend import Backend
 
@@ -94,13 +96,34 @@ class Operation:
 
 
 def _decode_json(text: str) -> Any:
-    """PHP 8.0's native `json_decode`: invalid or empty input decodes to null."""
-    if not text:
+    """PHP 8.0's native `json_decode`: invalid, empty or too deeply nested input is null."""
+    if not text or (_may_be_deep(text) and _depth(text) >= MAX_JSON_DEPTH):
         return None
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
+
+
+def _may_be_deep(text: str) -> bool:
+    return text.count("[") + text.count("{") >= MAX_JSON_DEPTH
+
+
+def _depth(text: str) -> int:
+    """The deepest bracket nesting outside strings (checked before json.loads recurses)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            escaped, in_string = (False, True) if escaped else (char == "\\", char != '"')
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
 
 
 _REGISTRY: dict[str, Operation] = {}

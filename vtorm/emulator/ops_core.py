@@ -61,7 +61,7 @@ def create(call: Call) -> object:
 
 @operation("retrieve", "GET", ("id",))
 def retrieve(call: Call) -> object:
-    return call.backend.records.retrieve(call.str("id"))
+    return call.backend.records.retrieve(call.str("id"), call.user())
 
 
 @operation("update", "POST", ("element",), encoded=("element",))

@@ -14,6 +14,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from vtorm.emulator.cascades import DELETES, UNLINKS
+from vtorm.emulator.columns import column_of
 from vtorm.emulator.errors import FatalAfterWrite, WebserviceError
 from vtorm.emulator.inventory import (
     EMPTY_OVERRIDES,
@@ -25,6 +27,7 @@ from vtorm.emulator.inventory import (
 from vtorm.emulator.schema import FieldSchema, ModuleSchema, Schema
 from vtorm.emulator.storage import Store
 from vtorm.emulator.values import (
+    clean_text,
     decimal_text,
     empty_value,
     label_text,
@@ -60,6 +63,16 @@ LABEL_COLUMN_FIELDS: Mapping[tuple[str, str], str] = {
     ("HelpDesk", "title"): "ticket_title",
     ("Documents", "title"): "notes_title",
 }
+
+#: Users fields retrieve never shows (the real server sends them to the admin in clear).
+SECRET_USER_FIELDS: Mapping[str, str] = {
+    "accesskey": "<redacted-accesskey>",
+    "user_password": "<redacted-password-hash>",
+    "confirm_password": "<redacted-password-hash>",
+}
+ADMIN_ID = 1
+#: Field types whose value the duplicate check and the label see uncut.
+_TEXT_TYPES = frozenset({"string", "text", "email", "phone", "url"})
 
 DENIED = "Permission to perform the operation is denied"
 _ID = re.compile(r"(\d+)x(\d+)")
@@ -122,9 +135,11 @@ class Records:
 
     # -- reading ------------------------------------------------------------------------
 
-    def retrieve(self, id_text: str) -> dict[str, Any]:
-        """The retrieve result for an id."""
+    def retrieve(self, id_text: str, user_id: int = ADMIN_ID) -> dict[str, Any]:
+        """The retrieve result for an id (Users records: for the admin only, as on 8.0)."""
         module, crmid = self.locate(id_text)
+        if module.name == "Users" and user_id != ADMIN_ID:
+            raise denied()
         result = self.shape(module, crmid)
         if module.name in INVENTORY_MODULES:
             result.update(self.inventory.extras(module, crmid))
@@ -149,6 +164,8 @@ class Records:
             if field.name in hidden:
                 result[hidden[field.name]] = ""
         result.setdefault("id", self.format_id(module.name, crmid))
+        if module.name == "Users":
+            result.update({k: v for k, v in SECRET_USER_FIELDS.items() if result.get(k)})
         if is_crm:
             entity = self.store.entity(crmid)
             if entity is not None and entity["label"]:
@@ -203,7 +220,7 @@ class Records:
         refs = self._check_references(module, values, drop_empty=True)
         self._check_mandatory(module, values, present_only=False)
         stored = self._new_row(module, values, refs, user_id)
-        crmid = self.insert(module, stored)
+        crmid = self.insert(module, stored, sent=values)
         if not is_inventory:
             return self.shape(module, crmid)
         self.inventory.replace_lines(module, crmid, lines)
@@ -214,10 +231,17 @@ class Records:
         result["new"] = True
         return result
 
-    def insert(self, module: ModuleSchema, stored: dict[str, str]) -> int:
-        """Insert an already normalised row (duplicate check, label, record number)."""
-        self._check_duplicates(module, stored, None)
-        label = self.label_of(module, stored)
+    def insert(
+        self, module: ModuleSchema, stored: dict[str, str], sent: Mapping[str, Any] | None = None
+    ) -> int:
+        """Insert an already normalised row (duplicate check, label, record number).
+
+        The duplicate check and the label use the text as sent (`sent`), before the columns
+        cut it: Vtiger checks and labels the request's values, MySQL cuts only the stored row.
+        """
+        as_sent = self._as_sent(module, stored, sent or {})
+        self._check_duplicates(module, as_sent, None)
+        label = self.label_of(module, as_sent)
         number = self.store.next_record_number(module.name)
         if number is not None:
             stored[number[0]] = number[1]
@@ -226,6 +250,18 @@ class Records:
         )
         self.store.insert_row(module.name, crmid, stored)
         return crmid
+
+    def _as_sent(
+        self, module: ModuleSchema, stored: Mapping[str, str], sent: Mapping[str, Any]
+    ) -> dict[str, str]:
+        """`stored` with the text fields of `sent` as they were before any column cut them."""
+        out = dict(stored)
+        for name, value in sent.items():
+            field = module.field(name)
+            textual = field is not None and field.type in _TEXT_TYPES
+            if textual and name in out and not isinstance(value, (list, dict)):
+                out[name] = clean_text(php_string(value))
+        return out
 
     def update(self, element: Any, user_id: int) -> dict[str, Any]:
         """Full update: all mandatory fields must be sent; left-out fields keep their values."""
@@ -258,7 +294,20 @@ class Records:
                 module.name, crmid, {"modifiedby": str(user_id), "modifiedtime": now}
             )
         self.store.mark_deleted(crmid, now)
+        self._cascade(module.name, crmid)
         return {"status": "successful"}
+
+    def _cascade(self, module: str, crmid: int) -> None:
+        """What the module's unlinkDependencies does: delete some dependents, unlink others.
+
+        Dependents deleted this way keep their modifiedtime (Vtiger only sets `deleted = 1`).
+        """
+        for dependent, field in DELETES.get(module, ()):
+            for other in self.store.find_live(dependent, field, str(crmid), exact=True):
+                self.store.mark_deleted(other, None)
+        for dependent, field in UNLINKS.get(module, ()):
+            for other in self.store.find_live(dependent, field, str(crmid), exact=True):
+                self.store.update_row(dependent, other, {field: ""})
 
     # -- rules --------------------------------------------------------------------------
 
@@ -337,7 +386,7 @@ class Records:
             elif field.type == "owner":
                 out[name] = php_string(value).rpartition("x")[2]
             else:
-                out[name] = store_value(field, value)
+                out[name] = store_value(field, value, column_of(module.name, field))
         return out
 
     def _new_row(
@@ -348,7 +397,11 @@ class Records:
         user_id: int,
     ) -> dict[str, str]:
         now = self.store.now()
-        row = {f.name: empty_value(f) for f in module.fields if f.name != "id"}
+        row = {
+            f.name: empty_value(f, column_of(module.name, f))
+            for f in module.fields
+            if f.name != "id"
+        }
         if module.name in INVENTORY_MODULES:
             row.update({k: v for k, v in EMPTY_OVERRIDES.items() if k in row})
             row.update(MODULE_EMPTY_OVERRIDES.get(module.name, {}))
@@ -385,6 +438,8 @@ class Records:
         refs: Mapping[str, str],
         user_id: int,
     ) -> dict[str, Any]:
+        if module.name == "Users":
+            return self._save_user(crmid, values, user_id)
         if module.name in NON_CRM_TYPES:
             raise denied()
         is_inventory = module.name in INVENTORY_MODULES
@@ -398,14 +453,28 @@ class Records:
             {k: v for k, v in (("modifiedtime", now), ("modifiedby", str(user_id))) if k in row}
         )
         _computed_fields(module, row)
-        self._check_duplicates(module, row, crmid)
+        as_sent = self._as_sent(module, row, values)
+        self._check_duplicates(module, as_sent, crmid)
         self.store.update_row(module.name, crmid, row)
-        self.store.touch_entity(crmid, now, self.label_of(module, row))
+        self.store.touch_entity(crmid, now, self.label_of(module, as_sent))
         if not is_inventory:
             return self.shape(module, crmid)
         if lines is not None:
             self.inventory.replace_lines(module, crmid, lines)
         return self._inventory_written(module, crmid, values, first=("id", "conversion_rate"))
+
+    def _save_user(self, crmid: int, values: Mapping[str, Any], user_id: int) -> dict[str, Any]:
+        """Only the admin changes users; the secrets cannot be set through the webservice."""
+        if user_id != ADMIN_ID:
+            raise denied()
+        module = self.schema["Users"]
+        changes = {
+            k: v
+            for k, v in self._input_values(module, values, {}).items()
+            if k not in SECRET_USER_FIELDS and k not in ("user_name", "is_admin", "status")
+        }
+        self.store.update_row("Users", crmid, changes)
+        return self.shape(module, crmid)
 
 
 def _computed_fields(module: ModuleSchema, row: dict[str, str]) -> None:

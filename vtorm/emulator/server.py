@@ -12,14 +12,12 @@ import sys
 import threading
 from collections.abc import Callable, Iterable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer
 
 from vtorm.emulator.faults import DropConnection
+from vtorm.emulator.limits import MAX_REQUEST_HEAD
 from vtorm.wire import WEBSERVICE_PATH
-
-if TYPE_CHECKING:
-    from vtorm.emulator import Emulator
 
 __all__ = ["RunningServer", "ThreadedWSGIServer", "make_server"]
 
@@ -45,8 +43,9 @@ class _RequestHandler(WSGIRequestHandler):
         return
 
     def handle(self) -> None:
-        self.raw_requestline = self.rfile.readline(65537)
-        if len(self.raw_requestline) > 65536 or not self.parse_request():
+        # the real server reads request lines up to its head limit, then drops the connection
+        self.raw_requestline = self.rfile.readline(MAX_REQUEST_HEAD + 1)
+        if len(self.raw_requestline) > MAX_REQUEST_HEAD or not self.parse_request():
             return
         handler = _Handler(
             self.rfile, self.wfile, self.get_stderr(), self.get_environ(),  # type: ignore[arg-type]
@@ -83,12 +82,13 @@ class RunningServer:
         port: int = 0,
         username: str = "admin",
         access_key: str = "",
-        emulator: Emulator | None = None,
+        emulator: Any = None,
     ) -> None:
         self.httpd = make_server(app, host, port)
         self.username = username
         self.access_key = access_key
-        #: The emulator being served, when started by `Emulator.serve()`.
+        #: The emulator being served, when started by `Emulator.serve()` (typed Any: naming
+        #: the Emulator class here would make the package and this module import each other).
         self.emulator = emulator
         self._thread = threading.Thread(
             target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True

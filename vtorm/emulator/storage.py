@@ -185,8 +185,11 @@ class Store:
                 (now, label, crmid),
             )
 
-    def mark_deleted(self, crmid: int, now: str) -> None:
-        """Soft delete: the row stays, so sync can report it."""
+    def mark_deleted(self, crmid: int, now: str | None) -> None:
+        """Soft delete: the row stays, so sync can report it (`now` None: keep modifiedtime)."""
+        if now is None:
+            self.conn.execute("UPDATE entity SET deleted = 1 WHERE crmid = ?", (crmid,))
+            return
         self.conn.execute(
             "UPDATE entity SET deleted = 1, modifiedtime = ? WHERE crmid = ?", (now, crmid)
         )
@@ -223,11 +226,16 @@ class Store:
             return None
         return {key: "" if row[key] is None else str(row[key]) for key in row.keys()}  # noqa: SIM118 - sqlite3.Row iterates values
 
-    def find_live(self, module: str, column: str, value: str) -> list[int]:
-        """Crmids of live `module` records whose `column` equals `value` case-insensitively."""
+    def find_live(self, module: str, column: str, value: str, *, exact: bool = False) -> list[int]:
+        """Crmids of live `module` records whose `column` equals `value`.
+
+        Compared under utf8_general_ci (case and accents ignored, trailing spaces padded,
+        leading ones significant), as MySQL compares the column; `exact` compares bytes.
+        """
+        collation = "" if exact else " COLLATE vtci"
         rows = self.conn.execute(
             f"SELECT r.crmid FROM {table_name(module)} r JOIN entity e ON e.crmid = r.crmid"
-            f" WHERE e.deleted = 0 AND lower(trim(r.{quote_ident(column)})) = lower(trim(?))",
+            f" WHERE e.deleted = 0 AND r.{quote_ident(column)} = ?{collation}",
             (value,),
         ).fetchall()
         return [int(r[0]) for r in rows]

@@ -15,6 +15,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Final
 
+from vtorm.emulator.columns import column_of
 from vtorm.emulator.errors import WebserviceError
 from vtorm.emulator.schema import FieldSchema, ModuleSchema, Schema
 from vtorm.emulator.vtql.ast import Statement, WhereValue
@@ -228,7 +229,7 @@ class _Plan:
             field = fields.get(name)
             if field is None:
                 raise Broken(f"ORDER BY {name}")
-            term = _sort_term(field)
+            term = _sort_term(field, self.module.name)
             if index == len(names) - 1 and self.statement.sort_order == "DESC":
                 term += " DESC"
             terms.append(term)
@@ -253,8 +254,14 @@ def _fetch(conn: sqlite3.Connection, sql: str, params: list[object]) -> list[sql
         raise Broken(str(exc)) from exc
 
 
-def _sort_term(field: FieldSchema) -> str:
+def _sort_term(field: FieldSchema, module: str = "") -> str:
+    """How MySQL orders the column (a reference kept in a VARCHAR, as HelpDesk's parent_id, as
+    text: "10" before "9")."""
     column, kind = _column(field), _kind(field)
+    if kind == "ref" and module:
+        stored_in = column_of(module, field)
+        if stored_in is not None and stored_in.kind == "varchar":
+            return f"{column} COLLATE vtci"
     if kind == "id":
         return column
     return {

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Final
 
 from vtorm.emulator.errors import WebserviceError
+from vtorm.emulator.limits import MAX_LITERAL
 from vtorm.emulator.vtql.ast import Token
 
 __all__ = ["Lexer", "lexer_failure", "scan"]
@@ -59,7 +60,7 @@ def scan(text: str) -> Iterator[tuple[str, bool]]:
             pos = space.end()
             continue
         match = _LEXEME.match(text, pos)
-        if not match:
+        if not match or len(match.group()) > MAX_LITERAL:
             raise lexer_failure()
         yield match.group(), False
         pos = match.end()
