@@ -197,7 +197,8 @@ def literal(spec: VtigerField, value: object, source: str) -> str:
         raise UnsupportedQuery(
             f"{source}: comparison with {value!r} cannot be expressed in VTQL "
             "('= \"\"' fails on the server and IS NULL does not exist); "
-            "use isnull=False to select non-empty values"
+            "use isnull=True for empty values (vtorm checks them on the rows) or "
+            "isnull=False for non-empty ones"
         )
     if spec.vtiger_type == "boolean":
         return _bool_literal(value, source)
