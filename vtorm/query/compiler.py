@@ -28,7 +28,7 @@ from vtorm.ids import RecordId
 from vtorm.model.fields import VtigerField
 from vtorm.query.lookups import LOOKUPS, Atom, Empty, Formula, Junction, Leaf, Unlike, negate
 from vtorm.query.q import Q
-from vtorm.query.residual import Residual, kind_of
+from vtorm.query.residual import Kind, Residual, kind_of
 from vtorm.wire import MAX_QUERY_ROWS
 
 __all__ = [
@@ -354,7 +354,7 @@ def split_query(description: QueryDescription) -> Split:
     residual = None
     if condition is not None or mixed is not None:
         wire_fields = {spec.wire_name: spec for spec in description.fields.values()}
-        kinds = {wire: kind_of(spec) for wire, spec in wire_fields.items()}
+        kinds: dict[str, Kind] = {wire: kind_of(spec) for wire, spec in wire_fields.items()}
         kinds["id"] = "record"
         residual = Residual(
             kinds,
