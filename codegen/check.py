@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codegen.lock import LockedField, LockedModule, LockFile
-from codegen.render import HEADER
+from codegen.render import stale_files
 
 __all__ = ["Drift", "diff_files", "diff_schema", "find_drift"]
 
@@ -136,7 +136,5 @@ def diff_files(
         if not path.is_file() or path.read_text("utf-8") != files[name]:
             changed.append(name)
     if only is None and output.is_dir():
-        for path in sorted(output.glob("*.py")):
-            if path.name not in files and path.read_text("utf-8").startswith(HEADER):
-                changed.append(path.name)
+        changed += stale_files(dict(files), output)
     return changed

@@ -3,6 +3,8 @@
     vtorm generate --url https://crm.example.com --username admin --access-key KEY
     vtorm generate --demo --schema ../shared/vtiger-reference/custom-fields/describe
     vtorm generate --demo --check        # exit 1 with a summary when generated/ drifted
+    vtorm generate --demo --quiet        # no progress lines (CI logs)
+    vtorm schema dump --demo --output schema/   # the server's answers only, no models
 
 This module is imported by `vtorm --help`, so everything heavy is imported in `run`.
 """
@@ -13,27 +15,65 @@ import argparse
 import os
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from vtorm.client import Client
-    from vtorm.emulator.schema import Schema
+    from collections.abc import Callable, Generator, Sequence
+    from typing import TextIO
 
-__all__ = ["add_arguments", "run"]
+    from codegen.describe import DescribedSchema
+    from vtorm.client import Client
+
+__all__ = [
+    "add_arguments",
+    "add_source_arguments",
+    "demo_schema",
+    "load_schema",
+    "run",
+    "run_reporting",
+    "switch",
+    "wanted_modules",
+]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The flags of `vtorm generate`."""
+    add_source_arguments(parser)
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=Path("generated"),
+        metavar="DIR",
+        help="the package directory to write (default: generated)",
+    )
+    switch(
+        parser,
+        "--check",
+        "write nothing; exit 1 with a summary when the package differs from the schema",
+    )
+    switch(parser, "--quiet", "no progress bar or per-type lines while describing (for CI logs)")
+
+
+class _Arguments(Protocol):
+    """A parser or an argument group: what takes `add_argument`."""
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> Any: ...
+
+
+def switch(parser: _Arguments, flag: str, help_text: str) -> None:
+    """An on/off flag (`--check`, `--quiet`, `--demo`)."""
+    parser.add_argument(flag, action="store_true", help=help_text)
+
+
+def add_source_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where the schema comes from and which types (`vtorm generate`, `vtorm schema dump`)."""
     source = parser.add_argument_group("schema source")
     source.add_argument("--url", help="CRM base URL (default: $VTIGER_URL)")
     source.add_argument("--username", help="webservice user (default: $VTIGER_USERNAME)")
     source.add_argument("--access-key", help="the user's access key (default: $VTIGER_ACCESS_KEY)")
-    source.add_argument(
-        "--demo",
-        action="store_true",
-        help="use the embedded server's standard schema (no network)",
-    )
+    switch(source, "--demo", "use the embedded server's standard schema (no network)")
     source.add_argument(
         "--schema",
         type=Path,
@@ -45,28 +85,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="A,B",
         help="only these Vtiger modules (comma-separated), e.g. Contacts,Accounts",
     )
-    parser.add_argument(
-        "--output",
-        type=Path,
-        default=Path("generated"),
-        metavar="DIR",
-        help="the package directory to write (default: generated)",
-    )
-    parser.add_argument(
-        "--check",
-        action="store_true",
-        help="write nothing; exit 1 with a summary when the package differs from the schema",
-    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Generate (or check) the package; 0 on success, 1 on drift, 2 on errors."""
+    return run_reporting("vtorm generate", _run, args)
+
+
+def run_reporting(
+    command: str, action: Callable[[argparse.Namespace], int], args: argparse.Namespace
+) -> int:
+    """`action(args)`, with vtorm's errors printed as one line naming `command` (exit 2)."""
     from vtorm.errors import VtigerError
 
     try:
-        return _run(args)
+        return action(args)
     except VtigerError as exc:
-        print(f"vtorm generate: error: {exc}", file=sys.stderr)
+        print(f"{command}: error: {exc}", file=sys.stderr)
         return 2
 
 
@@ -75,16 +110,18 @@ def _run(args: argparse.Namespace) -> int:
     from codegen.lock import LockFile
     from codegen.plan import plan_package
     from codegen.render import render_package, write_package
+    from codegen.snapshot import SNAPSHOT_DIR, snapshot_files
     from codegen.source import Summary, select_modules
 
     started = time.monotonic()
-    wanted = [m.strip() for m in (args.modules or "").split(",") if m.strip()] or None
-    schema = _schema(args, wanted)
+    wanted = wanted_modules(args)
+    schema = load_schema(args, wanted)
     modules = select_modules(schema, wanted)
     output: Path = args.output
     old_lock = LockFile.read(output)
-    plan = plan_package(modules, old_lock, schema.related)
+    plan = plan_package(modules, old_lock)
     files = render_package(plan)
+    files |= snapshot_files(schema, [m.name for m in modules], f"{SNAPSHOT_DIR}/")
     summary = Summary.of(modules, started)
     if args.check:
         drift = find_drift(old_lock, plan.lock, files, output, wanted)
@@ -96,15 +133,60 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _schema(args: argparse.Namespace, wanted: list[str] | None) -> Schema:
-    from codegen.source import demo_schema, fetch_schema, overlay
+def wanted_modules(args: argparse.Namespace) -> list[str] | None:
+    """`--modules A,B` as a list (None: every type the server lists)."""
+    return [m.strip() for m in (args.modules or "").split(",") if m.strip()] or None
 
+
+def load_schema(args: argparse.Namespace, wanted: list[str] | None) -> DescribedSchema:
+    """The schema the source flags name: a server, or the embedded one, plus any overlay."""
+    from codegen.source import fetch_schema, overlay
+
+    asked = None if args.schema else wanted  # an overlay may add types the server lacks
     if args.demo:
-        schema = demo_schema()
+        schema = demo_schema(asked, quiet=args.quiet)
     else:
         with _client(args) as client:
-            schema = fetch_schema(client, wanted)
+            schema = fetch_schema(client, asked, quiet=args.quiet)
     return overlay(schema, args.schema) if args.schema else schema
+
+
+def demo_schema(
+    wanted: Sequence[str] | None = None, *, stream: TextIO | None = None, quiet: bool = False
+) -> DescribedSchema:
+    """The embedded server's schema, asked over its webservice as any server's would be.
+
+    The emulator runs in-process (WSGI, no socket); codegen reads only its answers, so the
+    generator and the server share no parsing code.
+    """
+    from codegen.source import fetch_schema
+
+    with _embedded_client() as client:
+        return fetch_schema(client, wanted, stream=stream, quiet=quiet)
+
+
+@contextmanager
+def _embedded_client() -> Generator[Client]:
+    import requests
+
+    from vtorm.client import Client
+    from vtorm.client.wsgi import WSGIAdapter
+    from vtorm.emulator import Emulator
+
+    emulator = Emulator()
+    session = requests.Session()
+    session.mount(f"{_EMBEDDED_URL}/", WSGIAdapter(emulator.wsgi_app))
+    try:
+        with Client(
+            _EMBEDDED_URL, emulator.username, emulator.access_key, session=session
+        ) as client:
+            yield client
+    finally:
+        emulator.close()
+
+
+#: The made-up address the in-process embedded server answers on.
+_EMBEDDED_URL = "http://vtorm-demo.invalid"
 
 
 def _client(args: argparse.Namespace) -> Client:
@@ -119,8 +201,9 @@ def _client(args: argparse.Namespace) -> Client:
     missing = [name for name, value in settings.items() if not value.strip()]
     if missing:
         flags = ", ".join("--" + name.replace("_", "-") for name in missing)
+        command = " ".join(getattr(args, "command_words", ("generate",)))
         raise ConfigurationError(
-            f"vtorm generate needs {flags} (or VTIGER_URL, VTIGER_USERNAME, VTIGER_ACCESS_KEY), "
+            f"vtorm {command} needs {flags} (or VTIGER_URL, VTIGER_USERNAME, VTIGER_ACCESS_KEY), "
             "or --demo for the embedded server's schema"
         )
     return Client(settings["url"], settings["username"], settings["access_key"])

@@ -8,11 +8,21 @@ element per line with a (magic) trailing comma, recursively.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from typing import TypeAlias
 
-__all__ = ["LINE_LENGTH", "Group", "Node", "Text", "lay_out", "py_string", "render_flat"]
+__all__ = [
+    "LINE_LENGTH",
+    "Group",
+    "Node",
+    "Text",
+    "doc_text",
+    "lay_out",
+    "py_string",
+    "render_flat",
+]
 
 #: The width generated files are laid out for (this project's `ruff` line-length).
 LINE_LENGTH = 100
@@ -133,3 +143,10 @@ def py_string(text: str, quote: str | None = None) -> str:
         else:
             out.append(ch)
     return quote + "".join(out) + quote
+
+
+def doc_text(text: str, limit: int = 40) -> str:
+    """`text` made safe and short enough for a one-line docstring."""
+    printable = "".join(ch if ch.isprintable() else " " for ch in html.unescape(text))
+    clean = re.sub(r"\s+", " ", printable).strip().replace("\\", "/").replace('"', "'")
+    return clean if len(clean) <= limit else clean[: limit - 3].rstrip() + "..."

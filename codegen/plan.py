@@ -9,20 +9,18 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Mapping, Set
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
 
 import inflection
 
 from codegen import naming
-from codegen.layout import Group, Node, Text, lay_out, py_string
+from codegen.columns import column_of
+from codegen.describe import DescribedField, DescribedModule
+from codegen.layout import Group, Node, Text, doc_text, lay_out, py_string
 from codegen.lock import LockedField, LockedModule, LockFile
 from codegen.relations import RelationsPlan, plan_relations
-from codegen.reverse import ReversesPlan, plan_reverse, targets_of
+from codegen.reverse import ReversesPlan, module_alias, plan_reverse, targets_of
 from codegen.types import lookup_types, type_info
-
-if TYPE_CHECKING:
-    from vtorm.emulator.schema import FieldSchema, ModuleSchema
 
 __all__ = ["FieldPlan", "ModelPlan", "PackagePlan", "plan_model", "plan_package"]
 
@@ -85,12 +83,16 @@ class ModelPlan:
         """The Vtiger module name as a string literal."""
         return py_string(self.module)
 
+    def signature(self, method: str, returns: str) -> tuple[str, ...]:
+        """`def filter(self, *conditions: Q, **lookups: Unpack[XLookups]) -> Self:`, laid out."""
+        params = ("self", "*conditions: Q", f"**lookups: Unpack[{self.class_name}Lookups]")
+        return tuple(lay_out(Group(f"def {method}", "(", params, ")"), 4, f" -> {returns}:"))
+
     @property
-    def manager_header(self) -> tuple[str, ...]:
-        """`class XManager(Manager["X", XQuerySet]):`, laid out."""
-        c = self.class_name
-        base = Group("Manager", "[", (py_string(c), f"{c}QuerySet"), "]")
-        return tuple(lay_out(Group(f"class {c}Manager", "(", (base,), ")"), 0, ":"))
+    def objects(self) -> str:
+        """`objects: ClassVar[Manager[XQuerySet]] = Manager(XQuerySet)`."""
+        queryset = f"{self.class_name}QuerySet"
+        return f"    objects: ClassVar[Manager[{queryset}]] = Manager({queryset})"
 
 
 @dataclass(frozen=True)
@@ -122,13 +124,10 @@ class PackagePlan:
 
 
 def plan_package(
-    modules: Iterable[ModuleSchema],
+    modules: Iterable[DescribedModule],
     lock: LockFile | None = None,
-    related: Mapping[str, Mapping[str, Any] | None] | None = None,
 ) -> PackagePlan:
-    """Plan every module; class names come from the lock first, then by module name order.
-
-    `related` holds each module's `relatedtypes` result (its reverse relation methods)."""
+    """Plan every module; class names come from the lock first, then by module name order."""
     ordered = sorted(modules, key=lambda m: m.name)
     locked: Mapping[str, LockedModule] = lock.modules if lock else {}
     classes: dict[str, str] = {}
@@ -141,7 +140,7 @@ def plan_package(
             classes[module.name] = naming.class_name(module.name, classes.values())
     targets = _with_stems(classes)
     parents, lines = _line_items(ordered, targets)
-    targeted = targets_of({m.name: (related or {}).get(m.name) for m in ordered}, targets)
+    targeted = targets_of((m.relations for m in ordered), targets)
     models = tuple(
         sorted(
             (
@@ -151,7 +150,6 @@ def plan_package(
                     locked.get(m.name),
                     targets,
                     lines if m.name in parents else None,
-                    (related or {}).get(m.name),
                     m.name in targeted,
                 )
                 for m in ordered
@@ -169,7 +167,7 @@ LINE_ITEM_MODULE = "LineItem"
 
 
 def _line_items(
-    modules: Iterable[ModuleSchema], targets: Mapping[str, tuple[str, str]]
+    modules: Iterable[DescribedModule], targets: Mapping[str, tuple[str, str]]
 ) -> tuple[frozenset[str], LinesPlan | None]:
     """The inventory modules (those `LineItem.parent_id` refers to) and their lines' plan.
 
@@ -205,23 +203,22 @@ def _export_key(name: str) -> tuple[int, str]:
 
 
 def plan_model(
-    module: ModuleSchema,
+    module: DescribedModule,
     class_name: str,
     locked: LockedModule | None = None,
     targets: Mapping[str, tuple[str, str]] | None = None,
     lines: LinesPlan | None = None,
-    related: Mapping[str, Any] | None = None,
     related_records: bool = False,
 ) -> ModelPlan:
     """Plan one module's generated file; `targets` (module -> class, file stem) are the
     other models of the package, for relation accessors; `lines` makes it an inventory
-    model whose line-item fields move into `line_items`; `related` is the module's
-    `relatedtypes` result, for its `related_<label>()` methods; `related_records` adds the
-    `XRelatedRecords` class other models' reverse methods return."""
+    model whose line-item fields move into `line_items`; the module's relations become its
+    `related_<label>()` methods; `related_records` adds the `XRelatedRecords` class other
+    models' reverse methods return."""
     fields = [f for f in module.fields if not (f.name == "id" and f.type == _ID_TYPE)]
     if lines is not None:
         fields = [f for f in fields if f.name not in lines.fields]
-    suffixes = ("", "Lookups", "QuerySet", "Manager", "RelatedRecords")
+    suffixes = ("", "Lookups", "QuerySet", "RelatedRecords")
     own_names = {class_name + suffix for suffix in suffixes}
     names = naming.field_names(
         ((f.name, f.label) for f in fields),
@@ -229,7 +226,10 @@ def plan_model(
         own_names,
     )
     aliases = _aliases(class_name, fields, names, own_names)
-    planned = [_plan_field(f, names[f.name], aliases.get(f.name)) for f in fields]
+    planned = [
+        _plan_field(f, names[f.name], aliases.get(f.name), column_of(module.name, f.name))
+        for f in fields
+    ]
     lookups = (
         ("id", "RecordId | str"),
         ("id__in", "Sequence[RecordId | str]"),
@@ -248,14 +248,11 @@ def plan_model(
     )
     reverse = plan_reverse(
         class_name,
-        related,
+        module.relations,
         {module.name: (class_name, ""), **(targets or {})},
         {*names.values(), *aliases.values(), *own_names, *(a.name for a in relations.accessors)},
         locked.relations if locked else None,
     )
-    if reverse.type_imports:
-        merged = _merge_imports(relations.type_imports, reverse.type_imports)
-        relations = replace(relations, type_imports=merged)
     types = [*(p.annotation for p in planned), *(value for _key, value in lookups)]
     used: set[str] = {token for text in types for token in _TOKEN.findall(text)}
     used |= _ALWAYS_USED
@@ -265,15 +262,13 @@ def plan_model(
     used |= {"TypeAlias"} if relations.aliases else set()
     used |= {"RelatedRecords"} if related_records else set()
     used |= {"Mapping"} if reverse.relations else set()
-    imports = import_lines(used)
+    local = [f"from . import {stem} as {module_alias(stem)}" for stem in reverse.modules]
     line_items: tuple[str, ...] = ()
     if lines is not None:
-        imports = (
-            *import_lines((used - {"Model"}) | {"InventoryModel"}),
-            "",
-            f"from .{lines.stem} import {lines.class_name}",
-        )
+        used = (used - {"Model"}) | {"InventoryModel"}
+        local.append(f"from .{lines.stem} import {lines.class_name}")
         line_items = (f"    line_items: list[{lines.class_name}]",)
+    imports = import_lines(used) + (("", *local) if local else ())
     return ModelPlan(
         module=module.name,
         label=doc_text(module.label),
@@ -299,27 +294,9 @@ def plan_model(
     )
 
 
-def _merge_imports(lines: Iterable[str], extra: Iterable[tuple[str, str]]) -> tuple[str, ...]:
-    """`    from .stem import A, B` lines (indent 4): one per stem, names and stems sorted."""
-    names: dict[str, set[str]] = {}
-    for line in lines:
-        stem, _, imported = line.strip().removeprefix("from .").partition(" import ")
-        names.setdefault(stem, set()).update(imported.split(", "))
-    for stem, name in extra:
-        names.setdefault(stem, set()).add(name)
-    return tuple(f"    from .{s} import {', '.join(sorted(names[s]))}" for s in sorted(names))
-
-
-def doc_text(text: str, limit: int = 40) -> str:
-    """`text` made safe and short enough for a one-line docstring."""
-    printable = "".join(ch if ch.isprintable() else " " for ch in html.unescape(text))
-    clean = re.sub(r"\s+", " ", printable).strip().replace("\\", "/").replace('"', "'")
-    return clean if len(clean) <= limit else clean[: limit - 3].rstrip() + "..."
-
-
 def _aliases(
     class_name: str,
-    fields: Iterable[FieldSchema],
+    fields: Iterable[DescribedField],
     names: Mapping[str, str],
     taken: Iterable[str],
 ) -> dict[str, str]:
@@ -337,7 +314,7 @@ def _aliases(
 
 
 def _alias_values(
-    fields: Iterable[FieldSchema], aliases: Mapping[str, str]
+    fields: Iterable[DescribedField], aliases: Mapping[str, str]
 ) -> list[tuple[str, tuple[str, ...]]]:
     return [
         (aliases[f.name], tuple(py_string(v) for v in dict.fromkeys(f.picklist_values)))
@@ -346,12 +323,12 @@ def _alias_values(
     ]
 
 
-def _plan_field(f: FieldSchema, name: str, alias: str | None) -> FieldPlan:
+def _plan_field(f: DescribedField, name: str, alias: str | None, column: str) -> FieldPlan:
     info = type_info(f.type, alias)
     read_only = not f.editable
     required = f.mandatory and not read_only and f.type != "owner"
     annotation = info.annotation if required else f"{info.annotation} | None"
-    spec = _vtiger_field(f)
+    spec = _vtiger_field(f, column)
     indent = 8 if read_only else 4
     declaration = lay_out(
         Group(f"{name}: Annotated", "[", (annotation, spec), "]"),
@@ -371,7 +348,7 @@ def _plan_field(f: FieldSchema, name: str, alias: str | None) -> FieldPlan:
     )
 
 
-def _vtiger_field(f: FieldSchema) -> Group:
+def _vtiger_field(f: DescribedField, column: str) -> Group:
     """`VtigerField(...)` with only the arguments that differ from its defaults."""
     items: list[Node] = [py_string(f.name), py_string(f.type)]
     items.append(f"label={py_string(html.unescape(f.label))}")
@@ -387,10 +364,12 @@ def _vtiger_field(f: FieldSchema) -> Group:
         items.append(Group("picklist=", "(", values, ")", tuple_=True))
     if f.default:
         items.append(Text("default=", f.default))
+    if column:
+        items.append(f"column={py_string(column)}")
     return Group("VtigerField", "(", tuple(items), ")")
 
 
-def _locked(f: FieldSchema, name: str) -> LockedField:
+def _locked(f: DescribedField, name: str) -> LockedField:
     return LockedField(
         name=name,
         type=f.type,

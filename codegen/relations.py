@@ -3,23 +3,24 @@
 `contact.account` returns the `Account` that `account_id` points at (fetched once through
 `Model.vtiger_related`, then cached); a field that may point at several modules returns a
 union, dispatched on the id prefix; owner fields resolve to `User` or `Group`. Target
-modules that are not in the package are left out. Target classes are imported inside the
-accessor (and under `TYPE_CHECKING` for annotations), so models may refer to each other.
+modules that are not in the package are left out. The accessor names no class at runtime:
+`vtiger_related(field)` finds the target class through vtorm's model registry (the class of
+the same package first), and its return annotation, from an `if TYPE_CHECKING:` import,
+tells type checkers which class that is. So generated modules never import each other for
+forward relations, and a model module that others import by name (`LineItem`) stays free
+of import cycles.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import inflection
 
 from codegen import naming
+from codegen.describe import DescribedField
 from codegen.layout import Group, lay_out, py_string
-
-if TYPE_CHECKING:
-    from vtorm.emulator.schema import FieldSchema
 
 __all__ = ["RelationPlan", "RelationsPlan", "accessor_name", "plan_relations"]
 
@@ -69,7 +70,7 @@ def accessor_name(field: str, taken: Iterable[str]) -> str:
 
 def plan_relations(
     class_name: str,
-    fields: Iterable[tuple[str, FieldSchema]],
+    fields: Iterable[tuple[str, DescribedField]],
     classes: Mapping[str, tuple[str, str]],
     taken: Iterable[str],
 ) -> RelationsPlan:
@@ -79,7 +80,7 @@ def plan_relations(
     """
     blocked = set(taken)
     accessors: list[RelationPlan] = []
-    imports: dict[str, str] = {}
+    imports: dict[str, set[str]] = {}
     aliases: list[str] = []
     for name, f in fields:
         wanted = _OWNER_TARGETS if f.type == "owner" else f.refers_to
@@ -90,7 +91,7 @@ def plan_relations(
         blocked.add(accessor)
         for target, stem in targets:
             if target != class_name:
-                imports[stem] = f"    from .{stem} import {target}"
+                imports.setdefault(stem, set()).add(target)
         returns = targets[0][0]
         if len(targets) > 1:
             returns = class_name + inflection.camelize(accessor.strip("_")) + "Target"
@@ -99,28 +100,13 @@ def plan_relations(
             blocked.add(returns)
             union = Group(f"{returns}: TypeAlias = ", "(", tuple(t for t, _ in targets), ")")
             aliases += lay_out(Group(union.head, "(", union.items, ")", union=True), 4)
-        body = _body(name, class_name, targets)
-        accessors.append(RelationPlan(accessor, name, f"{returns} | None", body))
-    type_imports = tuple(imports[stem] for stem in sorted(imports))
+        accessors.append(RelationPlan(accessor, name, f"{returns} | None", _body(name)))
+    type_imports = tuple(
+        f"    from .{stem} import {', '.join(sorted(imports[stem]))}" for stem in sorted(imports)
+    )
     return RelationsPlan(tuple(accessors), type_imports, tuple(aliases))
 
 
-def _body(field: str, class_name: str, targets: list[tuple[str, str]]) -> tuple[str, ...]:
-    pad = " " * 8
-    lines = [
-        f"{pad}from .{stem} import {target}"
-        for target, stem in sorted(targets, key=lambda t: t[1])
-        if target != class_name
-    ]
-    if lines:
-        lines.append("")
-    names = tuple(target for target, _ in targets)
-    if len(names) == 1:
-        call = Group("return self.vtiger_related", "(", (py_string(field), names[0]), ")")
-        return (*lines, *lay_out(call, 8))
-    lines += lay_out(Group("targets = ", "(", names, ")", tuple_=True), 8)
-    lines += lay_out(
-        Group("record = self.vtiger_related", "(", (py_string(field), "*targets"), ")"), 8
-    )
-    lines.append(f"{pad}return record if isinstance(record, targets) else None")
-    return tuple(lines)
+def _body(field: str) -> tuple[str, ...]:
+    """`return self.vtiger_related("field")`: the registry supplies the class at runtime."""
+    return tuple(lay_out(Group("return self.vtiger_related", "(", (py_string(field),), ")"), 8))

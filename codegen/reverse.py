@@ -1,32 +1,36 @@
 """Plan the typed reverse and many-to-many relation methods (`account.related_contacts()`).
 
-`relatedtypes(module)` lists the relations of a module keyed by label; one module may be
-related under several labels (Products: "Product Bundles" and "Parent Product"). Each
-relation to a generated entity module becomes a method named `related_<label>` returning
-`TargetRelatedRecords` (a `RelatedRecords[Target]` whose `filter`/`exclude` take the
-target's typed lookups; `query_related` to list, `add_related` to link). Names are
-settled after the names kept in the lock file, in label order: a taken name gets the
-target's file stem appended, then `_2`, `_3`... The whole relation set (label -> module)
-also becomes the class's `vtiger_relations`, which `Model.related()` uses to find the label
-for a model.
+`relatedtypes(module)` lists the relations of a module keyed by label (`codegen.describe`
+parses them into `DescribedModule.relations`); one module may be related under several
+labels (Products: "Product Bundles" and "Parent Product"). Each relation to a generated
+entity module becomes a method named `related_<label>` returning `TargetRelatedRecords` (a
+`RelatedRecords[Target]` whose `filter`/`exclude` take the target's typed lookups;
+`query_related` to list, `add_related` to link). Names are settled after the names kept in
+the lock file, in label order: a taken name gets the target's file stem appended, then
+`_2`, `_3`... The whole relation set (label -> module) also becomes the class's
+`vtiger_relations`, which `Model.related()` uses to find the label for a model.
+
+The methods need the target's classes at runtime, so a model module imports the modules of
+its targets at module level as modules (`from . import contact as _contact`), which Python
+allows in a cycle (a partly run sibling is found in `sys.modules`), where importing the
+names (`from .contact import Contact`) would fail on the cycle.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
 
 from codegen import naming
-from codegen.layout import LINE_LENGTH, Group, lay_out, py_string
+from codegen.layout import LINE_LENGTH, Group, doc_text, lay_out, py_string
 from codegen.lock import LockedRelation
 
 __all__ = [
     "ReversePlan",
     "ReversesPlan",
+    "module_alias",
     "plan_reverse",
     "records_class",
-    "relation_labels",
     "reverse_name",
     "targets_of",
 ]
@@ -52,7 +56,7 @@ class ReversesPlan:
 
     methods: tuple[ReversePlan, ...] = ()
     relations: tuple[str, ...] = ()  # the `vtiger_relations` ClassVar, indent 4
-    type_imports: tuple[tuple[str, str], ...] = ()  # (file stem, class) for annotations
+    modules: tuple[str, ...] = ()  # file stems of the target modules, imported at runtime
     labels: Mapping[str, str] = field(default_factory=dict[str, str])  # label -> module
 
     @property
@@ -63,27 +67,6 @@ class ReversesPlan:
             label: LockedRelation(module, names.get(label, ""))
             for label, module in self.labels.items()
         }
-
-
-def relation_labels(related: Mapping[str, Any] | None) -> dict[str, str]:
-    """Label -> module of the entity relations in one `relatedtypes` result, by label.
-
-    Non-entity types have no result (None), and an empty `information` arrives as a JSON
-    list (PHP's empty array), so both give `{}`.
-    """
-    information: object = (related or {}).get("information")
-    if not isinstance(information, Mapping):
-        return {}
-    entries = cast("Mapping[object, object]", information)
-    relations: dict[str, str] = {}
-    for label, info in sorted(entries.items(), key=lambda item: str(item[0])):
-        if not isinstance(info, Mapping):
-            continue
-        facts = cast("Mapping[str, object]", info)
-        module = str(facts.get("name") or "")
-        if module and str(label) and str(facts.get("isEntity", "1")) == "1":
-            relations[str(label)] = module
-    return relations
 
 
 def reverse_name(label: str, stem: str, taken: Iterable[str]) -> str:
@@ -105,14 +88,14 @@ def reverse_name(label: str, stem: str, taken: Iterable[str]) -> str:
 
 def plan_reverse(
     class_name: str,
-    related: Mapping[str, Any] | None,
+    labels: Mapping[str, str],
     classes: Mapping[str, tuple[str, str]],
     taken: Iterable[str],
     locked: Mapping[str, LockedRelation] | None = None,
 ) -> ReversesPlan:
     """The reverse methods of one model; `classes` maps modules to `(class, file stem)`,
-    `locked` holds the method names a previous run chose (kept while still usable)."""
-    labels = relation_labels(related)
+    `labels` are the module's relations (label -> module), `locked` holds the method names
+    a previous run chose (kept while still usable)."""
     blocked = set(taken)
     names: dict[str, str] = {}
     for label, old in (locked or {}).items():
@@ -120,18 +103,26 @@ def plan_reverse(
             names[label] = old.method
             blocked.add(old.method)
     methods: list[ReversePlan] = []
-    imports: set[tuple[str, str]] = set()
+    imports: set[str] = set()
     for label, module in labels.items():
         if module not in classes:
             continue
         target, stem = classes[module]
         name = names.get(label) or reverse_name(label, stem, blocked)
         blocked.add(name)
-        if target != class_name:
-            imports.add((stem, records_class(target)))
         own = "" if target == class_name else stem
+        if own:
+            imports.add(own)
         methods.append(ReversePlan(name, label, module, target, _method(name, label, target, own)))
     return ReversesPlan(tuple(methods), _relations_lines(labels), tuple(sorted(imports)), labels)
+
+
+def module_alias(stem: str) -> str:
+    """The name a generated module imports a sibling module under (`from . import x as _x`).
+
+    Field names never start with `_` (naming.RESERVED_PREFIXES), so it shadows nothing.
+    """
+    return f"_{stem}"
 
 
 def records_class(target: str) -> str:
@@ -140,14 +131,11 @@ def records_class(target: str) -> str:
 
 
 def targets_of(
-    related: Mapping[str, Mapping[str, Any] | None], classes: Mapping[str, object]
+    relations: Iterable[Mapping[str, str]], classes: Mapping[str, object]
 ) -> frozenset[str]:
     """The generated modules some generated module has a reverse relation method to."""
     return frozenset(
-        module
-        for result in related.values()
-        for module in relation_labels(result).values()
-        if module in classes
+        module for labels in relations for module in labels.values() if module in classes
     )
 
 
@@ -168,17 +156,16 @@ def _relations_lines(labels: Mapping[str, str]) -> tuple[str, ...]:
 
 
 def _method(name: str, label: str, target: str, stem: str) -> tuple[str, ...]:
-    returns = records_class(target)
+    """The method; a target in another module is reached through that module's alias."""
+    prefix = f"{module_alias(stem)}." if stem else ""
+    returns = prefix + records_class(target)
     header = lay_out(Group(f"def {name}", "(", ("self",), ")"), 4, f" -> {returns}:", hug=False)
-    body = [f"        from .{stem} import {target}, {returns}", ""] if stem else []
-    call = Group(f"return {returns}.of", "(", ("self", target, py_string(label)), ")")
-    return (*header, _docstring(label, target), *body, *lay_out(call, 8))
+    call = Group(f"return {returns}.of", "(", ("self", prefix + target, py_string(label)), ")")
+    return (*header, _docstring(label, target), *lay_out(call, 8))
 
 
 def _docstring(label: str, target: str) -> str:
     """The first of a few phrasings that fits the line (labels are server text)."""
-    from codegen.plan import doc_text
-
     shown = doc_text(label)
     pad = " " * 8
     for text in (

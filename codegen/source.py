@@ -1,10 +1,11 @@
-"""Where describes come from: a live server (concurrent `describe` calls) or the embedded
-server's standard schema (`--demo`, no network), optionally with extra describe payloads
-laid over it (`--schema DIR`).
+"""Where describes come from: a server's webservice (concurrent `describe` calls; for
+`--demo` the embedded server, started by the CLI and asked the same way), optionally with
+extra describe payloads laid over it (`--schema DIR`).
 """
 
 from __future__ import annotations
 
+import json
 import sys
 import threading
 import time
@@ -14,14 +15,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
-from vtorm.emulator.schema import ModuleSchema, Schema
+from codegen.describe import (
+    DescribedModule,
+    DescribedSchema,
+    parse_describe,
+    parse_schema,
+    result_of,
+)
 from vtorm.errors import ConfigurationError
 
 __all__ = [
     "DescribeClient",
     "Progress",
     "Summary",
-    "demo_schema",
     "fetch_schema",
     "overlay",
     "select_modules",
@@ -47,6 +53,7 @@ class Progress:
 
     total: int
     stream: TextIO = field(default_factory=lambda: sys.stderr)
+    quiet: bool = False  # `--quiet`: count, but write nothing
     done: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -61,6 +68,8 @@ class Progress:
             self._show(name)
 
     def _show(self, name: str) -> None:
+        if self.quiet:
+            return
         if self.interactive:
             filled = int(30 * self.done / max(self.total, 1))
             bar = "#" * filled + "." * (30 - filled)
@@ -71,19 +80,46 @@ class Progress:
         self.stream.flush()
 
 
-def demo_schema() -> Schema:
-    """The embedded server's 35 standard types, read from package data (no network)."""
-    return Schema.standard()
+def overlay(base: DescribedSchema, directory: Path) -> DescribedSchema:
+    """`base` with every `<Type>.json` describe payload in `directory` laid over it.
 
-
-def overlay(base: Schema, directory: Path) -> Schema:
-    """`base` with every `<Type>.json` describe payload in `directory` laid over it."""
+    A type already in `base` keeps its listtypes label and its relations; others are added
+    after it in file name order, to the listtypes answer too, so the snapshot written beside
+    the models names every type they were generated from.
+    """
     if not directory.is_dir():
         raise ConfigurationError(f"--schema {directory}: not a directory")
-    return Schema.from_directory(directory, base=base)
+    modules = dict(base.modules)
+    describes = dict(base.describes)
+    for path in sorted(directory.glob("*.json")):
+        try:
+            data: object = json.loads(path.read_text("utf-8"))
+        except ValueError as exc:
+            raise ConfigurationError(f"--schema {path}: not JSON: {exc}") from exc
+        result = result_of(data, f"--schema {path}")
+        module = parse_describe(result)
+        old = modules.get(module.name)
+        if old is not None:
+            info = {"label": old.label, "singular": old.singular}
+            module = parse_describe(result, info, old.relations)
+        modules[module.name] = module
+        describes[module.name] = result
+    return DescribedSchema(modules, _listed(base.listtypes, describes), describes, base.related)
 
 
-def select_modules(schema: Schema, wanted: Sequence[str] | None) -> list[ModuleSchema]:
+def _listed(listtypes: Mapping[str, Any], describes: Mapping[str, Any]) -> dict[str, Any]:
+    """`listtypes` naming every described type: added ones as entities, labelled as described."""
+    types = list(listtypes.get("types", []))
+    information = dict(listtypes.get("information", {}))
+    for name, describe in describes.items():
+        if name not in types:
+            types.append(name)
+            label = str(describe.get("label") or name)
+            information[name] = {"isEntity": True, "label": label, "singular": label}
+    return {**listtypes, "types": types, "information": information}
+
+
+def select_modules(schema: DescribedSchema, wanted: Sequence[str] | None) -> list[DescribedModule]:
     """The modules named in `wanted` (all when None); unknown names are an error."""
     if not wanted:
         return list(schema.modules.values())
@@ -100,7 +136,8 @@ def fetch_schema(
     *,
     stream: TextIO | None = None,
     workers: int = MAX_WORKERS,
-) -> Schema:
+    quiet: bool = False,
+) -> DescribedSchema:
     """`listtypes`, then the describes of the wanted types, at most `workers` at a time,
     and the `relatedtypes` of each entity type among them (its reverse relations)."""
     listing = client.list_types()
@@ -112,19 +149,18 @@ def fetch_schema(
                 f"unknown module(s) {', '.join(missing)}; the server lists {', '.join(types)}"
             )
         types = list(dict.fromkeys(wanted))
-    progress = Progress(len(types), stream or sys.stderr)
+    progress = Progress(len(types), stream or sys.stderr, quiet)
 
     def describe(name: str) -> tuple[Mapping[str, Any], Mapping[str, Any] | None]:
         result = client.describe(name)
-        entity = str(result.get("isEntity", True)).lower() not in ("false", "0", "")
-        related = client.related_types(name) if entity else None
+        related = client.related_types(name) if parse_describe(result).is_entity else None
         progress.step(name)
         return result, related
 
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(types) or 1))) as pool:
         answers = list(pool.map(describe, types))  # map keeps listtypes order
-    related = {str(d["name"]): r for d, r in answers}
-    return Schema.from_describes([d for d, _ in answers], listing.get("information"), related)
+    related = {name: r for name, (_d, r) in zip(types, answers, strict=True)}
+    return parse_schema(listing, [d for d, _ in answers], related)
 
 
 @dataclass(frozen=True)
@@ -136,7 +172,7 @@ class Summary:
     seconds: float
 
     @classmethod
-    def of(cls, modules: Iterable[ModuleSchema], started: float) -> Summary:
+    def of(cls, modules: Iterable[DescribedModule], started: float) -> Summary:
         chosen = list(modules)
         return cls(len(chosen), sum(len(m.fields) for m in chosen), time.monotonic() - started)
 

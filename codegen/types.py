@@ -13,6 +13,10 @@ The annotation is the type of a loaded value (what `vtorm.model.values.to_python
 | multipicklist | `list[` that alias `]` |
 | reference, owner | `RecordId` (the `refersTo` modules stay in `VtigerField`) |
 
+A picklist's exact, `iexact` and `in` lookups take its `Literal` (each compares with one whole
+value; `iexact` only ignores case, so a typo is still a type error); the pattern lookups
+(`contains`, `startswith`, `like`, ...) take any `str`, since a piece of a value is not one.
+
 Picklists are `Literal`s for type checkers only: the server does not enforce its picklists,
 and the ORM builds instances from server rows without validation (`Model.vtiger_from_wire`),
 so a value outside the list still loads (and round-trips unchanged); assigning one in Python
@@ -115,4 +119,6 @@ def _lookup_value(lookup: str, info: TypeInfo) -> str:
         return f"tuple[{info.value}, {info.value}]"
     if lookup == "exact" or lookup in _ORDER:
         return info.value
-    return "str"  # iexact and the pattern lookups take text
+    if lookup == "iexact":
+        return info.value  # still one whole value, matched ignoring case
+    return "str"  # the pattern lookups take any piece of text

@@ -12,25 +12,27 @@ from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
+from . import asset as _asset
+from . import calendar as _calendar
+from . import campaign as _campaign
+from . import contact as _contact
+from . import document as _document
+from . import email as _email
+from . import help_desk as _help_desk
+from . import invoice as _invoice
+from . import mod_comment as _mod_comment
+from . import pbx_manager as _pbx_manager
+from . import potential as _potential
+from . import product as _product
+from . import project as _project
+from . import quote as _quote
+from . import sales_order as _sales_order
+from . import service as _service
+from . import service_contract as _service_contract
+
 if TYPE_CHECKING:
-    from .asset import AssetRelatedRecords
-    from .calendar import CalendarRelatedRecords
-    from .campaign import CampaignRelatedRecords
-    from .contact import Contact, ContactRelatedRecords
-    from .document import DocumentRelatedRecords
-    from .email import EmailRelatedRecords
+    from .contact import Contact
     from .group import Group
-    from .help_desk import HelpDeskRelatedRecords
-    from .invoice import InvoiceRelatedRecords
-    from .mod_comment import ModCommentRelatedRecords
-    from .pbx_manager import PBXManagerRelatedRecords
-    from .potential import PotentialRelatedRecords
-    from .product import ProductRelatedRecords
-    from .project import ProjectRelatedRecords
-    from .quote import QuoteRelatedRecords
-    from .sales_order import SalesOrderRelatedRecords
-    from .service import ServiceRelatedRecords
-    from .service_contract import ServiceContractRelatedRecords
     from .user import User
 
     AccountAssignedUserTarget: TypeAlias = User | Group
@@ -214,7 +216,7 @@ class AccountLookups(TypedDict, total=False):
     ownership__like: str
     ownership__isnull: Literal[False]
     rating: AccountRating
-    rating__iexact: str
+    rating__iexact: AccountRating
     rating__in: Sequence[AccountRating]
     rating__contains: str
     rating__icontains: str
@@ -225,7 +227,7 @@ class AccountLookups(TypedDict, total=False):
     rating__like: str
     rating__isnull: Literal[False]
     industry: AccountIndustry
-    industry__iexact: str
+    industry__iexact: AccountIndustry
     industry__in: Sequence[AccountIndustry]
     industry__contains: str
     industry__icontains: str
@@ -247,7 +249,7 @@ class AccountLookups(TypedDict, total=False):
     siccode__like: str
     siccode__isnull: Literal[False]
     accounttype: AccountAccounttype
-    accounttype__iexact: str
+    accounttype__iexact: AccountAccounttype
     accounttype__in: Sequence[AccountAccounttype]
     accounttype__contains: str
     accounttype__icontains: str
@@ -329,7 +331,7 @@ class AccountLookups(TypedDict, total=False):
     region_code__like: str
     region_code__isnull: Literal[False]
     customer_tier: AccountCustomerTier
-    customer_tier__iexact: str
+    customer_tier__iexact: AccountCustomerTier
     customer_tier__in: Sequence[AccountCustomerTier]
     customer_tier__contains: str
     customer_tier__icontains: str
@@ -514,77 +516,27 @@ class AccountLookups(TypedDict, total=False):
 class AccountQuerySet(QuerySet["Account"]):
     """A lazy query over `Account` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[AccountLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[AccountLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[AccountLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[AccountLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[AccountLookups],
-    ) -> Account:
+    def get(self, *conditions: Q, **lookups: Unpack[AccountLookups]) -> Account:
         """The one record matching; `Account.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class AccountManager(Manager["Account", AccountQuerySet]):
-    """`Account.objects`: where queries start."""
-
-    queryset_class = AccountQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[AccountLookups],
-    ) -> AccountQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[AccountLookups],
-    ) -> AccountQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[AccountLookups],
-    ) -> Account:
-        """The one record matching; `Account.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class AccountRelatedRecords(RelatedRecords["Account"]):
     """`Account` records related to another record (lazy, `query_related`)."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[AccountLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[AccountLookups]) -> Self:
         """Only the related records matching all conditions and lookups (AND only)."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[AccountLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[AccountLookups]) -> Self:
         """Leave out the related records matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
@@ -594,7 +546,7 @@ class Account(Model):
 
     vtiger_module: ClassVar[str] = "Accounts"
     vtiger_id_prefix: ClassVar[str] = "11"
-    objects: ClassVar[AccountManager] = AccountManager()
+    objects: ClassVar[Manager[AccountQuerySet]] = Manager(AccountQuerySet)
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Activities": "Calendar",
         "Activity History": "Calendar",
@@ -617,27 +569,57 @@ class Account(Model):
     }
 
     accountname: Annotated[
-        str, VtigerField("accountname", "string", label="Organization Name", mandatory=True)
+        str,
+        VtigerField(
+            "accountname",
+            "string",
+            label="Organization Name",
+            mandatory=True,
+            column="varchar(100)",
+        ),
     ]
-    phone: Annotated[str | None, VtigerField("phone", "phone", label="Primary Phone")] = None
-    website: Annotated[str | None, VtigerField("website", "url", label="Website")] = None
-    fax: Annotated[str | None, VtigerField("fax", "phone", label="Fax")] = None
+    phone: Annotated[
+        str | None,
+        VtigerField("phone", "phone", label="Primary Phone", column="varchar(30)"),
+    ] = None
+    website: Annotated[
+        str | None,
+        VtigerField("website", "url", label="Website", column="varchar(100)"),
+    ] = None
+    fax: Annotated[
+        str | None,
+        VtigerField("fax", "phone", label="Fax", column="varchar(30)"),
+    ] = None
     tickersymbol: Annotated[
         str | None,
-        VtigerField("tickersymbol", "string", label="Ticker Symbol"),
+        VtigerField("tickersymbol", "string", label="Ticker Symbol", column="varchar(30)"),
     ] = None
     otherphone: Annotated[
         str | None,
-        VtigerField("otherphone", "phone", label="Secondary Phone"),
+        VtigerField("otherphone", "phone", label="Secondary Phone", column="varchar(30)"),
     ] = None
     account_id: Annotated[
         RecordId | None,
-        VtigerField("account_id", "reference", label="Member Of", refers_to=("Accounts",)),
+        VtigerField(
+            "account_id", "reference", label="Member Of", refers_to=("Accounts",), column="int(19)"
+        ),
     ] = None
-    email1: Annotated[str | None, VtigerField("email1", "email", label="Primary Email")] = None
-    employees: Annotated[int | None, VtigerField("employees", "integer", label="Employees")] = None
-    email2: Annotated[str | None, VtigerField("email2", "email", label="Secondary Email")] = None
-    ownership: Annotated[str | None, VtigerField("ownership", "string", label="Ownership")] = None
+    email1: Annotated[
+        str | None,
+        VtigerField("email1", "email", label="Primary Email", column="varchar(100)"),
+    ] = None
+    employees: Annotated[
+        int | None,
+        VtigerField("employees", "integer", label="Employees", column="int(10)"),
+    ] = None
+    email2: Annotated[
+        str | None,
+        VtigerField("email2", "email", label="Secondary Email", column="varchar(100)"),
+    ] = None
+    ownership: Annotated[
+        str | None,
+        VtigerField("ownership", "string", label="Ownership", column="varchar(50)"),
+    ] = None
     rating: Annotated[
         AccountRating | None,
         VtigerField(
@@ -645,6 +627,7 @@ class Account(Model):
             "picklist",
             label="Rating",
             picklist=("Acquired", "Active", "Market Failed", "Project Cancelled", "Shutdown"),
+            column="varchar(200)",
         ),
     ] = None
     industry: Annotated[
@@ -686,9 +669,13 @@ class Account(Model):
                 "Utilities",
                 "Other",
             ),
+            column="varchar(200)",
         ),
     ] = None
-    siccode: Annotated[str | None, VtigerField("siccode", "string", label="SIC Code")] = None
+    siccode: Annotated[
+        str | None,
+        VtigerField("siccode", "string", label="SIC Code", column="varchar(50)"),
+    ] = None
     accounttype: Annotated[
         AccountAccounttype | None,
         VtigerField(
@@ -707,34 +694,55 @@ class Account(Model):
                 "Reseller",
                 "Other",
             ),
+            column="varchar(200)",
         ),
     ] = None
     annual_revenue: Annotated[
         Decimal | None,
-        VtigerField("annual_revenue", "currency", label="Annual Revenue"),
+        VtigerField("annual_revenue", "currency", label="Annual Revenue", column="decimal(25,8)"),
     ] = None
     emailoptout: Annotated[
         bool | None,
-        VtigerField("emailoptout", "boolean", label="Email Opt Out"),
+        VtigerField("emailoptout", "boolean", label="Email Opt Out", column="varchar(3)"),
     ] = None
     notify_owner: Annotated[
         bool | None,
-        VtigerField("notify_owner", "boolean", label="Notify Owner"),
+        VtigerField("notify_owner", "boolean", label="Notify Owner", column="varchar(3)"),
     ] = None
     assigned_user_id: Annotated[
         RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Assigned To", mandatory=True),
+        VtigerField(
+            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+        ),
     ] = None
     modifiedby: Annotated[
         RecordId | None,
-        VtigerField("modifiedby", "reference", label="Last Modified By", refers_to=("Users",)),
+        VtigerField(
+            "modifiedby",
+            "reference",
+            label="Last Modified By",
+            refers_to=("Users",),
+            column="int(19)",
+        ),
     ] = None
     isconvertedfromlead: Annotated[
         bool | None,
-        VtigerField("isconvertedfromlead", "boolean", label="Is Converted From Lead", default="no"),
+        VtigerField(
+            "isconvertedfromlead",
+            "boolean",
+            label="Is Converted From Lead",
+            default="no",
+            column="varchar(3)",
+        ),
     ] = None
-    starred: Annotated[bool | None, VtigerField("starred", "boolean", label="starred")] = None
-    tags: Annotated[str | None, VtigerField("tags", "string", label="tags")] = None
+    starred: Annotated[
+        bool | None,
+        VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
+    ] = None
+    tags: Annotated[
+        str | None,
+        VtigerField("tags", "string", label="tags", column="varchar(1)"),
+    ] = None
     region_code: Annotated[str | None, VtigerField("cf_877", "string", label="Region Code")] = None
     customer_tier: Annotated[
         AccountCustomerTier | None,
@@ -763,55 +771,55 @@ class Account(Model):
     ] = None
     bill_street: Annotated[
         str | None,
-        VtigerField("bill_street", "text", label="Billing Address"),
+        VtigerField("bill_street", "text", label="Billing Address", column="varchar(250)"),
     ] = None
     ship_street: Annotated[
         str | None,
-        VtigerField("ship_street", "text", label="Shipping Address"),
+        VtigerField("ship_street", "text", label="Shipping Address", column="varchar(250)"),
     ] = None
     bill_city: Annotated[
         str | None,
-        VtigerField("bill_city", "string", label="Billing City"),
+        VtigerField("bill_city", "string", label="Billing City", column="varchar(30)"),
     ] = None
     ship_city: Annotated[
         str | None,
-        VtigerField("ship_city", "string", label="Shipping City"),
+        VtigerField("ship_city", "string", label="Shipping City", column="varchar(30)"),
     ] = None
     bill_state: Annotated[
         str | None,
-        VtigerField("bill_state", "string", label="Billing State"),
+        VtigerField("bill_state", "string", label="Billing State", column="varchar(30)"),
     ] = None
     ship_state: Annotated[
         str | None,
-        VtigerField("ship_state", "string", label="Shipping State"),
+        VtigerField("ship_state", "string", label="Shipping State", column="varchar(30)"),
     ] = None
     bill_code: Annotated[
         str | None,
-        VtigerField("bill_code", "string", label="Billing Postal Code"),
+        VtigerField("bill_code", "string", label="Billing Postal Code", column="varchar(30)"),
     ] = None
     ship_code: Annotated[
         str | None,
-        VtigerField("ship_code", "string", label="Shipping Postal Code"),
+        VtigerField("ship_code", "string", label="Shipping Postal Code", column="varchar(30)"),
     ] = None
     bill_country: Annotated[
         str | None,
-        VtigerField("bill_country", "string", label="Billing Country"),
+        VtigerField("bill_country", "string", label="Billing Country", column="varchar(30)"),
     ] = None
     ship_country: Annotated[
         str | None,
-        VtigerField("ship_country", "string", label="Shipping Country"),
+        VtigerField("ship_country", "string", label="Shipping Country", column="varchar(30)"),
     ] = None
     bill_pobox: Annotated[
         str | None,
-        VtigerField("bill_pobox", "string", label="Billing PO Box"),
+        VtigerField("bill_pobox", "string", label="Billing PO Box", column="varchar(30)"),
     ] = None
     ship_pobox: Annotated[
         str | None,
-        VtigerField("ship_pobox", "string", label="Shipping PO Box"),
+        VtigerField("ship_pobox", "string", label="Shipping PO Box", column="varchar(30)"),
     ] = None
     description: Annotated[
         str | None,
-        VtigerField("description", "text", label="Description"),
+        VtigerField("description", "text", label="Description", column="mediumtext"),
     ] = None
 
     if TYPE_CHECKING:
@@ -830,154 +838,125 @@ class Account(Model):
     else:
         account_no: Annotated[
             str | None,
-            VtigerField("account_no", "string", label="Organization Number", editable=False),
+            VtigerField(
+                "account_no",
+                "string",
+                label="Organization Number",
+                editable=False,
+                column="varchar(100)",
+            ),
         ] = None
         createdtime: Annotated[
             datetime.datetime | None,
-            VtigerField("createdtime", "datetime", label="Created Time", editable=False),
+            VtigerField(
+                "createdtime", "datetime", label="Created Time", editable=False, column="datetime"
+            ),
         ] = None
         modifiedtime: Annotated[
             datetime.datetime | None,
-            VtigerField("modifiedtime", "datetime", label="Modified Time", editable=False),
+            VtigerField(
+                "modifiedtime", "datetime", label="Modified Time", editable=False, column="datetime"
+            ),
         ] = None
         source: Annotated[
             str | None,
-            VtigerField("source", "string", label="Source", editable=False),
+            VtigerField("source", "string", label="Source", editable=False, column="varchar(100)"),
         ] = None
 
     @property
     def account(self) -> Account | None:
         """The record `account_id` points at: fetched once, then cached."""
-        return self.vtiger_related("account_id", Account)
+        return self.vtiger_related("account_id")
 
     @property
     def assigned_user(self) -> AccountAssignedUserTarget | None:
         """The record `assigned_user_id` points at: fetched once, then cached."""
-        from .group import Group
-        from .user import User
-
-        targets = (User, Group)
-        record = self.vtiger_related("assigned_user_id", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("assigned_user_id")
 
     @property
     def modifiedby_record(self) -> User | None:
         """The record `modifiedby` points at: fetched once, then cached."""
-        from .user import User
-
-        return self.vtiger_related("modifiedby", User)
+        return self.vtiger_related("modifiedby")
 
     @property
     def primary_contact_record(self) -> Contact | None:
         """The record `primary_contact` points at: fetched once, then cached."""
-        from .contact import Contact
+        return self.vtiger_related("primary_contact")
 
-        return self.vtiger_related("primary_contact", Contact)
-
-    def related_activities(self) -> CalendarRelatedRecords:
+    def related_activities(self) -> _calendar.CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        from .calendar import Calendar, CalendarRelatedRecords
+        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activities")
 
-        return CalendarRelatedRecords.of(self, Calendar, "Activities")
-
-    def related_activity_history(self) -> CalendarRelatedRecords:
+    def related_activity_history(self) -> _calendar.CalendarRelatedRecords:
         """Calendar records under the relation 'Activity History' (lazy)."""
-        from .calendar import Calendar, CalendarRelatedRecords
+        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activity History")
 
-        return CalendarRelatedRecords.of(self, Calendar, "Activity History")
-
-    def related_assets(self) -> AssetRelatedRecords:
+    def related_assets(self) -> _asset.AssetRelatedRecords:
         """Asset records under the relation 'Assets' (lazy)."""
-        from .asset import Asset, AssetRelatedRecords
+        return _asset.AssetRelatedRecords.of(self, _asset.Asset, "Assets")
 
-        return AssetRelatedRecords.of(self, Asset, "Assets")
-
-    def related_campaigns(self) -> CampaignRelatedRecords:
+    def related_campaigns(self) -> _campaign.CampaignRelatedRecords:
         """Campaign records under the relation 'Campaigns' (lazy)."""
-        from .campaign import Campaign, CampaignRelatedRecords
+        return _campaign.CampaignRelatedRecords.of(self, _campaign.Campaign, "Campaigns")
 
-        return CampaignRelatedRecords.of(self, Campaign, "Campaigns")
-
-    def related_contacts(self) -> ContactRelatedRecords:
+    def related_contacts(self) -> _contact.ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        from .contact import Contact, ContactRelatedRecords
+        return _contact.ContactRelatedRecords.of(self, _contact.Contact, "Contacts")
 
-        return ContactRelatedRecords.of(self, Contact, "Contacts")
-
-    def related_documents(self) -> DocumentRelatedRecords:
+    def related_documents(self) -> _document.DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document, DocumentRelatedRecords
+        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")
 
-        return DocumentRelatedRecords.of(self, Document, "Documents")
-
-    def related_emails(self) -> EmailRelatedRecords:
+    def related_emails(self) -> _email.EmailRelatedRecords:
         """Email records under the relation 'Emails' (lazy)."""
-        from .email import Email, EmailRelatedRecords
+        return _email.EmailRelatedRecords.of(self, _email.Email, "Emails")
 
-        return EmailRelatedRecords.of(self, Email, "Emails")
-
-    def related_helpdesk(self) -> HelpDeskRelatedRecords:
+    def related_helpdesk(self) -> _help_desk.HelpDeskRelatedRecords:
         """HelpDesk records under the relation 'HelpDesk' (lazy)."""
-        from .help_desk import HelpDesk, HelpDeskRelatedRecords
+        return _help_desk.HelpDeskRelatedRecords.of(self, _help_desk.HelpDesk, "HelpDesk")
 
-        return HelpDeskRelatedRecords.of(self, HelpDesk, "HelpDesk")
-
-    def related_invoice(self) -> InvoiceRelatedRecords:
+    def related_invoice(self) -> _invoice.InvoiceRelatedRecords:
         """Invoice records under the relation 'Invoice' (lazy)."""
-        from .invoice import Invoice, InvoiceRelatedRecords
+        return _invoice.InvoiceRelatedRecords.of(self, _invoice.Invoice, "Invoice")
 
-        return InvoiceRelatedRecords.of(self, Invoice, "Invoice")
-
-    def related_modcomments(self) -> ModCommentRelatedRecords:
+    def related_modcomments(self) -> _mod_comment.ModCommentRelatedRecords:
         """ModComment records under the relation 'ModComments' (lazy)."""
-        from .mod_comment import ModComment, ModCommentRelatedRecords
+        return _mod_comment.ModCommentRelatedRecords.of(
+            self, _mod_comment.ModComment, "ModComments"
+        )
 
-        return ModCommentRelatedRecords.of(self, ModComment, "ModComments")
-
-    def related_pbxmanager(self) -> PBXManagerRelatedRecords:
+    def related_pbxmanager(self) -> _pbx_manager.PBXManagerRelatedRecords:
         """PBXManager records under the relation 'PBXManager' (lazy)."""
-        from .pbx_manager import PBXManager, PBXManagerRelatedRecords
+        return _pbx_manager.PBXManagerRelatedRecords.of(self, _pbx_manager.PBXManager, "PBXManager")
 
-        return PBXManagerRelatedRecords.of(self, PBXManager, "PBXManager")
-
-    def related_potentials(self) -> PotentialRelatedRecords:
+    def related_potentials(self) -> _potential.PotentialRelatedRecords:
         """Potential records under the relation 'Potentials' (lazy)."""
-        from .potential import Potential, PotentialRelatedRecords
+        return _potential.PotentialRelatedRecords.of(self, _potential.Potential, "Potentials")
 
-        return PotentialRelatedRecords.of(self, Potential, "Potentials")
-
-    def related_products(self) -> ProductRelatedRecords:
+    def related_products(self) -> _product.ProductRelatedRecords:
         """Product records under the relation 'Products' (lazy)."""
-        from .product import Product, ProductRelatedRecords
+        return _product.ProductRelatedRecords.of(self, _product.Product, "Products")
 
-        return ProductRelatedRecords.of(self, Product, "Products")
-
-    def related_projects(self) -> ProjectRelatedRecords:
+    def related_projects(self) -> _project.ProjectRelatedRecords:
         """Project records under the relation 'Projects' (lazy)."""
-        from .project import Project, ProjectRelatedRecords
+        return _project.ProjectRelatedRecords.of(self, _project.Project, "Projects")
 
-        return ProjectRelatedRecords.of(self, Project, "Projects")
-
-    def related_quotes(self) -> QuoteRelatedRecords:
+    def related_quotes(self) -> _quote.QuoteRelatedRecords:
         """Quote records under the relation 'Quotes' (lazy)."""
-        from .quote import Quote, QuoteRelatedRecords
+        return _quote.QuoteRelatedRecords.of(self, _quote.Quote, "Quotes")
 
-        return QuoteRelatedRecords.of(self, Quote, "Quotes")
-
-    def related_sales_order(self) -> SalesOrderRelatedRecords:
+    def related_sales_order(self) -> _sales_order.SalesOrderRelatedRecords:
         """SalesOrder records under the relation 'Sales Order' (lazy)."""
-        from .sales_order import SalesOrder, SalesOrderRelatedRecords
+        return _sales_order.SalesOrderRelatedRecords.of(
+            self, _sales_order.SalesOrder, "Sales Order"
+        )
 
-        return SalesOrderRelatedRecords.of(self, SalesOrder, "Sales Order")
-
-    def related_service_contracts(self) -> ServiceContractRelatedRecords:
+    def related_service_contracts(self) -> _service_contract.ServiceContractRelatedRecords:
         """ServiceContract records under the relation 'Service Contracts' (lazy)."""
-        from .service_contract import ServiceContract, ServiceContractRelatedRecords
+        return _service_contract.ServiceContractRelatedRecords.of(
+            self, _service_contract.ServiceContract, "Service Contracts"
+        )
 
-        return ServiceContractRelatedRecords.of(self, ServiceContract, "Service Contracts")
-
-    def related_services(self) -> ServiceRelatedRecords:
+    def related_services(self) -> _service.ServiceRelatedRecords:
         """Service records under the relation 'Services' (lazy)."""
-        from .service import Service, ServiceRelatedRecords
-
-        return ServiceRelatedRecords.of(self, Service, "Services")
+        return _service.ServiceRelatedRecords.of(self, _service.Service, "Services")

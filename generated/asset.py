@@ -11,12 +11,13 @@ from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
+from . import document as _document
+from . import help_desk as _help_desk
+
 if TYPE_CHECKING:
     from .account import Account
     from .contact import Contact
-    from .document import DocumentRelatedRecords
     from .group import Group
-    from .help_desk import HelpDeskRelatedRecords
     from .invoice import Invoice
     from .product import Product
     from .user import User
@@ -73,7 +74,7 @@ class AssetLookups(TypedDict, total=False):
     dateinservice__range: tuple[datetime.date, datetime.date]
     dateinservice__isnull: Literal[False]
     assetstatus: AssetAssetstatus
-    assetstatus__iexact: str
+    assetstatus__iexact: AssetAssetstatus
     assetstatus__in: Sequence[AssetAssetstatus]
     assetstatus__contains: str
     assetstatus__icontains: str
@@ -198,77 +199,27 @@ class AssetLookups(TypedDict, total=False):
 class AssetQuerySet(QuerySet["Asset"]):
     """A lazy query over `Asset` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[AssetLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[AssetLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[AssetLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[AssetLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[AssetLookups],
-    ) -> Asset:
+    def get(self, *conditions: Q, **lookups: Unpack[AssetLookups]) -> Asset:
         """The one record matching; `Asset.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class AssetManager(Manager["Asset", AssetQuerySet]):
-    """`Asset.objects`: where queries start."""
-
-    queryset_class = AssetQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[AssetLookups],
-    ) -> AssetQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[AssetLookups],
-    ) -> AssetQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[AssetLookups],
-    ) -> Asset:
-        """The one record matching; `Asset.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class AssetRelatedRecords(RelatedRecords["Asset"]):
     """`Asset` records related to another record (lazy, `query_related`)."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[AssetLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[AssetLookups]) -> Self:
         """Only the related records matching all conditions and lookups (AND only)."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[AssetLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[AssetLookups]) -> Self:
         """Leave out the related records matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
@@ -278,7 +229,7 @@ class Asset(Model):
 
     vtiger_module: ClassVar[str] = "Assets"
     vtiger_id_prefix: ClassVar[str] = "32"
-    objects: ClassVar[AssetManager] = AssetManager()
+    objects: ClassVar[Manager[AssetQuerySet]] = Manager(AssetQuerySet)
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Documents": "Documents",
         "HelpDesk": "HelpDesk",
@@ -287,17 +238,29 @@ class Asset(Model):
     product: Annotated[
         RecordId,
         VtigerField(
-            "product", "reference", label="Product Name", mandatory=True, refers_to=("Products",)
+            "product",
+            "reference",
+            label="Product Name",
+            mandatory=True,
+            refers_to=("Products",),
+            column="int(19)",
         ),
     ]
     serialnumber: Annotated[
-        str, VtigerField("serialnumber", "string", label="Serial Number", mandatory=True)
+        str,
+        VtigerField(
+            "serialnumber", "string", label="Serial Number", mandatory=True, column="varchar(200)"
+        ),
     ]
     datesold: Annotated[
-        datetime.date, VtigerField("datesold", "date", label="Date Sold", mandatory=True)
+        datetime.date,
+        VtigerField("datesold", "date", label="Date Sold", mandatory=True, column="date"),
     ]
     dateinservice: Annotated[
-        datetime.date, VtigerField("dateinservice", "date", label="Date in Service", mandatory=True)
+        datetime.date,
+        VtigerField(
+            "dateinservice", "date", label="Date in Service", mandatory=True, column="date"
+        ),
     ]
     assetstatus: Annotated[
         AssetAssetstatus,
@@ -307,45 +270,83 @@ class Asset(Model):
             label="Status",
             mandatory=True,
             picklist=("In Service", "Out-of-service"),
+            column="varchar(200)",
         ),
     ]
-    tagnumber: Annotated[str | None, VtigerField("tagnumber", "string", label="Tag Number")] = None
+    tagnumber: Annotated[
+        str | None,
+        VtigerField("tagnumber", "string", label="Tag Number", column="varchar(300)"),
+    ] = None
     invoiceid: Annotated[
         RecordId | None,
-        VtigerField("invoiceid", "reference", label="Invoice Name", refers_to=("Invoice",)),
+        VtigerField(
+            "invoiceid", "reference", label="Invoice Name", refers_to=("Invoice",), column="int(19)"
+        ),
     ] = None
     shippingmethod: Annotated[
         str | None,
-        VtigerField("shippingmethod", "string", label="Shipping Method"),
+        VtigerField("shippingmethod", "string", label="Shipping Method", column="varchar(200)"),
     ] = None
     shippingtrackingnumber: Annotated[
         str | None,
-        VtigerField("shippingtrackingnumber", "string", label="Shipping Tracking Number"),
+        VtigerField(
+            "shippingtrackingnumber",
+            "string",
+            label="Shipping Tracking Number",
+            column="varchar(200)",
+        ),
     ] = None
     assigned_user_id: Annotated[
         RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Assigned To", mandatory=True),
+        VtigerField(
+            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+        ),
     ] = None
     assetname: Annotated[
-        str, VtigerField("assetname", "string", label="Asset Name", mandatory=True)
+        str,
+        VtigerField(
+            "assetname", "string", label="Asset Name", mandatory=True, column="varchar(100)"
+        ),
     ]
     account: Annotated[
         RecordId,
         VtigerField(
-            "account", "reference", label="Customer Name", mandatory=True, refers_to=("Accounts",)
+            "account",
+            "reference",
+            label="Customer Name",
+            mandatory=True,
+            refers_to=("Accounts",),
+            column="int(19)",
         ),
     ]
     contact: Annotated[
         RecordId | None,
-        VtigerField("contact", "reference", label="Contact Name", refers_to=("Contacts",)),
+        VtigerField(
+            "contact", "reference", label="Contact Name", refers_to=("Contacts",), column="int(19)"
+        ),
     ] = None
     modifiedby: Annotated[
         RecordId | None,
-        VtigerField("modifiedby", "reference", label="Last Modified By", refers_to=("Users",)),
+        VtigerField(
+            "modifiedby",
+            "reference",
+            label="Last Modified By",
+            refers_to=("Users",),
+            column="int(19)",
+        ),
     ] = None
-    description: Annotated[str | None, VtigerField("description", "text", label="Notes")] = None
-    starred: Annotated[bool | None, VtigerField("starred", "boolean", label="starred")] = None
-    tags: Annotated[str | None, VtigerField("tags", "string", label="tags")] = None
+    description: Annotated[
+        str | None,
+        VtigerField("description", "text", label="Notes", column="mediumtext"),
+    ] = None
+    starred: Annotated[
+        bool | None,
+        VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
+    ] = None
+    tags: Annotated[
+        str | None,
+        VtigerField("tags", "string", label="tags", column="varchar(1)"),
+    ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.
@@ -363,74 +364,61 @@ class Asset(Model):
     else:
         asset_no: Annotated[
             str | None,
-            VtigerField("asset_no", "string", label="Asset No", editable=False),
+            VtigerField(
+                "asset_no", "string", label="Asset No", editable=False, column="varchar(30)"
+            ),
         ] = None
         createdtime: Annotated[
             datetime.datetime | None,
-            VtigerField("createdtime", "datetime", label="Created Time", editable=False),
+            VtigerField(
+                "createdtime", "datetime", label="Created Time", editable=False, column="datetime"
+            ),
         ] = None
         modifiedtime: Annotated[
             datetime.datetime | None,
-            VtigerField("modifiedtime", "datetime", label="Modified Time", editable=False),
+            VtigerField(
+                "modifiedtime", "datetime", label="Modified Time", editable=False, column="datetime"
+            ),
         ] = None
         source: Annotated[
             str | None,
-            VtigerField("source", "string", label="Source", editable=False),
+            VtigerField("source", "string", label="Source", editable=False, column="varchar(100)"),
         ] = None
 
     @property
     def product_record(self) -> Product | None:
         """The record `product` points at: fetched once, then cached."""
-        from .product import Product
-
-        return self.vtiger_related("product", Product)
+        return self.vtiger_related("product")
 
     @property
     def invoice(self) -> Invoice | None:
         """The record `invoiceid` points at: fetched once, then cached."""
-        from .invoice import Invoice
-
-        return self.vtiger_related("invoiceid", Invoice)
+        return self.vtiger_related("invoiceid")
 
     @property
     def assigned_user(self) -> AssetAssignedUserTarget | None:
         """The record `assigned_user_id` points at: fetched once, then cached."""
-        from .group import Group
-        from .user import User
-
-        targets = (User, Group)
-        record = self.vtiger_related("assigned_user_id", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("assigned_user_id")
 
     @property
     def account_record(self) -> Account | None:
         """The record `account` points at: fetched once, then cached."""
-        from .account import Account
-
-        return self.vtiger_related("account", Account)
+        return self.vtiger_related("account")
 
     @property
     def contact_record(self) -> Contact | None:
         """The record `contact` points at: fetched once, then cached."""
-        from .contact import Contact
-
-        return self.vtiger_related("contact", Contact)
+        return self.vtiger_related("contact")
 
     @property
     def modifiedby_record(self) -> User | None:
         """The record `modifiedby` points at: fetched once, then cached."""
-        from .user import User
+        return self.vtiger_related("modifiedby")
 
-        return self.vtiger_related("modifiedby", User)
-
-    def related_documents(self) -> DocumentRelatedRecords:
+    def related_documents(self) -> _document.DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document, DocumentRelatedRecords
+        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")
 
-        return DocumentRelatedRecords.of(self, Document, "Documents")
-
-    def related_helpdesk(self) -> HelpDeskRelatedRecords:
+    def related_helpdesk(self) -> _help_desk.HelpDeskRelatedRecords:
         """HelpDesk records under the relation 'HelpDesk' (lazy)."""
-        from .help_desk import HelpDesk, HelpDeskRelatedRecords
-
-        return HelpDeskRelatedRecords.of(self, HelpDesk, "HelpDesk")
+        return _help_desk.HelpDeskRelatedRecords.of(self, _help_desk.HelpDesk, "HelpDesk")

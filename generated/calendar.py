@@ -11,10 +11,12 @@ from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
+from . import contact as _contact
+
 if TYPE_CHECKING:
     from .account import Account
     from .campaign import Campaign
-    from .contact import Contact, ContactRelatedRecords
+    from .contact import Contact
     from .group import Group
     from .help_desk import HelpDesk
     from .invoice import Invoice
@@ -113,7 +115,7 @@ class CalendarLookups(TypedDict, total=False):
     contact_id__in: Sequence[RecordId | str]
     contact_id__isnull: Literal[False]
     taskstatus: CalendarTaskstatus
-    taskstatus__iexact: str
+    taskstatus__iexact: CalendarTaskstatus
     taskstatus__in: Sequence[CalendarTaskstatus]
     taskstatus__contains: str
     taskstatus__icontains: str
@@ -124,7 +126,7 @@ class CalendarLookups(TypedDict, total=False):
     taskstatus__like: str
     taskstatus__isnull: Literal[False]
     eventstatus: CalendarEventstatus
-    eventstatus__iexact: str
+    eventstatus__iexact: CalendarEventstatus
     eventstatus__in: Sequence[CalendarEventstatus]
     eventstatus__contains: str
     eventstatus__icontains: str
@@ -135,7 +137,7 @@ class CalendarLookups(TypedDict, total=False):
     eventstatus__like: str
     eventstatus__isnull: Literal[False]
     taskpriority: CalendarTaskpriority
-    taskpriority__iexact: str
+    taskpriority__iexact: CalendarTaskpriority
     taskpriority__in: Sequence[CalendarTaskpriority]
     taskpriority__contains: str
     taskpriority__icontains: str
@@ -164,7 +166,7 @@ class CalendarLookups(TypedDict, total=False):
     modifiedtime__range: tuple[datetime.datetime, datetime.datetime]
     modifiedtime__isnull: Literal[False]
     activitytype: CalendarActivitytype
-    activitytype__iexact: str
+    activitytype__iexact: CalendarActivitytype
     activitytype__in: Sequence[CalendarActivitytype]
     activitytype__contains: str
     activitytype__icontains: str
@@ -175,7 +177,7 @@ class CalendarLookups(TypedDict, total=False):
     activitytype__like: str
     activitytype__isnull: Literal[False]
     visibility: CalendarVisibility
-    visibility__iexact: str
+    visibility__iexact: CalendarVisibility
     visibility__in: Sequence[CalendarVisibility]
     visibility__contains: str
     visibility__icontains: str
@@ -205,7 +207,7 @@ class CalendarLookups(TypedDict, total=False):
     duration_hours__range: tuple[datetime.time, datetime.time]
     duration_hours__isnull: Literal[False]
     duration_minutes: CalendarDurationMinutes
-    duration_minutes__iexact: str
+    duration_minutes__iexact: CalendarDurationMinutes
     duration_minutes__in: Sequence[CalendarDurationMinutes]
     duration_minutes__contains: str
     duration_minutes__icontains: str
@@ -235,7 +237,7 @@ class CalendarLookups(TypedDict, total=False):
     reminder_time__range: tuple[int, int]
     reminder_time__isnull: Literal[False]
     recurringtype: CalendarRecurringtype
-    recurringtype__iexact: str
+    recurringtype__iexact: CalendarRecurringtype
     recurringtype__in: Sequence[CalendarRecurringtype]
     recurringtype__contains: str
     recurringtype__icontains: str
@@ -279,77 +281,27 @@ class CalendarLookups(TypedDict, total=False):
 class CalendarQuerySet(QuerySet["Calendar"]):
     """A lazy query over `Calendar` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[CalendarLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[CalendarLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[CalendarLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[CalendarLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[CalendarLookups],
-    ) -> Calendar:
+    def get(self, *conditions: Q, **lookups: Unpack[CalendarLookups]) -> Calendar:
         """The one record matching; `Calendar.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class CalendarManager(Manager["Calendar", CalendarQuerySet]):
-    """`Calendar.objects`: where queries start."""
-
-    queryset_class = CalendarQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[CalendarLookups],
-    ) -> CalendarQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[CalendarLookups],
-    ) -> CalendarQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[CalendarLookups],
-    ) -> Calendar:
-        """The one record matching; `Calendar.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class CalendarRelatedRecords(RelatedRecords["Calendar"]):
     """`Calendar` records related to another record (lazy, `query_related`)."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[CalendarLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[CalendarLookups]) -> Self:
         """Only the related records matching all conditions and lookups (AND only)."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[CalendarLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[CalendarLookups]) -> Self:
         """Leave out the related records matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
@@ -359,26 +311,34 @@ class Calendar(Model):
 
     vtiger_module: ClassVar[str] = "Calendar"
     vtiger_id_prefix: ClassVar[str] = "9"
-    objects: ClassVar[CalendarManager] = CalendarManager()
+    objects: ClassVar[Manager[CalendarQuerySet]] = Manager(CalendarQuerySet)
     vtiger_relations: ClassVar[Mapping[str, str]] = {"Contacts": "Contacts"}
 
-    subject: Annotated[str, VtigerField("subject", "string", label="Subject", mandatory=True)]
+    subject: Annotated[
+        str,
+        VtigerField("subject", "string", label="Subject", mandatory=True, column="varchar(255)"),
+    ]
     assigned_user_id: Annotated[
         RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Assigned To", mandatory=True),
+        VtigerField(
+            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+        ),
     ] = None
     date_start: Annotated[
-        datetime.date, VtigerField("date_start", "date", label="Start Date & Time", mandatory=True)
+        datetime.date,
+        VtigerField("date_start", "date", label="Start Date & Time", mandatory=True, column="date"),
     ]
     time_start: Annotated[
-        datetime.time, VtigerField("time_start", "time", label="Time Start", mandatory=True)
+        datetime.time,
+        VtigerField("time_start", "time", label="Time Start", mandatory=True, column="varchar(50)"),
     ]
     time_end: Annotated[
         datetime.time | None,
-        VtigerField("time_end", "time", label="End Time"),
+        VtigerField("time_end", "time", label="End Time", column="varchar(50)"),
     ] = None
     due_date: Annotated[
-        datetime.date, VtigerField("due_date", "date", label="Due Date", mandatory=True)
+        datetime.date,
+        VtigerField("due_date", "date", label="Due Date", mandatory=True, column="date"),
     ]
     parent_id: Annotated[
         RecordId | None,
@@ -397,11 +357,18 @@ class Calendar(Model):
                 "Quotes",
                 "SalesOrder",
             ),
+            column="int(19)",
         ),
     ] = None
     contact_id: Annotated[
         RecordId | None,
-        VtigerField("contact_id", "reference", label="Contact Name", refers_to=("Contacts",)),
+        VtigerField(
+            "contact_id",
+            "reference",
+            label="Contact Name",
+            refers_to=("Contacts",),
+            column="int(19)",
+        ),
     ] = None
     taskstatus: Annotated[
         CalendarTaskstatus,
@@ -418,23 +385,32 @@ class Calendar(Model):
                 "Deferred",
                 "Planned",
             ),
+            column="varchar(200)",
         ),
     ]
     eventstatus: Annotated[
         CalendarEventstatus | None,
         VtigerField(
-            "eventstatus", "picklist", label="Status", picklist=("Planned", "Held", "Not Held")
+            "eventstatus",
+            "picklist",
+            label="Status",
+            picklist=("Planned", "Held", "Not Held"),
+            column="varchar(200)",
         ),
     ] = None
     taskpriority: Annotated[
         CalendarTaskpriority | None,
         VtigerField(
-            "taskpriority", "picklist", label="Priority", picklist=("High", "Medium", "Low")
+            "taskpriority",
+            "picklist",
+            label="Priority",
+            picklist=("High", "Medium", "Low"),
+            column="varchar(200)",
         ),
     ] = None
     sendnotification: Annotated[
         bool | None,
-        VtigerField("sendnotification", "boolean", label="Send Notification"),
+        VtigerField("sendnotification", "boolean", label="Send Notification", column="varchar(3)"),
     ] = None
     activitytype: Annotated[
         CalendarActivitytype | None,
@@ -443,19 +419,26 @@ class Calendar(Model):
             "picklist",
             label="Activity Type",
             picklist=("Call", "Meeting", "Mobile Call"),
+            column="varchar(200)",
         ),
     ] = None
     visibility: Annotated[
         CalendarVisibility | None,
-        VtigerField("visibility", "picklist", label="Visibility", picklist=("Private", "Public")),
+        VtigerField(
+            "visibility",
+            "picklist",
+            label="Visibility",
+            picklist=("Private", "Public"),
+            column="varchar(50)",
+        ),
     ] = None
     description: Annotated[
         str | None,
-        VtigerField("description", "text", label="Description"),
+        VtigerField("description", "text", label="Description", column="mediumtext"),
     ] = None
     duration_hours: Annotated[
         datetime.time | None,
-        VtigerField("duration_hours", "time", label="Duration"),
+        VtigerField("duration_hours", "time", label="Duration", column="varchar(200)"),
     ] = None
     duration_minutes: Annotated[
         CalendarDurationMinutes | None,
@@ -464,12 +447,16 @@ class Calendar(Model):
             "picklist",
             label="Duration Minutes",
             picklist=("00", "15", "30", "45"),
+            column="varchar(200)",
         ),
     ] = None
-    location: Annotated[str | None, VtigerField("location", "string", label="Location")] = None
+    location: Annotated[
+        str | None,
+        VtigerField("location", "string", label="Location", column="varchar(150)"),
+    ] = None
     reminder_time: Annotated[
         int | None,
-        VtigerField("reminder_time", "integer", label="Send Reminder"),
+        VtigerField("reminder_time", "integer", label="Send Reminder", column="int(11)"),
     ] = None
     recurringtype: Annotated[
         CalendarRecurringtype | None,
@@ -478,15 +465,31 @@ class Calendar(Model):
             "picklist",
             label="Repeat",
             picklist=("Daily", "Weekly", "Monthly", "Yearly"),
+            column="varchar(200)",
         ),
     ] = None
-    notime: Annotated[bool | None, VtigerField("notime", "boolean", label="No Time")] = None
+    notime: Annotated[
+        bool | None,
+        VtigerField("notime", "boolean", label="No Time", column="varchar(3)"),
+    ] = None
     modifiedby: Annotated[
         RecordId | None,
-        VtigerField("modifiedby", "reference", label="Last Modified By", refers_to=("Users",)),
+        VtigerField(
+            "modifiedby",
+            "reference",
+            label="Last Modified By",
+            refers_to=("Users",),
+            column="int(19)",
+        ),
     ] = None
-    starred: Annotated[bool | None, VtigerField("starred", "boolean", label="starred")] = None
-    tags: Annotated[str | None, VtigerField("tags", "string", label="tags")] = None
+    starred: Annotated[
+        bool | None,
+        VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
+    ] = None
+    tags: Annotated[
+        str | None,
+        VtigerField("tags", "string", label="tags", column="varchar(1)"),
+    ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.
@@ -501,70 +504,41 @@ class Calendar(Model):
     else:
         createdtime: Annotated[
             datetime.datetime | None,
-            VtigerField("createdtime", "datetime", label="Created Time", editable=False),
+            VtigerField(
+                "createdtime", "datetime", label="Created Time", editable=False, column="datetime"
+            ),
         ] = None
         modifiedtime: Annotated[
             datetime.datetime | None,
-            VtigerField("modifiedtime", "datetime", label="Modified Time", editable=False),
+            VtigerField(
+                "modifiedtime", "datetime", label="Modified Time", editable=False, column="datetime"
+            ),
         ] = None
         source: Annotated[
             str | None,
-            VtigerField("source", "string", label="Source", editable=False),
+            VtigerField("source", "string", label="Source", editable=False, column="varchar(100)"),
         ] = None
 
     @property
     def assigned_user(self) -> CalendarAssignedUserTarget | None:
         """The record `assigned_user_id` points at: fetched once, then cached."""
-        from .group import Group
-        from .user import User
-
-        targets = (User, Group)
-        record = self.vtiger_related("assigned_user_id", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("assigned_user_id")
 
     @property
     def parent(self) -> CalendarParentTarget | None:
         """The record `parent_id` points at: fetched once, then cached."""
-        from .account import Account
-        from .campaign import Campaign
-        from .help_desk import HelpDesk
-        from .invoice import Invoice
-        from .lead import Lead
-        from .potential import Potential
-        from .purchase_order import PurchaseOrder
-        from .quote import Quote
-        from .sales_order import SalesOrder
-
-        targets = (
-            Account,
-            Campaign,
-            HelpDesk,
-            Invoice,
-            Lead,
-            Potential,
-            PurchaseOrder,
-            Quote,
-            SalesOrder,
-        )
-        record = self.vtiger_related("parent_id", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("parent_id")
 
     @property
     def contact(self) -> Contact | None:
         """The record `contact_id` points at: fetched once, then cached."""
-        from .contact import Contact
-
-        return self.vtiger_related("contact_id", Contact)
+        return self.vtiger_related("contact_id")
 
     @property
     def modifiedby_record(self) -> User | None:
         """The record `modifiedby` points at: fetched once, then cached."""
-        from .user import User
+        return self.vtiger_related("modifiedby")
 
-        return self.vtiger_related("modifiedby", User)
-
-    def related_contacts(self) -> ContactRelatedRecords:
+    def related_contacts(self) -> _contact.ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        from .contact import Contact, ContactRelatedRecords
-
-        return ContactRelatedRecords.of(self, Contact, "Contacts")
+        return _contact.ContactRelatedRecords.of(self, _contact.Contact, "Contacts")

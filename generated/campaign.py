@@ -12,13 +12,14 @@ from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
+from . import account as _account
+from . import calendar as _calendar
+from . import contact as _contact
+from . import lead as _lead
+from . import potential as _potential
+
 if TYPE_CHECKING:
-    from .account import AccountRelatedRecords
-    from .calendar import CalendarRelatedRecords
-    from .contact import ContactRelatedRecords
     from .group import Group
-    from .lead import LeadRelatedRecords
-    from .potential import PotentialRelatedRecords
     from .product import Product
     from .user import User
 
@@ -72,7 +73,7 @@ class CampaignLookups(TypedDict, total=False):
     campaign_no__like: str
     campaign_no__isnull: Literal[False]
     campaigntype: CampaignCampaigntype
-    campaigntype__iexact: str
+    campaigntype__iexact: CampaignCampaigntype
     campaigntype__in: Sequence[CampaignCampaigntype]
     campaigntype__contains: str
     campaigntype__icontains: str
@@ -86,7 +87,7 @@ class CampaignLookups(TypedDict, total=False):
     product_id__in: Sequence[RecordId | str]
     product_id__isnull: Literal[False]
     campaignstatus: CampaignCampaignstatus
-    campaignstatus__iexact: str
+    campaignstatus__iexact: CampaignCampaignstatus
     campaignstatus__in: Sequence[CampaignCampaignstatus]
     campaignstatus__contains: str
     campaignstatus__icontains: str
@@ -189,7 +190,7 @@ class CampaignLookups(TypedDict, total=False):
     tags__like: str
     tags__isnull: Literal[False]
     expectedresponse: CampaignExpectedresponse
-    expectedresponse__iexact: str
+    expectedresponse__iexact: CampaignExpectedresponse
     expectedresponse__in: Sequence[CampaignExpectedresponse]
     expectedresponse__contains: str
     expectedresponse__icontains: str
@@ -287,77 +288,27 @@ class CampaignLookups(TypedDict, total=False):
 class CampaignQuerySet(QuerySet["Campaign"]):
     """A lazy query over `Campaign` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[CampaignLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[CampaignLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[CampaignLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[CampaignLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[CampaignLookups],
-    ) -> Campaign:
+    def get(self, *conditions: Q, **lookups: Unpack[CampaignLookups]) -> Campaign:
         """The one record matching; `Campaign.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class CampaignManager(Manager["Campaign", CampaignQuerySet]):
-    """`Campaign.objects`: where queries start."""
-
-    queryset_class = CampaignQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[CampaignLookups],
-    ) -> CampaignQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[CampaignLookups],
-    ) -> CampaignQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[CampaignLookups],
-    ) -> Campaign:
-        """The one record matching; `Campaign.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class CampaignRelatedRecords(RelatedRecords["Campaign"]):
     """`Campaign` records related to another record (lazy, `query_related`)."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[CampaignLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[CampaignLookups]) -> Self:
         """Only the related records matching all conditions and lookups (AND only)."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[CampaignLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[CampaignLookups]) -> Self:
         """Leave out the related records matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
@@ -367,7 +318,7 @@ class Campaign(Model):
 
     vtiger_module: ClassVar[str] = "Campaigns"
     vtiger_id_prefix: ClassVar[str] = "1"
-    objects: ClassVar[CampaignManager] = CampaignManager()
+    objects: ClassVar[Manager[CampaignQuerySet]] = Manager(CampaignQuerySet)
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Accounts": "Accounts",
         "Activities": "Calendar",
@@ -377,7 +328,10 @@ class Campaign(Model):
     }
 
     campaignname: Annotated[
-        str, VtigerField("campaignname", "string", label="Campaign Name", mandatory=True)
+        str,
+        VtigerField(
+            "campaignname", "string", label="Campaign Name", mandatory=True, column="varchar(255)"
+        ),
     ]
     campaigntype: Annotated[
         CampaignCampaigntype | None,
@@ -399,11 +353,14 @@ class Campaign(Model):
                 "Telemarketing",
                 "Others",
             ),
+            column="varchar(200)",
         ),
     ] = None
     product_id: Annotated[
         RecordId | None,
-        VtigerField("product_id", "reference", label="Product", refers_to=("Products",)),
+        VtigerField(
+            "product_id", "reference", label="Product", refers_to=("Products",), column="int(19)"
+        ),
     ] = None
     campaignstatus: Annotated[
         CampaignCampaignstatus | None,
@@ -412,32 +369,55 @@ class Campaign(Model):
             "picklist",
             label="Campaign Status",
             picklist=("Planning", "Active", "Inactive", "Completed", "Cancelled"),
+            column="varchar(200)",
         ),
     ] = None
     closingdate: Annotated[
         datetime.date,
-        VtigerField("closingdate", "date", label="Expected Close Date", mandatory=True),
+        VtigerField(
+            "closingdate", "date", label="Expected Close Date", mandatory=True, column="date"
+        ),
     ]
     assigned_user_id: Annotated[
         RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Assigned To", mandatory=True),
+        VtigerField(
+            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+        ),
     ] = None
-    numsent: Annotated[Decimal | None, VtigerField("numsent", "double", label="Num Sent")] = None
-    sponsor: Annotated[str | None, VtigerField("sponsor", "string", label="Sponsor")] = None
+    numsent: Annotated[
+        Decimal | None,
+        VtigerField("numsent", "double", label="Num Sent", column="decimal(11,0)"),
+    ] = None
+    sponsor: Annotated[
+        str | None,
+        VtigerField("sponsor", "string", label="Sponsor", column="varchar(255)"),
+    ] = None
     targetaudience: Annotated[
         str | None,
-        VtigerField("targetaudience", "string", label="Target Audience"),
+        VtigerField("targetaudience", "string", label="Target Audience", column="varchar(255)"),
     ] = None
     targetsize: Annotated[
         int | None,
-        VtigerField("targetsize", "integer", label="TargetSize"),
+        VtigerField("targetsize", "integer", label="TargetSize", column="int(19)"),
     ] = None
     modifiedby: Annotated[
         RecordId | None,
-        VtigerField("modifiedby", "reference", label="Last Modified By", refers_to=("Users",)),
+        VtigerField(
+            "modifiedby",
+            "reference",
+            label="Last Modified By",
+            refers_to=("Users",),
+            column="int(19)",
+        ),
     ] = None
-    starred: Annotated[bool | None, VtigerField("starred", "boolean", label="starred")] = None
-    tags: Annotated[str | None, VtigerField("tags", "string", label="tags")] = None
+    starred: Annotated[
+        bool | None,
+        VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
+    ] = None
+    tags: Annotated[
+        str | None,
+        VtigerField("tags", "string", label="tags", column="varchar(1)"),
+    ] = None
     expectedresponse: Annotated[
         CampaignExpectedresponse | None,
         VtigerField(
@@ -445,47 +425,56 @@ class Campaign(Model):
             "picklist",
             label="Expected Response",
             picklist=("Excellent", "Good", "Average", "Poor"),
+            column="varchar(200)",
         ),
     ] = None
     expectedrevenue: Annotated[
         Decimal | None,
-        VtigerField("expectedrevenue", "currency", label="Expected Revenue"),
+        VtigerField(
+            "expectedrevenue", "currency", label="Expected Revenue", column="decimal(25,8)"
+        ),
     ] = None
     budgetcost: Annotated[
         Decimal | None,
-        VtigerField("budgetcost", "currency", label="Budget Cost"),
+        VtigerField("budgetcost", "currency", label="Budget Cost", column="decimal(25,8)"),
     ] = None
     actualcost: Annotated[
         Decimal | None,
-        VtigerField("actualcost", "currency", label="Actual Cost"),
+        VtigerField("actualcost", "currency", label="Actual Cost", column="decimal(25,8)"),
     ] = None
     expectedresponsecount: Annotated[
         int | None,
-        VtigerField("expectedresponsecount", "integer", label="Expected Response Count"),
+        VtigerField(
+            "expectedresponsecount", "integer", label="Expected Response Count", column="int(19)"
+        ),
     ] = None
     expectedsalescount: Annotated[
         int | None,
-        VtigerField("expectedsalescount", "integer", label="Expected Sales Count"),
+        VtigerField(
+            "expectedsalescount", "integer", label="Expected Sales Count", column="int(19)"
+        ),
     ] = None
     expectedroi: Annotated[
         Decimal | None,
-        VtigerField("expectedroi", "currency", label="Expected ROI"),
+        VtigerField("expectedroi", "currency", label="Expected ROI", column="decimal(25,8)"),
     ] = None
     actualresponsecount: Annotated[
         int | None,
-        VtigerField("actualresponsecount", "integer", label="Actual Response Count"),
+        VtigerField(
+            "actualresponsecount", "integer", label="Actual Response Count", column="int(19)"
+        ),
     ] = None
     actualsalescount: Annotated[
         int | None,
-        VtigerField("actualsalescount", "integer", label="Actual Sales Count"),
+        VtigerField("actualsalescount", "integer", label="Actual Sales Count", column="int(19)"),
     ] = None
     actualroi: Annotated[
         Decimal | None,
-        VtigerField("actualroi", "currency", label="Actual ROI"),
+        VtigerField("actualroi", "currency", label="Actual ROI", column="decimal(25,8)"),
     ] = None
     description: Annotated[
         str | None,
-        VtigerField("description", "text", label="Description"),
+        VtigerField("description", "text", label="Description", column="mediumtext"),
     ] = None
 
     if TYPE_CHECKING:
@@ -504,71 +493,58 @@ class Campaign(Model):
     else:
         campaign_no: Annotated[
             str | None,
-            VtigerField("campaign_no", "string", label="Campaign No", editable=False),
+            VtigerField(
+                "campaign_no", "string", label="Campaign No", editable=False, column="varchar(100)"
+            ),
         ] = None
         createdtime: Annotated[
             datetime.datetime | None,
-            VtigerField("createdtime", "datetime", label="Created Time", editable=False),
+            VtigerField(
+                "createdtime", "datetime", label="Created Time", editable=False, column="datetime"
+            ),
         ] = None
         modifiedtime: Annotated[
             datetime.datetime | None,
-            VtigerField("modifiedtime", "datetime", label="Modified Time", editable=False),
+            VtigerField(
+                "modifiedtime", "datetime", label="Modified Time", editable=False, column="datetime"
+            ),
         ] = None
         source: Annotated[
             str | None,
-            VtigerField("source", "string", label="Source", editable=False),
+            VtigerField("source", "string", label="Source", editable=False, column="varchar(100)"),
         ] = None
 
     @property
     def product(self) -> Product | None:
         """The record `product_id` points at: fetched once, then cached."""
-        from .product import Product
-
-        return self.vtiger_related("product_id", Product)
+        return self.vtiger_related("product_id")
 
     @property
     def assigned_user(self) -> CampaignAssignedUserTarget | None:
         """The record `assigned_user_id` points at: fetched once, then cached."""
-        from .group import Group
-        from .user import User
-
-        targets = (User, Group)
-        record = self.vtiger_related("assigned_user_id", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("assigned_user_id")
 
     @property
     def modifiedby_record(self) -> User | None:
         """The record `modifiedby` points at: fetched once, then cached."""
-        from .user import User
+        return self.vtiger_related("modifiedby")
 
-        return self.vtiger_related("modifiedby", User)
-
-    def related_accounts(self) -> AccountRelatedRecords:
+    def related_accounts(self) -> _account.AccountRelatedRecords:
         """Account records under the relation 'Accounts' (lazy)."""
-        from .account import Account, AccountRelatedRecords
+        return _account.AccountRelatedRecords.of(self, _account.Account, "Accounts")
 
-        return AccountRelatedRecords.of(self, Account, "Accounts")
-
-    def related_activities(self) -> CalendarRelatedRecords:
+    def related_activities(self) -> _calendar.CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        from .calendar import Calendar, CalendarRelatedRecords
+        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activities")
 
-        return CalendarRelatedRecords.of(self, Calendar, "Activities")
-
-    def related_contacts(self) -> ContactRelatedRecords:
+    def related_contacts(self) -> _contact.ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        from .contact import Contact, ContactRelatedRecords
+        return _contact.ContactRelatedRecords.of(self, _contact.Contact, "Contacts")
 
-        return ContactRelatedRecords.of(self, Contact, "Contacts")
-
-    def related_leads(self) -> LeadRelatedRecords:
+    def related_leads(self) -> _lead.LeadRelatedRecords:
         """Lead records under the relation 'Leads' (lazy)."""
-        from .lead import Lead, LeadRelatedRecords
+        return _lead.LeadRelatedRecords.of(self, _lead.Lead, "Leads")
 
-        return LeadRelatedRecords.of(self, Lead, "Leads")
-
-    def related_potentials(self) -> PotentialRelatedRecords:
+    def related_potentials(self) -> _potential.PotentialRelatedRecords:
         """Potential records under the relation 'Potentials' (lazy)."""
-        from .potential import Potential, PotentialRelatedRecords
-
-        return PotentialRelatedRecords.of(self, Potential, "Potentials")
+        return _potential.PotentialRelatedRecords.of(self, _potential.Potential, "Potentials")

@@ -153,59 +153,17 @@ class CompanyDetailLookups(TypedDict, total=False):
 class CompanyDetailQuerySet(QuerySet["CompanyDetail"]):
     """A lazy query over `CompanyDetail` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[CompanyDetailLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[CompanyDetailLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[CompanyDetailLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[CompanyDetailLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[CompanyDetailLookups],
-    ) -> CompanyDetail:
+    def get(self, *conditions: Q, **lookups: Unpack[CompanyDetailLookups]) -> CompanyDetail:
         """The one record matching; `CompanyDetail.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class CompanyDetailManager(Manager["CompanyDetail", CompanyDetailQuerySet]):
-    """`CompanyDetail.objects`: where queries start."""
-
-    queryset_class = CompanyDetailQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[CompanyDetailLookups],
-    ) -> CompanyDetailQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[CompanyDetailLookups],
-    ) -> CompanyDetailQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[CompanyDetailLookups],
-    ) -> CompanyDetail:
-        """The one record matching; `CompanyDetail.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class CompanyDetail(Model):
@@ -213,7 +171,7 @@ class CompanyDetail(Model):
 
     vtiger_module: ClassVar[str] = "CompanyDetails"
     vtiger_id_prefix: ClassVar[str] = "23"
-    objects: ClassVar[CompanyDetailManager] = CompanyDetailManager()
+    objects: ClassVar[Manager[CompanyDetailQuerySet]] = Manager(CompanyDetailQuerySet)
 
     organizationname: Annotated[
         str | None,

@@ -12,28 +12,29 @@ from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
+from . import asset as _asset
+from . import calendar as _calendar
+from . import campaign as _campaign
+from . import document as _document
+from . import email as _email
+from . import help_desk as _help_desk
+from . import invoice as _invoice
+from . import mod_comment as _mod_comment
+from . import pbx_manager as _pbx_manager
+from . import potential as _potential
+from . import product as _product
+from . import project as _project
+from . import purchase_order as _purchase_order
+from . import quote as _quote
+from . import sales_order as _sales_order
+from . import service as _service
+from . import service_contract as _service_contract
+from . import vendor as _vendor
+
 if TYPE_CHECKING:
     from .account import Account
-    from .asset import AssetRelatedRecords
-    from .calendar import CalendarRelatedRecords
-    from .campaign import CampaignRelatedRecords
-    from .document import DocumentRelatedRecords
-    from .email import EmailRelatedRecords
     from .group import Group
-    from .help_desk import HelpDeskRelatedRecords
-    from .invoice import InvoiceRelatedRecords
-    from .mod_comment import ModCommentRelatedRecords
-    from .pbx_manager import PBXManagerRelatedRecords
-    from .potential import PotentialRelatedRecords
-    from .product import ProductRelatedRecords
-    from .project import ProjectRelatedRecords
-    from .purchase_order import PurchaseOrderRelatedRecords
-    from .quote import QuoteRelatedRecords
-    from .sales_order import SalesOrderRelatedRecords
-    from .service import ServiceRelatedRecords
-    from .service_contract import ServiceContractRelatedRecords
     from .user import User
-    from .vendor import VendorRelatedRecords
 
     ContactAssignedUserTarget: TypeAlias = User | Group
 
@@ -143,7 +144,7 @@ class ContactLookups(TypedDict, total=False):
     homephone__like: str
     homephone__isnull: Literal[False]
     leadsource: ContactLeadsource
-    leadsource__iexact: str
+    leadsource__iexact: ContactLeadsource
     leadsource__in: Sequence[ContactLeadsource]
     leadsource__contains: str
     leadsource__icontains: str
@@ -309,7 +310,7 @@ class ContactLookups(TypedDict, total=False):
     tags__like: str
     tags__isnull: Literal[False]
     customer_tier: ContactCustomerTier
-    customer_tier__iexact: str
+    customer_tier__iexact: ContactCustomerTier
     customer_tier__in: Sequence[ContactCustomerTier]
     customer_tier__contains: str
     customer_tier__icontains: str
@@ -591,77 +592,27 @@ class ContactLookups(TypedDict, total=False):
 class ContactQuerySet(QuerySet["Contact"]):
     """A lazy query over `Contact` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ContactLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[ContactLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ContactLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[ContactLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ContactLookups],
-    ) -> Contact:
+    def get(self, *conditions: Q, **lookups: Unpack[ContactLookups]) -> Contact:
         """The one record matching; `Contact.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class ContactManager(Manager["Contact", ContactQuerySet]):
-    """`Contact.objects`: where queries start."""
-
-    queryset_class = ContactQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ContactLookups],
-    ) -> ContactQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ContactLookups],
-    ) -> ContactQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ContactLookups],
-    ) -> Contact:
-        """The one record matching; `Contact.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class ContactRelatedRecords(RelatedRecords["Contact"]):
     """`Contact` records related to another record (lazy, `query_related`)."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ContactLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[ContactLookups]) -> Self:
         """Only the related records matching all conditions and lookups (AND only)."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ContactLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[ContactLookups]) -> Self:
         """Leave out the related records matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
@@ -671,7 +622,7 @@ class Contact(Model):
 
     vtiger_module: ClassVar[str] = "Contacts"
     vtiger_id_prefix: ClassVar[str] = "12"
-    objects: ClassVar[ContactManager] = ContactManager()
+    objects: ClassVar[Manager[ContactQuerySet]] = Manager(ContactQuerySet)
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Activities": "Calendar",
         "Activity History": "Calendar",
@@ -696,17 +647,38 @@ class Contact(Model):
 
     salutationtype: Annotated[
         str | None,
-        VtigerField("salutationtype", "string", label="Salutation"),
+        VtigerField("salutationtype", "string", label="Salutation", column="varchar(200)"),
     ] = None
-    firstname: Annotated[str | None, VtigerField("firstname", "string", label="First Name")] = None
-    phone: Annotated[str | None, VtigerField("phone", "phone", label="Office Phone")] = None
-    lastname: Annotated[str, VtigerField("lastname", "string", label="Last Name", mandatory=True)]
-    mobile: Annotated[str | None, VtigerField("mobile", "phone", label="Mobile Phone")] = None
+    firstname: Annotated[
+        str | None,
+        VtigerField("firstname", "string", label="First Name", column="varchar(40)"),
+    ] = None
+    phone: Annotated[
+        str | None,
+        VtigerField("phone", "phone", label="Office Phone", column="varchar(50)"),
+    ] = None
+    lastname: Annotated[
+        str,
+        VtigerField("lastname", "string", label="Last Name", mandatory=True, column="varchar(80)"),
+    ]
+    mobile: Annotated[
+        str | None,
+        VtigerField("mobile", "phone", label="Mobile Phone", column="varchar(50)"),
+    ] = None
     account_id: Annotated[
         RecordId | None,
-        VtigerField("account_id", "reference", label="Organization Name", refers_to=("Accounts",)),
+        VtigerField(
+            "account_id",
+            "reference",
+            label="Organization Name",
+            refers_to=("Accounts",),
+            column="int(19)",
+        ),
     ] = None
-    homephone: Annotated[str | None, VtigerField("homephone", "phone", label="Home Phone")] = None
+    homephone: Annotated[
+        str | None,
+        VtigerField("homephone", "phone", label="Home Phone", column="varchar(50)"),
+    ] = None
     leadsource: Annotated[
         ContactLeadsource | None,
         VtigerField(
@@ -727,63 +699,105 @@ class Contact(Model):
                 "Word of mouth",
                 "Other",
             ),
+            column="varchar(200)",
         ),
     ] = None
     otherphone: Annotated[
         str | None,
-        VtigerField("otherphone", "phone", label="Secondary Phone"),
+        VtigerField("otherphone", "phone", label="Secondary Phone", column="varchar(50)"),
     ] = None
-    title: Annotated[str | None, VtigerField("title", "string", label="Title")] = None
-    fax: Annotated[str | None, VtigerField("fax", "phone", label="Fax")] = None
+    title: Annotated[
+        str | None,
+        VtigerField("title", "string", label="Title", column="varchar(50)"),
+    ] = None
+    fax: Annotated[
+        str | None,
+        VtigerField("fax", "phone", label="Fax", column="varchar(50)"),
+    ] = None
     department: Annotated[
         str | None,
-        VtigerField("department", "string", label="Department"),
+        VtigerField("department", "string", label="Department", column="varchar(30)"),
     ] = None
     birthday: Annotated[
         datetime.date | None,
-        VtigerField("birthday", "date", label="Date of Birth"),
+        VtigerField("birthday", "date", label="Date of Birth", column="date"),
     ] = None
-    email: Annotated[str | None, VtigerField("email", "email", label="Primary Email")] = None
+    email: Annotated[
+        str | None,
+        VtigerField("email", "email", label="Primary Email", column="varchar(100)"),
+    ] = None
     contact_id: Annotated[
         RecordId | None,
-        VtigerField("contact_id", "reference", label="Reports To", refers_to=("Contacts",)),
+        VtigerField(
+            "contact_id",
+            "reference",
+            label="Reports To",
+            refers_to=("Contacts",),
+            column="varchar(30)",
+        ),
     ] = None
-    assistant: Annotated[str | None, VtigerField("assistant", "string", label="Assistant")] = None
+    assistant: Annotated[
+        str | None,
+        VtigerField("assistant", "string", label="Assistant", column="varchar(30)"),
+    ] = None
     secondaryemail: Annotated[
         str | None,
-        VtigerField("secondaryemail", "email", label="Secondary Email"),
+        VtigerField("secondaryemail", "email", label="Secondary Email", column="varchar(100)"),
     ] = None
     assistantphone: Annotated[
         str | None,
-        VtigerField("assistantphone", "phone", label="Assistant Phone"),
+        VtigerField("assistantphone", "phone", label="Assistant Phone", column="varchar(50)"),
     ] = None
     donotcall: Annotated[
         bool | None,
-        VtigerField("donotcall", "boolean", label="Do Not Call"),
+        VtigerField("donotcall", "boolean", label="Do Not Call", column="varchar(3)"),
     ] = None
     emailoptout: Annotated[
         bool | None,
-        VtigerField("emailoptout", "boolean", label="Email Opt Out"),
+        VtigerField("emailoptout", "boolean", label="Email Opt Out", column="varchar(3)"),
     ] = None
     assigned_user_id: Annotated[
         RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Assigned To", mandatory=True),
+        VtigerField(
+            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+        ),
     ] = None
-    reference: Annotated[bool | None, VtigerField("reference", "boolean", label="Reference")] = None
+    reference: Annotated[
+        bool | None,
+        VtigerField("reference", "boolean", label="Reference", column="varchar(3)"),
+    ] = None
     notify_owner: Annotated[
         bool | None,
-        VtigerField("notify_owner", "boolean", label="Notify Owner"),
+        VtigerField("notify_owner", "boolean", label="Notify Owner", column="varchar(3)"),
     ] = None
     modifiedby: Annotated[
         RecordId | None,
-        VtigerField("modifiedby", "reference", label="Last Modified By", refers_to=("Users",)),
+        VtigerField(
+            "modifiedby",
+            "reference",
+            label="Last Modified By",
+            refers_to=("Users",),
+            column="int(19)",
+        ),
     ] = None
     isconvertedfromlead: Annotated[
         bool | None,
-        VtigerField("isconvertedfromlead", "boolean", label="Is Converted From Lead", default="no"),
+        VtigerField(
+            "isconvertedfromlead",
+            "boolean",
+            label="Is Converted From Lead",
+            default="no",
+            column="varchar(3)",
+        ),
     ] = None
-    starred: Annotated[bool | None, VtigerField("starred", "boolean", label="starred")] = None
-    tags: Annotated[str | None, VtigerField("tags", "string", label="tags")] = None
+    starred: Annotated[
+        bool | None,
+        VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
+    ] = None
+    tags: Annotated[
+        str | None,
+        VtigerField("tags", "string", label="tags", column="varchar(1)"),
+    ] = None
     customer_tier: Annotated[
         ContactCustomerTier | None,
         VtigerField(
@@ -827,64 +841,73 @@ class Contact(Model):
         str | None,
         VtigerField("cf_875", "text", label="Notes For Sales"),
     ] = None
-    portal: Annotated[bool | None, VtigerField("portal", "boolean", label="Portal User")] = None
+    portal: Annotated[
+        bool | None,
+        VtigerField("portal", "boolean", label="Portal User", column="varchar(3)"),
+    ] = None
     support_start_date: Annotated[
         datetime.date | None,
-        VtigerField("support_start_date", "date", label="Support Start Date"),
+        VtigerField("support_start_date", "date", label="Support Start Date", column="date"),
     ] = None
     support_end_date: Annotated[
         datetime.date | None,
-        VtigerField("support_end_date", "date", label="Support End Date"),
+        VtigerField("support_end_date", "date", label="Support End Date", column="date"),
     ] = None
     mailingstreet: Annotated[
         str | None,
-        VtigerField("mailingstreet", "text", label="Mailing Street"),
+        VtigerField("mailingstreet", "text", label="Mailing Street", column="varchar(250)"),
     ] = None
     otherstreet: Annotated[
         str | None,
-        VtigerField("otherstreet", "text", label="Other Street"),
+        VtigerField("otherstreet", "text", label="Other Street", column="varchar(250)"),
     ] = None
     mailingcity: Annotated[
         str | None,
-        VtigerField("mailingcity", "string", label="Mailing City"),
+        VtigerField("mailingcity", "string", label="Mailing City", column="varchar(40)"),
     ] = None
-    othercity: Annotated[str | None, VtigerField("othercity", "string", label="Other City")] = None
+    othercity: Annotated[
+        str | None,
+        VtigerField("othercity", "string", label="Other City", column="varchar(40)"),
+    ] = None
     mailingstate: Annotated[
         str | None,
-        VtigerField("mailingstate", "string", label="Mailing State"),
+        VtigerField("mailingstate", "string", label="Mailing State", column="varchar(30)"),
     ] = None
     otherstate: Annotated[
         str | None,
-        VtigerField("otherstate", "string", label="Other State"),
+        VtigerField("otherstate", "string", label="Other State", column="varchar(50)"),
     ] = None
     mailingzip: Annotated[
         str | None,
-        VtigerField("mailingzip", "string", label="Mailing Zip"),
+        VtigerField("mailingzip", "string", label="Mailing Zip", column="varchar(30)"),
     ] = None
-    otherzip: Annotated[str | None, VtigerField("otherzip", "string", label="Other Zip")] = None
+    otherzip: Annotated[
+        str | None,
+        VtigerField("otherzip", "string", label="Other Zip", column="varchar(30)"),
+    ] = None
     mailingcountry: Annotated[
         str | None,
-        VtigerField("mailingcountry", "string", label="Mailing Country"),
+        VtigerField("mailingcountry", "string", label="Mailing Country", column="varchar(40)"),
     ] = None
     othercountry: Annotated[
         str | None,
-        VtigerField("othercountry", "string", label="Other Country"),
+        VtigerField("othercountry", "string", label="Other Country", column="varchar(30)"),
     ] = None
     mailingpobox: Annotated[
         str | None,
-        VtigerField("mailingpobox", "string", label="Mailing P.O. Box"),
+        VtigerField("mailingpobox", "string", label="Mailing P.O. Box", column="varchar(30)"),
     ] = None
     otherpobox: Annotated[
         str | None,
-        VtigerField("otherpobox", "string", label="Other P.O. Box"),
+        VtigerField("otherpobox", "string", label="Other P.O. Box", column="varchar(30)"),
     ] = None
     description: Annotated[
         str | None,
-        VtigerField("description", "text", label="Description"),
+        VtigerField("description", "text", label="Description", column="mediumtext"),
     ] = None
     imagename: Annotated[
         str | None,
-        VtigerField("imagename", "image", label="Contact Image"),
+        VtigerField("imagename", "image", label="Contact Image", column="varchar(150)"),
     ] = None
 
     if TYPE_CHECKING:
@@ -903,160 +926,127 @@ class Contact(Model):
     else:
         contact_no: Annotated[
             str | None,
-            VtigerField("contact_no", "string", label="Contact Id", editable=False),
+            VtigerField(
+                "contact_no", "string", label="Contact Id", editable=False, column="varchar(100)"
+            ),
         ] = None
         createdtime: Annotated[
             datetime.datetime | None,
-            VtigerField("createdtime", "datetime", label="Created Time", editable=False),
+            VtigerField(
+                "createdtime", "datetime", label="Created Time", editable=False, column="datetime"
+            ),
         ] = None
         modifiedtime: Annotated[
             datetime.datetime | None,
-            VtigerField("modifiedtime", "datetime", label="Modified Time", editable=False),
+            VtigerField(
+                "modifiedtime", "datetime", label="Modified Time", editable=False, column="datetime"
+            ),
         ] = None
         source: Annotated[
             str | None,
-            VtigerField("source", "string", label="Source", editable=False),
+            VtigerField("source", "string", label="Source", editable=False, column="varchar(100)"),
         ] = None
 
     @property
     def account(self) -> Account | None:
         """The record `account_id` points at: fetched once, then cached."""
-        from .account import Account
-
-        return self.vtiger_related("account_id", Account)
+        return self.vtiger_related("account_id")
 
     @property
     def contact(self) -> Contact | None:
         """The record `contact_id` points at: fetched once, then cached."""
-        return self.vtiger_related("contact_id", Contact)
+        return self.vtiger_related("contact_id")
 
     @property
     def assigned_user(self) -> ContactAssignedUserTarget | None:
         """The record `assigned_user_id` points at: fetched once, then cached."""
-        from .group import Group
-        from .user import User
-
-        targets = (User, Group)
-        record = self.vtiger_related("assigned_user_id", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("assigned_user_id")
 
     @property
     def modifiedby_record(self) -> User | None:
         """The record `modifiedby` points at: fetched once, then cached."""
-        from .user import User
+        return self.vtiger_related("modifiedby")
 
-        return self.vtiger_related("modifiedby", User)
-
-    def related_activities(self) -> CalendarRelatedRecords:
+    def related_activities(self) -> _calendar.CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        from .calendar import Calendar, CalendarRelatedRecords
+        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activities")
 
-        return CalendarRelatedRecords.of(self, Calendar, "Activities")
-
-    def related_activity_history(self) -> CalendarRelatedRecords:
+    def related_activity_history(self) -> _calendar.CalendarRelatedRecords:
         """Calendar records under the relation 'Activity History' (lazy)."""
-        from .calendar import Calendar, CalendarRelatedRecords
+        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activity History")
 
-        return CalendarRelatedRecords.of(self, Calendar, "Activity History")
-
-    def related_assets(self) -> AssetRelatedRecords:
+    def related_assets(self) -> _asset.AssetRelatedRecords:
         """Asset records under the relation 'Assets' (lazy)."""
-        from .asset import Asset, AssetRelatedRecords
+        return _asset.AssetRelatedRecords.of(self, _asset.Asset, "Assets")
 
-        return AssetRelatedRecords.of(self, Asset, "Assets")
-
-    def related_campaigns(self) -> CampaignRelatedRecords:
+    def related_campaigns(self) -> _campaign.CampaignRelatedRecords:
         """Campaign records under the relation 'Campaigns' (lazy)."""
-        from .campaign import Campaign, CampaignRelatedRecords
+        return _campaign.CampaignRelatedRecords.of(self, _campaign.Campaign, "Campaigns")
 
-        return CampaignRelatedRecords.of(self, Campaign, "Campaigns")
-
-    def related_documents(self) -> DocumentRelatedRecords:
+    def related_documents(self) -> _document.DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document, DocumentRelatedRecords
+        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")
 
-        return DocumentRelatedRecords.of(self, Document, "Documents")
-
-    def related_emails(self) -> EmailRelatedRecords:
+    def related_emails(self) -> _email.EmailRelatedRecords:
         """Email records under the relation 'Emails' (lazy)."""
-        from .email import Email, EmailRelatedRecords
+        return _email.EmailRelatedRecords.of(self, _email.Email, "Emails")
 
-        return EmailRelatedRecords.of(self, Email, "Emails")
-
-    def related_helpdesk(self) -> HelpDeskRelatedRecords:
+    def related_helpdesk(self) -> _help_desk.HelpDeskRelatedRecords:
         """HelpDesk records under the relation 'HelpDesk' (lazy)."""
-        from .help_desk import HelpDesk, HelpDeskRelatedRecords
+        return _help_desk.HelpDeskRelatedRecords.of(self, _help_desk.HelpDesk, "HelpDesk")
 
-        return HelpDeskRelatedRecords.of(self, HelpDesk, "HelpDesk")
-
-    def related_invoice(self) -> InvoiceRelatedRecords:
+    def related_invoice(self) -> _invoice.InvoiceRelatedRecords:
         """Invoice records under the relation 'Invoice' (lazy)."""
-        from .invoice import Invoice, InvoiceRelatedRecords
+        return _invoice.InvoiceRelatedRecords.of(self, _invoice.Invoice, "Invoice")
 
-        return InvoiceRelatedRecords.of(self, Invoice, "Invoice")
-
-    def related_modcomments(self) -> ModCommentRelatedRecords:
+    def related_modcomments(self) -> _mod_comment.ModCommentRelatedRecords:
         """ModComment records under the relation 'ModComments' (lazy)."""
-        from .mod_comment import ModComment, ModCommentRelatedRecords
+        return _mod_comment.ModCommentRelatedRecords.of(
+            self, _mod_comment.ModComment, "ModComments"
+        )
 
-        return ModCommentRelatedRecords.of(self, ModComment, "ModComments")
-
-    def related_pbxmanager(self) -> PBXManagerRelatedRecords:
+    def related_pbxmanager(self) -> _pbx_manager.PBXManagerRelatedRecords:
         """PBXManager records under the relation 'PBXManager' (lazy)."""
-        from .pbx_manager import PBXManager, PBXManagerRelatedRecords
+        return _pbx_manager.PBXManagerRelatedRecords.of(self, _pbx_manager.PBXManager, "PBXManager")
 
-        return PBXManagerRelatedRecords.of(self, PBXManager, "PBXManager")
-
-    def related_potentials(self) -> PotentialRelatedRecords:
+    def related_potentials(self) -> _potential.PotentialRelatedRecords:
         """Potential records under the relation 'Potentials' (lazy)."""
-        from .potential import Potential, PotentialRelatedRecords
+        return _potential.PotentialRelatedRecords.of(self, _potential.Potential, "Potentials")
 
-        return PotentialRelatedRecords.of(self, Potential, "Potentials")
-
-    def related_products(self) -> ProductRelatedRecords:
+    def related_products(self) -> _product.ProductRelatedRecords:
         """Product records under the relation 'Products' (lazy)."""
-        from .product import Product, ProductRelatedRecords
+        return _product.ProductRelatedRecords.of(self, _product.Product, "Products")
 
-        return ProductRelatedRecords.of(self, Product, "Products")
-
-    def related_projects(self) -> ProjectRelatedRecords:
+    def related_projects(self) -> _project.ProjectRelatedRecords:
         """Project records under the relation 'Projects' (lazy)."""
-        from .project import Project, ProjectRelatedRecords
+        return _project.ProjectRelatedRecords.of(self, _project.Project, "Projects")
 
-        return ProjectRelatedRecords.of(self, Project, "Projects")
-
-    def related_purchase_order(self) -> PurchaseOrderRelatedRecords:
+    def related_purchase_order(self) -> _purchase_order.PurchaseOrderRelatedRecords:
         """PurchaseOrder records under the relation 'Purchase Order' (lazy)."""
-        from .purchase_order import PurchaseOrder, PurchaseOrderRelatedRecords
+        return _purchase_order.PurchaseOrderRelatedRecords.of(
+            self, _purchase_order.PurchaseOrder, "Purchase Order"
+        )
 
-        return PurchaseOrderRelatedRecords.of(self, PurchaseOrder, "Purchase Order")
-
-    def related_quotes(self) -> QuoteRelatedRecords:
+    def related_quotes(self) -> _quote.QuoteRelatedRecords:
         """Quote records under the relation 'Quotes' (lazy)."""
-        from .quote import Quote, QuoteRelatedRecords
+        return _quote.QuoteRelatedRecords.of(self, _quote.Quote, "Quotes")
 
-        return QuoteRelatedRecords.of(self, Quote, "Quotes")
-
-    def related_sales_order(self) -> SalesOrderRelatedRecords:
+    def related_sales_order(self) -> _sales_order.SalesOrderRelatedRecords:
         """SalesOrder records under the relation 'Sales Order' (lazy)."""
-        from .sales_order import SalesOrder, SalesOrderRelatedRecords
+        return _sales_order.SalesOrderRelatedRecords.of(
+            self, _sales_order.SalesOrder, "Sales Order"
+        )
 
-        return SalesOrderRelatedRecords.of(self, SalesOrder, "Sales Order")
-
-    def related_service_contracts(self) -> ServiceContractRelatedRecords:
+    def related_service_contracts(self) -> _service_contract.ServiceContractRelatedRecords:
         """ServiceContract records under the relation 'Service Contracts' (lazy)."""
-        from .service_contract import ServiceContract, ServiceContractRelatedRecords
+        return _service_contract.ServiceContractRelatedRecords.of(
+            self, _service_contract.ServiceContract, "Service Contracts"
+        )
 
-        return ServiceContractRelatedRecords.of(self, ServiceContract, "Service Contracts")
-
-    def related_services(self) -> ServiceRelatedRecords:
+    def related_services(self) -> _service.ServiceRelatedRecords:
         """Service records under the relation 'Services' (lazy)."""
-        from .service import Service, ServiceRelatedRecords
+        return _service.ServiceRelatedRecords.of(self, _service.Service, "Services")
 
-        return ServiceRelatedRecords.of(self, Service, "Services")
-
-    def related_vendors(self) -> VendorRelatedRecords:
+    def related_vendors(self) -> _vendor.VendorRelatedRecords:
         """Vendor records under the relation 'Vendors' (lazy)."""
-        from .vendor import Vendor, VendorRelatedRecords
-
-        return VendorRelatedRecords.of(self, Vendor, "Vendors")
+        return _vendor.VendorRelatedRecords.of(self, _vendor.Vendor, "Vendors")

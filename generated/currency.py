@@ -93,59 +93,17 @@ class CurrencyLookups(TypedDict, total=False):
 class CurrencyQuerySet(QuerySet["Currency"]):
     """A lazy query over `Currency` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[CurrencyLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[CurrencyLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[CurrencyLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[CurrencyLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[CurrencyLookups],
-    ) -> Currency:
+    def get(self, *conditions: Q, **lookups: Unpack[CurrencyLookups]) -> Currency:
         """The one record matching; `Currency.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class CurrencyManager(Manager["Currency", CurrencyQuerySet]):
-    """`Currency.objects`: where queries start."""
-
-    queryset_class = CurrencyQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[CurrencyLookups],
-    ) -> CurrencyQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[CurrencyLookups],
-    ) -> CurrencyQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[CurrencyLookups],
-    ) -> Currency:
-        """The one record matching; `Currency.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class Currency(Model):
@@ -153,7 +111,7 @@ class Currency(Model):
 
     vtiger_module: ClassVar[str] = "Currency"
     vtiger_id_prefix: ClassVar[str] = "21"
-    objects: ClassVar[CurrencyManager] = CurrencyManager()
+    objects: ClassVar[Manager[CurrencyQuerySet]] = Manager(CurrencyQuerySet)
 
     currency_name: Annotated[
         str | None,

@@ -11,24 +11,25 @@ from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
+from . import account as _account
+from . import asset as _asset
+from . import contact as _contact
+from . import faq as _faq
+from . import help_desk as _help_desk
+from . import invoice as _invoice
+from . import lead as _lead
+from . import potential as _potential
+from . import product as _product
+from . import project as _project
+from . import purchase_order as _purchase_order
+from . import quote as _quote
+from . import sales_order as _sales_order
+from . import service as _service
+from . import service_contract as _service_contract
+
 if TYPE_CHECKING:
-    from .account import AccountRelatedRecords
-    from .asset import AssetRelatedRecords
-    from .contact import ContactRelatedRecords
     from .document_folder import DocumentFolder
-    from .faq import FaqRelatedRecords
     from .group import Group
-    from .help_desk import HelpDeskRelatedRecords
-    from .invoice import InvoiceRelatedRecords
-    from .lead import LeadRelatedRecords
-    from .potential import PotentialRelatedRecords
-    from .product import ProductRelatedRecords
-    from .project import ProjectRelatedRecords
-    from .purchase_order import PurchaseOrderRelatedRecords
-    from .quote import QuoteRelatedRecords
-    from .sales_order import SalesOrderRelatedRecords
-    from .service import ServiceRelatedRecords
-    from .service_contract import ServiceContractRelatedRecords
     from .user import User
 
     DocumentAssignedUserTarget: TypeAlias = User | Group
@@ -188,77 +189,27 @@ class DocumentLookups(TypedDict, total=False):
 class DocumentQuerySet(QuerySet["Document"]):
     """A lazy query over `Document` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[DocumentLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[DocumentLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[DocumentLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[DocumentLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[DocumentLookups],
-    ) -> Document:
+    def get(self, *conditions: Q, **lookups: Unpack[DocumentLookups]) -> Document:
         """The one record matching; `Document.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class DocumentManager(Manager["Document", DocumentQuerySet]):
-    """`Document.objects`: where queries start."""
-
-    queryset_class = DocumentQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[DocumentLookups],
-    ) -> DocumentQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[DocumentLookups],
-    ) -> DocumentQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[DocumentLookups],
-    ) -> Document:
-        """The one record matching; `Document.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class DocumentRelatedRecords(RelatedRecords["Document"]):
     """`Document` records related to another record (lazy, `query_related`)."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[DocumentLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[DocumentLookups]) -> Self:
         """Only the related records matching all conditions and lookups (AND only)."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[DocumentLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[DocumentLookups]) -> Self:
         """Leave out the related records matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
@@ -268,7 +219,7 @@ class Document(Model):
 
     vtiger_module: ClassVar[str] = "Documents"
     vtiger_id_prefix: ClassVar[str] = "15"
-    objects: ClassVar[DocumentManager] = DocumentManager()
+    objects: ClassVar[Manager[DocumentQuerySet]] = Manager(DocumentQuerySet)
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Accounts": "Accounts",
         "Assets": "Assets",
@@ -287,32 +238,64 @@ class Document(Model):
         "Services": "Services",
     }
 
-    notes_title: Annotated[str, VtigerField("notes_title", "string", label="Title", mandatory=True)]
-    filename: Annotated[str | None, VtigerField("filename", "file", label="File Name")] = None
+    notes_title: Annotated[
+        str,
+        VtigerField("notes_title", "string", label="Title", mandatory=True, column="varchar(50)"),
+    ]
+    filename: Annotated[
+        str | None,
+        VtigerField("filename", "file", label="File Name", column="varchar(200)"),
+    ] = None
     assigned_user_id: Annotated[
         RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Assigned To", mandatory=True),
+        VtigerField(
+            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+        ),
     ] = None
-    notecontent: Annotated[str | None, VtigerField("notecontent", "text", label="Note")] = None
+    notecontent: Annotated[
+        str | None,
+        VtigerField("notecontent", "text", label="Note", column="text"),
+    ] = None
     filelocationtype: Annotated[
         str | None,
-        VtigerField("filelocationtype", "string", label="Download Type"),
+        VtigerField("filelocationtype", "string", label="Download Type", column="varchar(5)"),
     ] = None
-    fileversion: Annotated[str | None, VtigerField("fileversion", "string", label="Version")] = None
+    fileversion: Annotated[
+        str | None,
+        VtigerField("fileversion", "string", label="Version", column="varchar(50)"),
+    ] = None
     filestatus: Annotated[
         bool | None,
-        VtigerField("filestatus", "boolean", label="Active", default="1"),
+        VtigerField("filestatus", "boolean", label="Active", default="1", column="int(19)"),
     ] = None
     folderid: Annotated[
         RecordId | None,
-        VtigerField("folderid", "reference", label="Folder Name", refers_to=("DocumentFolders",)),
+        VtigerField(
+            "folderid",
+            "reference",
+            label="Folder Name",
+            refers_to=("DocumentFolders",),
+            column="int(19)",
+        ),
     ] = None
     modifiedby: Annotated[
         RecordId | None,
-        VtigerField("modifiedby", "reference", label="Last Modified By", refers_to=("Users",)),
+        VtigerField(
+            "modifiedby",
+            "reference",
+            label="Last Modified By",
+            refers_to=("Users",),
+            column="int(19)",
+        ),
     ] = None
-    starred: Annotated[bool | None, VtigerField("starred", "boolean", label="starred")] = None
-    tags: Annotated[str | None, VtigerField("tags", "string", label="tags")] = None
+    starred: Annotated[
+        bool | None,
+        VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
+    ] = None
+    tags: Annotated[
+        str | None,
+        VtigerField("tags", "string", label="tags", column="varchar(1)"),
+    ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.
@@ -339,143 +322,122 @@ class Document(Model):
     else:
         createdtime: Annotated[
             datetime.datetime | None,
-            VtigerField("createdtime", "datetime", label="Created Time", editable=False),
+            VtigerField(
+                "createdtime", "datetime", label="Created Time", editable=False, column="datetime"
+            ),
         ] = None
         modifiedtime: Annotated[
             datetime.datetime | None,
-            VtigerField("modifiedtime", "datetime", label="Modified Time", editable=False),
+            VtigerField(
+                "modifiedtime", "datetime", label="Modified Time", editable=False, column="datetime"
+            ),
         ] = None
         filetype: Annotated[
             str | None,
-            VtigerField("filetype", "string", label="File Type", editable=False),
+            VtigerField(
+                "filetype", "string", label="File Type", editable=False, column="varchar(50)"
+            ),
         ] = None
         filesize: Annotated[
             int | None,
-            VtigerField("filesize", "integer", label="File Size", editable=False),
+            VtigerField("filesize", "integer", label="File Size", editable=False, column="int(19)"),
         ] = None
         filedownloadcount: Annotated[
             int | None,
-            VtigerField("filedownloadcount", "integer", label="Download Count", editable=False),
+            VtigerField(
+                "filedownloadcount",
+                "integer",
+                label="Download Count",
+                editable=False,
+                column="int(19)",
+            ),
         ] = None
         note_no: Annotated[
             str | None,
-            VtigerField("note_no", "string", label="Document No", editable=False),
+            VtigerField(
+                "note_no", "string", label="Document No", editable=False, column="varchar(100)"
+            ),
         ] = None
         source: Annotated[
             str | None,
-            VtigerField("source", "string", label="Source", editable=False),
+            VtigerField("source", "string", label="Source", editable=False, column="varchar(100)"),
         ] = None
 
     @property
     def assigned_user(self) -> DocumentAssignedUserTarget | None:
         """The record `assigned_user_id` points at: fetched once, then cached."""
-        from .group import Group
-        from .user import User
-
-        targets = (User, Group)
-        record = self.vtiger_related("assigned_user_id", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("assigned_user_id")
 
     @property
     def folder(self) -> DocumentFolder | None:
         """The record `folderid` points at: fetched once, then cached."""
-        from .document_folder import DocumentFolder
-
-        return self.vtiger_related("folderid", DocumentFolder)
+        return self.vtiger_related("folderid")
 
     @property
     def modifiedby_record(self) -> User | None:
         """The record `modifiedby` points at: fetched once, then cached."""
-        from .user import User
+        return self.vtiger_related("modifiedby")
 
-        return self.vtiger_related("modifiedby", User)
-
-    def related_accounts(self) -> AccountRelatedRecords:
+    def related_accounts(self) -> _account.AccountRelatedRecords:
         """Account records under the relation 'Accounts' (lazy)."""
-        from .account import Account, AccountRelatedRecords
+        return _account.AccountRelatedRecords.of(self, _account.Account, "Accounts")
 
-        return AccountRelatedRecords.of(self, Account, "Accounts")
-
-    def related_assets(self) -> AssetRelatedRecords:
+    def related_assets(self) -> _asset.AssetRelatedRecords:
         """Asset records under the relation 'Assets' (lazy)."""
-        from .asset import Asset, AssetRelatedRecords
+        return _asset.AssetRelatedRecords.of(self, _asset.Asset, "Assets")
 
-        return AssetRelatedRecords.of(self, Asset, "Assets")
-
-    def related_contacts(self) -> ContactRelatedRecords:
+    def related_contacts(self) -> _contact.ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        from .contact import Contact, ContactRelatedRecords
+        return _contact.ContactRelatedRecords.of(self, _contact.Contact, "Contacts")
 
-        return ContactRelatedRecords.of(self, Contact, "Contacts")
-
-    def related_faq(self) -> FaqRelatedRecords:
+    def related_faq(self) -> _faq.FaqRelatedRecords:
         """Faq records under the relation 'Faq' (lazy)."""
-        from .faq import Faq, FaqRelatedRecords
+        return _faq.FaqRelatedRecords.of(self, _faq.Faq, "Faq")
 
-        return FaqRelatedRecords.of(self, Faq, "Faq")
-
-    def related_helpdesk(self) -> HelpDeskRelatedRecords:
+    def related_helpdesk(self) -> _help_desk.HelpDeskRelatedRecords:
         """HelpDesk records under the relation 'HelpDesk' (lazy)."""
-        from .help_desk import HelpDesk, HelpDeskRelatedRecords
+        return _help_desk.HelpDeskRelatedRecords.of(self, _help_desk.HelpDesk, "HelpDesk")
 
-        return HelpDeskRelatedRecords.of(self, HelpDesk, "HelpDesk")
-
-    def related_invoice(self) -> InvoiceRelatedRecords:
+    def related_invoice(self) -> _invoice.InvoiceRelatedRecords:
         """Invoice records under the relation 'Invoice' (lazy)."""
-        from .invoice import Invoice, InvoiceRelatedRecords
+        return _invoice.InvoiceRelatedRecords.of(self, _invoice.Invoice, "Invoice")
 
-        return InvoiceRelatedRecords.of(self, Invoice, "Invoice")
-
-    def related_leads(self) -> LeadRelatedRecords:
+    def related_leads(self) -> _lead.LeadRelatedRecords:
         """Lead records under the relation 'Leads' (lazy)."""
-        from .lead import Lead, LeadRelatedRecords
+        return _lead.LeadRelatedRecords.of(self, _lead.Lead, "Leads")
 
-        return LeadRelatedRecords.of(self, Lead, "Leads")
-
-    def related_potentials(self) -> PotentialRelatedRecords:
+    def related_potentials(self) -> _potential.PotentialRelatedRecords:
         """Potential records under the relation 'Potentials' (lazy)."""
-        from .potential import Potential, PotentialRelatedRecords
+        return _potential.PotentialRelatedRecords.of(self, _potential.Potential, "Potentials")
 
-        return PotentialRelatedRecords.of(self, Potential, "Potentials")
-
-    def related_products(self) -> ProductRelatedRecords:
+    def related_products(self) -> _product.ProductRelatedRecords:
         """Product records under the relation 'Products' (lazy)."""
-        from .product import Product, ProductRelatedRecords
+        return _product.ProductRelatedRecords.of(self, _product.Product, "Products")
 
-        return ProductRelatedRecords.of(self, Product, "Products")
-
-    def related_project(self) -> ProjectRelatedRecords:
+    def related_project(self) -> _project.ProjectRelatedRecords:
         """Project records under the relation 'Project' (lazy)."""
-        from .project import Project, ProjectRelatedRecords
+        return _project.ProjectRelatedRecords.of(self, _project.Project, "Project")
 
-        return ProjectRelatedRecords.of(self, Project, "Project")
-
-    def related_purchaseorder(self) -> PurchaseOrderRelatedRecords:
+    def related_purchaseorder(self) -> _purchase_order.PurchaseOrderRelatedRecords:
         """PurchaseOrder records under the relation 'PurchaseOrder' (lazy)."""
-        from .purchase_order import PurchaseOrder, PurchaseOrderRelatedRecords
+        return _purchase_order.PurchaseOrderRelatedRecords.of(
+            self, _purchase_order.PurchaseOrder, "PurchaseOrder"
+        )
 
-        return PurchaseOrderRelatedRecords.of(self, PurchaseOrder, "PurchaseOrder")
-
-    def related_quotes(self) -> QuoteRelatedRecords:
+    def related_quotes(self) -> _quote.QuoteRelatedRecords:
         """Quote records under the relation 'Quotes' (lazy)."""
-        from .quote import Quote, QuoteRelatedRecords
+        return _quote.QuoteRelatedRecords.of(self, _quote.Quote, "Quotes")
 
-        return QuoteRelatedRecords.of(self, Quote, "Quotes")
-
-    def related_salesorder(self) -> SalesOrderRelatedRecords:
+    def related_salesorder(self) -> _sales_order.SalesOrderRelatedRecords:
         """SalesOrder records under the relation 'SalesOrder' (lazy)."""
-        from .sales_order import SalesOrder, SalesOrderRelatedRecords
+        return _sales_order.SalesOrderRelatedRecords.of(self, _sales_order.SalesOrder, "SalesOrder")
 
-        return SalesOrderRelatedRecords.of(self, SalesOrder, "SalesOrder")
-
-    def related_servicecontracts(self) -> ServiceContractRelatedRecords:
+    def related_servicecontracts(self) -> _service_contract.ServiceContractRelatedRecords:
         """ServiceContract records under the relation 'ServiceContracts' (lazy)."""
-        from .service_contract import ServiceContract, ServiceContractRelatedRecords
+        return _service_contract.ServiceContractRelatedRecords.of(
+            self, _service_contract.ServiceContract, "ServiceContracts"
+        )
 
-        return ServiceContractRelatedRecords.of(self, ServiceContract, "ServiceContracts")
-
-    def related_services(self) -> ServiceRelatedRecords:
+    def related_services(self) -> _service.ServiceRelatedRecords:
         """Service records under the relation 'Services' (lazy)."""
-        from .service import Service, ServiceRelatedRecords
-
-        return ServiceRelatedRecords.of(self, Service, "Services")
+        return _service.ServiceRelatedRecords.of(self, _service.Service, "Services")

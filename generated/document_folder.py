@@ -54,59 +54,17 @@ class DocumentFolderLookups(TypedDict, total=False):
 class DocumentFolderQuerySet(QuerySet["DocumentFolder"]):
     """A lazy query over `DocumentFolder` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[DocumentFolderLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[DocumentFolderLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[DocumentFolderLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[DocumentFolderLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[DocumentFolderLookups],
-    ) -> DocumentFolder:
+    def get(self, *conditions: Q, **lookups: Unpack[DocumentFolderLookups]) -> DocumentFolder:
         """The one record matching; `DocumentFolder.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class DocumentFolderManager(Manager["DocumentFolder", DocumentFolderQuerySet]):
-    """`DocumentFolder.objects`: where queries start."""
-
-    queryset_class = DocumentFolderQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[DocumentFolderLookups],
-    ) -> DocumentFolderQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[DocumentFolderLookups],
-    ) -> DocumentFolderQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[DocumentFolderLookups],
-    ) -> DocumentFolder:
-        """The one record matching; `DocumentFolder.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class DocumentFolder(Model):
@@ -114,7 +72,7 @@ class DocumentFolder(Model):
 
     vtiger_module: ClassVar[str] = "DocumentFolders"
     vtiger_id_prefix: ClassVar[str] = "22"
-    objects: ClassVar[DocumentFolderManager] = DocumentFolderManager()
+    objects: ClassVar[Manager[DocumentFolderQuerySet]] = Manager(DocumentFolderQuerySet)
 
     foldername: Annotated[
         str, VtigerField("foldername", "string", label="foldername", mandatory=True)

@@ -11,10 +11,12 @@ from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
+from . import contact as _contact
+from . import document as _document
+
 if TYPE_CHECKING:
     from .account import Account
-    from .contact import Contact, ContactRelatedRecords
-    from .document import DocumentRelatedRecords
+    from .contact import Contact
     from .group import Group
     from .lead import Lead
     from .user import User
@@ -180,7 +182,7 @@ class EmailLookups(TypedDict, total=False):
     parent_id__in: Sequence[RecordId | str]
     parent_id__isnull: Literal[False]
     email_flag: EmailEmailFlag
-    email_flag__iexact: str
+    email_flag__iexact: EmailEmailFlag
     email_flag__in: Sequence[EmailEmailFlag]
     email_flag__contains: str
     email_flag__icontains: str
@@ -227,77 +229,27 @@ class EmailLookups(TypedDict, total=False):
 class EmailQuerySet(QuerySet["Email"]):
     """A lazy query over `Email` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[EmailLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[EmailLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[EmailLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[EmailLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[EmailLookups],
-    ) -> Email:
+    def get(self, *conditions: Q, **lookups: Unpack[EmailLookups]) -> Email:
         """The one record matching; `Email.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class EmailManager(Manager["Email", EmailQuerySet]):
-    """`Email.objects`: where queries start."""
-
-    queryset_class = EmailQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[EmailLookups],
-    ) -> EmailQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[EmailLookups],
-    ) -> EmailQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[EmailLookups],
-    ) -> Email:
-        """The one record matching; `Email.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class EmailRelatedRecords(RelatedRecords["Email"]):
     """`Email` records related to another record (lazy, `query_related`)."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[EmailLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[EmailLookups]) -> Self:
         """Only the related records matching all conditions and lookups (AND only)."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[EmailLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[EmailLookups]) -> Self:
         """Leave out the related records matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
@@ -307,49 +259,71 @@ class Email(Model):
 
     vtiger_module: ClassVar[str] = "Emails"
     vtiger_id_prefix: ClassVar[str] = "16"
-    objects: ClassVar[EmailManager] = EmailManager()
+    objects: ClassVar[Manager[EmailQuerySet]] = Manager(EmailQuerySet)
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Contacts": "Contacts",
         "Documents": "Documents",
     }
 
     date_start: Annotated[
-        datetime.date, VtigerField("date_start", "date", label="Date Sent", mandatory=True)
+        datetime.date,
+        VtigerField("date_start", "date", label="Date Sent", mandatory=True, column="date"),
     ]
     parent_type: Annotated[
         str | None,
-        VtigerField("parent_type", "string", label="Sales Enity Module"),
+        VtigerField("parent_type", "string", label="Sales Enity Module", column="varchar(20)"),
     ] = None
     activitytype: Annotated[
         str | None,
-        VtigerField("activitytype", "string", label="Activtiy Type"),
+        VtigerField("activitytype", "string", label="Activtiy Type", column="varchar(200)"),
     ] = None
     assigned_user_id: Annotated[
         RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Assigned To", mandatory=True),
+        VtigerField(
+            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+        ),
     ] = None
-    subject: Annotated[str, VtigerField("subject", "string", label="Subject", mandatory=True)]
-    filename: Annotated[str | None, VtigerField("filename", "file", label="Attachment")] = None
+    subject: Annotated[
+        str,
+        VtigerField("subject", "string", label="Subject", mandatory=True, column="varchar(255)"),
+    ]
+    filename: Annotated[
+        str | None,
+        VtigerField("filename", "file", label="Attachment", column="varchar(255)"),
+    ] = None
     description: Annotated[
         str | None,
-        VtigerField("description", "text", label="Description"),
+        VtigerField("description", "text", label="Description", column="mediumtext"),
     ] = None
     time_start: Annotated[
         datetime.time | None,
-        VtigerField("time_start", "time", label="Time Sent"),
+        VtigerField("time_start", "time", label="Time Sent", column="varchar(50)"),
     ] = None
     access_count: Annotated[
         int | None,
-        VtigerField("access_count", "integer", label="Access Count", default="0"),
+        VtigerField("access_count", "integer", label="Access Count", default="0", column="int(11)"),
     ] = None
     modifiedby: Annotated[
         RecordId | None,
-        VtigerField("modifiedby", "reference", label="Last Modified By", refers_to=("Users",)),
+        VtigerField(
+            "modifiedby",
+            "reference",
+            label="Last Modified By",
+            refers_to=("Users",),
+            column="int(19)",
+        ),
     ] = None
-    from_email: Annotated[str, VtigerField("from_email", "string", label="From", mandatory=True)]
-    saved_toid: Annotated[str, VtigerField("saved_toid", "string", label="To", mandatory=True)]
-    ccmail: Annotated[str | None, VtigerField("ccmail", "string", label="CC")] = None
-    bccmail: Annotated[str | None, VtigerField("bccmail", "string", label="BCC")] = None
+    from_email: Annotated[
+        str, VtigerField("from_email", "string", label="From", mandatory=True, column="varchar(50)")
+    ]
+    saved_toid: Annotated[
+        str, VtigerField("saved_toid", "string", label="To", mandatory=True, column="text")
+    ]
+    ccmail: Annotated[str | None, VtigerField("ccmail", "string", label="CC", column="text")] = None
+    bccmail: Annotated[
+        str | None,
+        VtigerField("bccmail", "string", label="BCC", column="text"),
+    ] = None
     parent_id: Annotated[
         RecordId | None,
         VtigerField(
@@ -357,20 +331,31 @@ class Email(Model):
             "reference",
             label="Parent Record",
             refers_to=("Accounts", "Contacts", "Leads", "Users", "Vendors"),
+            column="text",
         ),
     ] = None
     email_flag: Annotated[
         EmailEmailFlag | None,
         VtigerField(
-            "email_flag", "picklist", label="Email Flag", picklist=("SAVED", "SENT", "MAILSCANNER")
+            "email_flag",
+            "picklist",
+            label="Email Flag",
+            picklist=("SAVED", "SENT", "MAILSCANNER"),
+            column="varchar(50)",
         ),
     ] = None
     click_count: Annotated[
         int | None,
-        VtigerField("click_count", "integer", label="Click Count", default="0"),
+        VtigerField("click_count", "integer", label="Click Count", default="0", column="int(11)"),
     ] = None
-    starred: Annotated[bool | None, VtigerField("starred", "boolean", label="starred")] = None
-    tags: Annotated[str | None, VtigerField("tags", "string", label="tags")] = None
+    starred: Annotated[
+        bool | None,
+        VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
+    ] = None
+    tags: Annotated[
+        str | None,
+        VtigerField("tags", "string", label="tags", column="varchar(1)"),
+    ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.
@@ -385,55 +370,40 @@ class Email(Model):
     else:
         createdtime: Annotated[
             datetime.datetime | None,
-            VtigerField("createdtime", "datetime", label="Created Time", editable=False),
+            VtigerField(
+                "createdtime", "datetime", label="Created Time", editable=False, column="datetime"
+            ),
         ] = None
         modifiedtime: Annotated[
             datetime.datetime | None,
-            VtigerField("modifiedtime", "datetime", label="Modified Time", editable=False),
+            VtigerField(
+                "modifiedtime", "datetime", label="Modified Time", editable=False, column="datetime"
+            ),
         ] = None
         source: Annotated[
             str | None,
-            VtigerField("source", "string", label="Source", editable=False),
+            VtigerField("source", "string", label="Source", editable=False, column="varchar(100)"),
         ] = None
 
     @property
     def assigned_user(self) -> EmailAssignedUserTarget | None:
         """The record `assigned_user_id` points at: fetched once, then cached."""
-        from .group import Group
-        from .user import User
-
-        targets = (User, Group)
-        record = self.vtiger_related("assigned_user_id", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("assigned_user_id")
 
     @property
     def modifiedby_record(self) -> User | None:
         """The record `modifiedby` points at: fetched once, then cached."""
-        from .user import User
-
-        return self.vtiger_related("modifiedby", User)
+        return self.vtiger_related("modifiedby")
 
     @property
     def parent(self) -> EmailParentTarget | None:
         """The record `parent_id` points at: fetched once, then cached."""
-        from .account import Account
-        from .contact import Contact
-        from .lead import Lead
-        from .user import User
-        from .vendor import Vendor
+        return self.vtiger_related("parent_id")
 
-        targets = (Account, Contact, Lead, User, Vendor)
-        record = self.vtiger_related("parent_id", *targets)
-        return record if isinstance(record, targets) else None
-
-    def related_contacts(self) -> ContactRelatedRecords:
+    def related_contacts(self) -> _contact.ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        from .contact import Contact, ContactRelatedRecords
+        return _contact.ContactRelatedRecords.of(self, _contact.Contact, "Contacts")
 
-        return ContactRelatedRecords.of(self, Contact, "Contacts")
-
-    def related_documents(self) -> DocumentRelatedRecords:
+    def related_documents(self) -> _document.DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document, DocumentRelatedRecords
-
-        return DocumentRelatedRecords.of(self, Document, "Documents")
+        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")

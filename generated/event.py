@@ -103,7 +103,7 @@ class EventLookups(TypedDict, total=False):
     time_end__range: tuple[datetime.time, datetime.time]
     time_end__isnull: Literal[False]
     recurringtype: EventRecurringtype
-    recurringtype__iexact: str
+    recurringtype__iexact: EventRecurringtype
     recurringtype__in: Sequence[EventRecurringtype]
     recurringtype__contains: str
     recurringtype__icontains: str
@@ -122,7 +122,7 @@ class EventLookups(TypedDict, total=False):
     duration_hours__range: tuple[int, int]
     duration_hours__isnull: Literal[False]
     duration_minutes: EventDurationMinutes
-    duration_minutes__iexact: str
+    duration_minutes__iexact: EventDurationMinutes
     duration_minutes__in: Sequence[EventDurationMinutes]
     duration_minutes__contains: str
     duration_minutes__icontains: str
@@ -136,7 +136,7 @@ class EventLookups(TypedDict, total=False):
     parent_id__in: Sequence[RecordId | str]
     parent_id__isnull: Literal[False]
     eventstatus: EventEventstatus
-    eventstatus__iexact: str
+    eventstatus__iexact: EventEventstatus
     eventstatus__in: Sequence[EventEventstatus]
     eventstatus__contains: str
     eventstatus__icontains: str
@@ -149,7 +149,7 @@ class EventLookups(TypedDict, total=False):
     sendnotification: bool
     sendnotification__isnull: Literal[False]
     activitytype: EventActivitytype
-    activitytype__iexact: str
+    activitytype__iexact: EventActivitytype
     activitytype__in: Sequence[EventActivitytype]
     activitytype__contains: str
     activitytype__icontains: str
@@ -187,7 +187,7 @@ class EventLookups(TypedDict, total=False):
     modifiedtime__range: tuple[datetime.datetime, datetime.datetime]
     modifiedtime__isnull: Literal[False]
     taskpriority: EventTaskpriority
-    taskpriority__iexact: str
+    taskpriority__iexact: EventTaskpriority
     taskpriority__in: Sequence[EventTaskpriority]
     taskpriority__contains: str
     taskpriority__icontains: str
@@ -200,7 +200,7 @@ class EventLookups(TypedDict, total=False):
     notime: bool
     notime__isnull: Literal[False]
     visibility: EventVisibility
-    visibility__iexact: str
+    visibility__iexact: EventVisibility
     visibility__in: Sequence[EventVisibility]
     visibility__contains: str
     visibility__icontains: str
@@ -264,59 +264,17 @@ class EventLookups(TypedDict, total=False):
 class EventQuerySet(QuerySet["Event"]):
     """A lazy query over `Event` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[EventLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[EventLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[EventLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[EventLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[EventLookups],
-    ) -> Event:
+    def get(self, *conditions: Q, **lookups: Unpack[EventLookups]) -> Event:
         """The one record matching; `Event.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class EventManager(Manager["Event", EventQuerySet]):
-    """`Event.objects`: where queries start."""
-
-    queryset_class = EventQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[EventLookups],
-    ) -> EventQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[EventLookups],
-    ) -> EventQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[EventLookups],
-    ) -> Event:
-        """The one record matching; `Event.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class Event(Model):
@@ -324,24 +282,33 @@ class Event(Model):
 
     vtiger_module: ClassVar[str] = "Events"
     vtiger_id_prefix: ClassVar[str] = "18"
-    objects: ClassVar[EventManager] = EventManager()
+    objects: ClassVar[Manager[EventQuerySet]] = Manager(EventQuerySet)
 
-    subject: Annotated[str, VtigerField("subject", "string", label="Subject", mandatory=True)]
+    subject: Annotated[
+        str,
+        VtigerField("subject", "string", label="Subject", mandatory=True, column="varchar(255)"),
+    ]
     assigned_user_id: Annotated[
         RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Assigned To", mandatory=True),
+        VtigerField(
+            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+        ),
     ] = None
     date_start: Annotated[
-        datetime.date, VtigerField("date_start", "date", label="Start Date & Time", mandatory=True)
+        datetime.date,
+        VtigerField("date_start", "date", label="Start Date & Time", mandatory=True, column="date"),
     ]
     time_start: Annotated[
-        datetime.time, VtigerField("time_start", "time", label="Time Start", mandatory=True)
+        datetime.time,
+        VtigerField("time_start", "time", label="Time Start", mandatory=True, column="varchar(50)"),
     ]
     due_date: Annotated[
-        datetime.date, VtigerField("due_date", "date", label="End Date", mandatory=True)
+        datetime.date,
+        VtigerField("due_date", "date", label="End Date", mandatory=True, column="date"),
     ]
     time_end: Annotated[
-        datetime.time, VtigerField("time_end", "time", label="End Time", mandatory=True)
+        datetime.time,
+        VtigerField("time_end", "time", label="End Time", mandatory=True, column="varchar(50)"),
     ]
     recurringtype: Annotated[
         EventRecurringtype | None,
@@ -350,10 +317,14 @@ class Event(Model):
             "picklist",
             label="Repeat",
             picklist=("Daily", "Weekly", "Monthly", "Yearly"),
+            column="varchar(200)",
         ),
     ] = None
     duration_hours: Annotated[
-        int, VtigerField("duration_hours", "integer", label="Duration", mandatory=True)
+        int,
+        VtigerField(
+            "duration_hours", "integer", label="Duration", mandatory=True, column="varchar(200)"
+        ),
     ]
     duration_minutes: Annotated[
         EventDurationMinutes | None,
@@ -362,6 +333,7 @@ class Event(Model):
             "picklist",
             label="Duration Minutes",
             picklist=("00", "15", "30", "45"),
+            column="varchar(200)",
         ),
     ] = None
     parent_id: Annotated[
@@ -381,6 +353,7 @@ class Event(Model):
                 "Quotes",
                 "SalesOrder",
             ),
+            column="int(19)",
         ),
     ] = None
     eventstatus: Annotated[
@@ -391,11 +364,12 @@ class Event(Model):
             label="Status",
             mandatory=True,
             picklist=("Planned", "Held", "Not Held"),
+            column="varchar(200)",
         ),
     ]
     sendnotification: Annotated[
         bool | None,
-        VtigerField("sendnotification", "boolean", label="Send Notification"),
+        VtigerField("sendnotification", "boolean", label="Send Notification", column="varchar(3)"),
     ] = None
     activitytype: Annotated[
         EventActivitytype,
@@ -405,38 +379,73 @@ class Event(Model):
             label="Activity Type",
             mandatory=True,
             picklist=("Call", "Meeting", "Mobile Call"),
+            column="varchar(200)",
         ),
     ]
-    location: Annotated[str | None, VtigerField("location", "string", label="Location")] = None
+    location: Annotated[
+        str | None,
+        VtigerField("location", "string", label="Location", column="varchar(150)"),
+    ] = None
     taskpriority: Annotated[
         EventTaskpriority | None,
         VtigerField(
-            "taskpriority", "picklist", label="Priority", picklist=("High", "Medium", "Low")
+            "taskpriority",
+            "picklist",
+            label="Priority",
+            picklist=("High", "Medium", "Low"),
+            column="varchar(200)",
         ),
     ] = None
-    notime: Annotated[bool | None, VtigerField("notime", "boolean", label="No Time")] = None
+    notime: Annotated[
+        bool | None,
+        VtigerField("notime", "boolean", label="No Time", column="varchar(3)"),
+    ] = None
     visibility: Annotated[
         EventVisibility | None,
-        VtigerField("visibility", "picklist", label="Visibility", picklist=("Private", "Public")),
+        VtigerField(
+            "visibility",
+            "picklist",
+            label="Visibility",
+            picklist=("Private", "Public"),
+            column="varchar(50)",
+        ),
     ] = None
     modifiedby: Annotated[
         RecordId | None,
-        VtigerField("modifiedby", "reference", label="Last Modified By", refers_to=("Users",)),
+        VtigerField(
+            "modifiedby",
+            "reference",
+            label="Last Modified By",
+            refers_to=("Users",),
+            column="int(19)",
+        ),
     ] = None
     description: Annotated[
         str | None,
-        VtigerField("description", "text", label="Description"),
+        VtigerField("description", "text", label="Description", column="mediumtext"),
     ] = None
     reminder_time: Annotated[
         int | None,
-        VtigerField("reminder_time", "integer", label="Send Reminder"),
+        VtigerField("reminder_time", "integer", label="Send Reminder", column="int(11)"),
     ] = None
     contact_id: Annotated[
         RecordId | None,
-        VtigerField("contact_id", "reference", label="Contact Name", refers_to=("Contacts",)),
+        VtigerField(
+            "contact_id",
+            "reference",
+            label="Contact Name",
+            refers_to=("Contacts",),
+            column="int(19)",
+        ),
     ] = None
-    starred: Annotated[bool | None, VtigerField("starred", "boolean", label="starred")] = None
-    tags: Annotated[str | None, VtigerField("tags", "string", label="tags")] = None
+    starred: Annotated[
+        bool | None,
+        VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
+    ] = None
+    tags: Annotated[
+        str | None,
+        VtigerField("tags", "string", label="tags", column="varchar(1)"),
+    ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.
@@ -451,64 +460,37 @@ class Event(Model):
     else:
         createdtime: Annotated[
             datetime.datetime | None,
-            VtigerField("createdtime", "datetime", label="Created Time", editable=False),
+            VtigerField(
+                "createdtime", "datetime", label="Created Time", editable=False, column="datetime"
+            ),
         ] = None
         modifiedtime: Annotated[
             datetime.datetime | None,
-            VtigerField("modifiedtime", "datetime", label="Modified Time", editable=False),
+            VtigerField(
+                "modifiedtime", "datetime", label="Modified Time", editable=False, column="datetime"
+            ),
         ] = None
         source: Annotated[
             str | None,
-            VtigerField("source", "string", label="Source", editable=False),
+            VtigerField("source", "string", label="Source", editable=False, column="varchar(100)"),
         ] = None
 
     @property
     def assigned_user(self) -> EventAssignedUserTarget | None:
         """The record `assigned_user_id` points at: fetched once, then cached."""
-        from .group import Group
-        from .user import User
-
-        targets = (User, Group)
-        record = self.vtiger_related("assigned_user_id", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("assigned_user_id")
 
     @property
     def parent(self) -> EventParentTarget | None:
         """The record `parent_id` points at: fetched once, then cached."""
-        from .account import Account
-        from .campaign import Campaign
-        from .help_desk import HelpDesk
-        from .invoice import Invoice
-        from .lead import Lead
-        from .potential import Potential
-        from .purchase_order import PurchaseOrder
-        from .quote import Quote
-        from .sales_order import SalesOrder
-
-        targets = (
-            Account,
-            Campaign,
-            HelpDesk,
-            Invoice,
-            Lead,
-            Potential,
-            PurchaseOrder,
-            Quote,
-            SalesOrder,
-        )
-        record = self.vtiger_related("parent_id", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("parent_id")
 
     @property
     def modifiedby_record(self) -> User | None:
         """The record `modifiedby` points at: fetched once, then cached."""
-        from .user import User
-
-        return self.vtiger_related("modifiedby", User)
+        return self.vtiger_related("modifiedby")
 
     @property
     def contact(self) -> Contact | None:
         """The record `contact_id` points at: fetched once, then cached."""
-        from .contact import Contact
-
-        return self.vtiger_related("contact_id", Contact)
+        return self.vtiger_related("contact_id")

@@ -11,9 +11,10 @@ from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
+from . import document as _document
+from . import mod_comment as _mod_comment
+
 if TYPE_CHECKING:
-    from .document import DocumentRelatedRecords
-    from .mod_comment import ModCommentRelatedRecords
     from .product import Product
     from .user import User
 
@@ -42,7 +43,7 @@ class FaqLookups(TypedDict, total=False):
     faq_no__like: str
     faq_no__isnull: Literal[False]
     faqcategories: FaqFaqcategories
-    faqcategories__iexact: str
+    faqcategories__iexact: FaqFaqcategories
     faqcategories__in: Sequence[FaqFaqcategories]
     faqcategories__contains: str
     faqcategories__icontains: str
@@ -53,7 +54,7 @@ class FaqLookups(TypedDict, total=False):
     faqcategories__like: str
     faqcategories__isnull: Literal[False]
     faqstatus: FaqFaqstatus
-    faqstatus__iexact: str
+    faqstatus__iexact: FaqFaqstatus
     faqstatus__in: Sequence[FaqFaqstatus]
     faqstatus__contains: str
     faqstatus__icontains: str
@@ -133,77 +134,27 @@ class FaqLookups(TypedDict, total=False):
 class FaqQuerySet(QuerySet["Faq"]):
     """A lazy query over `Faq` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[FaqLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[FaqLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[FaqLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[FaqLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[FaqLookups],
-    ) -> Faq:
+    def get(self, *conditions: Q, **lookups: Unpack[FaqLookups]) -> Faq:
         """The one record matching; `Faq.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class FaqManager(Manager["Faq", FaqQuerySet]):
-    """`Faq.objects`: where queries start."""
-
-    queryset_class = FaqQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[FaqLookups],
-    ) -> FaqQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[FaqLookups],
-    ) -> FaqQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[FaqLookups],
-    ) -> Faq:
-        """The one record matching; `Faq.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class FaqRelatedRecords(RelatedRecords["Faq"]):
     """`Faq` records related to another record (lazy, `query_related`)."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[FaqLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[FaqLookups]) -> Self:
         """Only the related records matching all conditions and lookups (AND only)."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[FaqLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[FaqLookups]) -> Self:
         """Leave out the related records matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
@@ -213,7 +164,7 @@ class Faq(Model):
 
     vtiger_module: ClassVar[str] = "Faq"
     vtiger_id_prefix: ClassVar[str] = "3"
-    objects: ClassVar[FaqManager] = FaqManager()
+    objects: ClassVar[Manager[FaqQuerySet]] = Manager(FaqQuerySet)
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Documents": "Documents",
         "ModComments": "ModComments",
@@ -221,11 +172,23 @@ class Faq(Model):
 
     product_id: Annotated[
         RecordId | None,
-        VtigerField("product_id", "reference", label="Product Name", refers_to=("Products",)),
+        VtigerField(
+            "product_id",
+            "reference",
+            label="Product Name",
+            refers_to=("Products",),
+            column="varchar(100)",
+        ),
     ] = None
     faqcategories: Annotated[
         FaqFaqcategories | None,
-        VtigerField("faqcategories", "picklist", label="Category", picklist=("General",)),
+        VtigerField(
+            "faqcategories",
+            "picklist",
+            label="Category",
+            picklist=("General",),
+            column="varchar(200)",
+        ),
     ] = None
     faqstatus: Annotated[
         FaqFaqstatus,
@@ -235,16 +198,33 @@ class Faq(Model):
             label="Status",
             mandatory=True,
             picklist=("Draft", "Reviewed", "Published", "Obsolete"),
+            column="varchar(200)",
         ),
     ]
-    question: Annotated[str, VtigerField("question", "text", label="Question", mandatory=True)]
-    faq_answer: Annotated[str, VtigerField("faq_answer", "text", label="Answer", mandatory=True)]
+    question: Annotated[
+        str, VtigerField("question", "text", label="Question", mandatory=True, column="text")
+    ]
+    faq_answer: Annotated[
+        str, VtigerField("faq_answer", "text", label="Answer", mandatory=True, column="text")
+    ]
     modifiedby: Annotated[
         RecordId | None,
-        VtigerField("modifiedby", "reference", label="Last Modified By", refers_to=("Users",)),
+        VtigerField(
+            "modifiedby",
+            "reference",
+            label="Last Modified By",
+            refers_to=("Users",),
+            column="int(19)",
+        ),
     ] = None
-    starred: Annotated[bool | None, VtigerField("starred", "boolean", label="starred")] = None
-    tags: Annotated[str | None, VtigerField("tags", "string", label="tags")] = None
+    starred: Annotated[
+        bool | None,
+        VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
+    ] = None
+    tags: Annotated[
+        str | None,
+        VtigerField("tags", "string", label="tags", column="varchar(1)"),
+    ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.
@@ -262,43 +242,43 @@ class Faq(Model):
     else:
         faq_no: Annotated[
             str | None,
-            VtigerField("faq_no", "string", label="Faq Number", editable=False),
+            VtigerField(
+                "faq_no", "string", label="Faq Number", editable=False, column="varchar(100)"
+            ),
         ] = None
         createdtime: Annotated[
             datetime.datetime | None,
-            VtigerField("createdtime", "datetime", label="Created Time", editable=False),
+            VtigerField(
+                "createdtime", "datetime", label="Created Time", editable=False, column="datetime"
+            ),
         ] = None
         modifiedtime: Annotated[
             datetime.datetime | None,
-            VtigerField("modifiedtime", "datetime", label="Modified Time", editable=False),
+            VtigerField(
+                "modifiedtime", "datetime", label="Modified Time", editable=False, column="datetime"
+            ),
         ] = None
         source: Annotated[
             str | None,
-            VtigerField("source", "string", label="Source", editable=False),
+            VtigerField("source", "string", label="Source", editable=False, column="varchar(100)"),
         ] = None
 
     @property
     def product(self) -> Product | None:
         """The record `product_id` points at: fetched once, then cached."""
-        from .product import Product
-
-        return self.vtiger_related("product_id", Product)
+        return self.vtiger_related("product_id")
 
     @property
     def modifiedby_record(self) -> User | None:
         """The record `modifiedby` points at: fetched once, then cached."""
-        from .user import User
+        return self.vtiger_related("modifiedby")
 
-        return self.vtiger_related("modifiedby", User)
-
-    def related_documents(self) -> DocumentRelatedRecords:
+    def related_documents(self) -> _document.DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document, DocumentRelatedRecords
+        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")
 
-        return DocumentRelatedRecords.of(self, Document, "Documents")
-
-    def related_modcomments(self) -> ModCommentRelatedRecords:
+    def related_modcomments(self) -> _mod_comment.ModCommentRelatedRecords:
         """ModComment records under the relation 'ModComments' (lazy)."""
-        from .mod_comment import ModComment, ModCommentRelatedRecords
-
-        return ModCommentRelatedRecords.of(self, ModComment, "ModComments")
+        return _mod_comment.ModCommentRelatedRecords.of(
+            self, _mod_comment.ModComment, "ModComments"
+        )

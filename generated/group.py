@@ -43,59 +43,17 @@ class GroupLookups(TypedDict, total=False):
 class GroupQuerySet(QuerySet["Group"]):
     """A lazy query over `Group` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[GroupLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[GroupLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[GroupLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[GroupLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[GroupLookups],
-    ) -> Group:
+    def get(self, *conditions: Q, **lookups: Unpack[GroupLookups]) -> Group:
         """The one record matching; `Group.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class GroupManager(Manager["Group", GroupQuerySet]):
-    """`Group.objects`: where queries start."""
-
-    queryset_class = GroupQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[GroupLookups],
-    ) -> GroupQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[GroupLookups],
-    ) -> GroupQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[GroupLookups],
-    ) -> Group:
-        """The one record matching; `Group.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class Group(Model):
@@ -103,7 +61,7 @@ class Group(Model):
 
     vtiger_module: ClassVar[str] = "Groups"
     vtiger_id_prefix: ClassVar[str] = "20"
-    objects: ClassVar[GroupManager] = GroupManager()
+    objects: ClassVar[Manager[GroupQuerySet]] = Manager(GroupQuerySet)
 
     groupname: Annotated[str | None, VtigerField("groupname", "string", label="groupname")] = None
     description: Annotated[

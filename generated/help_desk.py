@@ -12,18 +12,19 @@ from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
+from . import calendar as _calendar
+from . import document as _document
+from . import email as _email
+from . import mod_comment as _mod_comment
+from . import project as _project
+from . import service as _service
+from . import service_contract as _service_contract
+
 if TYPE_CHECKING:
     from .account import Account
-    from .calendar import CalendarRelatedRecords
     from .contact import Contact
-    from .document import DocumentRelatedRecords
-    from .email import EmailRelatedRecords
     from .group import Group
-    from .mod_comment import ModCommentRelatedRecords
     from .product import Product
-    from .project import ProjectRelatedRecords
-    from .service import ServiceRelatedRecords
-    from .service_contract import ServiceContractRelatedRecords
     from .user import User
 
     HelpDeskAssignedUserTarget: TypeAlias = User | Group
@@ -60,7 +61,7 @@ class HelpDeskLookups(TypedDict, total=False):
     parent_id__in: Sequence[RecordId | str]
     parent_id__isnull: Literal[False]
     ticketpriorities: HelpDeskTicketpriorities
-    ticketpriorities__iexact: str
+    ticketpriorities__iexact: HelpDeskTicketpriorities
     ticketpriorities__in: Sequence[HelpDeskTicketpriorities]
     ticketpriorities__contains: str
     ticketpriorities__icontains: str
@@ -74,7 +75,7 @@ class HelpDeskLookups(TypedDict, total=False):
     product_id__in: Sequence[RecordId | str]
     product_id__isnull: Literal[False]
     ticketseverities: HelpDeskTicketseverities
-    ticketseverities__iexact: str
+    ticketseverities__iexact: HelpDeskTicketseverities
     ticketseverities__in: Sequence[HelpDeskTicketseverities]
     ticketseverities__contains: str
     ticketseverities__icontains: str
@@ -85,7 +86,7 @@ class HelpDeskLookups(TypedDict, total=False):
     ticketseverities__like: str
     ticketseverities__isnull: Literal[False]
     ticketstatus: HelpDeskTicketstatus
-    ticketstatus__iexact: str
+    ticketstatus__iexact: HelpDeskTicketstatus
     ticketstatus__in: Sequence[HelpDeskTicketstatus]
     ticketstatus__contains: str
     ticketstatus__icontains: str
@@ -96,7 +97,7 @@ class HelpDeskLookups(TypedDict, total=False):
     ticketstatus__like: str
     ticketstatus__isnull: Literal[False]
     ticketcategories: HelpDeskTicketcategories
-    ticketcategories__iexact: str
+    ticketcategories__iexact: HelpDeskTicketcategories
     ticketcategories__in: Sequence[HelpDeskTicketcategories]
     ticketcategories__contains: str
     ticketcategories__icontains: str
@@ -208,77 +209,27 @@ class HelpDeskLookups(TypedDict, total=False):
 class HelpDeskQuerySet(QuerySet["HelpDesk"]):
     """A lazy query over `HelpDesk` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[HelpDeskLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[HelpDeskLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[HelpDeskLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[HelpDeskLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[HelpDeskLookups],
-    ) -> HelpDesk:
+    def get(self, *conditions: Q, **lookups: Unpack[HelpDeskLookups]) -> HelpDesk:
         """The one record matching; `HelpDesk.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class HelpDeskManager(Manager["HelpDesk", HelpDeskQuerySet]):
-    """`HelpDesk.objects`: where queries start."""
-
-    queryset_class = HelpDeskQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[HelpDeskLookups],
-    ) -> HelpDeskQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[HelpDeskLookups],
-    ) -> HelpDeskQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[HelpDeskLookups],
-    ) -> HelpDesk:
-        """The one record matching; `HelpDesk.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class HelpDeskRelatedRecords(RelatedRecords["HelpDesk"]):
     """`HelpDesk` records related to another record (lazy, `query_related`)."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[HelpDeskLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[HelpDeskLookups]) -> Self:
         """Only the related records matching all conditions and lookups (AND only)."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[HelpDeskLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[HelpDeskLookups]) -> Self:
         """Leave out the related records matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
@@ -288,7 +239,7 @@ class HelpDesk(Model):
 
     vtiger_module: ClassVar[str] = "HelpDesk"
     vtiger_id_prefix: ClassVar[str] = "17"
-    objects: ClassVar[HelpDeskManager] = HelpDeskManager()
+    objects: ClassVar[Manager[HelpDeskQuerySet]] = Manager(HelpDeskQuerySet)
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Activities": "Calendar",
         "Activity History": "Calendar",
@@ -302,11 +253,19 @@ class HelpDesk(Model):
 
     assigned_user_id: Annotated[
         RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Assigned To", mandatory=True),
+        VtigerField(
+            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+        ),
     ] = None
     parent_id: Annotated[
         RecordId | None,
-        VtigerField("parent_id", "reference", label="Organization Name", refers_to=("Accounts",)),
+        VtigerField(
+            "parent_id",
+            "reference",
+            label="Organization Name",
+            refers_to=("Accounts",),
+            column="varchar(100)",
+        ),
     ] = None
     ticketpriorities: Annotated[
         HelpDeskTicketpriorities,
@@ -316,11 +275,18 @@ class HelpDesk(Model):
             label="Priority",
             mandatory=True,
             picklist=("Low", "Normal", "High", "Urgent"),
+            column="varchar(200)",
         ),
     ]
     product_id: Annotated[
         RecordId | None,
-        VtigerField("product_id", "reference", label="Product Name", refers_to=("Products",)),
+        VtigerField(
+            "product_id",
+            "reference",
+            label="Product Name",
+            refers_to=("Products",),
+            column="varchar(100)",
+        ),
     ] = None
     ticketseverities: Annotated[
         HelpDeskTicketseverities | None,
@@ -329,6 +295,7 @@ class HelpDesk(Model):
             "picklist",
             label="Severity",
             picklist=("Minor", "Major", "Feature", "Critical"),
+            column="varchar(200)",
         ),
     ] = None
     ticketstatus: Annotated[
@@ -339,6 +306,7 @@ class HelpDesk(Model):
             label="Status",
             mandatory=True,
             picklist=("Open", "In Progress", "Wait For Response", "Closed"),
+            column="varchar(200)",
         ),
     ]
     ticketcategories: Annotated[
@@ -348,32 +316,61 @@ class HelpDesk(Model):
             "picklist",
             label="Category",
             picklist=("Big Problem", "Small Problem", "Other Problem"),
+            column="varchar(200)",
         ),
     ] = None
-    hours: Annotated[Decimal | None, VtigerField("hours", "double", label="Hours")] = None
-    days: Annotated[Decimal | None, VtigerField("days", "double", label="Days")] = None
+    hours: Annotated[
+        Decimal | None,
+        VtigerField("hours", "double", label="Hours", column="decimal(25,8)"),
+    ] = None
+    days: Annotated[
+        Decimal | None,
+        VtigerField("days", "double", label="Days", column="decimal(25,8)"),
+    ] = None
     from_portal: Annotated[
         bool | None,
-        VtigerField("from_portal", "boolean", label="From Portal"),
+        VtigerField("from_portal", "boolean", label="From Portal", column="varchar(3)"),
     ] = None
     modifiedby: Annotated[
         RecordId | None,
-        VtigerField("modifiedby", "reference", label="Last Modified By", refers_to=("Users",)),
+        VtigerField(
+            "modifiedby",
+            "reference",
+            label="Last Modified By",
+            refers_to=("Users",),
+            column="int(19)",
+        ),
     ] = None
     ticket_title: Annotated[
-        str, VtigerField("ticket_title", "string", label="Title", mandatory=True)
+        str,
+        VtigerField("ticket_title", "string", label="Title", mandatory=True, column="varchar(255)"),
     ]
     contact_id: Annotated[
         RecordId | None,
-        VtigerField("contact_id", "reference", label="Contact Name", refers_to=("Contacts",)),
+        VtigerField(
+            "contact_id",
+            "reference",
+            label="Contact Name",
+            refers_to=("Contacts",),
+            column="int(19)",
+        ),
     ] = None
-    starred: Annotated[bool | None, VtigerField("starred", "boolean", label="starred")] = None
-    tags: Annotated[str | None, VtigerField("tags", "string", label="tags")] = None
+    starred: Annotated[
+        bool | None,
+        VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
+    ] = None
+    tags: Annotated[
+        str | None,
+        VtigerField("tags", "string", label="tags", column="varchar(1)"),
+    ] = None
     description: Annotated[
         str | None,
-        VtigerField("description", "text", label="Description"),
+        VtigerField("description", "text", label="Description", column="mediumtext"),
     ] = None
-    solution: Annotated[str | None, VtigerField("solution", "text", label="Solution")] = None
+    solution: Annotated[
+        str | None,
+        VtigerField("solution", "text", label="Solution", column="text"),
+    ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.
@@ -391,103 +388,84 @@ class HelpDesk(Model):
     else:
         ticket_no: Annotated[
             str | None,
-            VtigerField("ticket_no", "string", label="Ticket Number", editable=False),
+            VtigerField(
+                "ticket_no", "string", label="Ticket Number", editable=False, column="varchar(100)"
+            ),
         ] = None
         createdtime: Annotated[
             datetime.datetime | None,
-            VtigerField("createdtime", "datetime", label="Created Time", editable=False),
+            VtigerField(
+                "createdtime", "datetime", label="Created Time", editable=False, column="datetime"
+            ),
         ] = None
         modifiedtime: Annotated[
             datetime.datetime | None,
-            VtigerField("modifiedtime", "datetime", label="Modified Time", editable=False),
+            VtigerField(
+                "modifiedtime", "datetime", label="Modified Time", editable=False, column="datetime"
+            ),
         ] = None
         source: Annotated[
             str | None,
-            VtigerField("source", "string", label="Source", editable=False),
+            VtigerField("source", "string", label="Source", editable=False, column="varchar(100)"),
         ] = None
 
     @property
     def assigned_user(self) -> HelpDeskAssignedUserTarget | None:
         """The record `assigned_user_id` points at: fetched once, then cached."""
-        from .group import Group
-        from .user import User
-
-        targets = (User, Group)
-        record = self.vtiger_related("assigned_user_id", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("assigned_user_id")
 
     @property
     def parent(self) -> Account | None:
         """The record `parent_id` points at: fetched once, then cached."""
-        from .account import Account
-
-        return self.vtiger_related("parent_id", Account)
+        return self.vtiger_related("parent_id")
 
     @property
     def product(self) -> Product | None:
         """The record `product_id` points at: fetched once, then cached."""
-        from .product import Product
-
-        return self.vtiger_related("product_id", Product)
+        return self.vtiger_related("product_id")
 
     @property
     def modifiedby_record(self) -> User | None:
         """The record `modifiedby` points at: fetched once, then cached."""
-        from .user import User
-
-        return self.vtiger_related("modifiedby", User)
+        return self.vtiger_related("modifiedby")
 
     @property
     def contact(self) -> Contact | None:
         """The record `contact_id` points at: fetched once, then cached."""
-        from .contact import Contact
+        return self.vtiger_related("contact_id")
 
-        return self.vtiger_related("contact_id", Contact)
-
-    def related_activities(self) -> CalendarRelatedRecords:
+    def related_activities(self) -> _calendar.CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        from .calendar import Calendar, CalendarRelatedRecords
+        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activities")
 
-        return CalendarRelatedRecords.of(self, Calendar, "Activities")
-
-    def related_activity_history(self) -> CalendarRelatedRecords:
+    def related_activity_history(self) -> _calendar.CalendarRelatedRecords:
         """Calendar records under the relation 'Activity History' (lazy)."""
-        from .calendar import Calendar, CalendarRelatedRecords
+        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activity History")
 
-        return CalendarRelatedRecords.of(self, Calendar, "Activity History")
-
-    def related_documents(self) -> DocumentRelatedRecords:
+    def related_documents(self) -> _document.DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document, DocumentRelatedRecords
+        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")
 
-        return DocumentRelatedRecords.of(self, Document, "Documents")
-
-    def related_emails(self) -> EmailRelatedRecords:
+    def related_emails(self) -> _email.EmailRelatedRecords:
         """Email records under the relation 'Emails' (lazy)."""
-        from .email import Email, EmailRelatedRecords
+        return _email.EmailRelatedRecords.of(self, _email.Email, "Emails")
 
-        return EmailRelatedRecords.of(self, Email, "Emails")
-
-    def related_modcomments(self) -> ModCommentRelatedRecords:
+    def related_modcomments(self) -> _mod_comment.ModCommentRelatedRecords:
         """ModComment records under the relation 'ModComments' (lazy)."""
-        from .mod_comment import ModComment, ModCommentRelatedRecords
+        return _mod_comment.ModCommentRelatedRecords.of(
+            self, _mod_comment.ModComment, "ModComments"
+        )
 
-        return ModCommentRelatedRecords.of(self, ModComment, "ModComments")
-
-    def related_projects(self) -> ProjectRelatedRecords:
+    def related_projects(self) -> _project.ProjectRelatedRecords:
         """Project records under the relation 'Projects' (lazy)."""
-        from .project import Project, ProjectRelatedRecords
+        return _project.ProjectRelatedRecords.of(self, _project.Project, "Projects")
 
-        return ProjectRelatedRecords.of(self, Project, "Projects")
-
-    def related_service_contracts(self) -> ServiceContractRelatedRecords:
+    def related_service_contracts(self) -> _service_contract.ServiceContractRelatedRecords:
         """ServiceContract records under the relation 'Service Contracts' (lazy)."""
-        from .service_contract import ServiceContract, ServiceContractRelatedRecords
+        return _service_contract.ServiceContractRelatedRecords.of(
+            self, _service_contract.ServiceContract, "Service Contracts"
+        )
 
-        return ServiceContractRelatedRecords.of(self, ServiceContract, "Service Contracts")
-
-    def related_services(self) -> ServiceRelatedRecords:
+    def related_services(self) -> _service.ServiceRelatedRecords:
         """Service records under the relation 'Services' (lazy)."""
-        from .service import Service, ServiceRelatedRecords
-
-        return ServiceRelatedRecords.of(self, Service, "Services")
+        return _service.ServiceRelatedRecords.of(self, _service.Service, "Services")

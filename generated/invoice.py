@@ -12,15 +12,15 @@ from typing_extensions import Self, Unpack
 
 from vtorm import InventoryModel, Manager, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
+from . import asset as _asset
+from . import calendar as _calendar
+from . import document as _document
 from .line_item import LineItem
 
 if TYPE_CHECKING:
     from .account import Account
-    from .asset import AssetRelatedRecords
-    from .calendar import CalendarRelatedRecords
     from .contact import Contact
     from .currency import Currency
-    from .document import DocumentRelatedRecords
     from .group import Group
     from .potential import Potential
     from .sales_order import SalesOrder
@@ -136,7 +136,7 @@ class InvoiceLookups(TypedDict, total=False):
     hdnGrandTotal__range: tuple[Decimal | int | float, Decimal | int | float]
     hdnGrandTotal__isnull: Literal[False]
     hdnTaxType: InvoiceHdnTaxType
-    hdnTaxType__iexact: str
+    hdnTaxType__iexact: InvoiceHdnTaxType
     hdnTaxType__in: Sequence[InvoiceHdnTaxType]
     hdnTaxType__contains: str
     hdnTaxType__icontains: str
@@ -174,7 +174,7 @@ class InvoiceLookups(TypedDict, total=False):
     account_id__in: Sequence[RecordId | str]
     account_id__isnull: Literal[False]
     invoicestatus: InvoiceInvoicestatus
-    invoicestatus__iexact: str
+    invoicestatus__iexact: InvoiceInvoicestatus
     invoicestatus__in: Sequence[InvoiceInvoicestatus]
     invoicestatus__contains: str
     invoicestatus__icontains: str
@@ -489,77 +489,27 @@ class InvoiceLookups(TypedDict, total=False):
 class InvoiceQuerySet(QuerySet["Invoice"]):
     """A lazy query over `Invoice` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[InvoiceLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[InvoiceLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[InvoiceLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[InvoiceLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[InvoiceLookups],
-    ) -> Invoice:
+    def get(self, *conditions: Q, **lookups: Unpack[InvoiceLookups]) -> Invoice:
         """The one record matching; `Invoice.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class InvoiceManager(Manager["Invoice", InvoiceQuerySet]):
-    """`Invoice.objects`: where queries start."""
-
-    queryset_class = InvoiceQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[InvoiceLookups],
-    ) -> InvoiceQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[InvoiceLookups],
-    ) -> InvoiceQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[InvoiceLookups],
-    ) -> Invoice:
-        """The one record matching; `Invoice.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class InvoiceRelatedRecords(RelatedRecords["Invoice"]):
     """`Invoice` records related to another record (lazy, `query_related`)."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[InvoiceLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[InvoiceLookups]) -> Self:
         """Only the related records matching all conditions and lookups (AND only)."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[InvoiceLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[InvoiceLookups]) -> Self:
         """Leave out the related records matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
@@ -569,7 +519,7 @@ class Invoice(InventoryModel):
 
     vtiger_module: ClassVar[str] = "Invoice"
     vtiger_id_prefix: ClassVar[str] = "7"
-    objects: ClassVar[InvoiceManager] = InvoiceManager()
+    objects: ClassVar[Manager[InvoiceQuerySet]] = Manager(InvoiceQuerySet)
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Activities": "Calendar",
         "Activity History": "Calendar",
@@ -577,66 +527,93 @@ class Invoice(InventoryModel):
         "Documents": "Documents",
     }
 
-    subject: Annotated[str, VtigerField("subject", "string", label="Subject", mandatory=True)]
+    subject: Annotated[
+        str,
+        VtigerField("subject", "string", label="Subject", mandatory=True, column="varchar(100)"),
+    ]
     salesorder_id: Annotated[
         RecordId | None,
-        VtigerField("salesorder_id", "reference", label="Sales Order", refers_to=("SalesOrder",)),
+        VtigerField(
+            "salesorder_id",
+            "reference",
+            label="Sales Order",
+            refers_to=("SalesOrder",),
+            column="int(19)",
+        ),
     ] = None
     customerno: Annotated[
         str | None,
-        VtigerField("customerno", "string", label="Customer No"),
+        VtigerField("customerno", "string", label="Customer No", column="varchar(100)"),
     ] = None
     contact_id: Annotated[
         RecordId | None,
-        VtigerField("contact_id", "reference", label="Contact Name", refers_to=("Contacts",)),
+        VtigerField(
+            "contact_id",
+            "reference",
+            label="Contact Name",
+            refers_to=("Contacts",),
+            column="int(19)",
+        ),
     ] = None
     invoicedate: Annotated[
         datetime.date | None,
-        VtigerField("invoicedate", "date", label="Invoice Date"),
+        VtigerField("invoicedate", "date", label="Invoice Date", column="date"),
     ] = None
     duedate: Annotated[
         datetime.date | None,
-        VtigerField("duedate", "date", label="Due Date"),
+        VtigerField("duedate", "date", label="Due Date", column="date"),
     ] = None
     purchase_order: Annotated[
         str | None,
-        VtigerField("vtiger_purchaseorder", "string", label="Purchase Order"),
+        VtigerField(
+            "vtiger_purchaseorder", "string", label="Purchase Order", column="varchar(200)"
+        ),
     ] = None
     txtAdjustment: Annotated[
         Decimal | None,
-        VtigerField("txtAdjustment", "currency", label="Adjustment"),
+        VtigerField("txtAdjustment", "currency", label="Adjustment", column="decimal(25,8)"),
     ] = None
     salescommission: Annotated[
         Decimal | None,
-        VtigerField("salescommission", "double", label="Sales Commission"),
+        VtigerField("salescommission", "double", label="Sales Commission", column="decimal(25,3)"),
     ] = None
     exciseduty: Annotated[
         Decimal | None,
-        VtigerField("exciseduty", "double", label="Excise Duty"),
+        VtigerField("exciseduty", "double", label="Excise Duty", column="decimal(25,3)"),
     ] = None
     hdnSubTotal: Annotated[
         Decimal | None,
-        VtigerField("hdnSubTotal", "currency", label="Sub Total"),
+        VtigerField("hdnSubTotal", "currency", label="Sub Total", column="decimal(25,8)"),
     ] = None
     hdnGrandTotal: Annotated[
         Decimal | None,
-        VtigerField("hdnGrandTotal", "currency", label="Total"),
+        VtigerField("hdnGrandTotal", "currency", label="Total", column="decimal(25,8)"),
     ] = None
     hdnTaxType: Annotated[
         InvoiceHdnTaxType | None,
-        VtigerField("hdnTaxType", "picklist", label="Tax Type", picklist=("individual", "group")),
+        VtigerField(
+            "hdnTaxType",
+            "picklist",
+            label="Tax Type",
+            picklist=("individual", "group"),
+            column="varchar(25)",
+        ),
     ] = None
     hdnDiscountPercent: Annotated[
         Decimal | None,
-        VtigerField("hdnDiscountPercent", "double", label="Discount Percent"),
+        VtigerField(
+            "hdnDiscountPercent", "double", label="Discount Percent", column="decimal(25,3)"
+        ),
     ] = None
     hdnDiscountAmount: Annotated[
         Decimal | None,
-        VtigerField("hdnDiscountAmount", "currency", label="Discount Amount"),
+        VtigerField(
+            "hdnDiscountAmount", "currency", label="Discount Amount", column="decimal(25,8)"
+        ),
     ] = None
     hdnS_H_Amount: Annotated[
         Decimal | None,
-        VtigerField("hdnS_H_Amount", "currency", label="Charges"),
+        VtigerField("hdnS_H_Amount", "currency", label="Charges", column="decimal(25,8)"),
     ] = None
     account_id: Annotated[
         RecordId,
@@ -646,6 +623,7 @@ class Invoice(InventoryModel):
             label="Organization Name",
             mandatory=True,
             refers_to=("Accounts",),
+            column="int(19)",
         ),
     ]
     invoicestatus: Annotated[
@@ -663,75 +641,101 @@ class Invoice(InventoryModel):
                 "Credit Invoice",
                 "Paid",
             ),
+            column="varchar(200)",
         ),
     ] = None
     assigned_user_id: Annotated[
         RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Assigned To", mandatory=True),
+        VtigerField(
+            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+        ),
     ] = None
     modifiedby: Annotated[
         RecordId | None,
-        VtigerField("modifiedby", "reference", label="Last Modified By", refers_to=("Users",)),
+        VtigerField(
+            "modifiedby",
+            "reference",
+            label="Last Modified By",
+            refers_to=("Users",),
+            column="int(19)",
+        ),
     ] = None
     currency_id: Annotated[
         RecordId | None,
         VtigerField(
-            "currency_id", "reference", label="Currency", refers_to=("Currency",), default="1"
+            "currency_id",
+            "reference",
+            label="Currency",
+            refers_to=("Currency",),
+            default="1",
+            column="int(19)",
         ),
     ] = None
     conversion_rate: Annotated[
         Decimal | None,
-        VtigerField("conversion_rate", "double", label="Conversion Rate", default="1"),
+        VtigerField(
+            "conversion_rate",
+            "double",
+            label="Conversion Rate",
+            default="1",
+            column="decimal(10,3)",
+        ),
     ] = None
     bill_street: Annotated[
-        str, VtigerField("bill_street", "text", label="Billing Address", mandatory=True)
+        str,
+        VtigerField(
+            "bill_street", "text", label="Billing Address", mandatory=True, column="varchar(250)"
+        ),
     ]
     ship_street: Annotated[
-        str, VtigerField("ship_street", "text", label="Shipping Address", mandatory=True)
+        str,
+        VtigerField(
+            "ship_street", "text", label="Shipping Address", mandatory=True, column="varchar(250)"
+        ),
     ]
     bill_city: Annotated[
         str | None,
-        VtigerField("bill_city", "string", label="Billing City"),
+        VtigerField("bill_city", "string", label="Billing City", column="varchar(30)"),
     ] = None
     ship_city: Annotated[
         str | None,
-        VtigerField("ship_city", "string", label="Shipping City"),
+        VtigerField("ship_city", "string", label="Shipping City", column="varchar(30)"),
     ] = None
     bill_state: Annotated[
         str | None,
-        VtigerField("bill_state", "string", label="Billing State"),
+        VtigerField("bill_state", "string", label="Billing State", column="varchar(30)"),
     ] = None
     ship_state: Annotated[
         str | None,
-        VtigerField("ship_state", "string", label="Shipping State"),
+        VtigerField("ship_state", "string", label="Shipping State", column="varchar(30)"),
     ] = None
     bill_code: Annotated[
         str | None,
-        VtigerField("bill_code", "string", label="Billing Postal Code"),
+        VtigerField("bill_code", "string", label="Billing Postal Code", column="varchar(30)"),
     ] = None
     ship_code: Annotated[
         str | None,
-        VtigerField("ship_code", "string", label="Shipping Postal Code"),
+        VtigerField("ship_code", "string", label="Shipping Postal Code", column="varchar(30)"),
     ] = None
     bill_country: Annotated[
         str | None,
-        VtigerField("bill_country", "string", label="Billing Country"),
+        VtigerField("bill_country", "string", label="Billing Country", column="varchar(30)"),
     ] = None
     ship_country: Annotated[
         str | None,
-        VtigerField("ship_country", "string", label="Shipping Country"),
+        VtigerField("ship_country", "string", label="Shipping Country", column="varchar(30)"),
     ] = None
     bill_pobox: Annotated[
         str | None,
-        VtigerField("bill_pobox", "string", label="Billing PO Box"),
+        VtigerField("bill_pobox", "string", label="Billing PO Box", column="varchar(30)"),
     ] = None
     ship_pobox: Annotated[
         str | None,
-        VtigerField("ship_pobox", "string", label="Shipping PO Box"),
+        VtigerField("ship_pobox", "string", label="Shipping PO Box", column="varchar(30)"),
     ] = None
     description: Annotated[
         str | None,
-        VtigerField("description", "text", label="Description"),
+        VtigerField("description", "text", label="Description", column="mediumtext"),
     ] = None
     terms_conditions: Annotated[
         str | None,
@@ -746,35 +750,46 @@ class Invoice(InventoryModel):
                 "the Supplier.\n\n - All prices are not inclusive of VAT which shall be payable in "
                 "addition by the Customer at the applicable rate."
             ),
+            column="text",
         ),
     ] = None
     pre_tax_total: Annotated[
         Decimal | None,
-        VtigerField("pre_tax_total", "currency", label="Pre Tax Total"),
+        VtigerField("pre_tax_total", "currency", label="Pre Tax Total", column="decimal(25,8)"),
     ] = None
     received: Annotated[
         Decimal | None,
-        VtigerField("received", "currency", label="Received", default="0"),
+        VtigerField("received", "currency", label="Received", default="0", column="decimal(25,8)"),
     ] = None
     balance: Annotated[
         Decimal | None,
-        VtigerField("balance", "currency", label="Balance", default="0"),
+        VtigerField("balance", "currency", label="Balance", default="0", column="decimal(25,8)"),
     ] = None
     hdnS_H_Percent: Annotated[
         Decimal | None,
-        VtigerField("hdnS_H_Percent", "double", label="Taxes On Charges"),
+        VtigerField("hdnS_H_Percent", "double", label="Taxes On Charges", column="decimal(25,8)"),
     ] = None
     potential_id: Annotated[
         RecordId | None,
         VtigerField(
-            "potential_id", "reference", label="Opportunity Name", refers_to=("Potentials",)
+            "potential_id",
+            "reference",
+            label="Opportunity Name",
+            refers_to=("Potentials",),
+            column="varchar(100)",
         ),
     ] = None
-    starred: Annotated[bool | None, VtigerField("starred", "boolean", label="starred")] = None
-    tags: Annotated[str | None, VtigerField("tags", "string", label="tags")] = None
+    starred: Annotated[
+        bool | None,
+        VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
+    ] = None
+    tags: Annotated[
+        str | None,
+        VtigerField("tags", "string", label="tags", column="varchar(1)"),
+    ] = None
     region_id: Annotated[
         str | None,
-        VtigerField("region_id", "picklist", label="Tax Region"),
+        VtigerField("region_id", "picklist", label="Tax Region", column="int(19)"),
     ] = None
     shipping_and_handling: Annotated[
         Decimal | None,
@@ -822,93 +837,74 @@ class Invoice(InventoryModel):
     else:
         createdtime: Annotated[
             datetime.datetime | None,
-            VtigerField("createdtime", "datetime", label="Created Time", editable=False),
+            VtigerField(
+                "createdtime", "datetime", label="Created Time", editable=False, column="datetime"
+            ),
         ] = None
         modifiedtime: Annotated[
             datetime.datetime | None,
-            VtigerField("modifiedtime", "datetime", label="Modified Time", editable=False),
+            VtigerField(
+                "modifiedtime", "datetime", label="Modified Time", editable=False, column="datetime"
+            ),
         ] = None
         invoice_no: Annotated[
             str | None,
-            VtigerField("invoice_no", "string", label="Invoice No", editable=False),
+            VtigerField(
+                "invoice_no", "string", label="Invoice No", editable=False, column="varchar(100)"
+            ),
         ] = None
         source: Annotated[
             str | None,
-            VtigerField("source", "string", label="Source", editable=False),
+            VtigerField("source", "string", label="Source", editable=False, column="varchar(100)"),
         ] = None
 
     @property
     def salesorder(self) -> SalesOrder | None:
         """The record `salesorder_id` points at: fetched once, then cached."""
-        from .sales_order import SalesOrder
-
-        return self.vtiger_related("salesorder_id", SalesOrder)
+        return self.vtiger_related("salesorder_id")
 
     @property
     def contact(self) -> Contact | None:
         """The record `contact_id` points at: fetched once, then cached."""
-        from .contact import Contact
-
-        return self.vtiger_related("contact_id", Contact)
+        return self.vtiger_related("contact_id")
 
     @property
     def account(self) -> Account | None:
         """The record `account_id` points at: fetched once, then cached."""
-        from .account import Account
-
-        return self.vtiger_related("account_id", Account)
+        return self.vtiger_related("account_id")
 
     @property
     def assigned_user(self) -> InvoiceAssignedUserTarget | None:
         """The record `assigned_user_id` points at: fetched once, then cached."""
-        from .group import Group
-        from .user import User
-
-        targets = (User, Group)
-        record = self.vtiger_related("assigned_user_id", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("assigned_user_id")
 
     @property
     def modifiedby_record(self) -> User | None:
         """The record `modifiedby` points at: fetched once, then cached."""
-        from .user import User
-
-        return self.vtiger_related("modifiedby", User)
+        return self.vtiger_related("modifiedby")
 
     @property
     def currency(self) -> Currency | None:
         """The record `currency_id` points at: fetched once, then cached."""
-        from .currency import Currency
-
-        return self.vtiger_related("currency_id", Currency)
+        return self.vtiger_related("currency_id")
 
     @property
     def potential(self) -> Potential | None:
         """The record `potential_id` points at: fetched once, then cached."""
-        from .potential import Potential
+        return self.vtiger_related("potential_id")
 
-        return self.vtiger_related("potential_id", Potential)
-
-    def related_activities(self) -> CalendarRelatedRecords:
+    def related_activities(self) -> _calendar.CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        from .calendar import Calendar, CalendarRelatedRecords
+        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activities")
 
-        return CalendarRelatedRecords.of(self, Calendar, "Activities")
-
-    def related_activity_history(self) -> CalendarRelatedRecords:
+    def related_activity_history(self) -> _calendar.CalendarRelatedRecords:
         """Calendar records under the relation 'Activity History' (lazy)."""
-        from .calendar import Calendar, CalendarRelatedRecords
+        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activity History")
 
-        return CalendarRelatedRecords.of(self, Calendar, "Activity History")
-
-    def related_assets(self) -> AssetRelatedRecords:
+    def related_assets(self) -> _asset.AssetRelatedRecords:
         """Asset records under the relation 'Assets' (lazy)."""
-        from .asset import Asset, AssetRelatedRecords
+        return _asset.AssetRelatedRecords.of(self, _asset.Asset, "Assets")
 
-        return AssetRelatedRecords.of(self, Asset, "Assets")
-
-    def related_documents(self) -> DocumentRelatedRecords:
+    def related_documents(self) -> _document.DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document, DocumentRelatedRecords
-
-        return DocumentRelatedRecords.of(self, Document, "Documents")
+        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")

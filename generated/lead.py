@@ -12,17 +12,18 @@ from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
+from . import calendar as _calendar
+from . import campaign as _campaign
+from . import document as _document
+from . import email as _email
+from . import mod_comment as _mod_comment
+from . import pbx_manager as _pbx_manager
+from . import product as _product
+from . import service as _service
+
 if TYPE_CHECKING:
     from .account import Account
-    from .calendar import CalendarRelatedRecords
-    from .campaign import CampaignRelatedRecords
-    from .document import DocumentRelatedRecords
-    from .email import EmailRelatedRecords
     from .group import Group
-    from .mod_comment import ModCommentRelatedRecords
-    from .pbx_manager import PBXManagerRelatedRecords
-    from .product import ProductRelatedRecords
-    from .service import ServiceRelatedRecords
     from .user import User
     from .vendor import Vendor
 
@@ -211,7 +212,7 @@ class LeadLookups(TypedDict, total=False):
     email__like: str
     email__isnull: Literal[False]
     leadsource: LeadLeadsource
-    leadsource__iexact: str
+    leadsource__iexact: LeadLeadsource
     leadsource__in: Sequence[LeadLeadsource]
     leadsource__contains: str
     leadsource__icontains: str
@@ -233,7 +234,7 @@ class LeadLookups(TypedDict, total=False):
     website__like: str
     website__isnull: Literal[False]
     industry: LeadIndustry
-    industry__iexact: str
+    industry__iexact: LeadIndustry
     industry__in: Sequence[LeadIndustry]
     industry__contains: str
     industry__icontains: str
@@ -244,7 +245,7 @@ class LeadLookups(TypedDict, total=False):
     industry__like: str
     industry__isnull: Literal[False]
     leadstatus: LeadLeadstatus
-    leadstatus__iexact: str
+    leadstatus__iexact: LeadLeadstatus
     leadstatus__in: Sequence[LeadLeadstatus]
     leadstatus__contains: str
     leadstatus__icontains: str
@@ -263,7 +264,7 @@ class LeadLookups(TypedDict, total=False):
     annualrevenue__range: tuple[Decimal | int | float, Decimal | int | float]
     annualrevenue__isnull: Literal[False]
     rating: LeadRating
-    rating__iexact: str
+    rating__iexact: LeadRating
     rating__in: Sequence[LeadRating]
     rating__contains: str
     rating__icontains: str
@@ -433,77 +434,27 @@ class LeadLookups(TypedDict, total=False):
 class LeadQuerySet(QuerySet["Lead"]):
     """A lazy query over `Lead` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[LeadLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[LeadLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[LeadLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[LeadLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[LeadLookups],
-    ) -> Lead:
+    def get(self, *conditions: Q, **lookups: Unpack[LeadLookups]) -> Lead:
         """The one record matching; `Lead.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class LeadManager(Manager["Lead", LeadQuerySet]):
-    """`Lead.objects`: where queries start."""
-
-    queryset_class = LeadQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[LeadLookups],
-    ) -> LeadQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[LeadLookups],
-    ) -> LeadQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[LeadLookups],
-    ) -> Lead:
-        """The one record matching; `Lead.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class LeadRelatedRecords(RelatedRecords["Lead"]):
     """`Lead` records related to another record (lazy, `query_related`)."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[LeadLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[LeadLookups]) -> Self:
         """Only the related records matching all conditions and lookups (AND only)."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[LeadLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[LeadLookups]) -> Self:
         """Leave out the related records matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
@@ -513,7 +464,7 @@ class Lead(Model):
 
     vtiger_module: ClassVar[str] = "Leads"
     vtiger_id_prefix: ClassVar[str] = "10"
-    objects: ClassVar[LeadManager] = LeadManager()
+    objects: ClassVar[Manager[LeadQuerySet]] = Manager(LeadQuerySet)
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Activities": "Calendar",
         "Activity History": "Calendar",
@@ -528,19 +479,40 @@ class Lead(Model):
 
     salutationtype: Annotated[
         str | None,
-        VtigerField("salutationtype", "string", label="Salutation"),
+        VtigerField("salutationtype", "string", label="Salutation", column="varchar(200)"),
     ] = None
-    firstname: Annotated[str | None, VtigerField("firstname", "string", label="First Name")] = None
-    phone: Annotated[str | None, VtigerField("phone", "phone", label="Primary Phone")] = None
-    lastname: Annotated[str, VtigerField("lastname", "string", label="Last Name", mandatory=True)]
-    mobile: Annotated[str | None, VtigerField("mobile", "phone", label="Mobile Phone")] = None
-    company: Annotated[str | None, VtigerField("company", "string", label="Company")] = None
-    fax: Annotated[str | None, VtigerField("fax", "phone", label="Fax")] = None
+    firstname: Annotated[
+        str | None,
+        VtigerField("firstname", "string", label="First Name", column="varchar(40)"),
+    ] = None
+    phone: Annotated[
+        str | None,
+        VtigerField("phone", "phone", label="Primary Phone", column="varchar(50)"),
+    ] = None
+    lastname: Annotated[
+        str,
+        VtigerField("lastname", "string", label="Last Name", mandatory=True, column="varchar(80)"),
+    ]
+    mobile: Annotated[
+        str | None,
+        VtigerField("mobile", "phone", label="Mobile Phone", column="varchar(50)"),
+    ] = None
+    company: Annotated[
+        str | None,
+        VtigerField("company", "string", label="Company", column="varchar(100)"),
+    ] = None
+    fax: Annotated[
+        str | None,
+        VtigerField("fax", "phone", label="Fax", column="varchar(50)"),
+    ] = None
     designation: Annotated[
         str | None,
-        VtigerField("designation", "string", label="Designation"),
+        VtigerField("designation", "string", label="Designation", column="varchar(50)"),
     ] = None
-    email: Annotated[str | None, VtigerField("email", "email", label="Primary Email")] = None
+    email: Annotated[
+        str | None,
+        VtigerField("email", "email", label="Primary Email", column="varchar(100)"),
+    ] = None
     leadsource: Annotated[
         LeadLeadsource | None,
         VtigerField(
@@ -561,9 +533,13 @@ class Lead(Model):
                 "Word of mouth",
                 "Other",
             ),
+            column="varchar(200)",
         ),
     ] = None
-    website: Annotated[str | None, VtigerField("website", "url", label="Website")] = None
+    website: Annotated[
+        str | None,
+        VtigerField("website", "url", label="Website", column="varchar(255)"),
+    ] = None
     industry: Annotated[
         LeadIndustry | None,
         VtigerField(
@@ -603,6 +579,7 @@ class Lead(Model):
                 "Utilities",
                 "Other",
             ),
+            column="varchar(200)",
         ),
     ] = None
     leadstatus: Annotated[
@@ -624,11 +601,12 @@ class Lead(Model):
                 "Qualified",
                 "Warm",
             ),
+            column="varchar(200)",
         ),
     ] = None
     annualrevenue: Annotated[
         Decimal | None,
-        VtigerField("annualrevenue", "currency", label="Annual Revenue"),
+        VtigerField("annualrevenue", "currency", label="Annual Revenue", column="decimal(25,8)"),
     ] = None
     rating: Annotated[
         LeadRating | None,
@@ -637,30 +615,45 @@ class Lead(Model):
             "picklist",
             label="Rating",
             picklist=("Acquired", "Active", "Market Failed", "Project Cancelled", "Shutdown"),
+            column="varchar(200)",
         ),
     ] = None
     noofemployees: Annotated[
         int | None,
-        VtigerField("noofemployees", "integer", label="Number of Employees"),
+        VtigerField("noofemployees", "integer", label="Number of Employees", column="int(50)"),
     ] = None
     assigned_user_id: Annotated[
         RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Assigned To", mandatory=True),
+        VtigerField(
+            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+        ),
     ] = None
     secondaryemail: Annotated[
         str | None,
-        VtigerField("secondaryemail", "email", label="Secondary Email"),
+        VtigerField("secondaryemail", "email", label="Secondary Email", column="varchar(100)"),
     ] = None
     modifiedby: Annotated[
         RecordId | None,
-        VtigerField("modifiedby", "reference", label="Last Modified By", refers_to=("Users",)),
+        VtigerField(
+            "modifiedby",
+            "reference",
+            label="Last Modified By",
+            refers_to=("Users",),
+            column="int(19)",
+        ),
     ] = None
     emailoptout: Annotated[
         bool | None,
-        VtigerField("emailoptout", "boolean", label="Email Opt Out"),
+        VtigerField("emailoptout", "boolean", label="Email Opt Out", column="varchar(3)"),
     ] = None
-    starred: Annotated[bool | None, VtigerField("starred", "boolean", label="starred")] = None
-    tags: Annotated[str | None, VtigerField("tags", "string", label="tags")] = None
+    starred: Annotated[
+        bool | None,
+        VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
+    ] = None
+    tags: Annotated[
+        str | None,
+        VtigerField("tags", "string", label="tags", column="varchar(1)"),
+    ] = None
     lead_score: Annotated[int | None, VtigerField("cf_889", "integer", label="Lead Score")] = None
     referral_partner: Annotated[
         RecordId | None,
@@ -668,15 +661,33 @@ class Lead(Model):
             "cf_891", "reference", label="Referral Partner", refers_to=("Accounts", "Vendors")
         ),
     ] = None
-    lane: Annotated[str | None, VtigerField("lane", "text", label="Street")] = None
-    code: Annotated[str | None, VtigerField("code", "string", label="Postal Code")] = None
-    city: Annotated[str | None, VtigerField("city", "string", label="City")] = None
-    country: Annotated[str | None, VtigerField("country", "string", label="Country")] = None
-    state: Annotated[str | None, VtigerField("state", "string", label="State")] = None
-    pobox: Annotated[str | None, VtigerField("pobox", "string", label="PO Box")] = None
+    lane: Annotated[
+        str | None,
+        VtigerField("lane", "text", label="Street", column="varchar(250)"),
+    ] = None
+    code: Annotated[
+        str | None,
+        VtigerField("code", "string", label="Postal Code", column="varchar(30)"),
+    ] = None
+    city: Annotated[
+        str | None,
+        VtigerField("city", "string", label="City", column="varchar(30)"),
+    ] = None
+    country: Annotated[
+        str | None,
+        VtigerField("country", "string", label="Country", column="varchar(30)"),
+    ] = None
+    state: Annotated[
+        str | None,
+        VtigerField("state", "string", label="State", column="varchar(30)"),
+    ] = None
+    pobox: Annotated[
+        str | None,
+        VtigerField("pobox", "string", label="PO Box", column="varchar(30)"),
+    ] = None
     description: Annotated[
         str | None,
-        VtigerField("description", "text", label="Description"),
+        VtigerField("description", "text", label="Description", column="mediumtext"),
     ] = None
 
     if TYPE_CHECKING:
@@ -695,98 +706,76 @@ class Lead(Model):
     else:
         lead_no: Annotated[
             str | None,
-            VtigerField("lead_no", "string", label="Lead Number", editable=False),
+            VtigerField(
+                "lead_no", "string", label="Lead Number", editable=False, column="varchar(100)"
+            ),
         ] = None
         createdtime: Annotated[
             datetime.datetime | None,
-            VtigerField("createdtime", "datetime", label="Created Time", editable=False),
+            VtigerField(
+                "createdtime", "datetime", label="Created Time", editable=False, column="datetime"
+            ),
         ] = None
         modifiedtime: Annotated[
             datetime.datetime | None,
-            VtigerField("modifiedtime", "datetime", label="Modified Time", editable=False),
+            VtigerField(
+                "modifiedtime", "datetime", label="Modified Time", editable=False, column="datetime"
+            ),
         ] = None
         source: Annotated[
             str | None,
-            VtigerField("source", "string", label="Source", editable=False),
+            VtigerField("source", "string", label="Source", editable=False, column="varchar(100)"),
         ] = None
 
     @property
     def assigned_user(self) -> LeadAssignedUserTarget | None:
         """The record `assigned_user_id` points at: fetched once, then cached."""
-        from .group import Group
-        from .user import User
-
-        targets = (User, Group)
-        record = self.vtiger_related("assigned_user_id", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("assigned_user_id")
 
     @property
     def modifiedby_record(self) -> User | None:
         """The record `modifiedby` points at: fetched once, then cached."""
-        from .user import User
-
-        return self.vtiger_related("modifiedby", User)
+        return self.vtiger_related("modifiedby")
 
     @property
     def referral_partner_record(self) -> LeadReferralPartnerRecordTarget | None:
         """The record `referral_partner` points at: fetched once, then cached."""
-        from .account import Account
-        from .vendor import Vendor
+        return self.vtiger_related("referral_partner")
 
-        targets = (Account, Vendor)
-        record = self.vtiger_related("referral_partner", *targets)
-        return record if isinstance(record, targets) else None
-
-    def related_activities(self) -> CalendarRelatedRecords:
+    def related_activities(self) -> _calendar.CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        from .calendar import Calendar, CalendarRelatedRecords
+        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activities")
 
-        return CalendarRelatedRecords.of(self, Calendar, "Activities")
-
-    def related_activity_history(self) -> CalendarRelatedRecords:
+    def related_activity_history(self) -> _calendar.CalendarRelatedRecords:
         """Calendar records under the relation 'Activity History' (lazy)."""
-        from .calendar import Calendar, CalendarRelatedRecords
+        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activity History")
 
-        return CalendarRelatedRecords.of(self, Calendar, "Activity History")
-
-    def related_campaigns(self) -> CampaignRelatedRecords:
+    def related_campaigns(self) -> _campaign.CampaignRelatedRecords:
         """Campaign records under the relation 'Campaigns' (lazy)."""
-        from .campaign import Campaign, CampaignRelatedRecords
+        return _campaign.CampaignRelatedRecords.of(self, _campaign.Campaign, "Campaigns")
 
-        return CampaignRelatedRecords.of(self, Campaign, "Campaigns")
-
-    def related_documents(self) -> DocumentRelatedRecords:
+    def related_documents(self) -> _document.DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document, DocumentRelatedRecords
+        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")
 
-        return DocumentRelatedRecords.of(self, Document, "Documents")
-
-    def related_emails(self) -> EmailRelatedRecords:
+    def related_emails(self) -> _email.EmailRelatedRecords:
         """Email records under the relation 'Emails' (lazy)."""
-        from .email import Email, EmailRelatedRecords
+        return _email.EmailRelatedRecords.of(self, _email.Email, "Emails")
 
-        return EmailRelatedRecords.of(self, Email, "Emails")
-
-    def related_modcomments(self) -> ModCommentRelatedRecords:
+    def related_modcomments(self) -> _mod_comment.ModCommentRelatedRecords:
         """ModComment records under the relation 'ModComments' (lazy)."""
-        from .mod_comment import ModComment, ModCommentRelatedRecords
+        return _mod_comment.ModCommentRelatedRecords.of(
+            self, _mod_comment.ModComment, "ModComments"
+        )
 
-        return ModCommentRelatedRecords.of(self, ModComment, "ModComments")
-
-    def related_pbxmanager(self) -> PBXManagerRelatedRecords:
+    def related_pbxmanager(self) -> _pbx_manager.PBXManagerRelatedRecords:
         """PBXManager records under the relation 'PBXManager' (lazy)."""
-        from .pbx_manager import PBXManager, PBXManagerRelatedRecords
+        return _pbx_manager.PBXManagerRelatedRecords.of(self, _pbx_manager.PBXManager, "PBXManager")
 
-        return PBXManagerRelatedRecords.of(self, PBXManager, "PBXManager")
-
-    def related_products(self) -> ProductRelatedRecords:
+    def related_products(self) -> _product.ProductRelatedRecords:
         """Product records under the relation 'Products' (lazy)."""
-        from .product import Product, ProductRelatedRecords
+        return _product.ProductRelatedRecords.of(self, _product.Product, "Products")
 
-        return ProductRelatedRecords.of(self, Product, "Products")
-
-    def related_services(self) -> ServiceRelatedRecords:
+    def related_services(self) -> _service.ServiceRelatedRecords:
         """Service records under the relation 'Services' (lazy)."""
-        from .service import Service, ServiceRelatedRecords
-
-        return ServiceRelatedRecords.of(self, Service, "Services")
+        return _service.ServiceRelatedRecords.of(self, _service.Service, "Services")

@@ -144,59 +144,17 @@ class LineItemLookups(TypedDict, total=False):
 class LineItemQuerySet(QuerySet["LineItem"]):
     """A lazy query over `LineItem` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[LineItemLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[LineItemLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[LineItemLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[LineItemLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[LineItemLookups],
-    ) -> LineItem:
+    def get(self, *conditions: Q, **lookups: Unpack[LineItemLookups]) -> LineItem:
         """The one record matching; `LineItem.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class LineItemManager(Manager["LineItem", LineItemQuerySet]):
-    """`LineItem.objects`: where queries start."""
-
-    queryset_class = LineItemQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[LineItemLookups],
-    ) -> LineItemQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[LineItemLookups],
-    ) -> LineItemQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[LineItemLookups],
-    ) -> LineItem:
-        """The one record matching; `LineItem.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class LineItem(Model):
@@ -204,7 +162,7 @@ class LineItem(Model):
 
     vtiger_module: ClassVar[str] = "LineItem"
     vtiger_id_prefix: ClassVar[str] = "33"
-    objects: ClassVar[LineItemManager] = LineItemManager()
+    objects: ClassVar[Manager[LineItemQuerySet]] = Manager(LineItemQuerySet)
 
     parent_id: Annotated[
         RecordId | None,
@@ -274,21 +232,9 @@ class LineItem(Model):
     @property
     def parent(self) -> LineItemParentTarget | None:
         """The record `parent_id` points at: fetched once, then cached."""
-        from .invoice import Invoice
-        from .purchase_order import PurchaseOrder
-        from .quote import Quote
-        from .sales_order import SalesOrder
-
-        targets = (Invoice, Quote, PurchaseOrder, SalesOrder)
-        record = self.vtiger_related("parent_id", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("parent_id")
 
     @property
     def product(self) -> LineItemProductTarget | None:
         """The record `productid` points at: fetched once, then cached."""
-        from .product import Product
-        from .service import Service
-
-        targets = (Product, Service)
-        record = self.vtiger_related("productid", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("productid")

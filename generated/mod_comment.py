@@ -148,77 +148,27 @@ class ModCommentLookups(TypedDict, total=False):
 class ModCommentQuerySet(QuerySet["ModComment"]):
     """A lazy query over `ModComment` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ModCommentLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[ModCommentLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ModCommentLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[ModCommentLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ModCommentLookups],
-    ) -> ModComment:
+    def get(self, *conditions: Q, **lookups: Unpack[ModCommentLookups]) -> ModComment:
         """The one record matching; `ModComment.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class ModCommentManager(Manager["ModComment", ModCommentQuerySet]):
-    """`ModComment.objects`: where queries start."""
-
-    queryset_class = ModCommentQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ModCommentLookups],
-    ) -> ModCommentQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ModCommentLookups],
-    ) -> ModCommentQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ModCommentLookups],
-    ) -> ModComment:
-        """The one record matching; `ModComment.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class ModCommentRelatedRecords(RelatedRecords["ModComment"]):
     """`ModComment` records related to another record (lazy, `query_related`)."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ModCommentLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[ModCommentLookups]) -> Self:
         """Only the related records matching all conditions and lookups (AND only)."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ModCommentLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[ModCommentLookups]) -> Self:
         """Leave out the related records matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
@@ -228,14 +178,16 @@ class ModComment(Model):
 
     vtiger_module: ClassVar[str] = "ModComments"
     vtiger_id_prefix: ClassVar[str] = "30"
-    objects: ClassVar[ModCommentManager] = ModCommentManager()
+    objects: ClassVar[Manager[ModCommentQuerySet]] = Manager(ModCommentQuerySet)
 
     commentcontent: Annotated[
-        str, VtigerField("commentcontent", "text", label="Comment", mandatory=True)
+        str, VtigerField("commentcontent", "text", label="Comment", mandatory=True, column="text")
     ]
     assigned_user_id: Annotated[
         RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Assigned To", mandatory=True),
+        VtigerField(
+            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+        ),
     ] = None
     related_to: Annotated[
         RecordId,
@@ -258,29 +210,46 @@ class ModComment(Model):
                 "Contacts",
                 "SalesOrder",
             ),
+            column="int(19)",
         ),
     ]
     parent_comments: Annotated[
         RecordId | None,
-        VtigerField("parent_comments", "reference", label="Related To", refers_to=("ModComments",)),
+        VtigerField(
+            "parent_comments",
+            "reference",
+            label="Related To",
+            refers_to=("ModComments",),
+            column="int(19)",
+        ),
     ] = None
     customer: Annotated[
         RecordId | None,
-        VtigerField("customer", "reference", label="Customer", refers_to=("Contacts",)),
+        VtigerField(
+            "customer", "reference", label="Customer", refers_to=("Contacts",), column="int(19)"
+        ),
     ] = None
-    userid: Annotated[RecordId | None, VtigerField("userid", "reference", label="UserId")] = None
+    userid: Annotated[
+        RecordId | None,
+        VtigerField("userid", "reference", label="UserId", column="int(19)"),
+    ] = None
     reasontoedit: Annotated[
         str | None,
-        VtigerField("reasontoedit", "text", label="ReasonToEdit"),
+        VtigerField("reasontoedit", "text", label="ReasonToEdit", column="varchar(100)"),
     ] = None
     is_private: Annotated[
         int | None,
-        VtigerField("is_private", "integer", label="Is Private"),
+        VtigerField("is_private", "integer", label="Is Private", column="int(1)"),
     ] = None
-    filename: Annotated[str | None, VtigerField("filename", "file", label="Attachment")] = None
+    filename: Annotated[
+        str | None,
+        VtigerField("filename", "file", label="Attachment", column="varchar(255)"),
+    ] = None
     related_email_id: Annotated[
         int | None,
-        VtigerField("related_email_id", "integer", label="Related Email Id", default="0"),
+        VtigerField(
+            "related_email_id", "integer", label="Related Email Id", default="0", column="int(11)"
+        ),
     ] = None
 
     if TYPE_CHECKING:
@@ -299,81 +268,53 @@ class ModComment(Model):
     else:
         createdtime: Annotated[
             datetime.datetime | None,
-            VtigerField("createdtime", "datetime", label="Created Time", editable=False),
+            VtigerField(
+                "createdtime", "datetime", label="Created Time", editable=False, column="datetime"
+            ),
         ] = None
         modifiedtime: Annotated[
             datetime.datetime | None,
-            VtigerField("modifiedtime", "datetime", label="Modified Time", editable=False),
+            VtigerField(
+                "modifiedtime", "datetime", label="Modified Time", editable=False, column="datetime"
+            ),
         ] = None
         creator: Annotated[
             RecordId | None,
             VtigerField(
-                "creator", "reference", label="Creator", editable=False, refers_to=("Users",)
+                "creator",
+                "reference",
+                label="Creator",
+                editable=False,
+                refers_to=("Users",),
+                column="int(19)",
             ),
         ] = None
         source: Annotated[
             str | None,
-            VtigerField("source", "string", label="Source", editable=False),
+            VtigerField("source", "string", label="Source", editable=False, column="varchar(100)"),
         ] = None
 
     @property
     def assigned_user(self) -> ModCommentAssignedUserTarget | None:
         """The record `assigned_user_id` points at: fetched once, then cached."""
-        from .group import Group
-        from .user import User
-
-        targets = (User, Group)
-        record = self.vtiger_related("assigned_user_id", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("assigned_user_id")
 
     @property
     def related_to_record(self) -> ModCommentRelatedToRecordTarget | None:
         """The record `related_to` points at: fetched once, then cached."""
-        from .account import Account
-        from .contact import Contact
-        from .faq import Faq
-        from .help_desk import HelpDesk
-        from .invoice import Invoice
-        from .lead import Lead
-        from .potential import Potential
-        from .project import Project
-        from .project_task import ProjectTask
-        from .purchase_order import PurchaseOrder
-        from .quote import Quote
-        from .sales_order import SalesOrder
-
-        targets = (
-            Lead,
-            PurchaseOrder,
-            Quote,
-            Invoice,
-            Faq,
-            HelpDesk,
-            ProjectTask,
-            Project,
-            Potential,
-            Account,
-            Contact,
-            SalesOrder,
-        )
-        record = self.vtiger_related("related_to", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("related_to")
 
     @property
     def creator_record(self) -> User | None:
         """The record `creator` points at: fetched once, then cached."""
-        from .user import User
-
-        return self.vtiger_related("creator", User)
+        return self.vtiger_related("creator")
 
     @property
     def parent_comments_record(self) -> ModComment | None:
         """The record `parent_comments` points at: fetched once, then cached."""
-        return self.vtiger_related("parent_comments", ModComment)
+        return self.vtiger_related("parent_comments")
 
     @property
     def customer_record(self) -> Contact | None:
         """The record `customer` points at: fetched once, then cached."""
-        from .contact import Contact
-
-        return self.vtiger_related("customer", Contact)
+        return self.vtiger_related("customer")

@@ -177,77 +177,27 @@ class PBXManagerLookups(TypedDict, total=False):
 class PBXManagerQuerySet(QuerySet["PBXManager"]):
     """A lazy query over `PBXManager` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PBXManagerLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[PBXManagerLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PBXManagerLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[PBXManagerLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PBXManagerLookups],
-    ) -> PBXManager:
+    def get(self, *conditions: Q, **lookups: Unpack[PBXManagerLookups]) -> PBXManager:
         """The one record matching; `PBXManager.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class PBXManagerManager(Manager["PBXManager", PBXManagerQuerySet]):
-    """`PBXManager.objects`: where queries start."""
-
-    queryset_class = PBXManagerQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PBXManagerLookups],
-    ) -> PBXManagerQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PBXManagerLookups],
-    ) -> PBXManagerQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PBXManagerLookups],
-    ) -> PBXManager:
-        """The one record matching; `PBXManager.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class PBXManagerRelatedRecords(RelatedRecords["PBXManager"]):
     """`PBXManager` records related to another record (lazy, `query_related`)."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PBXManagerLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[PBXManagerLookups]) -> Self:
         """Only the related records matching all conditions and lookups (AND only)."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PBXManagerLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[PBXManagerLookups]) -> Self:
         """Leave out the related records matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
@@ -257,50 +207,69 @@ class PBXManager(Model):
 
     vtiger_module: ClassVar[str] = "PBXManager"
     vtiger_id_prefix: ClassVar[str] = "24"
-    objects: ClassVar[PBXManagerManager] = PBXManagerManager()
+    objects: ClassVar[Manager[PBXManagerQuerySet]] = Manager(PBXManagerQuerySet)
 
-    direction: Annotated[str | None, VtigerField("direction", "string", label="Direction")] = None
+    direction: Annotated[
+        str | None,
+        VtigerField("direction", "string", label="Direction", column="varchar(10)"),
+    ] = None
     callstatus: Annotated[
         str | None,
-        VtigerField("callstatus", "string", label="Call Status"),
+        VtigerField("callstatus", "string", label="Call Status", column="varchar(20)"),
     ] = None
     totalduration: Annotated[
         int | None,
-        VtigerField("totalduration", "integer", label="Duration (sec)"),
+        VtigerField("totalduration", "integer", label="Duration (sec)", column="int(11)"),
     ] = None
     billduration: Annotated[
         int | None,
-        VtigerField("billduration", "integer", label="Bill Duration (sec)"),
+        VtigerField("billduration", "integer", label="Bill Duration (sec)", column="int(11)"),
     ] = None
     recordingurl: Annotated[
         str | None,
-        VtigerField("recordingurl", "url", label="Recording"),
+        VtigerField("recordingurl", "url", label="Recording", column="varchar(200)"),
     ] = None
     sourceuuid: Annotated[
         str | None,
-        VtigerField("sourceuuid", "string", label="Source UUID"),
+        VtigerField("sourceuuid", "string", label="Source UUID", column="varchar(100)"),
     ] = None
-    gateway: Annotated[str | None, VtigerField("gateway", "string", label="Gateway")] = None
+    gateway: Annotated[
+        str | None,
+        VtigerField("gateway", "string", label="Gateway", column="varchar(20)"),
+    ] = None
     customer: Annotated[
         RecordId | None,
         VtigerField(
-            "customer", "reference", label="Customer", refers_to=("Leads", "Contacts", "Accounts")
+            "customer",
+            "reference",
+            label="Customer",
+            refers_to=("Leads", "Contacts", "Accounts"),
+            column="varchar(100)",
         ),
     ] = None
     user: Annotated[
         RecordId | None,
-        VtigerField("user", "reference", label="User", refers_to=("Users",)),
+        VtigerField("user", "reference", label="User", refers_to=("Users",), column="varchar(100)"),
     ] = None
     customernumber: Annotated[
-        str, VtigerField("customernumber", "phone", label="Customer Number", mandatory=True)
+        str,
+        VtigerField(
+            "customernumber",
+            "phone",
+            label="Customer Number",
+            mandatory=True,
+            column="varchar(100)",
+        ),
     ]
     customertype: Annotated[
         str | None,
-        VtigerField("customertype", "string", label="Customer Type"),
+        VtigerField("customertype", "string", label="Customer Type", column="varchar(100)"),
     ] = None
     assigned_user_id: Annotated[
         RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Assigned To", mandatory=True),
+        VtigerField(
+            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+        ),
     ] = None
 
     if TYPE_CHECKING:
@@ -322,49 +291,42 @@ class PBXManager(Model):
     else:
         starttime: Annotated[
             datetime.datetime | None,
-            VtigerField("starttime", "datetime", label="Start Time", editable=False),
+            VtigerField(
+                "starttime", "datetime", label="Start Time", editable=False, column="datetime"
+            ),
         ] = None
         endtime: Annotated[
             datetime.datetime | None,
-            VtigerField("endtime", "datetime", label="End Time", editable=False),
+            VtigerField("endtime", "datetime", label="End Time", editable=False, column="datetime"),
         ] = None
         CreatedTime: Annotated[
             datetime.datetime | None,
-            VtigerField("CreatedTime", "datetime", label="Created Time", editable=False),
+            VtigerField(
+                "CreatedTime", "datetime", label="Created Time", editable=False, column="datetime"
+            ),
         ] = None
         ModifiedTime: Annotated[
             datetime.datetime | None,
-            VtigerField("ModifiedTime", "datetime", label="Modified Time", editable=False),
+            VtigerField(
+                "ModifiedTime", "datetime", label="Modified Time", editable=False, column="datetime"
+            ),
         ] = None
         source: Annotated[
             str | None,
-            VtigerField("source", "string", label="Source", editable=False),
+            VtigerField("source", "string", label="Source", editable=False, column="varchar(100)"),
         ] = None
 
     @property
     def customer_record(self) -> PBXManagerCustomerRecordTarget | None:
         """The record `customer` points at: fetched once, then cached."""
-        from .account import Account
-        from .contact import Contact
-        from .lead import Lead
-
-        targets = (Lead, Contact, Account)
-        record = self.vtiger_related("customer", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("customer")
 
     @property
     def user_record(self) -> User | None:
         """The record `user` points at: fetched once, then cached."""
-        from .user import User
-
-        return self.vtiger_related("user", User)
+        return self.vtiger_related("user")
 
     @property
     def assigned_user(self) -> PBXManagerAssignedUserTarget | None:
         """The record `assigned_user_id` points at: fetched once, then cached."""
-        from .group import Group
-        from .user import User
-
-        targets = (User, Group)
-        record = self.vtiger_related("assigned_user_id", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("assigned_user_id")

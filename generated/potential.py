@@ -12,20 +12,22 @@ from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
+from . import calendar as _calendar
+from . import contact as _contact
+from . import document as _document
+from . import email as _email
+from . import invoice as _invoice
+from . import mod_comment as _mod_comment
+from . import product as _product
+from . import quote as _quote
+from . import sales_order as _sales_order
+from . import service as _service
+
 if TYPE_CHECKING:
     from .account import Account
-    from .calendar import CalendarRelatedRecords
     from .campaign import Campaign
-    from .contact import Contact, ContactRelatedRecords
-    from .document import DocumentRelatedRecords
-    from .email import EmailRelatedRecords
+    from .contact import Contact
     from .group import Group
-    from .invoice import InvoiceRelatedRecords
-    from .mod_comment import ModCommentRelatedRecords
-    from .product import ProductRelatedRecords
-    from .quote import QuoteRelatedRecords
-    from .sales_order import SalesOrderRelatedRecords
-    from .service import ServiceRelatedRecords
     from .user import User
 
     PotentialAssignedUserTarget: TypeAlias = User | Group
@@ -108,7 +110,7 @@ class PotentialLookups(TypedDict, total=False):
     closingdate__range: tuple[datetime.date, datetime.date]
     closingdate__isnull: Literal[False]
     opportunity_type: PotentialOpportunityType
-    opportunity_type__iexact: str
+    opportunity_type__iexact: PotentialOpportunityType
     opportunity_type__in: Sequence[PotentialOpportunityType]
     opportunity_type__contains: str
     opportunity_type__icontains: str
@@ -130,7 +132,7 @@ class PotentialLookups(TypedDict, total=False):
     nextstep__like: str
     nextstep__isnull: Literal[False]
     leadsource: PotentialLeadsource
-    leadsource__iexact: str
+    leadsource__iexact: PotentialLeadsource
     leadsource__in: Sequence[PotentialLeadsource]
     leadsource__contains: str
     leadsource__icontains: str
@@ -141,7 +143,7 @@ class PotentialLookups(TypedDict, total=False):
     leadsource__like: str
     leadsource__isnull: Literal[False]
     sales_stage: PotentialSalesStage
-    sales_stage__iexact: str
+    sales_stage__iexact: PotentialSalesStage
     sales_stage__in: Sequence[PotentialSalesStage]
     sales_stage__contains: str
     sales_stage__icontains: str
@@ -237,77 +239,27 @@ class PotentialLookups(TypedDict, total=False):
 class PotentialQuerySet(QuerySet["Potential"]):
     """A lazy query over `Potential` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PotentialLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[PotentialLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PotentialLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[PotentialLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PotentialLookups],
-    ) -> Potential:
+    def get(self, *conditions: Q, **lookups: Unpack[PotentialLookups]) -> Potential:
         """The one record matching; `Potential.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class PotentialManager(Manager["Potential", PotentialQuerySet]):
-    """`Potential.objects`: where queries start."""
-
-    queryset_class = PotentialQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PotentialLookups],
-    ) -> PotentialQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PotentialLookups],
-    ) -> PotentialQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PotentialLookups],
-    ) -> Potential:
-        """The one record matching; `Potential.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class PotentialRelatedRecords(RelatedRecords["Potential"]):
     """`Potential` records related to another record (lazy, `query_related`)."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PotentialLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[PotentialLookups]) -> Self:
         """Only the related records matching all conditions and lookups (AND only)."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PotentialLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[PotentialLookups]) -> Self:
         """Leave out the related records matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
@@ -317,7 +269,7 @@ class Potential(Model):
 
     vtiger_module: ClassVar[str] = "Potentials"
     vtiger_id_prefix: ClassVar[str] = "13"
-    objects: ClassVar[PotentialManager] = PotentialManager()
+    objects: ClassVar[Manager[PotentialQuerySet]] = Manager(PotentialQuerySet)
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Activities": "Calendar",
         "Activity History": "Calendar",
@@ -333,16 +285,34 @@ class Potential(Model):
     }
 
     potentialname: Annotated[
-        str, VtigerField("potentialname", "string", label="Opportunity Name", mandatory=True)
+        str,
+        VtigerField(
+            "potentialname",
+            "string",
+            label="Opportunity Name",
+            mandatory=True,
+            column="varchar(120)",
+        ),
     ]
-    amount: Annotated[Decimal | None, VtigerField("amount", "currency", label="Amount")] = None
+    amount: Annotated[
+        Decimal | None,
+        VtigerField("amount", "currency", label="Amount", column="decimal(25,8)"),
+    ] = None
     related_to: Annotated[
         RecordId | None,
-        VtigerField("related_to", "reference", label="Organization Name", refers_to=("Accounts",)),
+        VtigerField(
+            "related_to",
+            "reference",
+            label="Organization Name",
+            refers_to=("Accounts",),
+            column="int(19)",
+        ),
     ] = None
     closingdate: Annotated[
         datetime.date,
-        VtigerField("closingdate", "date", label="Expected Close Date", mandatory=True),
+        VtigerField(
+            "closingdate", "date", label="Expected Close Date", mandatory=True, column="date"
+        ),
     ]
     opportunity_type: Annotated[
         PotentialOpportunityType | None,
@@ -351,9 +321,13 @@ class Potential(Model):
             "picklist",
             label="Type",
             picklist=("Existing Business", "New Business"),
+            column="varchar(200)",
         ),
     ] = None
-    nextstep: Annotated[str | None, VtigerField("nextstep", "string", label="Next Step")] = None
+    nextstep: Annotated[
+        str | None,
+        VtigerField("nextstep", "string", label="Next Step", column="varchar(100)"),
+    ] = None
     leadsource: Annotated[
         PotentialLeadsource | None,
         VtigerField(
@@ -374,6 +348,7 @@ class Potential(Model):
                 "Word of mouth",
                 "Other",
             ),
+            column="varchar(200)",
         ),
     ] = None
     sales_stage: Annotated[
@@ -395,42 +370,77 @@ class Potential(Model):
                 "Closed Won",
                 "Closed Lost",
             ),
+            column="varchar(200)",
         ),
     ]
     assigned_user_id: Annotated[
         RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Assigned To", mandatory=True),
+        VtigerField(
+            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+        ),
     ] = None
     probability: Annotated[
         Decimal | None,
-        VtigerField("probability", "double", label="Probability"),
+        VtigerField("probability", "double", label="Probability", column="decimal(7,3)"),
     ] = None
     campaignid: Annotated[
         RecordId | None,
-        VtigerField("campaignid", "reference", label="Campaign Source", refers_to=("Campaigns",)),
+        VtigerField(
+            "campaignid",
+            "reference",
+            label="Campaign Source",
+            refers_to=("Campaigns",),
+            column="int(19)",
+        ),
     ] = None
     modifiedby: Annotated[
         RecordId | None,
-        VtigerField("modifiedby", "reference", label="Last Modified By", refers_to=("Users",)),
+        VtigerField(
+            "modifiedby",
+            "reference",
+            label="Last Modified By",
+            refers_to=("Users",),
+            column="int(19)",
+        ),
     ] = None
     description: Annotated[
         str | None,
-        VtigerField("description", "text", label="Description"),
+        VtigerField("description", "text", label="Description", column="mediumtext"),
     ] = None
     forecast_amount: Annotated[
         Decimal | None,
-        VtigerField("forecast_amount", "currency", label="Weighted Revenue"),
+        VtigerField(
+            "forecast_amount", "currency", label="Weighted Revenue", column="decimal(25,8)"
+        ),
     ] = None
     isconvertedfromlead: Annotated[
         bool | None,
-        VtigerField("isconvertedfromlead", "boolean", label="Is Converted From Lead", default="no"),
+        VtigerField(
+            "isconvertedfromlead",
+            "boolean",
+            label="Is Converted From Lead",
+            default="no",
+            column="varchar(3)",
+        ),
     ] = None
     contact_id: Annotated[
         RecordId | None,
-        VtigerField("contact_id", "reference", label="Contact Name", refers_to=("Contacts",)),
+        VtigerField(
+            "contact_id",
+            "reference",
+            label="Contact Name",
+            refers_to=("Contacts",),
+            column="int(19)",
+        ),
     ] = None
-    starred: Annotated[bool | None, VtigerField("starred", "boolean", label="starred")] = None
-    tags: Annotated[str | None, VtigerField("tags", "string", label="tags")] = None
+    starred: Annotated[
+        bool | None,
+        VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
+    ] = None
+    tags: Annotated[
+        str | None,
+        VtigerField("tags", "string", label="tags", column="varchar(1)"),
+    ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.
@@ -448,121 +458,100 @@ class Potential(Model):
     else:
         potential_no: Annotated[
             str | None,
-            VtigerField("potential_no", "string", label="Opportunity Number", editable=False),
+            VtigerField(
+                "potential_no",
+                "string",
+                label="Opportunity Number",
+                editable=False,
+                column="varchar(100)",
+            ),
         ] = None
         createdtime: Annotated[
             datetime.datetime | None,
-            VtigerField("createdtime", "datetime", label="Created Time", editable=False),
+            VtigerField(
+                "createdtime", "datetime", label="Created Time", editable=False, column="datetime"
+            ),
         ] = None
         modifiedtime: Annotated[
             datetime.datetime | None,
-            VtigerField("modifiedtime", "datetime", label="Modified Time", editable=False),
+            VtigerField(
+                "modifiedtime", "datetime", label="Modified Time", editable=False, column="datetime"
+            ),
         ] = None
         source: Annotated[
             str | None,
-            VtigerField("source", "string", label="Source", editable=False),
+            VtigerField("source", "string", label="Source", editable=False, column="varchar(100)"),
         ] = None
 
     @property
     def related_to_record(self) -> Account | None:
         """The record `related_to` points at: fetched once, then cached."""
-        from .account import Account
-
-        return self.vtiger_related("related_to", Account)
+        return self.vtiger_related("related_to")
 
     @property
     def assigned_user(self) -> PotentialAssignedUserTarget | None:
         """The record `assigned_user_id` points at: fetched once, then cached."""
-        from .group import Group
-        from .user import User
-
-        targets = (User, Group)
-        record = self.vtiger_related("assigned_user_id", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("assigned_user_id")
 
     @property
     def campaign(self) -> Campaign | None:
         """The record `campaignid` points at: fetched once, then cached."""
-        from .campaign import Campaign
-
-        return self.vtiger_related("campaignid", Campaign)
+        return self.vtiger_related("campaignid")
 
     @property
     def modifiedby_record(self) -> User | None:
         """The record `modifiedby` points at: fetched once, then cached."""
-        from .user import User
-
-        return self.vtiger_related("modifiedby", User)
+        return self.vtiger_related("modifiedby")
 
     @property
     def contact(self) -> Contact | None:
         """The record `contact_id` points at: fetched once, then cached."""
-        from .contact import Contact
+        return self.vtiger_related("contact_id")
 
-        return self.vtiger_related("contact_id", Contact)
-
-    def related_activities(self) -> CalendarRelatedRecords:
+    def related_activities(self) -> _calendar.CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        from .calendar import Calendar, CalendarRelatedRecords
+        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activities")
 
-        return CalendarRelatedRecords.of(self, Calendar, "Activities")
-
-    def related_activity_history(self) -> CalendarRelatedRecords:
+    def related_activity_history(self) -> _calendar.CalendarRelatedRecords:
         """Calendar records under the relation 'Activity History' (lazy)."""
-        from .calendar import Calendar, CalendarRelatedRecords
+        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activity History")
 
-        return CalendarRelatedRecords.of(self, Calendar, "Activity History")
-
-    def related_contacts(self) -> ContactRelatedRecords:
+    def related_contacts(self) -> _contact.ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        from .contact import Contact, ContactRelatedRecords
+        return _contact.ContactRelatedRecords.of(self, _contact.Contact, "Contacts")
 
-        return ContactRelatedRecords.of(self, Contact, "Contacts")
-
-    def related_documents(self) -> DocumentRelatedRecords:
+    def related_documents(self) -> _document.DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document, DocumentRelatedRecords
+        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")
 
-        return DocumentRelatedRecords.of(self, Document, "Documents")
-
-    def related_emails(self) -> EmailRelatedRecords:
+    def related_emails(self) -> _email.EmailRelatedRecords:
         """Email records under the relation 'Emails' (lazy)."""
-        from .email import Email, EmailRelatedRecords
+        return _email.EmailRelatedRecords.of(self, _email.Email, "Emails")
 
-        return EmailRelatedRecords.of(self, Email, "Emails")
-
-    def related_invoice(self) -> InvoiceRelatedRecords:
+    def related_invoice(self) -> _invoice.InvoiceRelatedRecords:
         """Invoice records under the relation 'Invoice' (lazy)."""
-        from .invoice import Invoice, InvoiceRelatedRecords
+        return _invoice.InvoiceRelatedRecords.of(self, _invoice.Invoice, "Invoice")
 
-        return InvoiceRelatedRecords.of(self, Invoice, "Invoice")
-
-    def related_modcomments(self) -> ModCommentRelatedRecords:
+    def related_modcomments(self) -> _mod_comment.ModCommentRelatedRecords:
         """ModComment records under the relation 'ModComments' (lazy)."""
-        from .mod_comment import ModComment, ModCommentRelatedRecords
+        return _mod_comment.ModCommentRelatedRecords.of(
+            self, _mod_comment.ModComment, "ModComments"
+        )
 
-        return ModCommentRelatedRecords.of(self, ModComment, "ModComments")
-
-    def related_products(self) -> ProductRelatedRecords:
+    def related_products(self) -> _product.ProductRelatedRecords:
         """Product records under the relation 'Products' (lazy)."""
-        from .product import Product, ProductRelatedRecords
+        return _product.ProductRelatedRecords.of(self, _product.Product, "Products")
 
-        return ProductRelatedRecords.of(self, Product, "Products")
-
-    def related_quotes(self) -> QuoteRelatedRecords:
+    def related_quotes(self) -> _quote.QuoteRelatedRecords:
         """Quote records under the relation 'Quotes' (lazy)."""
-        from .quote import Quote, QuoteRelatedRecords
+        return _quote.QuoteRelatedRecords.of(self, _quote.Quote, "Quotes")
 
-        return QuoteRelatedRecords.of(self, Quote, "Quotes")
-
-    def related_sales_order(self) -> SalesOrderRelatedRecords:
+    def related_sales_order(self) -> _sales_order.SalesOrderRelatedRecords:
         """SalesOrder records under the relation 'Sales Order' (lazy)."""
-        from .sales_order import SalesOrder, SalesOrderRelatedRecords
+        return _sales_order.SalesOrderRelatedRecords.of(
+            self, _sales_order.SalesOrder, "Sales Order"
+        )
 
-        return SalesOrderRelatedRecords.of(self, SalesOrder, "Sales Order")
-
-    def related_services(self) -> ServiceRelatedRecords:
+    def related_services(self) -> _service.ServiceRelatedRecords:
         """Service records under the relation 'Services' (lazy)."""
-        from .service import Service, ServiceRelatedRecords
-
-        return ServiceRelatedRecords.of(self, Service, "Services")
+        return _service.ServiceRelatedRecords.of(self, _service.Service, "Services")

@@ -11,10 +11,11 @@ from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
+from . import product as _product
+from . import service as _service
+
 if TYPE_CHECKING:
     from .currency import Currency
-    from .product import ProductRelatedRecords
-    from .service import ServiceRelatedRecords
     from .user import User
 
 
@@ -109,77 +110,27 @@ class PriceBookLookups(TypedDict, total=False):
 class PriceBookQuerySet(QuerySet["PriceBook"]):
     """A lazy query over `PriceBook` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PriceBookLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[PriceBookLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PriceBookLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[PriceBookLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PriceBookLookups],
-    ) -> PriceBook:
+    def get(self, *conditions: Q, **lookups: Unpack[PriceBookLookups]) -> PriceBook:
         """The one record matching; `PriceBook.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class PriceBookManager(Manager["PriceBook", PriceBookQuerySet]):
-    """`PriceBook.objects`: where queries start."""
-
-    queryset_class = PriceBookQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PriceBookLookups],
-    ) -> PriceBookQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PriceBookLookups],
-    ) -> PriceBookQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PriceBookLookups],
-    ) -> PriceBook:
-        """The one record matching; `PriceBook.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class PriceBookRelatedRecords(RelatedRecords["PriceBook"]):
     """`PriceBook` records related to another record (lazy, `query_related`)."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PriceBookLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[PriceBookLookups]) -> Self:
         """Only the related records matching all conditions and lookups (AND only)."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PriceBookLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[PriceBookLookups]) -> Self:
         """Leave out the related records matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
@@ -189,32 +140,52 @@ class PriceBook(Model):
 
     vtiger_module: ClassVar[str] = "PriceBooks"
     vtiger_id_prefix: ClassVar[str] = "8"
-    objects: ClassVar[PriceBookManager] = PriceBookManager()
+    objects: ClassVar[Manager[PriceBookQuerySet]] = Manager(PriceBookQuerySet)
     vtiger_relations: ClassVar[Mapping[str, str]] = {"Products": "Products", "Services": "Services"}
 
     bookname: Annotated[
-        str, VtigerField("bookname", "string", label="Price Book Name", mandatory=True)
+        str,
+        VtigerField(
+            "bookname", "string", label="Price Book Name", mandatory=True, column="varchar(100)"
+        ),
     ]
     active: Annotated[
         bool | None,
-        VtigerField("active", "boolean", label="Active", default="1"),
+        VtigerField("active", "boolean", label="Active", default="1", column="int(1)"),
     ] = None
     currency_id: Annotated[
         RecordId,
         VtigerField(
-            "currency_id", "reference", label="Currency", mandatory=True, refers_to=("Currency",)
+            "currency_id",
+            "reference",
+            label="Currency",
+            mandatory=True,
+            refers_to=("Currency",),
+            column="int(19)",
         ),
     ]
     modifiedby: Annotated[
         RecordId | None,
-        VtigerField("modifiedby", "reference", label="Last Modified By", refers_to=("Users",)),
+        VtigerField(
+            "modifiedby",
+            "reference",
+            label="Last Modified By",
+            refers_to=("Users",),
+            column="int(19)",
+        ),
     ] = None
     description: Annotated[
         str | None,
-        VtigerField("description", "text", label="Description"),
+        VtigerField("description", "text", label="Description", column="mediumtext"),
     ] = None
-    starred: Annotated[bool | None, VtigerField("starred", "boolean", label="starred")] = None
-    tags: Annotated[str | None, VtigerField("tags", "string", label="tags")] = None
+    starred: Annotated[
+        bool | None,
+        VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
+    ] = None
+    tags: Annotated[
+        str | None,
+        VtigerField("tags", "string", label="tags", column="varchar(1)"),
+    ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.
@@ -232,43 +203,45 @@ class PriceBook(Model):
     else:
         pricebook_no: Annotated[
             str | None,
-            VtigerField("pricebook_no", "string", label="Price Book Number", editable=False),
+            VtigerField(
+                "pricebook_no",
+                "string",
+                label="Price Book Number",
+                editable=False,
+                column="varchar(100)",
+            ),
         ] = None
         createdtime: Annotated[
             datetime.datetime | None,
-            VtigerField("createdtime", "datetime", label="Created Time", editable=False),
+            VtigerField(
+                "createdtime", "datetime", label="Created Time", editable=False, column="datetime"
+            ),
         ] = None
         modifiedtime: Annotated[
             datetime.datetime | None,
-            VtigerField("modifiedtime", "datetime", label="Modified Time", editable=False),
+            VtigerField(
+                "modifiedtime", "datetime", label="Modified Time", editable=False, column="datetime"
+            ),
         ] = None
         source: Annotated[
             str | None,
-            VtigerField("source", "string", label="Source", editable=False),
+            VtigerField("source", "string", label="Source", editable=False, column="varchar(100)"),
         ] = None
 
     @property
     def currency(self) -> Currency | None:
         """The record `currency_id` points at: fetched once, then cached."""
-        from .currency import Currency
-
-        return self.vtiger_related("currency_id", Currency)
+        return self.vtiger_related("currency_id")
 
     @property
     def modifiedby_record(self) -> User | None:
         """The record `modifiedby` points at: fetched once, then cached."""
-        from .user import User
+        return self.vtiger_related("modifiedby")
 
-        return self.vtiger_related("modifiedby", User)
-
-    def related_products(self) -> ProductRelatedRecords:
+    def related_products(self) -> _product.ProductRelatedRecords:
         """Product records under the relation 'Products' (lazy)."""
-        from .product import Product, ProductRelatedRecords
+        return _product.ProductRelatedRecords.of(self, _product.Product, "Products")
 
-        return ProductRelatedRecords.of(self, Product, "Products")
-
-    def related_services(self) -> ServiceRelatedRecords:
+    def related_services(self) -> _service.ServiceRelatedRecords:
         """Service records under the relation 'Services' (lazy)."""
-        from .service import Service, ServiceRelatedRecords
-
-        return ServiceRelatedRecords.of(self, Service, "Services")
+        return _service.ServiceRelatedRecords.of(self, _service.Service, "Services")

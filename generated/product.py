@@ -12,20 +12,21 @@ from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
+from . import account as _account
+from . import asset as _asset
+from . import contact as _contact
+from . import document as _document
+from . import help_desk as _help_desk
+from . import invoice as _invoice
+from . import lead as _lead
+from . import potential as _potential
+from . import price_book as _price_book
+from . import purchase_order as _purchase_order
+from . import quote as _quote
+from . import sales_order as _sales_order
+
 if TYPE_CHECKING:
-    from .account import AccountRelatedRecords
-    from .asset import AssetRelatedRecords
-    from .contact import ContactRelatedRecords
-    from .document import DocumentRelatedRecords
     from .group import Group
-    from .help_desk import HelpDeskRelatedRecords
-    from .invoice import InvoiceRelatedRecords
-    from .lead import LeadRelatedRecords
-    from .potential import PotentialRelatedRecords
-    from .price_book import PriceBookRelatedRecords
-    from .purchase_order import PurchaseOrderRelatedRecords
-    from .quote import QuoteRelatedRecords
-    from .sales_order import SalesOrderRelatedRecords
     from .user import User
     from .vendor import Vendor
 
@@ -108,7 +109,7 @@ class ProductLookups(TypedDict, total=False):
     discontinued: bool
     discontinued__isnull: Literal[False]
     manufacturer: ProductManufacturer
-    manufacturer__iexact: str
+    manufacturer__iexact: ProductManufacturer
     manufacturer__in: Sequence[ProductManufacturer]
     manufacturer__contains: str
     manufacturer__icontains: str
@@ -119,7 +120,7 @@ class ProductLookups(TypedDict, total=False):
     manufacturer__like: str
     manufacturer__isnull: Literal[False]
     productcategory: ProductProductcategory
-    productcategory__iexact: str
+    productcategory__iexact: ProductProductcategory
     productcategory__in: Sequence[ProductProductcategory]
     productcategory__contains: str
     productcategory__icontains: str
@@ -220,7 +221,7 @@ class ProductLookups(TypedDict, total=False):
     productsheet__like: str
     productsheet__isnull: Literal[False]
     glacct: ProductGlacct
-    glacct__iexact: str
+    glacct__iexact: ProductGlacct
     glacct__in: Sequence[ProductGlacct]
     glacct__contains: str
     glacct__icontains: str
@@ -277,7 +278,7 @@ class ProductLookups(TypedDict, total=False):
     taxclass__like: str
     taxclass__isnull: Literal[False]
     usageunit: ProductUsageunit
-    usageunit__iexact: str
+    usageunit__iexact: ProductUsageunit
     usageunit__in: Sequence[ProductUsageunit]
     usageunit__contains: str
     usageunit__icontains: str
@@ -413,77 +414,27 @@ class ProductLookups(TypedDict, total=False):
 class ProductQuerySet(QuerySet["Product"]):
     """A lazy query over `Product` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProductLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[ProductLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProductLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[ProductLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProductLookups],
-    ) -> Product:
+    def get(self, *conditions: Q, **lookups: Unpack[ProductLookups]) -> Product:
         """The one record matching; `Product.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class ProductManager(Manager["Product", ProductQuerySet]):
-    """`Product.objects`: where queries start."""
-
-    queryset_class = ProductQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProductLookups],
-    ) -> ProductQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProductLookups],
-    ) -> ProductQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProductLookups],
-    ) -> Product:
-        """The one record matching; `Product.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class ProductRelatedRecords(RelatedRecords["Product"]):
     """`Product` records related to another record (lazy, `query_related`)."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProductLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[ProductLookups]) -> Self:
         """Only the related records matching all conditions and lookups (AND only)."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProductLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[ProductLookups]) -> Self:
         """Leave out the related records matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
@@ -493,7 +444,7 @@ class Product(Model):
 
     vtiger_module: ClassVar[str] = "Products"
     vtiger_id_prefix: ClassVar[str] = "14"
-    objects: ClassVar[ProductManager] = ProductManager()
+    objects: ClassVar[Manager[ProductQuerySet]] = Manager(ProductQuerySet)
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Accounts": "Accounts",
         "Assets": "Assets",
@@ -513,15 +464,20 @@ class Product(Model):
     }
 
     productname: Annotated[
-        str, VtigerField("productname", "string", label="Product Name", mandatory=True)
+        str,
+        VtigerField(
+            "productname", "string", label="Product Name", mandatory=True, column="varchar(100)"
+        ),
     ]
     productcode: Annotated[
         str | None,
-        VtigerField("productcode", "string", label="Part Number"),
+        VtigerField("productcode", "string", label="Part Number", column="varchar(40)"),
     ] = None
     discontinued: Annotated[
         bool | None,
-        VtigerField("discontinued", "boolean", label="Product Active", default="1"),
+        VtigerField(
+            "discontinued", "boolean", label="Product Active", default="1", column="int(1)"
+        ),
     ] = None
     manufacturer: Annotated[
         ProductManufacturer | None,
@@ -530,6 +486,7 @@ class Product(Model):
             "picklist",
             label="Manufacturer",
             picklist=("AltvetPet Inc.", "LexPon Inc.", "MetBeat Corp"),
+            column="varchar(200)",
         ),
     ] = None
     productcategory: Annotated[
@@ -539,41 +496,50 @@ class Product(Model):
             "picklist",
             label="Product Category",
             picklist=("Hardware", "Software", "CRM Applications"),
+            column="varchar(200)",
         ),
     ] = None
     sales_start_date: Annotated[
         datetime.date | None,
-        VtigerField("sales_start_date", "date", label="Sales Start Date"),
+        VtigerField("sales_start_date", "date", label="Sales Start Date", column="date"),
     ] = None
     sales_end_date: Annotated[
         datetime.date | None,
-        VtigerField("sales_end_date", "date", label="Sales End Date"),
+        VtigerField("sales_end_date", "date", label="Sales End Date", column="date"),
     ] = None
     start_date: Annotated[
         datetime.date | None,
-        VtigerField("start_date", "date", label="Support Start Date"),
+        VtigerField("start_date", "date", label="Support Start Date", column="date"),
     ] = None
     expiry_date: Annotated[
         datetime.date | None,
-        VtigerField("expiry_date", "date", label="Support Expiry Date"),
+        VtigerField("expiry_date", "date", label="Support Expiry Date", column="date"),
     ] = None
-    website: Annotated[str | None, VtigerField("website", "url", label="Website")] = None
+    website: Annotated[
+        str | None,
+        VtigerField("website", "url", label="Website", column="varchar(100)"),
+    ] = None
     vendor_id: Annotated[
         RecordId | None,
-        VtigerField("vendor_id", "reference", label="Vendor Name", refers_to=("Vendors",)),
+        VtigerField(
+            "vendor_id", "reference", label="Vendor Name", refers_to=("Vendors",), column="int(11)"
+        ),
     ] = None
     mfr_part_no: Annotated[
         str | None,
-        VtigerField("mfr_part_no", "string", label="Mfr PartNo"),
+        VtigerField("mfr_part_no", "string", label="Mfr PartNo", column="varchar(200)"),
     ] = None
     vendor_part_no: Annotated[
         str | None,
-        VtigerField("vendor_part_no", "string", label="Vendor Part No"),
+        VtigerField("vendor_part_no", "string", label="Vendor Part No", column="varchar(200)"),
     ] = None
-    serial_no: Annotated[str | None, VtigerField("serial_no", "string", label="Serial No")] = None
+    serial_no: Annotated[
+        str | None,
+        VtigerField("serial_no", "string", label="Serial No", column="varchar(200)"),
+    ] = None
     productsheet: Annotated[
         str | None,
-        VtigerField("productsheet", "string", label="Product Sheet"),
+        VtigerField("productsheet", "string", label="Product Sheet", column="varchar(200)"),
     ] = None
     glacct: Annotated[
         ProductGlacct | None,
@@ -592,21 +558,31 @@ class Product(Model):
                 "307-Service-Hardware Labor",
                 "308-Sales-Books",
             ),
+            column="varchar(200)",
         ),
     ] = None
     modifiedby: Annotated[
         RecordId | None,
-        VtigerField("modifiedby", "reference", label="Last Modified By", refers_to=("Users",)),
+        VtigerField(
+            "modifiedby",
+            "reference",
+            label="Last Modified By",
+            refers_to=("Users",),
+            column="int(19)",
+        ),
     ] = None
     unit_price: Annotated[
         Decimal | None,
-        VtigerField("unit_price", "currency", label="Unit Price"),
+        VtigerField("unit_price", "currency", label="Unit Price", column="decimal(25,8)"),
     ] = None
     commissionrate: Annotated[
         Decimal | None,
-        VtigerField("commissionrate", "double", label="Commission Rate"),
+        VtigerField("commissionrate", "double", label="Commission Rate", column="decimal(7,3)"),
     ] = None
-    taxclass: Annotated[str | None, VtigerField("taxclass", "string", label="Taxes")] = None
+    taxclass: Annotated[
+        str | None,
+        VtigerField("taxclass", "string", label="Taxes", column="varchar(200)"),
+    ] = None
     usageunit: Annotated[
         ProductUsageunit | None,
         VtigerField(
@@ -631,42 +607,49 @@ class Product(Model):
                 "Spiral Binder",
                 "Sq Ft",
             ),
+            column="varchar(200)",
         ),
     ] = None
     qty_per_unit: Annotated[
         Decimal | None,
-        VtigerField("qty_per_unit", "double", label="Qty/Unit"),
+        VtigerField("qty_per_unit", "double", label="Qty/Unit", column="decimal(11,2)"),
     ] = None
     qtyinstock: Annotated[
         Decimal | None,
-        VtigerField("qtyinstock", "double", label="Qty. in Stock"),
+        VtigerField("qtyinstock", "double", label="Qty. in Stock", column="decimal(25,3)"),
     ] = None
     reorderlevel: Annotated[
         int | None,
-        VtigerField("reorderlevel", "integer", label="Reorder Level"),
+        VtigerField("reorderlevel", "integer", label="Reorder Level", column="int(11)"),
     ] = None
     assigned_user_id: Annotated[
         RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Handler", mandatory=True),
+        VtigerField("assigned_user_id", "owner", label="Handler", mandatory=True, column="int(19)"),
     ] = None
     qtyindemand: Annotated[
         int | None,
-        VtigerField("qtyindemand", "integer", label="Qty. in Demand"),
+        VtigerField("qtyindemand", "integer", label="Qty. in Demand", column="int(11)"),
     ] = None
     imagename: Annotated[
         str | None,
-        VtigerField("imagename", "image", label="Product Image"),
+        VtigerField("imagename", "image", label="Product Image", column="text"),
     ] = None
     description: Annotated[
         str | None,
-        VtigerField("description", "text", label="Description"),
+        VtigerField("description", "text", label="Description", column="mediumtext"),
     ] = None
     purchase_cost: Annotated[
         Decimal | None,
-        VtigerField("purchase_cost", "currency", label="Purchase Cost"),
+        VtigerField("purchase_cost", "currency", label="Purchase Cost", column="decimal(27,8)"),
     ] = None
-    starred: Annotated[bool | None, VtigerField("starred", "boolean", label="starred")] = None
-    tags: Annotated[str | None, VtigerField("tags", "string", label="tags")] = None
+    starred: Annotated[
+        bool | None,
+        VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
+    ] = None
+    tags: Annotated[
+        str | None,
+        VtigerField("tags", "string", label="tags", column="varchar(1)"),
+    ] = None
     tax1: Annotated[
         Decimal | None,
         VtigerField("tax1", "double", label="VAT", default="4.500"),
@@ -700,127 +683,108 @@ class Product(Model):
     else:
         product_no: Annotated[
             str | None,
-            VtigerField("product_no", "string", label="Product Number", editable=False),
+            VtigerField(
+                "product_no",
+                "string",
+                label="Product Number",
+                editable=False,
+                column="varchar(100)",
+            ),
         ] = None
         createdtime: Annotated[
             datetime.datetime | None,
-            VtigerField("createdtime", "datetime", label="Created Time", editable=False),
+            VtigerField(
+                "createdtime", "datetime", label="Created Time", editable=False, column="datetime"
+            ),
         ] = None
         modifiedtime: Annotated[
             datetime.datetime | None,
-            VtigerField("modifiedtime", "datetime", label="Modified Time", editable=False),
+            VtigerField(
+                "modifiedtime", "datetime", label="Modified Time", editable=False, column="datetime"
+            ),
         ] = None
         source: Annotated[
             str | None,
-            VtigerField("source", "string", label="Source", editable=False),
+            VtigerField("source", "string", label="Source", editable=False, column="varchar(100)"),
         ] = None
 
     @property
     def vendor(self) -> Vendor | None:
         """The record `vendor_id` points at: fetched once, then cached."""
-        from .vendor import Vendor
-
-        return self.vtiger_related("vendor_id", Vendor)
+        return self.vtiger_related("vendor_id")
 
     @property
     def modifiedby_record(self) -> User | None:
         """The record `modifiedby` points at: fetched once, then cached."""
-        from .user import User
-
-        return self.vtiger_related("modifiedby", User)
+        return self.vtiger_related("modifiedby")
 
     @property
     def assigned_user(self) -> ProductAssignedUserTarget | None:
         """The record `assigned_user_id` points at: fetched once, then cached."""
-        from .group import Group
-        from .user import User
+        return self.vtiger_related("assigned_user_id")
 
-        targets = (User, Group)
-        record = self.vtiger_related("assigned_user_id", *targets)
-        return record if isinstance(record, targets) else None
-
-    def related_accounts(self) -> AccountRelatedRecords:
+    def related_accounts(self) -> _account.AccountRelatedRecords:
         """Account records under the relation 'Accounts' (lazy)."""
-        from .account import Account, AccountRelatedRecords
+        return _account.AccountRelatedRecords.of(self, _account.Account, "Accounts")
 
-        return AccountRelatedRecords.of(self, Account, "Accounts")
-
-    def related_assets(self) -> AssetRelatedRecords:
+    def related_assets(self) -> _asset.AssetRelatedRecords:
         """Asset records under the relation 'Assets' (lazy)."""
-        from .asset import Asset, AssetRelatedRecords
+        return _asset.AssetRelatedRecords.of(self, _asset.Asset, "Assets")
 
-        return AssetRelatedRecords.of(self, Asset, "Assets")
-
-    def related_contacts(self) -> ContactRelatedRecords:
+    def related_contacts(self) -> _contact.ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        from .contact import Contact, ContactRelatedRecords
+        return _contact.ContactRelatedRecords.of(self, _contact.Contact, "Contacts")
 
-        return ContactRelatedRecords.of(self, Contact, "Contacts")
-
-    def related_documents(self) -> DocumentRelatedRecords:
+    def related_documents(self) -> _document.DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document, DocumentRelatedRecords
+        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")
 
-        return DocumentRelatedRecords.of(self, Document, "Documents")
-
-    def related_helpdesk(self) -> HelpDeskRelatedRecords:
+    def related_helpdesk(self) -> _help_desk.HelpDeskRelatedRecords:
         """HelpDesk records under the relation 'HelpDesk' (lazy)."""
-        from .help_desk import HelpDesk, HelpDeskRelatedRecords
+        return _help_desk.HelpDeskRelatedRecords.of(self, _help_desk.HelpDesk, "HelpDesk")
 
-        return HelpDeskRelatedRecords.of(self, HelpDesk, "HelpDesk")
-
-    def related_invoice(self) -> InvoiceRelatedRecords:
+    def related_invoice(self) -> _invoice.InvoiceRelatedRecords:
         """Invoice records under the relation 'Invoice' (lazy)."""
-        from .invoice import Invoice, InvoiceRelatedRecords
+        return _invoice.InvoiceRelatedRecords.of(self, _invoice.Invoice, "Invoice")
 
-        return InvoiceRelatedRecords.of(self, Invoice, "Invoice")
-
-    def related_leads(self) -> LeadRelatedRecords:
+    def related_leads(self) -> _lead.LeadRelatedRecords:
         """Lead records under the relation 'Leads' (lazy)."""
-        from .lead import Lead, LeadRelatedRecords
-
-        return LeadRelatedRecords.of(self, Lead, "Leads")
+        return _lead.LeadRelatedRecords.of(self, _lead.Lead, "Leads")
 
     def related_parent_product(self) -> ProductRelatedRecords:
         """Product records under the relation 'Parent Product' (lazy)."""
         return ProductRelatedRecords.of(self, Product, "Parent Product")
 
-    def related_potentials(self) -> PotentialRelatedRecords:
+    def related_potentials(self) -> _potential.PotentialRelatedRecords:
         """Potential records under the relation 'Potentials' (lazy)."""
-        from .potential import Potential, PotentialRelatedRecords
+        return _potential.PotentialRelatedRecords.of(self, _potential.Potential, "Potentials")
 
-        return PotentialRelatedRecords.of(self, Potential, "Potentials")
-
-    def related_pricebooks(self) -> PriceBookRelatedRecords:
+    def related_pricebooks(self) -> _price_book.PriceBookRelatedRecords:
         """PriceBook records under the relation 'PriceBooks' (lazy)."""
-        from .price_book import PriceBook, PriceBookRelatedRecords
-
-        return PriceBookRelatedRecords.of(self, PriceBook, "PriceBooks")
+        return _price_book.PriceBookRelatedRecords.of(self, _price_book.PriceBook, "PriceBooks")
 
     def related_product_bundles(self) -> ProductRelatedRecords:
         """Product records under the relation 'Product Bundles' (lazy)."""
         return ProductRelatedRecords.of(self, Product, "Product Bundles")
 
-    def related_purchase_order(self) -> PurchaseOrderRelatedRecords:
+    def related_purchase_order(self) -> _purchase_order.PurchaseOrderRelatedRecords:
         """PurchaseOrder records under the relation 'Purchase Order' (lazy)."""
-        from .purchase_order import PurchaseOrder, PurchaseOrderRelatedRecords
+        return _purchase_order.PurchaseOrderRelatedRecords.of(
+            self, _purchase_order.PurchaseOrder, "Purchase Order"
+        )
 
-        return PurchaseOrderRelatedRecords.of(self, PurchaseOrder, "Purchase Order")
-
-    def related_purchaseorder(self) -> PurchaseOrderRelatedRecords:
+    def related_purchaseorder(self) -> _purchase_order.PurchaseOrderRelatedRecords:
         """PurchaseOrder records under the relation 'PurchaseOrder' (lazy)."""
-        from .purchase_order import PurchaseOrder, PurchaseOrderRelatedRecords
+        return _purchase_order.PurchaseOrderRelatedRecords.of(
+            self, _purchase_order.PurchaseOrder, "PurchaseOrder"
+        )
 
-        return PurchaseOrderRelatedRecords.of(self, PurchaseOrder, "PurchaseOrder")
-
-    def related_quotes(self) -> QuoteRelatedRecords:
+    def related_quotes(self) -> _quote.QuoteRelatedRecords:
         """Quote records under the relation 'Quotes' (lazy)."""
-        from .quote import Quote, QuoteRelatedRecords
+        return _quote.QuoteRelatedRecords.of(self, _quote.Quote, "Quotes")
 
-        return QuoteRelatedRecords.of(self, Quote, "Quotes")
-
-    def related_sales_order(self) -> SalesOrderRelatedRecords:
+    def related_sales_order(self) -> _sales_order.SalesOrderRelatedRecords:
         """SalesOrder records under the relation 'Sales Order' (lazy)."""
-        from .sales_order import SalesOrder, SalesOrderRelatedRecords
-
-        return SalesOrderRelatedRecords.of(self, SalesOrder, "Sales Order")
+        return _sales_order.SalesOrderRelatedRecords.of(
+            self, _sales_order.SalesOrder, "Sales Order"
+        )

@@ -51,59 +51,17 @@ class ProductTaxLookups(TypedDict, total=False):
 class ProductTaxQuerySet(QuerySet["ProductTax"]):
     """A lazy query over `ProductTax` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProductTaxLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[ProductTaxLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProductTaxLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[ProductTaxLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProductTaxLookups],
-    ) -> ProductTax:
+    def get(self, *conditions: Q, **lookups: Unpack[ProductTaxLookups]) -> ProductTax:
         """The one record matching; `ProductTax.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class ProductTaxManager(Manager["ProductTax", ProductTaxQuerySet]):
-    """`ProductTax.objects`: where queries start."""
-
-    queryset_class = ProductTaxQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProductTaxLookups],
-    ) -> ProductTaxQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProductTaxLookups],
-    ) -> ProductTaxQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProductTaxLookups],
-    ) -> ProductTax:
-        """The one record matching; `ProductTax.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class ProductTax(Model):
@@ -111,7 +69,7 @@ class ProductTax(Model):
 
     vtiger_module: ClassVar[str] = "ProductTaxes"
     vtiger_id_prefix: ClassVar[str] = "35"
-    objects: ClassVar[ProductTaxManager] = ProductTaxManager()
+    objects: ClassVar[Manager[ProductTaxQuerySet]] = Manager(ProductTaxQuerySet)
 
     productid: Annotated[
         RecordId,
@@ -132,13 +90,9 @@ class ProductTax(Model):
     @property
     def product(self) -> Product | None:
         """The record `productid` points at: fetched once, then cached."""
-        from .product import Product
-
-        return self.vtiger_related("productid", Product)
+        return self.vtiger_related("productid")
 
     @property
     def tax(self) -> Tax | None:
         """The record `taxid` points at: fetched once, then cached."""
-        from .tax import Tax
-
-        return self.vtiger_related("taxid", Tax)
+        return self.vtiger_related("taxid")

@@ -11,19 +11,20 @@ from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
+from . import calendar as _calendar
+from . import document as _document
+from . import email as _email
+from . import help_desk as _help_desk
+from . import mod_comment as _mod_comment
+from . import project_milestone as _project_milestone
+from . import project_task as _project_task
+from . import quote as _quote
+
 if TYPE_CHECKING:
     from .account import Account
-    from .calendar import CalendarRelatedRecords
     from .contact import Contact
-    from .document import DocumentRelatedRecords
-    from .email import EmailRelatedRecords
     from .group import Group
-    from .help_desk import HelpDeskRelatedRecords
-    from .mod_comment import ModCommentRelatedRecords
     from .potential import Potential
-    from .project_milestone import ProjectMilestoneRelatedRecords
-    from .project_task import ProjectTaskRelatedRecords
-    from .quote import QuoteRelatedRecords
     from .user import User
 
     ProjectLinktoaccountscontactsRecordTarget: TypeAlias = Account | Contact
@@ -88,7 +89,7 @@ class ProjectLookups(TypedDict, total=False):
     actualenddate__range: tuple[datetime.date, datetime.date]
     actualenddate__isnull: Literal[False]
     projectstatus: ProjectProjectstatus
-    projectstatus__iexact: str
+    projectstatus__iexact: ProjectProjectstatus
     projectstatus__in: Sequence[ProjectProjectstatus]
     projectstatus__contains: str
     projectstatus__icontains: str
@@ -99,7 +100,7 @@ class ProjectLookups(TypedDict, total=False):
     projectstatus__like: str
     projectstatus__isnull: Literal[False]
     projecttype: ProjectProjecttype
-    projecttype__iexact: str
+    projecttype__iexact: ProjectProjecttype
     projecttype__in: Sequence[ProjectProjecttype]
     projecttype__contains: str
     projecttype__icontains: str
@@ -149,7 +150,7 @@ class ProjectLookups(TypedDict, total=False):
     projecturl__like: str
     projecturl__isnull: Literal[False]
     projectpriority: ProjectProjectpriority
-    projectpriority__iexact: str
+    projectpriority__iexact: ProjectProjectpriority
     projectpriority__in: Sequence[ProjectProjectpriority]
     projectpriority__contains: str
     projectpriority__icontains: str
@@ -160,7 +161,7 @@ class ProjectLookups(TypedDict, total=False):
     projectpriority__like: str
     projectpriority__isnull: Literal[False]
     progress: ProjectProgress
-    progress__iexact: str
+    progress__iexact: ProjectProgress
     progress__in: Sequence[ProjectProgress]
     progress__contains: str
     progress__icontains: str
@@ -234,77 +235,27 @@ class ProjectLookups(TypedDict, total=False):
 class ProjectQuerySet(QuerySet["Project"]):
     """A lazy query over `Project` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProjectLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[ProjectLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProjectLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[ProjectLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProjectLookups],
-    ) -> Project:
+    def get(self, *conditions: Q, **lookups: Unpack[ProjectLookups]) -> Project:
         """The one record matching; `Project.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class ProjectManager(Manager["Project", ProjectQuerySet]):
-    """`Project.objects`: where queries start."""
-
-    queryset_class = ProjectQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProjectLookups],
-    ) -> ProjectQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProjectLookups],
-    ) -> ProjectQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProjectLookups],
-    ) -> Project:
-        """The one record matching; `Project.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class ProjectRelatedRecords(RelatedRecords["Project"]):
     """`Project` records related to another record (lazy, `query_related`)."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProjectLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[ProjectLookups]) -> Self:
         """Only the related records matching all conditions and lookups (AND only)."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProjectLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[ProjectLookups]) -> Self:
         """Leave out the related records matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
@@ -314,7 +265,7 @@ class Project(Model):
 
     vtiger_module: ClassVar[str] = "Project"
     vtiger_id_prefix: ClassVar[str] = "29"
-    objects: ClassVar[ProjectManager] = ProjectManager()
+    objects: ClassVar[Manager[ProjectQuerySet]] = Manager(ProjectQuerySet)
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Activities": "Calendar",
         "Documents": "Documents",
@@ -327,19 +278,22 @@ class Project(Model):
     }
 
     projectname: Annotated[
-        str, VtigerField("projectname", "string", label="Project Name", mandatory=True)
+        str,
+        VtigerField(
+            "projectname", "string", label="Project Name", mandatory=True, column="varchar(255)"
+        ),
     ]
     startdate: Annotated[
         datetime.date | None,
-        VtigerField("startdate", "date", label="Start Date"),
+        VtigerField("startdate", "date", label="Start Date", column="date"),
     ] = None
     targetenddate: Annotated[
         datetime.date | None,
-        VtigerField("targetenddate", "date", label="Target End Date"),
+        VtigerField("targetenddate", "date", label="Target End Date", column="date"),
     ] = None
     actualenddate: Annotated[
         datetime.date | None,
-        VtigerField("actualenddate", "date", label="Actual End Date"),
+        VtigerField("actualenddate", "date", label="Actual End Date", column="date"),
     ] = None
     projectstatus: Annotated[
         ProjectProjectstatus | None,
@@ -357,6 +311,7 @@ class Project(Model):
                 "delivered",
                 "archived",
             ),
+            column="varchar(100)",
         ),
     ] = None
     projecttype: Annotated[
@@ -366,6 +321,7 @@ class Project(Model):
             "picklist",
             label="Type",
             picklist=("administrative", "operative", "other"),
+            column="varchar(100)",
         ),
     ] = None
     linktoaccountscontacts: Annotated[
@@ -375,21 +331,31 @@ class Project(Model):
             "reference",
             label="Related To",
             refers_to=("Accounts", "Contacts"),
+            column="varchar(100)",
         ),
     ] = None
     assigned_user_id: Annotated[
         RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Assigned To", mandatory=True),
+        VtigerField(
+            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+        ),
     ] = None
     targetbudget: Annotated[
         str | None,
-        VtigerField("targetbudget", "string", label="Target Budget"),
+        VtigerField("targetbudget", "string", label="Target Budget", column="varchar(255)"),
     ] = None
-    projecturl: Annotated[str | None, VtigerField("projecturl", "url", label="Project Url")] = None
+    projecturl: Annotated[
+        str | None,
+        VtigerField("projecturl", "url", label="Project Url", column="varchar(255)"),
+    ] = None
     projectpriority: Annotated[
         ProjectProjectpriority | None,
         VtigerField(
-            "projectpriority", "picklist", label="Priority", picklist=("low", "normal", "high")
+            "projectpriority",
+            "picklist",
+            label="Priority",
+            picklist=("low", "normal", "high"),
+            column="varchar(100)",
         ),
     ] = None
     progress: Annotated[
@@ -399,26 +365,48 @@ class Project(Model):
             "picklist",
             label="Progress",
             picklist=("10%", "20%", "30%", "40%", "50%", "60%", "70%", "80%", "90%", "100%"),
+            column="varchar(100)",
         ),
     ] = None
     modifiedby: Annotated[
         RecordId | None,
-        VtigerField("modifiedby", "reference", label="Last Modified By", refers_to=("Users",)),
+        VtigerField(
+            "modifiedby",
+            "reference",
+            label="Last Modified By",
+            refers_to=("Users",),
+            column="int(19)",
+        ),
     ] = None
     description: Annotated[
         str | None,
-        VtigerField("description", "text", label="Description"),
+        VtigerField("description", "text", label="Description", column="mediumtext"),
     ] = None
-    starred: Annotated[bool | None, VtigerField("starred", "boolean", label="starred")] = None
-    tags: Annotated[str | None, VtigerField("tags", "string", label="tags")] = None
+    starred: Annotated[
+        bool | None,
+        VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
+    ] = None
+    tags: Annotated[
+        str | None,
+        VtigerField("tags", "string", label="tags", column="varchar(1)"),
+    ] = None
     isconvertedfrompotential: Annotated[
         bool | None,
-        VtigerField("isconvertedfrompotential", "boolean", label="Is Converted From Opportunity"),
+        VtigerField(
+            "isconvertedfrompotential",
+            "boolean",
+            label="Is Converted From Opportunity",
+            column="int(1)",
+        ),
     ] = None
     potentialid: Annotated[
         RecordId | None,
         VtigerField(
-            "potentialid", "reference", label="Opportunity Name", refers_to=("Potentials",)
+            "potentialid",
+            "reference",
+            label="Opportunity Name",
+            refers_to=("Potentials",),
+            column="varchar(100)",
         ),
     ] = None
 
@@ -438,99 +426,85 @@ class Project(Model):
     else:
         project_no: Annotated[
             str | None,
-            VtigerField("project_no", "string", label="Project Number", editable=False),
+            VtigerField(
+                "project_no",
+                "string",
+                label="Project Number",
+                editable=False,
+                column="varchar(100)",
+            ),
         ] = None
         createdtime: Annotated[
             datetime.datetime | None,
-            VtigerField("createdtime", "datetime", label="Created Time", editable=False),
+            VtigerField(
+                "createdtime", "datetime", label="Created Time", editable=False, column="datetime"
+            ),
         ] = None
         modifiedtime: Annotated[
             datetime.datetime | None,
-            VtigerField("modifiedtime", "datetime", label="Modified Time", editable=False),
+            VtigerField(
+                "modifiedtime", "datetime", label="Modified Time", editable=False, column="datetime"
+            ),
         ] = None
         source: Annotated[
             str | None,
-            VtigerField("source", "string", label="Source", editable=False),
+            VtigerField("source", "string", label="Source", editable=False, column="varchar(100)"),
         ] = None
 
     @property
     def linktoaccountscontacts_record(self) -> ProjectLinktoaccountscontactsRecordTarget | None:
         """The record `linktoaccountscontacts` points at: fetched once, then cached."""
-        from .account import Account
-        from .contact import Contact
-
-        targets = (Account, Contact)
-        record = self.vtiger_related("linktoaccountscontacts", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("linktoaccountscontacts")
 
     @property
     def assigned_user(self) -> ProjectAssignedUserTarget | None:
         """The record `assigned_user_id` points at: fetched once, then cached."""
-        from .group import Group
-        from .user import User
-
-        targets = (User, Group)
-        record = self.vtiger_related("assigned_user_id", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("assigned_user_id")
 
     @property
     def modifiedby_record(self) -> User | None:
         """The record `modifiedby` points at: fetched once, then cached."""
-        from .user import User
-
-        return self.vtiger_related("modifiedby", User)
+        return self.vtiger_related("modifiedby")
 
     @property
     def potential(self) -> Potential | None:
         """The record `potentialid` points at: fetched once, then cached."""
-        from .potential import Potential
+        return self.vtiger_related("potentialid")
 
-        return self.vtiger_related("potentialid", Potential)
-
-    def related_activities(self) -> CalendarRelatedRecords:
+    def related_activities(self) -> _calendar.CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        from .calendar import Calendar, CalendarRelatedRecords
+        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activities")
 
-        return CalendarRelatedRecords.of(self, Calendar, "Activities")
-
-    def related_documents(self) -> DocumentRelatedRecords:
+    def related_documents(self) -> _document.DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document, DocumentRelatedRecords
+        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")
 
-        return DocumentRelatedRecords.of(self, Document, "Documents")
-
-    def related_emails(self) -> EmailRelatedRecords:
+    def related_emails(self) -> _email.EmailRelatedRecords:
         """Email records under the relation 'Emails' (lazy)."""
-        from .email import Email, EmailRelatedRecords
+        return _email.EmailRelatedRecords.of(self, _email.Email, "Emails")
 
-        return EmailRelatedRecords.of(self, Email, "Emails")
-
-    def related_helpdesk(self) -> HelpDeskRelatedRecords:
+    def related_helpdesk(self) -> _help_desk.HelpDeskRelatedRecords:
         """HelpDesk records under the relation 'HelpDesk' (lazy)."""
-        from .help_desk import HelpDesk, HelpDeskRelatedRecords
+        return _help_desk.HelpDeskRelatedRecords.of(self, _help_desk.HelpDesk, "HelpDesk")
 
-        return HelpDeskRelatedRecords.of(self, HelpDesk, "HelpDesk")
-
-    def related_modcomments(self) -> ModCommentRelatedRecords:
+    def related_modcomments(self) -> _mod_comment.ModCommentRelatedRecords:
         """ModComment records under the relation 'ModComments' (lazy)."""
-        from .mod_comment import ModComment, ModCommentRelatedRecords
+        return _mod_comment.ModCommentRelatedRecords.of(
+            self, _mod_comment.ModComment, "ModComments"
+        )
 
-        return ModCommentRelatedRecords.of(self, ModComment, "ModComments")
-
-    def related_project_milestones(self) -> ProjectMilestoneRelatedRecords:
+    def related_project_milestones(self) -> _project_milestone.ProjectMilestoneRelatedRecords:
         """ProjectMilestone records under the relation 'Project Milestones' (lazy)."""
-        from .project_milestone import ProjectMilestone, ProjectMilestoneRelatedRecords
+        return _project_milestone.ProjectMilestoneRelatedRecords.of(
+            self, _project_milestone.ProjectMilestone, "Project Milestones"
+        )
 
-        return ProjectMilestoneRelatedRecords.of(self, ProjectMilestone, "Project Milestones")
-
-    def related_project_tasks(self) -> ProjectTaskRelatedRecords:
+    def related_project_tasks(self) -> _project_task.ProjectTaskRelatedRecords:
         """ProjectTask records under the relation 'Project Tasks' (lazy)."""
-        from .project_task import ProjectTask, ProjectTaskRelatedRecords
+        return _project_task.ProjectTaskRelatedRecords.of(
+            self, _project_task.ProjectTask, "Project Tasks"
+        )
 
-        return ProjectTaskRelatedRecords.of(self, ProjectTask, "Project Tasks")
-
-    def related_quotes(self) -> QuoteRelatedRecords:
+    def related_quotes(self) -> _quote.QuoteRelatedRecords:
         """Quote records under the relation 'Quotes' (lazy)."""
-        from .quote import Quote, QuoteRelatedRecords
-
-        return QuoteRelatedRecords.of(self, Quote, "Quotes")
+        return _quote.QuoteRelatedRecords.of(self, _quote.Quote, "Quotes")

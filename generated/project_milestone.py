@@ -49,7 +49,7 @@ class ProjectMilestoneLookups(TypedDict, total=False):
     projectid__in: Sequence[RecordId | str]
     projectid__isnull: Literal[False]
     projectmilestonetype: ProjectMilestoneProjectmilestonetype
-    projectmilestonetype__iexact: str
+    projectmilestonetype__iexact: ProjectMilestoneProjectmilestonetype
     projectmilestonetype__in: Sequence[ProjectMilestoneProjectmilestonetype]
     projectmilestonetype__contains: str
     projectmilestonetype__icontains: str
@@ -132,77 +132,27 @@ class ProjectMilestoneLookups(TypedDict, total=False):
 class ProjectMilestoneQuerySet(QuerySet["ProjectMilestone"]):
     """A lazy query over `ProjectMilestone` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProjectMilestoneLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[ProjectMilestoneLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProjectMilestoneLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[ProjectMilestoneLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProjectMilestoneLookups],
-    ) -> ProjectMilestone:
+    def get(self, *conditions: Q, **lookups: Unpack[ProjectMilestoneLookups]) -> ProjectMilestone:
         """The one record matching; `ProjectMilestone.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class ProjectMilestoneManager(Manager["ProjectMilestone", ProjectMilestoneQuerySet]):
-    """`ProjectMilestone.objects`: where queries start."""
-
-    queryset_class = ProjectMilestoneQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProjectMilestoneLookups],
-    ) -> ProjectMilestoneQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProjectMilestoneLookups],
-    ) -> ProjectMilestoneQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProjectMilestoneLookups],
-    ) -> ProjectMilestone:
-        """The one record matching; `ProjectMilestone.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class ProjectMilestoneRelatedRecords(RelatedRecords["ProjectMilestone"]):
     """`ProjectMilestone` records related to another record (lazy, `query_related`)."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProjectMilestoneLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[ProjectMilestoneLookups]) -> Self:
         """Only the related records matching all conditions and lookups (AND only)."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProjectMilestoneLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[ProjectMilestoneLookups]) -> Self:
         """Leave out the related records matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
@@ -212,22 +162,31 @@ class ProjectMilestone(Model):
 
     vtiger_module: ClassVar[str] = "ProjectMilestone"
     vtiger_id_prefix: ClassVar[str] = "27"
-    objects: ClassVar[ProjectMilestoneManager] = ProjectMilestoneManager()
+    objects: ClassVar[Manager[ProjectMilestoneQuerySet]] = Manager(ProjectMilestoneQuerySet)
 
     projectmilestonename: Annotated[
         str,
         VtigerField(
-            "projectmilestonename", "string", label="Project Milestone Name", mandatory=True
+            "projectmilestonename",
+            "string",
+            label="Project Milestone Name",
+            mandatory=True,
+            column="varchar(255)",
         ),
     ]
     projectmilestonedate: Annotated[
         datetime.date | None,
-        VtigerField("projectmilestonedate", "date", label="Milestone Date"),
+        VtigerField("projectmilestonedate", "date", label="Milestone Date", column="varchar(255)"),
     ] = None
     projectid: Annotated[
         RecordId,
         VtigerField(
-            "projectid", "reference", label="Related To", mandatory=True, refers_to=("Project",)
+            "projectid",
+            "reference",
+            label="Related To",
+            mandatory=True,
+            refers_to=("Project",),
+            column="varchar(100)",
         ),
     ]
     projectmilestonetype: Annotated[
@@ -237,22 +196,37 @@ class ProjectMilestone(Model):
             "picklist",
             label="Type",
             picklist=("administrative", "operative", "other"),
+            column="varchar(100)",
         ),
     ] = None
     assigned_user_id: Annotated[
         RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Assigned To", mandatory=True),
+        VtigerField(
+            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+        ),
     ] = None
     modifiedby: Annotated[
         RecordId | None,
-        VtigerField("modifiedby", "reference", label="Last Modified By", refers_to=("Users",)),
+        VtigerField(
+            "modifiedby",
+            "reference",
+            label="Last Modified By",
+            refers_to=("Users",),
+            column="int(19)",
+        ),
     ] = None
     description: Annotated[
         str | None,
-        VtigerField("description", "text", label="Description"),
+        VtigerField("description", "text", label="Description", column="mediumtext"),
     ] = None
-    starred: Annotated[bool | None, VtigerField("starred", "boolean", label="starred")] = None
-    tags: Annotated[str | None, VtigerField("tags", "string", label="tags")] = None
+    starred: Annotated[
+        bool | None,
+        VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
+    ] = None
+    tags: Annotated[
+        str | None,
+        VtigerField("tags", "string", label="tags", column="varchar(1)"),
+    ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.
@@ -271,42 +245,41 @@ class ProjectMilestone(Model):
         projectmilestone_no: Annotated[
             str | None,
             VtigerField(
-                "projectmilestone_no", "string", label="Project Milestone Number", editable=False
+                "projectmilestone_no",
+                "string",
+                label="Project Milestone Number",
+                editable=False,
+                column="varchar(100)",
             ),
         ] = None
         createdtime: Annotated[
             datetime.datetime | None,
-            VtigerField("createdtime", "datetime", label="Created Time", editable=False),
+            VtigerField(
+                "createdtime", "datetime", label="Created Time", editable=False, column="datetime"
+            ),
         ] = None
         modifiedtime: Annotated[
             datetime.datetime | None,
-            VtigerField("modifiedtime", "datetime", label="Modified Time", editable=False),
+            VtigerField(
+                "modifiedtime", "datetime", label="Modified Time", editable=False, column="datetime"
+            ),
         ] = None
         source: Annotated[
             str | None,
-            VtigerField("source", "string", label="Source", editable=False),
+            VtigerField("source", "string", label="Source", editable=False, column="varchar(100)"),
         ] = None
 
     @property
     def project(self) -> Project | None:
         """The record `projectid` points at: fetched once, then cached."""
-        from .project import Project
-
-        return self.vtiger_related("projectid", Project)
+        return self.vtiger_related("projectid")
 
     @property
     def assigned_user(self) -> ProjectMilestoneAssignedUserTarget | None:
         """The record `assigned_user_id` points at: fetched once, then cached."""
-        from .group import Group
-        from .user import User
-
-        targets = (User, Group)
-        record = self.vtiger_related("assigned_user_id", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("assigned_user_id")
 
     @property
     def modifiedby_record(self) -> User | None:
         """The record `modifiedby` points at: fetched once, then cached."""
-        from .user import User
-
-        return self.vtiger_related("modifiedby", User)
+        return self.vtiger_related("modifiedby")

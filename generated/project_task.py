@@ -11,11 +11,12 @@ from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
+from . import document as _document
+from . import email as _email
+from . import mod_comment as _mod_comment
+
 if TYPE_CHECKING:
-    from .document import DocumentRelatedRecords
-    from .email import EmailRelatedRecords
     from .group import Group
-    from .mod_comment import ModCommentRelatedRecords
     from .project import Project
     from .user import User
 
@@ -49,7 +50,7 @@ class ProjectTaskLookups(TypedDict, total=False):
     projecttaskname__like: str
     projecttaskname__isnull: Literal[False]
     projecttasktype: ProjectTaskProjecttasktype
-    projecttasktype__iexact: str
+    projecttasktype__iexact: ProjectTaskProjecttasktype
     projecttasktype__in: Sequence[ProjectTaskProjecttasktype]
     projecttasktype__contains: str
     projecttasktype__icontains: str
@@ -60,7 +61,7 @@ class ProjectTaskLookups(TypedDict, total=False):
     projecttasktype__like: str
     projecttasktype__isnull: Literal[False]
     projecttaskpriority: ProjectTaskProjecttaskpriority
-    projecttaskpriority__iexact: str
+    projecttaskpriority__iexact: ProjectTaskProjecttaskpriority
     projecttaskpriority__in: Sequence[ProjectTaskProjecttaskpriority]
     projecttaskpriority__contains: str
     projecttaskpriority__icontains: str
@@ -96,7 +97,7 @@ class ProjectTaskLookups(TypedDict, total=False):
     projecttask_no__like: str
     projecttask_no__isnull: Literal[False]
     projecttaskprogress: ProjectTaskProjecttaskprogress
-    projecttaskprogress__iexact: str
+    projecttaskprogress__iexact: ProjectTaskProjecttaskprogress
     projecttaskprogress__in: Sequence[ProjectTaskProjecttaskprogress]
     projecttaskprogress__contains: str
     projecttaskprogress__icontains: str
@@ -188,7 +189,7 @@ class ProjectTaskLookups(TypedDict, total=False):
     tags__like: str
     tags__isnull: Literal[False]
     projecttaskstatus: ProjectTaskProjecttaskstatus
-    projecttaskstatus__iexact: str
+    projecttaskstatus__iexact: ProjectTaskProjecttaskstatus
     projecttaskstatus__in: Sequence[ProjectTaskProjecttaskstatus]
     projecttaskstatus__contains: str
     projecttaskstatus__icontains: str
@@ -203,77 +204,27 @@ class ProjectTaskLookups(TypedDict, total=False):
 class ProjectTaskQuerySet(QuerySet["ProjectTask"]):
     """A lazy query over `ProjectTask` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProjectTaskLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[ProjectTaskLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProjectTaskLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[ProjectTaskLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProjectTaskLookups],
-    ) -> ProjectTask:
+    def get(self, *conditions: Q, **lookups: Unpack[ProjectTaskLookups]) -> ProjectTask:
         """The one record matching; `ProjectTask.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class ProjectTaskManager(Manager["ProjectTask", ProjectTaskQuerySet]):
-    """`ProjectTask.objects`: where queries start."""
-
-    queryset_class = ProjectTaskQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProjectTaskLookups],
-    ) -> ProjectTaskQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProjectTaskLookups],
-    ) -> ProjectTaskQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProjectTaskLookups],
-    ) -> ProjectTask:
-        """The one record matching; `ProjectTask.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class ProjectTaskRelatedRecords(RelatedRecords["ProjectTask"]):
     """`ProjectTask` records related to another record (lazy, `query_related`)."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProjectTaskLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[ProjectTaskLookups]) -> Self:
         """Only the related records matching all conditions and lookups (AND only)."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ProjectTaskLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[ProjectTaskLookups]) -> Self:
         """Leave out the related records matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
@@ -283,7 +234,7 @@ class ProjectTask(Model):
 
     vtiger_module: ClassVar[str] = "ProjectTask"
     vtiger_id_prefix: ClassVar[str] = "28"
-    objects: ClassVar[ProjectTaskManager] = ProjectTaskManager()
+    objects: ClassVar[Manager[ProjectTaskQuerySet]] = Manager(ProjectTaskQuerySet)
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Documents": "Documents",
         "Emails": "Emails",
@@ -291,7 +242,14 @@ class ProjectTask(Model):
     }
 
     projecttaskname: Annotated[
-        str, VtigerField("projecttaskname", "string", label="Project Task Name", mandatory=True)
+        str,
+        VtigerField(
+            "projecttaskname",
+            "string",
+            label="Project Task Name",
+            mandatory=True,
+            column="varchar(255)",
+        ),
     ]
     projecttasktype: Annotated[
         ProjectTaskProjecttasktype | None,
@@ -300,27 +258,39 @@ class ProjectTask(Model):
             "picklist",
             label="Type",
             picklist=("administrative", "operative", "other"),
+            column="varchar(100)",
         ),
     ] = None
     projecttaskpriority: Annotated[
         ProjectTaskProjecttaskpriority | None,
         VtigerField(
-            "projecttaskpriority", "picklist", label="Priority", picklist=("low", "normal", "high")
+            "projecttaskpriority",
+            "picklist",
+            label="Priority",
+            picklist=("low", "normal", "high"),
+            column="varchar(100)",
         ),
     ] = None
     projectid: Annotated[
         RecordId,
         VtigerField(
-            "projectid", "reference", label="Related To", mandatory=True, refers_to=("Project",)
+            "projectid",
+            "reference",
+            label="Related To",
+            mandatory=True,
+            refers_to=("Project",),
+            column="varchar(100)",
         ),
     ]
     assigned_user_id: Annotated[
         RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Assigned To", mandatory=True),
+        VtigerField(
+            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+        ),
     ] = None
     projecttasknumber: Annotated[
         int | None,
-        VtigerField("projecttasknumber", "integer", label="Project Task Number"),
+        VtigerField("projecttasknumber", "integer", label="Project Task Number", column="int(11)"),
     ] = None
     projecttaskprogress: Annotated[
         ProjectTaskProjecttaskprogress | None,
@@ -329,30 +299,43 @@ class ProjectTask(Model):
             "picklist",
             label="Progress",
             picklist=("10%", "20%", "30%", "40%", "50%", "60%", "70%", "80%", "90%", "100%"),
+            column="varchar(100)",
         ),
     ] = None
     projecttaskhours: Annotated[
         str | None,
-        VtigerField("projecttaskhours", "string", label="Worked Hours"),
+        VtigerField("projecttaskhours", "string", label="Worked Hours", column="varchar(255)"),
     ] = None
     startdate: Annotated[
         datetime.date | None,
-        VtigerField("startdate", "date", label="Start Date"),
+        VtigerField("startdate", "date", label="Start Date", column="date"),
     ] = None
     enddate: Annotated[
         datetime.date | None,
-        VtigerField("enddate", "date", label="End Date"),
+        VtigerField("enddate", "date", label="End Date", column="date"),
     ] = None
     modifiedby: Annotated[
         RecordId | None,
-        VtigerField("modifiedby", "reference", label="Last Modified By", refers_to=("Users",)),
+        VtigerField(
+            "modifiedby",
+            "reference",
+            label="Last Modified By",
+            refers_to=("Users",),
+            column="int(19)",
+        ),
     ] = None
     description: Annotated[
         str | None,
-        VtigerField("description", "text", label="Description"),
+        VtigerField("description", "text", label="Description", column="mediumtext"),
     ] = None
-    starred: Annotated[bool | None, VtigerField("starred", "boolean", label="starred")] = None
-    tags: Annotated[str | None, VtigerField("tags", "string", label="tags")] = None
+    starred: Annotated[
+        bool | None,
+        VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
+    ] = None
+    tags: Annotated[
+        str | None,
+        VtigerField("tags", "string", label="tags", column="varchar(1)"),
+    ] = None
     projecttaskstatus: Annotated[
         ProjectTaskProjecttaskstatus | None,
         VtigerField(
@@ -360,6 +343,7 @@ class ProjectTask(Model):
             "picklist",
             label="Status",
             picklist=("Open", "In Progress", "Completed", "Deferred", "Canceled "),
+            column="varchar(100)",
         ),
     ] = None
 
@@ -379,59 +363,56 @@ class ProjectTask(Model):
     else:
         projecttask_no: Annotated[
             str | None,
-            VtigerField("projecttask_no", "string", label="Project Task No", editable=False),
+            VtigerField(
+                "projecttask_no",
+                "string",
+                label="Project Task No",
+                editable=False,
+                column="varchar(100)",
+            ),
         ] = None
         createdtime: Annotated[
             datetime.datetime | None,
-            VtigerField("createdtime", "datetime", label="Created Time", editable=False),
+            VtigerField(
+                "createdtime", "datetime", label="Created Time", editable=False, column="datetime"
+            ),
         ] = None
         modifiedtime: Annotated[
             datetime.datetime | None,
-            VtigerField("modifiedtime", "datetime", label="Modified Time", editable=False),
+            VtigerField(
+                "modifiedtime", "datetime", label="Modified Time", editable=False, column="datetime"
+            ),
         ] = None
         source: Annotated[
             str | None,
-            VtigerField("source", "string", label="Source", editable=False),
+            VtigerField("source", "string", label="Source", editable=False, column="varchar(100)"),
         ] = None
 
     @property
     def project(self) -> Project | None:
         """The record `projectid` points at: fetched once, then cached."""
-        from .project import Project
-
-        return self.vtiger_related("projectid", Project)
+        return self.vtiger_related("projectid")
 
     @property
     def assigned_user(self) -> ProjectTaskAssignedUserTarget | None:
         """The record `assigned_user_id` points at: fetched once, then cached."""
-        from .group import Group
-        from .user import User
-
-        targets = (User, Group)
-        record = self.vtiger_related("assigned_user_id", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("assigned_user_id")
 
     @property
     def modifiedby_record(self) -> User | None:
         """The record `modifiedby` points at: fetched once, then cached."""
-        from .user import User
+        return self.vtiger_related("modifiedby")
 
-        return self.vtiger_related("modifiedby", User)
-
-    def related_documents(self) -> DocumentRelatedRecords:
+    def related_documents(self) -> _document.DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document, DocumentRelatedRecords
+        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")
 
-        return DocumentRelatedRecords.of(self, Document, "Documents")
-
-    def related_emails(self) -> EmailRelatedRecords:
+    def related_emails(self) -> _email.EmailRelatedRecords:
         """Email records under the relation 'Emails' (lazy)."""
-        from .email import Email, EmailRelatedRecords
+        return _email.EmailRelatedRecords.of(self, _email.Email, "Emails")
 
-        return EmailRelatedRecords.of(self, Email, "Emails")
-
-    def related_modcomments(self) -> ModCommentRelatedRecords:
+    def related_modcomments(self) -> _mod_comment.ModCommentRelatedRecords:
         """ModComment records under the relation 'ModComments' (lazy)."""
-        from .mod_comment import ModComment, ModCommentRelatedRecords
-
-        return ModCommentRelatedRecords.of(self, ModComment, "ModComments")
+        return _mod_comment.ModCommentRelatedRecords.of(
+            self, _mod_comment.ModComment, "ModComments"
+        )

@@ -12,13 +12,13 @@ from typing_extensions import Self, Unpack
 
 from vtorm import InventoryModel, Manager, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
+from . import calendar as _calendar
+from . import document as _document
 from .line_item import LineItem
 
 if TYPE_CHECKING:
-    from .calendar import CalendarRelatedRecords
     from .contact import Contact
     from .currency import Currency
-    from .document import DocumentRelatedRecords
     from .group import Group
     from .user import User
     from .vendor import Vendor
@@ -98,7 +98,7 @@ class PurchaseOrderLookups(TypedDict, total=False):
     duedate__range: tuple[datetime.date, datetime.date]
     duedate__isnull: Literal[False]
     carrier: PurchaseOrderCarrier
-    carrier__iexact: str
+    carrier__iexact: PurchaseOrderCarrier
     carrier__in: Sequence[PurchaseOrderCarrier]
     carrier__contains: str
     carrier__icontains: str
@@ -149,7 +149,7 @@ class PurchaseOrderLookups(TypedDict, total=False):
     hdnSubTotal__range: tuple[Decimal | int | float, Decimal | int | float]
     hdnSubTotal__isnull: Literal[False]
     hdnTaxType: PurchaseOrderHdnTaxType
-    hdnTaxType__iexact: str
+    hdnTaxType__iexact: PurchaseOrderHdnTaxType
     hdnTaxType__in: Sequence[PurchaseOrderHdnTaxType]
     hdnTaxType__contains: str
     hdnTaxType__icontains: str
@@ -184,7 +184,7 @@ class PurchaseOrderLookups(TypedDict, total=False):
     hdnS_H_Amount__range: tuple[Decimal | int | float, Decimal | int | float]
     hdnS_H_Amount__isnull: Literal[False]
     postatus: PurchaseOrderPostatus
-    postatus__iexact: str
+    postatus__iexact: PurchaseOrderPostatus
     postatus__in: Sequence[PurchaseOrderPostatus]
     postatus__contains: str
     postatus__icontains: str
@@ -485,77 +485,27 @@ class PurchaseOrderLookups(TypedDict, total=False):
 class PurchaseOrderQuerySet(QuerySet["PurchaseOrder"]):
     """A lazy query over `PurchaseOrder` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PurchaseOrderLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[PurchaseOrderLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PurchaseOrderLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[PurchaseOrderLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PurchaseOrderLookups],
-    ) -> PurchaseOrder:
+    def get(self, *conditions: Q, **lookups: Unpack[PurchaseOrderLookups]) -> PurchaseOrder:
         """The one record matching; `PurchaseOrder.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class PurchaseOrderManager(Manager["PurchaseOrder", PurchaseOrderQuerySet]):
-    """`PurchaseOrder.objects`: where queries start."""
-
-    queryset_class = PurchaseOrderQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PurchaseOrderLookups],
-    ) -> PurchaseOrderQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PurchaseOrderLookups],
-    ) -> PurchaseOrderQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PurchaseOrderLookups],
-    ) -> PurchaseOrder:
-        """The one record matching; `PurchaseOrder.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class PurchaseOrderRelatedRecords(RelatedRecords["PurchaseOrder"]):
     """`PurchaseOrder` records related to another record (lazy, `query_related`)."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PurchaseOrderLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[PurchaseOrderLookups]) -> Self:
         """Only the related records matching all conditions and lookups (AND only)."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[PurchaseOrderLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[PurchaseOrderLookups]) -> Self:
         """Leave out the related records matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
@@ -565,35 +515,49 @@ class PurchaseOrder(InventoryModel):
 
     vtiger_module: ClassVar[str] = "PurchaseOrder"
     vtiger_id_prefix: ClassVar[str] = "5"
-    objects: ClassVar[PurchaseOrderManager] = PurchaseOrderManager()
+    objects: ClassVar[Manager[PurchaseOrderQuerySet]] = Manager(PurchaseOrderQuerySet)
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Activities": "Calendar",
         "Activity History": "Calendar",
         "Documents": "Documents",
     }
 
-    subject: Annotated[str, VtigerField("subject", "string", label="Subject", mandatory=True)]
+    subject: Annotated[
+        str,
+        VtigerField("subject", "string", label="Subject", mandatory=True, column="varchar(100)"),
+    ]
     vendor_id: Annotated[
         RecordId,
         VtigerField(
-            "vendor_id", "reference", label="Vendor Name", mandatory=True, refers_to=("Vendors",)
+            "vendor_id",
+            "reference",
+            label="Vendor Name",
+            mandatory=True,
+            refers_to=("Vendors",),
+            column="int(19)",
         ),
     ]
     requisition_no: Annotated[
         str | None,
-        VtigerField("requisition_no", "string", label="Requisition Number"),
+        VtigerField("requisition_no", "string", label="Requisition Number", column="varchar(100)"),
     ] = None
     tracking_no: Annotated[
         str | None,
-        VtigerField("tracking_no", "string", label="Tracking Number"),
+        VtigerField("tracking_no", "string", label="Tracking Number", column="varchar(100)"),
     ] = None
     contact_id: Annotated[
         RecordId | None,
-        VtigerField("contact_id", "reference", label="Contact Name", refers_to=("Contacts",)),
+        VtigerField(
+            "contact_id",
+            "reference",
+            label="Contact Name",
+            refers_to=("Contacts",),
+            column="int(19)",
+        ),
     ] = None
     duedate: Annotated[
         datetime.date | None,
-        VtigerField("duedate", "date", label="Due Date"),
+        VtigerField("duedate", "date", label="Due Date", column="date"),
     ] = None
     carrier: Annotated[
         PurchaseOrderCarrier | None,
@@ -602,43 +566,54 @@ class PurchaseOrder(InventoryModel):
             "picklist",
             label="Carrier",
             picklist=("FedEx", "UPS", "USPS", "DHL", "BlueDart"),
+            column="varchar(200)",
         ),
     ] = None
     txtAdjustment: Annotated[
         Decimal | None,
-        VtigerField("txtAdjustment", "currency", label="Adjustment"),
+        VtigerField("txtAdjustment", "currency", label="Adjustment", column="decimal(25,8)"),
     ] = None
     salescommission: Annotated[
         Decimal | None,
-        VtigerField("salescommission", "double", label="Sales Commission"),
+        VtigerField("salescommission", "double", label="Sales Commission", column="decimal(25,3)"),
     ] = None
     exciseduty: Annotated[
         Decimal | None,
-        VtigerField("exciseduty", "double", label="Excise Duty"),
+        VtigerField("exciseduty", "double", label="Excise Duty", column="decimal(25,3)"),
     ] = None
     hdnGrandTotal: Annotated[
         Decimal | None,
-        VtigerField("hdnGrandTotal", "currency", label="Total"),
+        VtigerField("hdnGrandTotal", "currency", label="Total", column="decimal(25,8)"),
     ] = None
     hdnSubTotal: Annotated[
         Decimal | None,
-        VtigerField("hdnSubTotal", "currency", label="Sub Total"),
+        VtigerField("hdnSubTotal", "currency", label="Sub Total", column="decimal(25,8)"),
     ] = None
     hdnTaxType: Annotated[
         PurchaseOrderHdnTaxType | None,
-        VtigerField("hdnTaxType", "picklist", label="Tax Type", picklist=("individual", "group")),
+        VtigerField(
+            "hdnTaxType",
+            "picklist",
+            label="Tax Type",
+            picklist=("individual", "group"),
+            column="varchar(25)",
+        ),
     ] = None
     hdnDiscountPercent: Annotated[
         Decimal | None,
-        VtigerField("hdnDiscountPercent", "double", label="Discount Percent"),
+        VtigerField(
+            "hdnDiscountPercent", "double", label="Discount Percent", column="decimal(25,3)"
+        ),
     ] = None
     hdnDiscountAmount: Annotated[
         Decimal | None,
-        VtigerField("hdnDiscountAmount", "currency", label="Discount Amount"),
+        VtigerField(
+            "hdnDiscountAmount", "currency", label="Discount Amount", column="decimal(25,8)"
+        ),
     ] = None
     hdnS_H_Amount: Annotated[
         Decimal | None,
-        VtigerField("hdnS_H_Amount", "currency", label="Charges"),
+        VtigerField("hdnS_H_Amount", "currency", label="Charges", column="decimal(25,8)"),
     ] = None
     postatus: Annotated[
         PurchaseOrderPostatus,
@@ -648,75 +623,101 @@ class PurchaseOrder(InventoryModel):
             label="Status",
             mandatory=True,
             picklist=("Created", "Approved", "Delivered", "Cancelled", "Received Shipment"),
+            column="varchar(200)",
         ),
     ]
     assigned_user_id: Annotated[
         RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Assigned To", mandatory=True),
+        VtigerField(
+            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+        ),
     ] = None
     modifiedby: Annotated[
         RecordId | None,
-        VtigerField("modifiedby", "reference", label="Last Modified By", refers_to=("Users",)),
+        VtigerField(
+            "modifiedby",
+            "reference",
+            label="Last Modified By",
+            refers_to=("Users",),
+            column="int(19)",
+        ),
     ] = None
     currency_id: Annotated[
         RecordId | None,
         VtigerField(
-            "currency_id", "reference", label="Currency", refers_to=("Currency",), default="1"
+            "currency_id",
+            "reference",
+            label="Currency",
+            refers_to=("Currency",),
+            default="1",
+            column="int(19)",
         ),
     ] = None
     conversion_rate: Annotated[
         Decimal | None,
-        VtigerField("conversion_rate", "double", label="Conversion Rate", default="1"),
+        VtigerField(
+            "conversion_rate",
+            "double",
+            label="Conversion Rate",
+            default="1",
+            column="decimal(10,3)",
+        ),
     ] = None
     bill_street: Annotated[
-        str, VtigerField("bill_street", "text", label="Billing Address", mandatory=True)
+        str,
+        VtigerField(
+            "bill_street", "text", label="Billing Address", mandatory=True, column="varchar(250)"
+        ),
     ]
     ship_street: Annotated[
-        str, VtigerField("ship_street", "text", label="Shipping Address", mandatory=True)
+        str,
+        VtigerField(
+            "ship_street", "text", label="Shipping Address", mandatory=True, column="varchar(250)"
+        ),
     ]
     bill_city: Annotated[
         str | None,
-        VtigerField("bill_city", "string", label="Billing City"),
+        VtigerField("bill_city", "string", label="Billing City", column="varchar(30)"),
     ] = None
     ship_city: Annotated[
         str | None,
-        VtigerField("ship_city", "string", label="Shipping City"),
+        VtigerField("ship_city", "string", label="Shipping City", column="varchar(30)"),
     ] = None
     bill_state: Annotated[
         str | None,
-        VtigerField("bill_state", "string", label="Billing State"),
+        VtigerField("bill_state", "string", label="Billing State", column="varchar(30)"),
     ] = None
     ship_state: Annotated[
         str | None,
-        VtigerField("ship_state", "string", label="Shipping State"),
+        VtigerField("ship_state", "string", label="Shipping State", column="varchar(30)"),
     ] = None
     bill_code: Annotated[
         str | None,
-        VtigerField("bill_code", "string", label="Billing Postal Code"),
+        VtigerField("bill_code", "string", label="Billing Postal Code", column="varchar(30)"),
     ] = None
     ship_code: Annotated[
         str | None,
-        VtigerField("ship_code", "string", label="Shipping Postal Code"),
+        VtigerField("ship_code", "string", label="Shipping Postal Code", column="varchar(30)"),
     ] = None
     bill_country: Annotated[
         str | None,
-        VtigerField("bill_country", "string", label="Billing Country"),
+        VtigerField("bill_country", "string", label="Billing Country", column="varchar(30)"),
     ] = None
     ship_country: Annotated[
         str | None,
-        VtigerField("ship_country", "string", label="Shipping Country"),
+        VtigerField("ship_country", "string", label="Shipping Country", column="varchar(30)"),
     ] = None
     bill_pobox: Annotated[
         str | None,
-        VtigerField("bill_pobox", "string", label="Billing PO Box"),
+        VtigerField("bill_pobox", "string", label="Billing PO Box", column="varchar(30)"),
     ] = None
     ship_pobox: Annotated[
         str | None,
-        VtigerField("ship_pobox", "string", label="Shipping PO Box"),
+        VtigerField("ship_pobox", "string", label="Shipping PO Box", column="varchar(30)"),
     ] = None
     description: Annotated[
         str | None,
-        VtigerField("description", "text", label="Description"),
+        VtigerField("description", "text", label="Description", column="mediumtext"),
     ] = None
     terms_conditions: Annotated[
         str | None,
@@ -731,29 +732,36 @@ class PurchaseOrder(InventoryModel):
                 "the Supplier.\n\n - All prices are not inclusive of VAT which shall be payable in "
                 "addition by the Customer at the applicable rate."
             ),
+            column="text",
         ),
     ] = None
     pre_tax_total: Annotated[
         Decimal | None,
-        VtigerField("pre_tax_total", "currency", label="Pre Tax Total"),
+        VtigerField("pre_tax_total", "currency", label="Pre Tax Total", column="decimal(25,8)"),
     ] = None
     paid: Annotated[
         Decimal | None,
-        VtigerField("paid", "currency", label="Paid", default="0"),
+        VtigerField("paid", "currency", label="Paid", default="0", column="decimal(25,8)"),
     ] = None
     balance: Annotated[
         Decimal | None,
-        VtigerField("balance", "currency", label="Balance", default="0"),
+        VtigerField("balance", "currency", label="Balance", default="0", column="decimal(25,8)"),
     ] = None
     hdnS_H_Percent: Annotated[
         Decimal | None,
-        VtigerField("hdnS_H_Percent", "double", label="Taxes On Charges"),
+        VtigerField("hdnS_H_Percent", "double", label="Taxes On Charges", column="int(11)"),
     ] = None
-    starred: Annotated[bool | None, VtigerField("starred", "boolean", label="starred")] = None
-    tags: Annotated[str | None, VtigerField("tags", "string", label="tags")] = None
+    starred: Annotated[
+        bool | None,
+        VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
+    ] = None
+    tags: Annotated[
+        str | None,
+        VtigerField("tags", "string", label="tags", column="varchar(1)"),
+    ] = None
     region_id: Annotated[
         str | None,
-        VtigerField("region_id", "picklist", label="Tax Region"),
+        VtigerField("region_id", "picklist", label="Tax Region", column="int(19)"),
     ] = None
     shipping_and_handling: Annotated[
         Decimal | None,
@@ -802,74 +810,63 @@ class PurchaseOrder(InventoryModel):
         purchaseorder_no: Annotated[
             str | None,
             VtigerField(
-                "purchaseorder_no", "string", label="Purchase Order Number", editable=False
+                "purchaseorder_no",
+                "string",
+                label="Purchase Order Number",
+                editable=False,
+                column="varchar(100)",
             ),
         ] = None
         createdtime: Annotated[
             datetime.datetime | None,
-            VtigerField("createdtime", "datetime", label="Created Time", editable=False),
+            VtigerField(
+                "createdtime", "datetime", label="Created Time", editable=False, column="datetime"
+            ),
         ] = None
         modifiedtime: Annotated[
             datetime.datetime | None,
-            VtigerField("modifiedtime", "datetime", label="Modified Time", editable=False),
+            VtigerField(
+                "modifiedtime", "datetime", label="Modified Time", editable=False, column="datetime"
+            ),
         ] = None
         source: Annotated[
             str | None,
-            VtigerField("source", "string", label="Source", editable=False),
+            VtigerField("source", "string", label="Source", editable=False, column="varchar(100)"),
         ] = None
 
     @property
     def vendor(self) -> Vendor | None:
         """The record `vendor_id` points at: fetched once, then cached."""
-        from .vendor import Vendor
-
-        return self.vtiger_related("vendor_id", Vendor)
+        return self.vtiger_related("vendor_id")
 
     @property
     def contact(self) -> Contact | None:
         """The record `contact_id` points at: fetched once, then cached."""
-        from .contact import Contact
-
-        return self.vtiger_related("contact_id", Contact)
+        return self.vtiger_related("contact_id")
 
     @property
     def assigned_user(self) -> PurchaseOrderAssignedUserTarget | None:
         """The record `assigned_user_id` points at: fetched once, then cached."""
-        from .group import Group
-        from .user import User
-
-        targets = (User, Group)
-        record = self.vtiger_related("assigned_user_id", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("assigned_user_id")
 
     @property
     def modifiedby_record(self) -> User | None:
         """The record `modifiedby` points at: fetched once, then cached."""
-        from .user import User
-
-        return self.vtiger_related("modifiedby", User)
+        return self.vtiger_related("modifiedby")
 
     @property
     def currency(self) -> Currency | None:
         """The record `currency_id` points at: fetched once, then cached."""
-        from .currency import Currency
+        return self.vtiger_related("currency_id")
 
-        return self.vtiger_related("currency_id", Currency)
-
-    def related_activities(self) -> CalendarRelatedRecords:
+    def related_activities(self) -> _calendar.CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        from .calendar import Calendar, CalendarRelatedRecords
+        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activities")
 
-        return CalendarRelatedRecords.of(self, Calendar, "Activities")
-
-    def related_activity_history(self) -> CalendarRelatedRecords:
+    def related_activity_history(self) -> _calendar.CalendarRelatedRecords:
         """Calendar records under the relation 'Activity History' (lazy)."""
-        from .calendar import Calendar, CalendarRelatedRecords
+        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activity History")
 
-        return CalendarRelatedRecords.of(self, Calendar, "Activity History")
-
-    def related_documents(self) -> DocumentRelatedRecords:
+    def related_documents(self) -> _document.DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document, DocumentRelatedRecords
-
-        return DocumentRelatedRecords.of(self, Document, "Documents")
+        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")

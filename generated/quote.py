@@ -12,17 +12,17 @@ from typing_extensions import Self, Unpack
 
 from vtorm import InventoryModel, Manager, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
+from . import calendar as _calendar
+from . import document as _document
+from . import sales_order as _sales_order
 from .line_item import LineItem
 
 if TYPE_CHECKING:
     from .account import Account
-    from .calendar import CalendarRelatedRecords
     from .contact import Contact
     from .currency import Currency
-    from .document import DocumentRelatedRecords
     from .group import Group
     from .potential import Potential
-    from .sales_order import SalesOrderRelatedRecords
     from .user import User
 
     QuoteAssignedUserTarget: TypeAlias = User | Group
@@ -65,7 +65,7 @@ class QuoteLookups(TypedDict, total=False):
     potential_id__in: Sequence[RecordId | str]
     potential_id__isnull: Literal[False]
     quotestage: QuoteQuotestage
-    quotestage__iexact: str
+    quotestage__iexact: QuoteQuotestage
     quotestage__in: Sequence[QuoteQuotestage]
     quotestage__contains: str
     quotestage__icontains: str
@@ -87,7 +87,7 @@ class QuoteLookups(TypedDict, total=False):
     contact_id__in: Sequence[RecordId | str]
     contact_id__isnull: Literal[False]
     carrier: QuoteCarrier
-    carrier__iexact: str
+    carrier__iexact: QuoteCarrier
     carrier__in: Sequence[QuoteCarrier]
     carrier__contains: str
     carrier__icontains: str
@@ -136,7 +136,7 @@ class QuoteLookups(TypedDict, total=False):
     hdnGrandTotal__range: tuple[Decimal | int | float, Decimal | int | float]
     hdnGrandTotal__isnull: Literal[False]
     hdnTaxType: QuoteHdnTaxType
-    hdnTaxType__iexact: str
+    hdnTaxType__iexact: QuoteHdnTaxType
     hdnTaxType__in: Sequence[QuoteHdnTaxType]
     hdnTaxType__contains: str
     hdnTaxType__icontains: str
@@ -448,77 +448,27 @@ class QuoteLookups(TypedDict, total=False):
 class QuoteQuerySet(QuerySet["Quote"]):
     """A lazy query over `Quote` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[QuoteLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[QuoteLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[QuoteLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[QuoteLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[QuoteLookups],
-    ) -> Quote:
+    def get(self, *conditions: Q, **lookups: Unpack[QuoteLookups]) -> Quote:
         """The one record matching; `Quote.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class QuoteManager(Manager["Quote", QuoteQuerySet]):
-    """`Quote.objects`: where queries start."""
-
-    queryset_class = QuoteQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[QuoteLookups],
-    ) -> QuoteQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[QuoteLookups],
-    ) -> QuoteQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[QuoteLookups],
-    ) -> Quote:
-        """The one record matching; `Quote.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class QuoteRelatedRecords(RelatedRecords["Quote"]):
     """`Quote` records related to another record (lazy, `query_related`)."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[QuoteLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[QuoteLookups]) -> Self:
         """Only the related records matching all conditions and lookups (AND only)."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[QuoteLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[QuoteLookups]) -> Self:
         """Leave out the related records matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
@@ -528,7 +478,7 @@ class Quote(InventoryModel):
 
     vtiger_module: ClassVar[str] = "Quotes"
     vtiger_id_prefix: ClassVar[str] = "4"
-    objects: ClassVar[QuoteManager] = QuoteManager()
+    objects: ClassVar[Manager[QuoteQuerySet]] = Manager(QuoteQuerySet)
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Activities": "Calendar",
         "Activity History": "Calendar",
@@ -536,11 +486,18 @@ class Quote(InventoryModel):
         "Sales Order": "SalesOrder",
     }
 
-    subject: Annotated[str, VtigerField("subject", "string", label="Subject", mandatory=True)]
+    subject: Annotated[
+        str,
+        VtigerField("subject", "string", label="Subject", mandatory=True, column="varchar(100)"),
+    ]
     potential_id: Annotated[
         RecordId | None,
         VtigerField(
-            "potential_id", "reference", label="Opportunity Name", refers_to=("Potentials",)
+            "potential_id",
+            "reference",
+            label="Opportunity Name",
+            refers_to=("Potentials",),
+            column="int(19)",
         ),
     ] = None
     quotestage: Annotated[
@@ -551,15 +508,22 @@ class Quote(InventoryModel):
             label="Quote Stage",
             mandatory=True,
             picklist=("Created", "Delivered", "Reviewed", "Accepted", "Rejected"),
+            column="varchar(200)",
         ),
     ]
     validtill: Annotated[
         datetime.date | None,
-        VtigerField("validtill", "date", label="Valid Until"),
+        VtigerField("validtill", "date", label="Valid Until", column="date"),
     ] = None
     contact_id: Annotated[
         RecordId | None,
-        VtigerField("contact_id", "reference", label="Contact Name", refers_to=("Contacts",)),
+        VtigerField(
+            "contact_id",
+            "reference",
+            label="Contact Name",
+            refers_to=("Contacts",),
+            column="int(19)",
+        ),
     ] = None
     carrier: Annotated[
         QuoteCarrier | None,
@@ -568,42 +532,60 @@ class Quote(InventoryModel):
             "picklist",
             label="Carrier",
             picklist=("FedEx", "UPS", "USPS", "DHL", "BlueDart"),
+            column="varchar(200)",
         ),
     ] = None
     hdnSubTotal: Annotated[
         Decimal | None,
-        VtigerField("hdnSubTotal", "currency", label="Sub Total"),
+        VtigerField("hdnSubTotal", "currency", label="Sub Total", column="decimal(25,8)"),
     ] = None
-    shipping: Annotated[str | None, VtigerField("shipping", "string", label="Shipping")] = None
+    shipping: Annotated[
+        str | None,
+        VtigerField("shipping", "string", label="Shipping", column="varchar(100)"),
+    ] = None
     assigned_user_id1: Annotated[
         RecordId | None,
         VtigerField(
-            "assigned_user_id1", "reference", label="Inventory Manager", refers_to=("Users",)
+            "assigned_user_id1",
+            "reference",
+            label="Inventory Manager",
+            refers_to=("Users",),
+            column="int(19)",
         ),
     ] = None
     txtAdjustment: Annotated[
         Decimal | None,
-        VtigerField("txtAdjustment", "currency", label="Adjustment"),
+        VtigerField("txtAdjustment", "currency", label="Adjustment", column="decimal(25,8)"),
     ] = None
     hdnGrandTotal: Annotated[
         Decimal | None,
-        VtigerField("hdnGrandTotal", "currency", label="Total"),
+        VtigerField("hdnGrandTotal", "currency", label="Total", column="decimal(25,8)"),
     ] = None
     hdnTaxType: Annotated[
         QuoteHdnTaxType | None,
-        VtigerField("hdnTaxType", "picklist", label="Tax Type", picklist=("individual", "group")),
+        VtigerField(
+            "hdnTaxType",
+            "picklist",
+            label="Tax Type",
+            picklist=("individual", "group"),
+            column="varchar(25)",
+        ),
     ] = None
     hdnDiscountPercent: Annotated[
         Decimal | None,
-        VtigerField("hdnDiscountPercent", "double", label="Discount Percent"),
+        VtigerField(
+            "hdnDiscountPercent", "double", label="Discount Percent", column="decimal(25,3)"
+        ),
     ] = None
     hdnDiscountAmount: Annotated[
         Decimal | None,
-        VtigerField("hdnDiscountAmount", "currency", label="Discount Amount"),
+        VtigerField(
+            "hdnDiscountAmount", "currency", label="Discount Amount", column="decimal(25,8)"
+        ),
     ] = None
     hdnS_H_Amount: Annotated[
         Decimal | None,
-        VtigerField("hdnS_H_Amount", "currency", label="Charges"),
+        VtigerField("hdnS_H_Amount", "currency", label="Charges", column="decimal(25,8)"),
     ] = None
     account_id: Annotated[
         RecordId,
@@ -613,75 +595,101 @@ class Quote(InventoryModel):
             label="Organization Name",
             mandatory=True,
             refers_to=("Accounts",),
+            column="int(19)",
         ),
     ]
     assigned_user_id: Annotated[
         RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Assigned To", mandatory=True),
+        VtigerField(
+            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+        ),
     ] = None
     modifiedby: Annotated[
         RecordId | None,
-        VtigerField("modifiedby", "reference", label="Last Modified By", refers_to=("Users",)),
+        VtigerField(
+            "modifiedby",
+            "reference",
+            label="Last Modified By",
+            refers_to=("Users",),
+            column="int(19)",
+        ),
     ] = None
     currency_id: Annotated[
         RecordId | None,
         VtigerField(
-            "currency_id", "reference", label="Currency", refers_to=("Currency",), default="1"
+            "currency_id",
+            "reference",
+            label="Currency",
+            refers_to=("Currency",),
+            default="1",
+            column="int(19)",
         ),
     ] = None
     conversion_rate: Annotated[
         Decimal | None,
-        VtigerField("conversion_rate", "double", label="Conversion Rate", default="1"),
+        VtigerField(
+            "conversion_rate",
+            "double",
+            label="Conversion Rate",
+            default="1",
+            column="decimal(10,3)",
+        ),
     ] = None
     bill_street: Annotated[
-        str, VtigerField("bill_street", "text", label="Billing Address", mandatory=True)
+        str,
+        VtigerField(
+            "bill_street", "text", label="Billing Address", mandatory=True, column="varchar(250)"
+        ),
     ]
     ship_street: Annotated[
-        str, VtigerField("ship_street", "text", label="Shipping Address", mandatory=True)
+        str,
+        VtigerField(
+            "ship_street", "text", label="Shipping Address", mandatory=True, column="varchar(250)"
+        ),
     ]
     bill_city: Annotated[
         str | None,
-        VtigerField("bill_city", "string", label="Billing City"),
+        VtigerField("bill_city", "string", label="Billing City", column="varchar(30)"),
     ] = None
     ship_city: Annotated[
         str | None,
-        VtigerField("ship_city", "string", label="Shipping City"),
+        VtigerField("ship_city", "string", label="Shipping City", column="varchar(30)"),
     ] = None
     bill_state: Annotated[
         str | None,
-        VtigerField("bill_state", "string", label="Billing State"),
+        VtigerField("bill_state", "string", label="Billing State", column="varchar(30)"),
     ] = None
     ship_state: Annotated[
         str | None,
-        VtigerField("ship_state", "string", label="Shipping State"),
+        VtigerField("ship_state", "string", label="Shipping State", column="varchar(30)"),
     ] = None
     bill_code: Annotated[
         str | None,
-        VtigerField("bill_code", "string", label="Billing Postal Code"),
+        VtigerField("bill_code", "string", label="Billing Postal Code", column="varchar(30)"),
     ] = None
     ship_code: Annotated[
         str | None,
-        VtigerField("ship_code", "string", label="Shipping Postal Code"),
+        VtigerField("ship_code", "string", label="Shipping Postal Code", column="varchar(30)"),
     ] = None
     bill_country: Annotated[
         str | None,
-        VtigerField("bill_country", "string", label="Billing Country"),
+        VtigerField("bill_country", "string", label="Billing Country", column="varchar(30)"),
     ] = None
     ship_country: Annotated[
         str | None,
-        VtigerField("ship_country", "string", label="Shipping Country"),
+        VtigerField("ship_country", "string", label="Shipping Country", column="varchar(30)"),
     ] = None
     bill_pobox: Annotated[
         str | None,
-        VtigerField("bill_pobox", "string", label="Billing PO Box"),
+        VtigerField("bill_pobox", "string", label="Billing PO Box", column="varchar(30)"),
     ] = None
     ship_pobox: Annotated[
         str | None,
-        VtigerField("ship_pobox", "string", label="Shipping PO Box"),
+        VtigerField("ship_pobox", "string", label="Shipping PO Box", column="varchar(30)"),
     ] = None
     description: Annotated[
         str | None,
-        VtigerField("description", "text", label="Description"),
+        VtigerField("description", "text", label="Description", column="mediumtext"),
     ] = None
     terms_conditions: Annotated[
         str | None,
@@ -696,21 +704,28 @@ class Quote(InventoryModel):
                 "the Supplier.\n\n - All prices are not inclusive of VAT which shall be payable in "
                 "addition by the Customer at the applicable rate."
             ),
+            column="text",
         ),
     ] = None
     pre_tax_total: Annotated[
         Decimal | None,
-        VtigerField("pre_tax_total", "currency", label="Pre Tax Total"),
+        VtigerField("pre_tax_total", "currency", label="Pre Tax Total", column="decimal(25,8)"),
     ] = None
     hdnS_H_Percent: Annotated[
         Decimal | None,
-        VtigerField("hdnS_H_Percent", "double", label="Taxes On Charges"),
+        VtigerField("hdnS_H_Percent", "double", label="Taxes On Charges", column="int(11)"),
     ] = None
-    starred: Annotated[bool | None, VtigerField("starred", "boolean", label="starred")] = None
-    tags: Annotated[str | None, VtigerField("tags", "string", label="tags")] = None
+    starred: Annotated[
+        bool | None,
+        VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
+    ] = None
+    tags: Annotated[
+        str | None,
+        VtigerField("tags", "string", label="tags", column="varchar(1)"),
+    ] = None
     region_id: Annotated[
         str | None,
-        VtigerField("region_id", "picklist", label="Tax Region"),
+        VtigerField("region_id", "picklist", label="Tax Region", column="int(19)"),
     ] = None
     shipping_and_handling: Annotated[
         Decimal | None,
@@ -758,93 +773,76 @@ class Quote(InventoryModel):
     else:
         quote_no: Annotated[
             str | None,
-            VtigerField("quote_no", "string", label="Quote Number", editable=False),
+            VtigerField(
+                "quote_no", "string", label="Quote Number", editable=False, column="varchar(100)"
+            ),
         ] = None
         createdtime: Annotated[
             datetime.datetime | None,
-            VtigerField("createdtime", "datetime", label="Created Time", editable=False),
+            VtigerField(
+                "createdtime", "datetime", label="Created Time", editable=False, column="datetime"
+            ),
         ] = None
         modifiedtime: Annotated[
             datetime.datetime | None,
-            VtigerField("modifiedtime", "datetime", label="Modified Time", editable=False),
+            VtigerField(
+                "modifiedtime", "datetime", label="Modified Time", editable=False, column="datetime"
+            ),
         ] = None
         source: Annotated[
             str | None,
-            VtigerField("source", "string", label="Source", editable=False),
+            VtigerField("source", "string", label="Source", editable=False, column="varchar(100)"),
         ] = None
 
     @property
     def potential(self) -> Potential | None:
         """The record `potential_id` points at: fetched once, then cached."""
-        from .potential import Potential
-
-        return self.vtiger_related("potential_id", Potential)
+        return self.vtiger_related("potential_id")
 
     @property
     def contact(self) -> Contact | None:
         """The record `contact_id` points at: fetched once, then cached."""
-        from .contact import Contact
-
-        return self.vtiger_related("contact_id", Contact)
+        return self.vtiger_related("contact_id")
 
     @property
     def assigned_user_id1_record(self) -> User | None:
         """The record `assigned_user_id1` points at: fetched once, then cached."""
-        from .user import User
-
-        return self.vtiger_related("assigned_user_id1", User)
+        return self.vtiger_related("assigned_user_id1")
 
     @property
     def account(self) -> Account | None:
         """The record `account_id` points at: fetched once, then cached."""
-        from .account import Account
-
-        return self.vtiger_related("account_id", Account)
+        return self.vtiger_related("account_id")
 
     @property
     def assigned_user(self) -> QuoteAssignedUserTarget | None:
         """The record `assigned_user_id` points at: fetched once, then cached."""
-        from .group import Group
-        from .user import User
-
-        targets = (User, Group)
-        record = self.vtiger_related("assigned_user_id", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("assigned_user_id")
 
     @property
     def modifiedby_record(self) -> User | None:
         """The record `modifiedby` points at: fetched once, then cached."""
-        from .user import User
-
-        return self.vtiger_related("modifiedby", User)
+        return self.vtiger_related("modifiedby")
 
     @property
     def currency(self) -> Currency | None:
         """The record `currency_id` points at: fetched once, then cached."""
-        from .currency import Currency
+        return self.vtiger_related("currency_id")
 
-        return self.vtiger_related("currency_id", Currency)
-
-    def related_activities(self) -> CalendarRelatedRecords:
+    def related_activities(self) -> _calendar.CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        from .calendar import Calendar, CalendarRelatedRecords
+        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activities")
 
-        return CalendarRelatedRecords.of(self, Calendar, "Activities")
-
-    def related_activity_history(self) -> CalendarRelatedRecords:
+    def related_activity_history(self) -> _calendar.CalendarRelatedRecords:
         """Calendar records under the relation 'Activity History' (lazy)."""
-        from .calendar import Calendar, CalendarRelatedRecords
+        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activity History")
 
-        return CalendarRelatedRecords.of(self, Calendar, "Activity History")
-
-    def related_documents(self) -> DocumentRelatedRecords:
+    def related_documents(self) -> _document.DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document, DocumentRelatedRecords
+        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")
 
-        return DocumentRelatedRecords.of(self, Document, "Documents")
-
-    def related_sales_order(self) -> SalesOrderRelatedRecords:
+    def related_sales_order(self) -> _sales_order.SalesOrderRelatedRecords:
         """SalesOrder records under the relation 'Sales Order' (lazy)."""
-        from .sales_order import SalesOrder, SalesOrderRelatedRecords
-
-        return SalesOrderRelatedRecords.of(self, SalesOrder, "Sales Order")
+        return _sales_order.SalesOrderRelatedRecords.of(
+            self, _sales_order.SalesOrder, "Sales Order"
+        )

@@ -12,16 +12,16 @@ from typing_extensions import Self, Unpack
 
 from vtorm import InventoryModel, Manager, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
+from . import calendar as _calendar
+from . import document as _document
+from . import invoice as _invoice
 from .line_item import LineItem
 
 if TYPE_CHECKING:
     from .account import Account
-    from .calendar import CalendarRelatedRecords
     from .contact import Contact
     from .currency import Currency
-    from .document import DocumentRelatedRecords
     from .group import Group
-    from .invoice import InvoiceRelatedRecords
     from .potential import Potential
     from .quote import Quote
     from .user import User
@@ -119,7 +119,7 @@ class SalesOrderLookups(TypedDict, total=False):
     duedate__range: tuple[datetime.date, datetime.date]
     duedate__isnull: Literal[False]
     carrier: SalesOrderCarrier
-    carrier__iexact: str
+    carrier__iexact: SalesOrderCarrier
     carrier__in: Sequence[SalesOrderCarrier]
     carrier__contains: str
     carrier__icontains: str
@@ -141,7 +141,7 @@ class SalesOrderLookups(TypedDict, total=False):
     pending__like: str
     pending__isnull: Literal[False]
     sostatus: SalesOrderSostatus
-    sostatus__iexact: str
+    sostatus__iexact: SalesOrderSostatus
     sostatus__in: Sequence[SalesOrderSostatus]
     sostatus__contains: str
     sostatus__icontains: str
@@ -192,7 +192,7 @@ class SalesOrderLookups(TypedDict, total=False):
     hdnSubTotal__range: tuple[Decimal | int | float, Decimal | int | float]
     hdnSubTotal__isnull: Literal[False]
     hdnTaxType: SalesOrderHdnTaxType
-    hdnTaxType__iexact: str
+    hdnTaxType__iexact: SalesOrderHdnTaxType
     hdnTaxType__in: Sequence[SalesOrderHdnTaxType]
     hdnTaxType__contains: str
     hdnTaxType__icontains: str
@@ -419,7 +419,7 @@ class SalesOrderLookups(TypedDict, total=False):
     enable_recurring: bool
     enable_recurring__isnull: Literal[False]
     recurring_frequency: SalesOrderRecurringFrequency
-    recurring_frequency__iexact: str
+    recurring_frequency__iexact: SalesOrderRecurringFrequency
     recurring_frequency__in: Sequence[SalesOrderRecurringFrequency]
     recurring_frequency__contains: str
     recurring_frequency__icontains: str
@@ -446,7 +446,7 @@ class SalesOrderLookups(TypedDict, total=False):
     end_period__range: tuple[datetime.date, datetime.date]
     end_period__isnull: Literal[False]
     payment_duration: SalesOrderPaymentDuration
-    payment_duration__iexact: str
+    payment_duration__iexact: SalesOrderPaymentDuration
     payment_duration__in: Sequence[SalesOrderPaymentDuration]
     payment_duration__contains: str
     payment_duration__icontains: str
@@ -457,7 +457,7 @@ class SalesOrderLookups(TypedDict, total=False):
     payment_duration__like: str
     payment_duration__isnull: Literal[False]
     invoicestatus: SalesOrderInvoicestatus
-    invoicestatus__iexact: str
+    invoicestatus__iexact: SalesOrderInvoicestatus
     invoicestatus__in: Sequence[SalesOrderInvoicestatus]
     invoicestatus__contains: str
     invoicestatus__icontains: str
@@ -563,77 +563,27 @@ class SalesOrderLookups(TypedDict, total=False):
 class SalesOrderQuerySet(QuerySet["SalesOrder"]):
     """A lazy query over `SalesOrder` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[SalesOrderLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[SalesOrderLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[SalesOrderLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[SalesOrderLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[SalesOrderLookups],
-    ) -> SalesOrder:
+    def get(self, *conditions: Q, **lookups: Unpack[SalesOrderLookups]) -> SalesOrder:
         """The one record matching; `SalesOrder.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class SalesOrderManager(Manager["SalesOrder", SalesOrderQuerySet]):
-    """`SalesOrder.objects`: where queries start."""
-
-    queryset_class = SalesOrderQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[SalesOrderLookups],
-    ) -> SalesOrderQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[SalesOrderLookups],
-    ) -> SalesOrderQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[SalesOrderLookups],
-    ) -> SalesOrder:
-        """The one record matching; `SalesOrder.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class SalesOrderRelatedRecords(RelatedRecords["SalesOrder"]):
     """`SalesOrder` records related to another record (lazy, `query_related`)."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[SalesOrderLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[SalesOrderLookups]) -> Self:
         """Only the related records matching all conditions and lookups (AND only)."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[SalesOrderLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[SalesOrderLookups]) -> Self:
         """Leave out the related records matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
@@ -643,7 +593,7 @@ class SalesOrder(InventoryModel):
 
     vtiger_module: ClassVar[str] = "SalesOrder"
     vtiger_id_prefix: ClassVar[str] = "6"
-    objects: ClassVar[SalesOrderManager] = SalesOrderManager()
+    objects: ClassVar[Manager[SalesOrderQuerySet]] = Manager(SalesOrderQuerySet)
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Activities": "Calendar",
         "Activity History": "Calendar",
@@ -651,32 +601,49 @@ class SalesOrder(InventoryModel):
         "Invoice": "Invoice",
     }
 
-    subject: Annotated[str, VtigerField("subject", "string", label="Subject", mandatory=True)]
+    subject: Annotated[
+        str,
+        VtigerField("subject", "string", label="Subject", mandatory=True, column="varchar(100)"),
+    ]
     potential_id: Annotated[
         RecordId | None,
         VtigerField(
-            "potential_id", "reference", label="Opportunity Name", refers_to=("Potentials",)
+            "potential_id",
+            "reference",
+            label="Opportunity Name",
+            refers_to=("Potentials",),
+            column="int(19)",
         ),
     ] = None
     customerno: Annotated[
         str | None,
-        VtigerField("customerno", "string", label="Customer No"),
+        VtigerField("customerno", "string", label="Customer No", column="varchar(100)"),
     ] = None
     quote_id: Annotated[
         RecordId | None,
-        VtigerField("quote_id", "reference", label="Quote Name", refers_to=("Quotes",)),
+        VtigerField(
+            "quote_id", "reference", label="Quote Name", refers_to=("Quotes",), column="int(19)"
+        ),
     ] = None
     purchase_order: Annotated[
         str | None,
-        VtigerField("vtiger_purchaseorder", "string", label="Purchase Order"),
+        VtigerField(
+            "vtiger_purchaseorder", "string", label="Purchase Order", column="varchar(200)"
+        ),
     ] = None
     contact_id: Annotated[
         RecordId | None,
-        VtigerField("contact_id", "reference", label="Contact Name", refers_to=("Contacts",)),
+        VtigerField(
+            "contact_id",
+            "reference",
+            label="Contact Name",
+            refers_to=("Contacts",),
+            column="int(19)",
+        ),
     ] = None
     duedate: Annotated[
         datetime.date | None,
-        VtigerField("duedate", "date", label="Due Date"),
+        VtigerField("duedate", "date", label="Due Date", column="date"),
     ] = None
     carrier: Annotated[
         SalesOrderCarrier | None,
@@ -685,9 +652,13 @@ class SalesOrder(InventoryModel):
             "picklist",
             label="Carrier",
             picklist=("FedEx", "UPS", "USPS", "DHL", "BlueDart"),
+            column="varchar(200)",
         ),
     ] = None
-    pending: Annotated[str | None, VtigerField("pending", "string", label="Pending")] = None
+    pending: Annotated[
+        str | None,
+        VtigerField("pending", "string", label="Pending", column="varchar(200)"),
+    ] = None
     sostatus: Annotated[
         SalesOrderSostatus,
         VtigerField(
@@ -696,43 +667,54 @@ class SalesOrder(InventoryModel):
             label="Status",
             mandatory=True,
             picklist=("Created", "Approved", "Delivered", "Cancelled"),
+            column="varchar(200)",
         ),
     ]
     txtAdjustment: Annotated[
         Decimal | None,
-        VtigerField("txtAdjustment", "currency", label="Adjustment"),
+        VtigerField("txtAdjustment", "currency", label="Adjustment", column="decimal(25,8)"),
     ] = None
     salescommission: Annotated[
         Decimal | None,
-        VtigerField("salescommission", "double", label="Sales Commission"),
+        VtigerField("salescommission", "double", label="Sales Commission", column="decimal(25,3)"),
     ] = None
     exciseduty: Annotated[
         Decimal | None,
-        VtigerField("exciseduty", "double", label="Excise Duty"),
+        VtigerField("exciseduty", "double", label="Excise Duty", column="decimal(25,3)"),
     ] = None
     hdnGrandTotal: Annotated[
         Decimal | None,
-        VtigerField("hdnGrandTotal", "currency", label="Total"),
+        VtigerField("hdnGrandTotal", "currency", label="Total", column="decimal(25,8)"),
     ] = None
     hdnSubTotal: Annotated[
         Decimal | None,
-        VtigerField("hdnSubTotal", "currency", label="Sub Total"),
+        VtigerField("hdnSubTotal", "currency", label="Sub Total", column="decimal(25,8)"),
     ] = None
     hdnTaxType: Annotated[
         SalesOrderHdnTaxType | None,
-        VtigerField("hdnTaxType", "picklist", label="Tax Type", picklist=("individual", "group")),
+        VtigerField(
+            "hdnTaxType",
+            "picklist",
+            label="Tax Type",
+            picklist=("individual", "group"),
+            column="varchar(25)",
+        ),
     ] = None
     hdnDiscountPercent: Annotated[
         Decimal | None,
-        VtigerField("hdnDiscountPercent", "double", label="Discount Percent"),
+        VtigerField(
+            "hdnDiscountPercent", "double", label="Discount Percent", column="decimal(25,3)"
+        ),
     ] = None
     hdnDiscountAmount: Annotated[
         Decimal | None,
-        VtigerField("hdnDiscountAmount", "currency", label="Discount Amount"),
+        VtigerField(
+            "hdnDiscountAmount", "currency", label="Discount Amount", column="decimal(25,8)"
+        ),
     ] = None
     hdnS_H_Amount: Annotated[
         Decimal | None,
-        VtigerField("hdnS_H_Amount", "currency", label="Charges"),
+        VtigerField("hdnS_H_Amount", "currency", label="Charges", column="decimal(25,8)"),
     ] = None
     account_id: Annotated[
         RecordId,
@@ -742,75 +724,101 @@ class SalesOrder(InventoryModel):
             label="Organization Name",
             mandatory=True,
             refers_to=("Accounts",),
+            column="int(19)",
         ),
     ]
     assigned_user_id: Annotated[
         RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Assigned To", mandatory=True),
+        VtigerField(
+            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+        ),
     ] = None
     modifiedby: Annotated[
         RecordId | None,
-        VtigerField("modifiedby", "reference", label="Last Modified By", refers_to=("Users",)),
+        VtigerField(
+            "modifiedby",
+            "reference",
+            label="Last Modified By",
+            refers_to=("Users",),
+            column="int(19)",
+        ),
     ] = None
     currency_id: Annotated[
         RecordId | None,
         VtigerField(
-            "currency_id", "reference", label="Currency", refers_to=("Currency",), default="1"
+            "currency_id",
+            "reference",
+            label="Currency",
+            refers_to=("Currency",),
+            default="1",
+            column="int(19)",
         ),
     ] = None
     conversion_rate: Annotated[
         Decimal | None,
-        VtigerField("conversion_rate", "double", label="Conversion Rate", default="1"),
+        VtigerField(
+            "conversion_rate",
+            "double",
+            label="Conversion Rate",
+            default="1",
+            column="decimal(10,3)",
+        ),
     ] = None
     bill_street: Annotated[
-        str, VtigerField("bill_street", "text", label="Billing Address", mandatory=True)
+        str,
+        VtigerField(
+            "bill_street", "text", label="Billing Address", mandatory=True, column="varchar(250)"
+        ),
     ]
     ship_street: Annotated[
-        str, VtigerField("ship_street", "text", label="Shipping Address", mandatory=True)
+        str,
+        VtigerField(
+            "ship_street", "text", label="Shipping Address", mandatory=True, column="varchar(250)"
+        ),
     ]
     bill_city: Annotated[
         str | None,
-        VtigerField("bill_city", "string", label="Billing City"),
+        VtigerField("bill_city", "string", label="Billing City", column="varchar(30)"),
     ] = None
     ship_city: Annotated[
         str | None,
-        VtigerField("ship_city", "string", label="Shipping City"),
+        VtigerField("ship_city", "string", label="Shipping City", column="varchar(30)"),
     ] = None
     bill_state: Annotated[
         str | None,
-        VtigerField("bill_state", "string", label="Billing State"),
+        VtigerField("bill_state", "string", label="Billing State", column="varchar(30)"),
     ] = None
     ship_state: Annotated[
         str | None,
-        VtigerField("ship_state", "string", label="Shipping State"),
+        VtigerField("ship_state", "string", label="Shipping State", column="varchar(30)"),
     ] = None
     bill_code: Annotated[
         str | None,
-        VtigerField("bill_code", "string", label="Billing Postal Code"),
+        VtigerField("bill_code", "string", label="Billing Postal Code", column="varchar(30)"),
     ] = None
     ship_code: Annotated[
         str | None,
-        VtigerField("ship_code", "string", label="Shipping Postal Code"),
+        VtigerField("ship_code", "string", label="Shipping Postal Code", column="varchar(30)"),
     ] = None
     bill_country: Annotated[
         str | None,
-        VtigerField("bill_country", "string", label="Billing Country"),
+        VtigerField("bill_country", "string", label="Billing Country", column="varchar(30)"),
     ] = None
     ship_country: Annotated[
         str | None,
-        VtigerField("ship_country", "string", label="Shipping Country"),
+        VtigerField("ship_country", "string", label="Shipping Country", column="varchar(30)"),
     ] = None
     bill_pobox: Annotated[
         str | None,
-        VtigerField("bill_pobox", "string", label="Billing PO Box"),
+        VtigerField("bill_pobox", "string", label="Billing PO Box", column="varchar(30)"),
     ] = None
     ship_pobox: Annotated[
         str | None,
-        VtigerField("ship_pobox", "string", label="Shipping PO Box"),
+        VtigerField("ship_pobox", "string", label="Shipping PO Box", column="varchar(30)"),
     ] = None
     description: Annotated[
         str | None,
-        VtigerField("description", "text", label="Description"),
+        VtigerField("description", "text", label="Description", column="mediumtext"),
     ] = None
     terms_conditions: Annotated[
         str | None,
@@ -825,11 +833,12 @@ class SalesOrder(InventoryModel):
                 "the Supplier.\n\n - All prices are not inclusive of VAT which shall be payable in "
                 "addition by the Customer at the applicable rate."
             ),
+            column="text",
         ),
     ] = None
     enable_recurring: Annotated[
         bool | None,
-        VtigerField("enable_recurring", "boolean", label="Enable Recurring"),
+        VtigerField("enable_recurring", "boolean", label="Enable Recurring", column="int(11)"),
     ] = None
     recurring_frequency: Annotated[
         SalesOrderRecurringFrequency | None,
@@ -838,15 +847,16 @@ class SalesOrder(InventoryModel):
             "picklist",
             label="Frequency",
             picklist=("Daily", "Weekly", "Monthly", "Quarterly", "Yearly"),
+            column="varchar(200)",
         ),
     ] = None
     start_period: Annotated[
         datetime.date | None,
-        VtigerField("start_period", "date", label="Start Period"),
+        VtigerField("start_period", "date", label="Start Period", column="date"),
     ] = None
     end_period: Annotated[
         datetime.date | None,
-        VtigerField("end_period", "date", label="End Period"),
+        VtigerField("end_period", "date", label="End Period", column="date"),
     ] = None
     payment_duration: Annotated[
         SalesOrderPaymentDuration | None,
@@ -864,6 +874,7 @@ class SalesOrder(InventoryModel):
                 "Net 45 days",
                 "Net 60 days",
             ),
+            column="varchar(200)",
         ),
     ] = None
     invoicestatus: Annotated[
@@ -882,21 +893,28 @@ class SalesOrder(InventoryModel):
                 "Credit Invoice",
                 "Paid",
             ),
+            column="varchar(200)",
         ),
     ]
     pre_tax_total: Annotated[
         Decimal | None,
-        VtigerField("pre_tax_total", "currency", label="Pre Tax Total"),
+        VtigerField("pre_tax_total", "currency", label="Pre Tax Total", column="decimal(25,8)"),
     ] = None
     hdnS_H_Percent: Annotated[
         Decimal | None,
-        VtigerField("hdnS_H_Percent", "double", label="Taxes On Charges"),
+        VtigerField("hdnS_H_Percent", "double", label="Taxes On Charges", column="int(11)"),
     ] = None
-    starred: Annotated[bool | None, VtigerField("starred", "boolean", label="starred")] = None
-    tags: Annotated[str | None, VtigerField("tags", "string", label="tags")] = None
+    starred: Annotated[
+        bool | None,
+        VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
+    ] = None
+    tags: Annotated[
+        str | None,
+        VtigerField("tags", "string", label="tags", column="varchar(1)"),
+    ] = None
     region_id: Annotated[
         str | None,
-        VtigerField("region_id", "picklist", label="Tax Region"),
+        VtigerField("region_id", "picklist", label="Tax Region", column="int(19)"),
     ] = None
     shipping_and_handling: Annotated[
         Decimal | None,
@@ -947,97 +965,88 @@ class SalesOrder(InventoryModel):
     else:
         salesorder_no: Annotated[
             str | None,
-            VtigerField("salesorder_no", "string", label="Sales Order Number", editable=False),
+            VtigerField(
+                "salesorder_no",
+                "string",
+                label="Sales Order Number",
+                editable=False,
+                column="varchar(100)",
+            ),
         ] = None
         createdtime: Annotated[
             datetime.datetime | None,
-            VtigerField("createdtime", "datetime", label="Created Time", editable=False),
+            VtigerField(
+                "createdtime", "datetime", label="Created Time", editable=False, column="datetime"
+            ),
         ] = None
         modifiedtime: Annotated[
             datetime.datetime | None,
-            VtigerField("modifiedtime", "datetime", label="Modified Time", editable=False),
+            VtigerField(
+                "modifiedtime", "datetime", label="Modified Time", editable=False, column="datetime"
+            ),
         ] = None
         source: Annotated[
             str | None,
-            VtigerField("source", "string", label="Source", editable=False),
+            VtigerField("source", "string", label="Source", editable=False, column="varchar(100)"),
         ] = None
         last_recurring_date: Annotated[
             datetime.date | None,
-            VtigerField("last_recurring_date", "date", label="Next Invoice Date", editable=False),
+            VtigerField(
+                "last_recurring_date",
+                "date",
+                label="Next Invoice Date",
+                editable=False,
+                column="date",
+            ),
         ] = None
 
     @property
     def potential(self) -> Potential | None:
         """The record `potential_id` points at: fetched once, then cached."""
-        from .potential import Potential
-
-        return self.vtiger_related("potential_id", Potential)
+        return self.vtiger_related("potential_id")
 
     @property
     def quote(self) -> Quote | None:
         """The record `quote_id` points at: fetched once, then cached."""
-        from .quote import Quote
-
-        return self.vtiger_related("quote_id", Quote)
+        return self.vtiger_related("quote_id")
 
     @property
     def contact(self) -> Contact | None:
         """The record `contact_id` points at: fetched once, then cached."""
-        from .contact import Contact
-
-        return self.vtiger_related("contact_id", Contact)
+        return self.vtiger_related("contact_id")
 
     @property
     def account(self) -> Account | None:
         """The record `account_id` points at: fetched once, then cached."""
-        from .account import Account
-
-        return self.vtiger_related("account_id", Account)
+        return self.vtiger_related("account_id")
 
     @property
     def assigned_user(self) -> SalesOrderAssignedUserTarget | None:
         """The record `assigned_user_id` points at: fetched once, then cached."""
-        from .group import Group
-        from .user import User
-
-        targets = (User, Group)
-        record = self.vtiger_related("assigned_user_id", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("assigned_user_id")
 
     @property
     def modifiedby_record(self) -> User | None:
         """The record `modifiedby` points at: fetched once, then cached."""
-        from .user import User
-
-        return self.vtiger_related("modifiedby", User)
+        return self.vtiger_related("modifiedby")
 
     @property
     def currency(self) -> Currency | None:
         """The record `currency_id` points at: fetched once, then cached."""
-        from .currency import Currency
+        return self.vtiger_related("currency_id")
 
-        return self.vtiger_related("currency_id", Currency)
-
-    def related_activities(self) -> CalendarRelatedRecords:
+    def related_activities(self) -> _calendar.CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        from .calendar import Calendar, CalendarRelatedRecords
+        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activities")
 
-        return CalendarRelatedRecords.of(self, Calendar, "Activities")
-
-    def related_activity_history(self) -> CalendarRelatedRecords:
+    def related_activity_history(self) -> _calendar.CalendarRelatedRecords:
         """Calendar records under the relation 'Activity History' (lazy)."""
-        from .calendar import Calendar, CalendarRelatedRecords
+        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activity History")
 
-        return CalendarRelatedRecords.of(self, Calendar, "Activity History")
-
-    def related_documents(self) -> DocumentRelatedRecords:
+    def related_documents(self) -> _document.DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document, DocumentRelatedRecords
+        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")
 
-        return DocumentRelatedRecords.of(self, Document, "Documents")
-
-    def related_invoice(self) -> InvoiceRelatedRecords:
+    def related_invoice(self) -> _invoice.InvoiceRelatedRecords:
         """Invoice records under the relation 'Invoice' (lazy)."""
-        from .invoice import Invoice, InvoiceRelatedRecords
-
-        return InvoiceRelatedRecords.of(self, Invoice, "Invoice")
+        return _invoice.InvoiceRelatedRecords.of(self, _invoice.Invoice, "Invoice")

@@ -12,19 +12,20 @@ from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
+from . import account as _account
+from . import contact as _contact
+from . import document as _document
+from . import help_desk as _help_desk
+from . import invoice as _invoice
+from . import lead as _lead
+from . import potential as _potential
+from . import price_book as _price_book
+from . import purchase_order as _purchase_order
+from . import quote as _quote
+from . import sales_order as _sales_order
+
 if TYPE_CHECKING:
-    from .account import AccountRelatedRecords
-    from .contact import ContactRelatedRecords
-    from .document import DocumentRelatedRecords
     from .group import Group
-    from .help_desk import HelpDeskRelatedRecords
-    from .invoice import InvoiceRelatedRecords
-    from .lead import LeadRelatedRecords
-    from .potential import PotentialRelatedRecords
-    from .price_book import PriceBookRelatedRecords
-    from .purchase_order import PurchaseOrderRelatedRecords
-    from .quote import QuoteRelatedRecords
-    from .sales_order import SalesOrderRelatedRecords
     from .user import User
 
     ServiceAssignedUserTarget: TypeAlias = User | Group
@@ -128,7 +129,7 @@ class ServiceLookups(TypedDict, total=False):
     modifiedby__in: Sequence[RecordId | str]
     modifiedby__isnull: Literal[False]
     service_usageunit: ServiceServiceUsageunit
-    service_usageunit__iexact: str
+    service_usageunit__iexact: ServiceServiceUsageunit
     service_usageunit__in: Sequence[ServiceServiceUsageunit]
     service_usageunit__contains: str
     service_usageunit__icontains: str
@@ -150,7 +151,7 @@ class ServiceLookups(TypedDict, total=False):
     assigned_user_id__in: Sequence[RecordId | str]
     assigned_user_id__isnull: Literal[False]
     servicecategory: ServiceServicecategory
-    servicecategory__iexact: str
+    servicecategory__iexact: ServiceServicecategory
     servicecategory__in: Sequence[ServiceServicecategory]
     servicecategory__contains: str
     servicecategory__icontains: str
@@ -267,77 +268,27 @@ class ServiceLookups(TypedDict, total=False):
 class ServiceQuerySet(QuerySet["Service"]):
     """A lazy query over `Service` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ServiceLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[ServiceLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ServiceLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[ServiceLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ServiceLookups],
-    ) -> Service:
+    def get(self, *conditions: Q, **lookups: Unpack[ServiceLookups]) -> Service:
         """The one record matching; `Service.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class ServiceManager(Manager["Service", ServiceQuerySet]):
-    """`Service.objects`: where queries start."""
-
-    queryset_class = ServiceQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ServiceLookups],
-    ) -> ServiceQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ServiceLookups],
-    ) -> ServiceQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ServiceLookups],
-    ) -> Service:
-        """The one record matching; `Service.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class ServiceRelatedRecords(RelatedRecords["Service"]):
     """`Service` records related to another record (lazy, `query_related`)."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ServiceLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[ServiceLookups]) -> Self:
         """Only the related records matching all conditions and lookups (AND only)."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ServiceLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[ServiceLookups]) -> Self:
         """Leave out the related records matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
@@ -347,7 +298,7 @@ class Service(Model):
 
     vtiger_module: ClassVar[str] = "Services"
     vtiger_id_prefix: ClassVar[str] = "26"
-    objects: ClassVar[ServiceManager] = ServiceManager()
+    objects: ClassVar[Manager[ServiceQuerySet]] = Manager(ServiceQuerySet)
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Accounts": "Accounts",
         "Contacts": "Contacts",
@@ -363,32 +314,44 @@ class Service(Model):
     }
 
     servicename: Annotated[
-        str, VtigerField("servicename", "string", label="Service Name", mandatory=True)
+        str,
+        VtigerField(
+            "servicename", "string", label="Service Name", mandatory=True, column="varchar(50)"
+        ),
     ]
     discontinued: Annotated[
         bool | None,
-        VtigerField("discontinued", "boolean", label="Active", default="1"),
+        VtigerField("discontinued", "boolean", label="Active", default="1", column="int(1)"),
     ] = None
     sales_start_date: Annotated[
         datetime.date | None,
-        VtigerField("sales_start_date", "date", label="Sales Start Date"),
+        VtigerField("sales_start_date", "date", label="Sales Start Date", column="date"),
     ] = None
     sales_end_date: Annotated[
         datetime.date | None,
-        VtigerField("sales_end_date", "date", label="Sales End Date"),
+        VtigerField("sales_end_date", "date", label="Sales End Date", column="date"),
     ] = None
     start_date: Annotated[
         datetime.date | None,
-        VtigerField("start_date", "date", label="Support Start Date"),
+        VtigerField("start_date", "date", label="Support Start Date", column="date"),
     ] = None
     expiry_date: Annotated[
         datetime.date | None,
-        VtigerField("expiry_date", "date", label="Support Expiry Date"),
+        VtigerField("expiry_date", "date", label="Support Expiry Date", column="date"),
     ] = None
-    website: Annotated[str | None, VtigerField("website", "url", label="Website")] = None
+    website: Annotated[
+        str | None,
+        VtigerField("website", "url", label="Website", column="varchar(100)"),
+    ] = None
     modifiedby: Annotated[
         RecordId | None,
-        VtigerField("modifiedby", "reference", label="Last Modified By", refers_to=("Users",)),
+        VtigerField(
+            "modifiedby",
+            "reference",
+            label="Last Modified By",
+            refers_to=("Users",),
+            column="int(19)",
+        ),
     ] = None
     service_usageunit: Annotated[
         ServiceServiceUsageunit | None,
@@ -397,15 +360,16 @@ class Service(Model):
             "picklist",
             label="Usage Unit",
             picklist=("Hours", "Days", "Incidents"),
+            column="varchar(200)",
         ),
     ] = None
     qty_per_unit: Annotated[
         Decimal | None,
-        VtigerField("qty_per_unit", "double", label="Number of Units"),
+        VtigerField("qty_per_unit", "double", label="Number of Units", column="decimal(11,2)"),
     ] = None
     assigned_user_id: Annotated[
         RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Owner"),
+        VtigerField("assigned_user_id", "owner", label="Owner", column="int(19)"),
     ] = None
     servicecategory: Annotated[
         ServiceServicecategory | None,
@@ -414,26 +378,36 @@ class Service(Model):
             "picklist",
             label="Category",
             picklist=("Support", "Installation", "Migration", "Customization", "Training"),
+            column="varchar(200)",
         ),
     ] = None
     unit_price: Annotated[
         Decimal | None,
-        VtigerField("unit_price", "currency", label="Price"),
+        VtigerField("unit_price", "currency", label="Price", column="decimal(25,8)"),
     ] = None
-    taxclass: Annotated[str | None, VtigerField("taxclass", "string", label="Taxes")] = None
+    taxclass: Annotated[
+        str | None,
+        VtigerField("taxclass", "string", label="Taxes", column="varchar(200)"),
+    ] = None
     commissionrate: Annotated[
         Decimal | None,
-        VtigerField("commissionrate", "double", label="Commission Rate"),
+        VtigerField("commissionrate", "double", label="Commission Rate", column="decimal(7,3)"),
     ] = None
     description: Annotated[
         str | None,
-        VtigerField("description", "text", label="Description"),
+        VtigerField("description", "text", label="Description", column="mediumtext"),
     ] = None
-    starred: Annotated[bool | None, VtigerField("starred", "boolean", label="starred")] = None
-    tags: Annotated[str | None, VtigerField("tags", "string", label="tags")] = None
+    starred: Annotated[
+        bool | None,
+        VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
+    ] = None
+    tags: Annotated[
+        str | None,
+        VtigerField("tags", "string", label="tags", column="varchar(1)"),
+    ] = None
     purchase_cost: Annotated[
         Decimal | None,
-        VtigerField("purchase_cost", "currency", label="Purchase Cost"),
+        VtigerField("purchase_cost", "currency", label="Purchase Cost", column="decimal(27,8)"),
     ] = None
     tax1: Annotated[
         Decimal | None,
@@ -468,100 +442,85 @@ class Service(Model):
     else:
         service_no: Annotated[
             str | None,
-            VtigerField("service_no", "string", label="Service Number", editable=False),
+            VtigerField(
+                "service_no",
+                "string",
+                label="Service Number",
+                editable=False,
+                column="varchar(100)",
+            ),
         ] = None
         createdtime: Annotated[
             datetime.datetime | None,
-            VtigerField("createdtime", "datetime", label="Created Time", editable=False),
+            VtigerField(
+                "createdtime", "datetime", label="Created Time", editable=False, column="datetime"
+            ),
         ] = None
         modifiedtime: Annotated[
             datetime.datetime | None,
-            VtigerField("modifiedtime", "datetime", label="Modified Time", editable=False),
+            VtigerField(
+                "modifiedtime", "datetime", label="Modified Time", editable=False, column="datetime"
+            ),
         ] = None
         source: Annotated[
             str | None,
-            VtigerField("source", "string", label="Source", editable=False),
+            VtigerField("source", "string", label="Source", editable=False, column="varchar(100)"),
         ] = None
 
     @property
     def modifiedby_record(self) -> User | None:
         """The record `modifiedby` points at: fetched once, then cached."""
-        from .user import User
-
-        return self.vtiger_related("modifiedby", User)
+        return self.vtiger_related("modifiedby")
 
     @property
     def assigned_user(self) -> ServiceAssignedUserTarget | None:
         """The record `assigned_user_id` points at: fetched once, then cached."""
-        from .group import Group
-        from .user import User
+        return self.vtiger_related("assigned_user_id")
 
-        targets = (User, Group)
-        record = self.vtiger_related("assigned_user_id", *targets)
-        return record if isinstance(record, targets) else None
-
-    def related_accounts(self) -> AccountRelatedRecords:
+    def related_accounts(self) -> _account.AccountRelatedRecords:
         """Account records under the relation 'Accounts' (lazy)."""
-        from .account import Account, AccountRelatedRecords
+        return _account.AccountRelatedRecords.of(self, _account.Account, "Accounts")
 
-        return AccountRelatedRecords.of(self, Account, "Accounts")
-
-    def related_contacts(self) -> ContactRelatedRecords:
+    def related_contacts(self) -> _contact.ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        from .contact import Contact, ContactRelatedRecords
+        return _contact.ContactRelatedRecords.of(self, _contact.Contact, "Contacts")
 
-        return ContactRelatedRecords.of(self, Contact, "Contacts")
-
-    def related_documents(self) -> DocumentRelatedRecords:
+    def related_documents(self) -> _document.DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document, DocumentRelatedRecords
+        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")
 
-        return DocumentRelatedRecords.of(self, Document, "Documents")
-
-    def related_helpdesk(self) -> HelpDeskRelatedRecords:
+    def related_helpdesk(self) -> _help_desk.HelpDeskRelatedRecords:
         """HelpDesk records under the relation 'HelpDesk' (lazy)."""
-        from .help_desk import HelpDesk, HelpDeskRelatedRecords
+        return _help_desk.HelpDeskRelatedRecords.of(self, _help_desk.HelpDesk, "HelpDesk")
 
-        return HelpDeskRelatedRecords.of(self, HelpDesk, "HelpDesk")
-
-    def related_invoice(self) -> InvoiceRelatedRecords:
+    def related_invoice(self) -> _invoice.InvoiceRelatedRecords:
         """Invoice records under the relation 'Invoice' (lazy)."""
-        from .invoice import Invoice, InvoiceRelatedRecords
+        return _invoice.InvoiceRelatedRecords.of(self, _invoice.Invoice, "Invoice")
 
-        return InvoiceRelatedRecords.of(self, Invoice, "Invoice")
-
-    def related_leads(self) -> LeadRelatedRecords:
+    def related_leads(self) -> _lead.LeadRelatedRecords:
         """Lead records under the relation 'Leads' (lazy)."""
-        from .lead import Lead, LeadRelatedRecords
+        return _lead.LeadRelatedRecords.of(self, _lead.Lead, "Leads")
 
-        return LeadRelatedRecords.of(self, Lead, "Leads")
-
-    def related_potentials(self) -> PotentialRelatedRecords:
+    def related_potentials(self) -> _potential.PotentialRelatedRecords:
         """Potential records under the relation 'Potentials' (lazy)."""
-        from .potential import Potential, PotentialRelatedRecords
+        return _potential.PotentialRelatedRecords.of(self, _potential.Potential, "Potentials")
 
-        return PotentialRelatedRecords.of(self, Potential, "Potentials")
-
-    def related_pricebooks(self) -> PriceBookRelatedRecords:
+    def related_pricebooks(self) -> _price_book.PriceBookRelatedRecords:
         """PriceBook records under the relation 'PriceBooks' (lazy)."""
-        from .price_book import PriceBook, PriceBookRelatedRecords
+        return _price_book.PriceBookRelatedRecords.of(self, _price_book.PriceBook, "PriceBooks")
 
-        return PriceBookRelatedRecords.of(self, PriceBook, "PriceBooks")
-
-    def related_purchase_order(self) -> PurchaseOrderRelatedRecords:
+    def related_purchase_order(self) -> _purchase_order.PurchaseOrderRelatedRecords:
         """PurchaseOrder records under the relation 'Purchase Order' (lazy)."""
-        from .purchase_order import PurchaseOrder, PurchaseOrderRelatedRecords
+        return _purchase_order.PurchaseOrderRelatedRecords.of(
+            self, _purchase_order.PurchaseOrder, "Purchase Order"
+        )
 
-        return PurchaseOrderRelatedRecords.of(self, PurchaseOrder, "Purchase Order")
-
-    def related_quotes(self) -> QuoteRelatedRecords:
+    def related_quotes(self) -> _quote.QuoteRelatedRecords:
         """Quote records under the relation 'Quotes' (lazy)."""
-        from .quote import Quote, QuoteRelatedRecords
+        return _quote.QuoteRelatedRecords.of(self, _quote.Quote, "Quotes")
 
-        return QuoteRelatedRecords.of(self, Quote, "Quotes")
-
-    def related_sales_order(self) -> SalesOrderRelatedRecords:
+    def related_sales_order(self) -> _sales_order.SalesOrderRelatedRecords:
         """SalesOrder records under the relation 'Sales Order' (lazy)."""
-        from .sales_order import SalesOrder, SalesOrderRelatedRecords
-
-        return SalesOrderRelatedRecords.of(self, SalesOrder, "Sales Order")
+        return _sales_order.SalesOrderRelatedRecords.of(
+            self, _sales_order.SalesOrder, "Sales Order"
+        )

@@ -12,12 +12,13 @@ from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
+from . import document as _document
+from . import help_desk as _help_desk
+
 if TYPE_CHECKING:
     from .account import Account
     from .contact import Contact
-    from .document import DocumentRelatedRecords
     from .group import Group
-    from .help_desk import HelpDeskRelatedRecords
     from .user import User
 
     ServiceContractAssignedUserTarget: TypeAlias = User | Group
@@ -78,7 +79,7 @@ class ServiceContractLookups(TypedDict, total=False):
     sc_related_to__in: Sequence[RecordId | str]
     sc_related_to__isnull: Literal[False]
     tracking_unit: ServiceContractTrackingUnit
-    tracking_unit__iexact: str
+    tracking_unit__iexact: ServiceContractTrackingUnit
     tracking_unit__in: Sequence[ServiceContractTrackingUnit]
     tracking_unit__contains: str
     tracking_unit__icontains: str
@@ -146,7 +147,7 @@ class ServiceContractLookups(TypedDict, total=False):
     actual_duration__like: str
     actual_duration__isnull: Literal[False]
     contract_status: ServiceContractContractStatus
-    contract_status__iexact: str
+    contract_status__iexact: ServiceContractContractStatus
     contract_status__in: Sequence[ServiceContractContractStatus]
     contract_status__contains: str
     contract_status__icontains: str
@@ -157,7 +158,7 @@ class ServiceContractLookups(TypedDict, total=False):
     contract_status__like: str
     contract_status__isnull: Literal[False]
     contract_priority: ServiceContractContractPriority
-    contract_priority__iexact: str
+    contract_priority__iexact: ServiceContractContractPriority
     contract_priority__in: Sequence[ServiceContractContractPriority]
     contract_priority__contains: str
     contract_priority__icontains: str
@@ -168,7 +169,7 @@ class ServiceContractLookups(TypedDict, total=False):
     contract_priority__like: str
     contract_priority__isnull: Literal[False]
     contract_type: ServiceContractContractType
-    contract_type__iexact: str
+    contract_type__iexact: ServiceContractContractType
     contract_type__in: Sequence[ServiceContractContractType]
     contract_type__contains: str
     contract_type__icontains: str
@@ -229,77 +230,27 @@ class ServiceContractLookups(TypedDict, total=False):
 class ServiceContractQuerySet(QuerySet["ServiceContract"]):
     """A lazy query over `ServiceContract` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ServiceContractLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[ServiceContractLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ServiceContractLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[ServiceContractLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ServiceContractLookups],
-    ) -> ServiceContract:
+    def get(self, *conditions: Q, **lookups: Unpack[ServiceContractLookups]) -> ServiceContract:
         """The one record matching; `ServiceContract.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class ServiceContractManager(Manager["ServiceContract", ServiceContractQuerySet]):
-    """`ServiceContract.objects`: where queries start."""
-
-    queryset_class = ServiceContractQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ServiceContractLookups],
-    ) -> ServiceContractQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ServiceContractLookups],
-    ) -> ServiceContractQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ServiceContractLookups],
-    ) -> ServiceContract:
-        """The one record matching; `ServiceContract.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class ServiceContractRelatedRecords(RelatedRecords["ServiceContract"]):
     """`ServiceContract` records related to another record (lazy, `query_related`)."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ServiceContractLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[ServiceContractLookups]) -> Self:
         """Only the related records matching all conditions and lookups (AND only)."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[ServiceContractLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[ServiceContractLookups]) -> Self:
         """Leave out the related records matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
@@ -309,7 +260,7 @@ class ServiceContract(Model):
 
     vtiger_module: ClassVar[str] = "ServiceContracts"
     vtiger_id_prefix: ClassVar[str] = "25"
-    objects: ClassVar[ServiceContractManager] = ServiceContractManager()
+    objects: ClassVar[Manager[ServiceContractQuerySet]] = Manager(ServiceContractQuerySet)
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Documents": "Documents",
         "Service Requests": "HelpDesk",
@@ -317,16 +268,22 @@ class ServiceContract(Model):
 
     assigned_user_id: Annotated[
         RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Assigned To", mandatory=True),
+        VtigerField(
+            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+        ),
     ] = None
     start_date: Annotated[
         datetime.date | None,
-        VtigerField("start_date", "date", label="Start Date"),
+        VtigerField("start_date", "date", label="Start Date", column="date"),
     ] = None
     sc_related_to: Annotated[
         RecordId | None,
         VtigerField(
-            "sc_related_to", "reference", label="Related To", refers_to=("Contacts", "Accounts")
+            "sc_related_to",
+            "reference",
+            label="Related To",
+            refers_to=("Contacts", "Accounts"),
+            column="int(11)",
         ),
     ] = None
     tracking_unit: Annotated[
@@ -336,20 +293,24 @@ class ServiceContract(Model):
             "picklist",
             label="Tracking Unit",
             picklist=("Hours", "Days", "Incidents"),
+            column="varchar(100)",
         ),
     ] = None
     total_units: Annotated[
         Decimal | None,
-        VtigerField("total_units", "double", label="Total Units"),
+        VtigerField("total_units", "double", label="Total Units", column="decimal(5,2)"),
     ] = None
     used_units: Annotated[
         Decimal | None,
-        VtigerField("used_units", "double", label="Used Units"),
+        VtigerField("used_units", "double", label="Used Units", column="decimal(5,2)"),
     ] = None
-    subject: Annotated[str, VtigerField("subject", "string", label="Subject", mandatory=True)]
+    subject: Annotated[
+        str,
+        VtigerField("subject", "string", label="Subject", mandatory=True, column="varchar(100)"),
+    ]
     due_date: Annotated[
         datetime.date | None,
-        VtigerField("due_date", "date", label="Due date"),
+        VtigerField("due_date", "date", label="Due date", column="date"),
     ] = None
     contract_status: Annotated[
         ServiceContractContractStatus | None,
@@ -358,12 +319,17 @@ class ServiceContract(Model):
             "picklist",
             label="Status",
             picklist=("Undefined", "In Planning", "In Progress", "On Hold", "Complete", "Archived"),
+            column="varchar(200)",
         ),
     ] = None
     contract_priority: Annotated[
         ServiceContractContractPriority | None,
         VtigerField(
-            "contract_priority", "picklist", label="Priority", picklist=("Low", "Normal", "High")
+            "contract_priority",
+            "picklist",
+            label="Priority",
+            picklist=("Low", "Normal", "High"),
+            column="varchar(200)",
         ),
     ] = None
     contract_type: Annotated[
@@ -373,14 +339,27 @@ class ServiceContract(Model):
             "picklist",
             label="Type",
             picklist=("Support", "Services", "Administrative"),
+            column="varchar(200)",
         ),
     ] = None
     modifiedby: Annotated[
         RecordId | None,
-        VtigerField("modifiedby", "reference", label="Last Modified By", refers_to=("Users",)),
+        VtigerField(
+            "modifiedby",
+            "reference",
+            label="Last Modified By",
+            refers_to=("Users",),
+            column="int(19)",
+        ),
     ] = None
-    starred: Annotated[bool | None, VtigerField("starred", "boolean", label="starred")] = None
-    tags: Annotated[str | None, VtigerField("tags", "string", label="tags")] = None
+    starred: Annotated[
+        bool | None,
+        VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
+    ] = None
+    tags: Annotated[
+        str | None,
+        VtigerField("tags", "string", label="tags", column="varchar(1)"),
+    ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.
@@ -410,76 +389,80 @@ class ServiceContract(Model):
     else:
         createdtime: Annotated[
             datetime.datetime | None,
-            VtigerField("createdtime", "datetime", label="Created Time", editable=False),
+            VtigerField(
+                "createdtime", "datetime", label="Created Time", editable=False, column="datetime"
+            ),
         ] = None
         modifiedtime: Annotated[
             datetime.datetime | None,
-            VtigerField("modifiedtime", "datetime", label="Modified Time", editable=False),
+            VtigerField(
+                "modifiedtime", "datetime", label="Modified Time", editable=False, column="datetime"
+            ),
         ] = None
         end_date: Annotated[
             datetime.date | None,
-            VtigerField("end_date", "date", label="End Date", editable=False),
+            VtigerField("end_date", "date", label="End Date", editable=False, column="date"),
         ] = None
         planned_duration: Annotated[
             str | None,
             VtigerField(
-                "planned_duration", "string", label="Planned Duration (in Days)", editable=False
+                "planned_duration",
+                "string",
+                label="Planned Duration (in Days)",
+                editable=False,
+                column="varchar(256)",
             ),
         ] = None
         actual_duration: Annotated[
             str | None,
             VtigerField(
-                "actual_duration", "string", label="Actual Duration (in Days)", editable=False
+                "actual_duration",
+                "string",
+                label="Actual Duration (in Days)",
+                editable=False,
+                column="varchar(256)",
             ),
         ] = None
         progress: Annotated[
             Decimal | None,
-            VtigerField("progress", "double", label="Progress", editable=False),
+            VtigerField(
+                "progress", "double", label="Progress", editable=False, column="decimal(5,2)"
+            ),
         ] = None
         contract_no: Annotated[
             str | None,
-            VtigerField("contract_no", "string", label="Contract Number", editable=False),
+            VtigerField(
+                "contract_no",
+                "string",
+                label="Contract Number",
+                editable=False,
+                column="varchar(100)",
+            ),
         ] = None
         source: Annotated[
             str | None,
-            VtigerField("source", "string", label="Source", editable=False),
+            VtigerField("source", "string", label="Source", editable=False, column="varchar(100)"),
         ] = None
 
     @property
     def assigned_user(self) -> ServiceContractAssignedUserTarget | None:
         """The record `assigned_user_id` points at: fetched once, then cached."""
-        from .group import Group
-        from .user import User
-
-        targets = (User, Group)
-        record = self.vtiger_related("assigned_user_id", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("assigned_user_id")
 
     @property
     def sc_related_to_record(self) -> ServiceContractScRelatedToRecordTarget | None:
         """The record `sc_related_to` points at: fetched once, then cached."""
-        from .account import Account
-        from .contact import Contact
-
-        targets = (Contact, Account)
-        record = self.vtiger_related("sc_related_to", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("sc_related_to")
 
     @property
     def modifiedby_record(self) -> User | None:
         """The record `modifiedby` points at: fetched once, then cached."""
-        from .user import User
+        return self.vtiger_related("modifiedby")
 
-        return self.vtiger_related("modifiedby", User)
-
-    def related_documents(self) -> DocumentRelatedRecords:
+    def related_documents(self) -> _document.DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        from .document import Document, DocumentRelatedRecords
+        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")
 
-        return DocumentRelatedRecords.of(self, Document, "Documents")
-
-    def related_service_requests(self) -> HelpDeskRelatedRecords:
+    def related_service_requests(self) -> _help_desk.HelpDeskRelatedRecords:
         """HelpDesk records under the relation 'Service Requests' (lazy)."""
-        from .help_desk import HelpDesk, HelpDeskRelatedRecords
-
-        return HelpDeskRelatedRecords.of(self, HelpDesk, "Service Requests")
+        return _help_desk.HelpDeskRelatedRecords.of(self, _help_desk.HelpDesk, "Service Requests")

@@ -11,11 +11,12 @@ from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
 
+from . import account as _account
+from . import contact as _contact
+from . import lead as _lead
+
 if TYPE_CHECKING:
-    from .account import AccountRelatedRecords
-    from .contact import ContactRelatedRecords
     from .group import Group
-    from .lead import LeadRelatedRecords
     from .user import User
 
     SMSNotifierAssignedUserTarget: TypeAlias = User | Group
@@ -75,59 +76,17 @@ class SMSNotifierLookups(TypedDict, total=False):
 class SMSNotifierQuerySet(QuerySet["SMSNotifier"]):
     """A lazy query over `SMSNotifier` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[SMSNotifierLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[SMSNotifierLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[SMSNotifierLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[SMSNotifierLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[SMSNotifierLookups],
-    ) -> SMSNotifier:
+    def get(self, *conditions: Q, **lookups: Unpack[SMSNotifierLookups]) -> SMSNotifier:
         """The one record matching; `SMSNotifier.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class SMSNotifierManager(Manager["SMSNotifier", SMSNotifierQuerySet]):
-    """`SMSNotifier.objects`: where queries start."""
-
-    queryset_class = SMSNotifierQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[SMSNotifierLookups],
-    ) -> SMSNotifierQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[SMSNotifierLookups],
-    ) -> SMSNotifierQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[SMSNotifierLookups],
-    ) -> SMSNotifier:
-        """The one record matching; `SMSNotifier.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class SMSNotifier(Model):
@@ -135,7 +94,7 @@ class SMSNotifier(Model):
 
     vtiger_module: ClassVar[str] = "SMSNotifier"
     vtiger_id_prefix: ClassVar[str] = "31"
-    objects: ClassVar[SMSNotifierManager] = SMSNotifierManager()
+    objects: ClassVar[Manager[SMSNotifierQuerySet]] = Manager(SMSNotifierQuerySet)
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Accounts": "Accounts",
         "Contacts": "Contacts",
@@ -144,12 +103,22 @@ class SMSNotifier(Model):
 
     assigned_user_id: Annotated[
         RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Assigned To", mandatory=True),
+        VtigerField(
+            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+        ),
     ] = None
-    message: Annotated[str, VtigerField("message", "text", label="Message", mandatory=True)]
+    message: Annotated[
+        str, VtigerField("message", "text", label="Message", mandatory=True, column="text")
+    ]
     modifiedby: Annotated[
         RecordId | None,
-        VtigerField("modifiedby", "reference", label="Last Modified By", refers_to=("Users",)),
+        VtigerField(
+            "modifiedby",
+            "reference",
+            label="Last Modified By",
+            refers_to=("Users",),
+            column="int(19)",
+        ),
     ] = None
 
     if TYPE_CHECKING:
@@ -165,48 +134,39 @@ class SMSNotifier(Model):
     else:
         createdtime: Annotated[
             datetime.datetime | None,
-            VtigerField("createdtime", "datetime", label="Created Time", editable=False),
+            VtigerField(
+                "createdtime", "datetime", label="Created Time", editable=False, column="datetime"
+            ),
         ] = None
         modifiedtime: Annotated[
             datetime.datetime | None,
-            VtigerField("modifiedtime", "datetime", label="Modified Time", editable=False),
+            VtigerField(
+                "modifiedtime", "datetime", label="Modified Time", editable=False, column="datetime"
+            ),
         ] = None
         source: Annotated[
             str | None,
-            VtigerField("source", "string", label="Source", editable=False),
+            VtigerField("source", "string", label="Source", editable=False, column="varchar(100)"),
         ] = None
 
     @property
     def assigned_user(self) -> SMSNotifierAssignedUserTarget | None:
         """The record `assigned_user_id` points at: fetched once, then cached."""
-        from .group import Group
-        from .user import User
-
-        targets = (User, Group)
-        record = self.vtiger_related("assigned_user_id", *targets)
-        return record if isinstance(record, targets) else None
+        return self.vtiger_related("assigned_user_id")
 
     @property
     def modifiedby_record(self) -> User | None:
         """The record `modifiedby` points at: fetched once, then cached."""
-        from .user import User
+        return self.vtiger_related("modifiedby")
 
-        return self.vtiger_related("modifiedby", User)
-
-    def related_accounts(self) -> AccountRelatedRecords:
+    def related_accounts(self) -> _account.AccountRelatedRecords:
         """Account records under the relation 'Accounts' (lazy)."""
-        from .account import Account, AccountRelatedRecords
+        return _account.AccountRelatedRecords.of(self, _account.Account, "Accounts")
 
-        return AccountRelatedRecords.of(self, Account, "Accounts")
-
-    def related_contacts(self) -> ContactRelatedRecords:
+    def related_contacts(self) -> _contact.ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        from .contact import Contact, ContactRelatedRecords
+        return _contact.ContactRelatedRecords.of(self, _contact.Contact, "Contacts")
 
-        return ContactRelatedRecords.of(self, Contact, "Contacts")
-
-    def related_leads(self) -> LeadRelatedRecords:
+    def related_leads(self) -> _lead.LeadRelatedRecords:
         """Lead records under the relation 'Leads' (lazy)."""
-        from .lead import Lead, LeadRelatedRecords
-
-        return LeadRelatedRecords.of(self, Lead, "Leads")
+        return _lead.LeadRelatedRecords.of(self, _lead.Lead, "Leads")

@@ -104,59 +104,17 @@ class TaxLookups(TypedDict, total=False):
 class TaxQuerySet(QuerySet["Tax"]):
     """A lazy query over `Tax` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[TaxLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[TaxLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[TaxLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[TaxLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[TaxLookups],
-    ) -> Tax:
+    def get(self, *conditions: Q, **lookups: Unpack[TaxLookups]) -> Tax:
         """The one record matching; `Tax.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class TaxManager(Manager["Tax", TaxQuerySet]):
-    """`Tax.objects`: where queries start."""
-
-    queryset_class = TaxQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[TaxLookups],
-    ) -> TaxQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[TaxLookups],
-    ) -> TaxQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[TaxLookups],
-    ) -> Tax:
-        """The one record matching; `Tax.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class Tax(Model):
@@ -164,7 +122,7 @@ class Tax(Model):
 
     vtiger_module: ClassVar[str] = "Tax"
     vtiger_id_prefix: ClassVar[str] = "34"
-    objects: ClassVar[TaxManager] = TaxManager()
+    objects: ClassVar[Manager[TaxQuerySet]] = Manager(TaxQuerySet)
 
     deleted: Annotated[int | None, VtigerField("deleted", "integer", label="deleted")] = None
 

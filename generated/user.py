@@ -271,7 +271,7 @@ class UserLookups(TypedDict, total=False):
     status__like: str
     status__isnull: Literal[False]
     activity_view: UserActivityView
-    activity_view__iexact: str
+    activity_view__iexact: UserActivityView
     activity_view__in: Sequence[UserActivityView]
     activity_view__contains: str
     activity_view__icontains: str
@@ -282,7 +282,7 @@ class UserLookups(TypedDict, total=False):
     activity_view__like: str
     activity_view__isnull: Literal[False]
     lead_view: UserLeadView
-    lead_view__iexact: str
+    lead_view__iexact: UserLeadView
     lead_view__in: Sequence[UserLeadView]
     lead_view__contains: str
     lead_view__icontains: str
@@ -293,7 +293,7 @@ class UserLookups(TypedDict, total=False):
     lead_view__like: str
     lead_view__isnull: Literal[False]
     hour_format: UserHourFormat
-    hour_format__iexact: str
+    hour_format__iexact: UserHourFormat
     hour_format__in: Sequence[UserHourFormat]
     hour_format__contains: str
     hour_format__icontains: str
@@ -315,7 +315,7 @@ class UserLookups(TypedDict, total=False):
     end_hour__like: str
     end_hour__isnull: Literal[False]
     start_hour: UserStartHour
-    start_hour__iexact: str
+    start_hour__iexact: UserStartHour
     start_hour__in: Sequence[UserStartHour]
     start_hour__contains: str
     start_hour__icontains: str
@@ -439,7 +439,7 @@ class UserLookups(TypedDict, total=False):
     phone_home__like: str
     phone_home__isnull: Literal[False]
     date_format: UserDateFormat
-    date_format__iexact: str
+    date_format__iexact: UserDateFormat
     date_format__in: Sequence[UserDateFormat]
     date_format__contains: str
     date_format__icontains: str
@@ -530,7 +530,7 @@ class UserLookups(TypedDict, total=False):
     accesskey__in: Sequence[RecordId | str]
     accesskey__isnull: Literal[False]
     time_zone: UserTimeZone
-    time_zone__iexact: str
+    time_zone__iexact: UserTimeZone
     time_zone__in: Sequence[UserTimeZone]
     time_zone__contains: str
     time_zone__icontains: str
@@ -544,7 +544,7 @@ class UserLookups(TypedDict, total=False):
     currency_id__in: Sequence[RecordId | str]
     currency_id__isnull: Literal[False]
     currency_grouping_pattern: UserCurrencyGroupingPattern
-    currency_grouping_pattern__iexact: str
+    currency_grouping_pattern__iexact: UserCurrencyGroupingPattern
     currency_grouping_pattern__in: Sequence[UserCurrencyGroupingPattern]
     currency_grouping_pattern__contains: str
     currency_grouping_pattern__icontains: str
@@ -555,7 +555,7 @@ class UserLookups(TypedDict, total=False):
     currency_grouping_pattern__like: str
     currency_grouping_pattern__isnull: Literal[False]
     currency_decimal_separator: UserCurrencyDecimalSeparator
-    currency_decimal_separator__iexact: str
+    currency_decimal_separator__iexact: UserCurrencyDecimalSeparator
     currency_decimal_separator__in: Sequence[UserCurrencyDecimalSeparator]
     currency_decimal_separator__contains: str
     currency_decimal_separator__icontains: str
@@ -566,7 +566,7 @@ class UserLookups(TypedDict, total=False):
     currency_decimal_separator__like: str
     currency_decimal_separator__isnull: Literal[False]
     currency_grouping_separator: UserCurrencyGroupingSeparator
-    currency_grouping_separator__iexact: str
+    currency_grouping_separator__iexact: UserCurrencyGroupingSeparator
     currency_grouping_separator__in: Sequence[UserCurrencyGroupingSeparator]
     currency_grouping_separator__contains: str
     currency_grouping_separator__icontains: str
@@ -577,7 +577,7 @@ class UserLookups(TypedDict, total=False):
     currency_grouping_separator__like: str
     currency_grouping_separator__isnull: Literal[False]
     currency_symbol_placement: UserCurrencySymbolPlacement
-    currency_symbol_placement__iexact: str
+    currency_symbol_placement__iexact: UserCurrencySymbolPlacement
     currency_symbol_placement__in: Sequence[UserCurrencySymbolPlacement]
     currency_symbol_placement__contains: str
     currency_symbol_placement__icontains: str
@@ -623,7 +623,7 @@ class UserLookups(TypedDict, total=False):
     language__like: str
     language__isnull: Literal[False]
     reminder_interval: UserReminderInterval
-    reminder_interval__iexact: str
+    reminder_interval__iexact: UserReminderInterval
     reminder_interval__in: Sequence[UserReminderInterval]
     reminder_interval__contains: str
     reminder_interval__icontains: str
@@ -645,7 +645,7 @@ class UserLookups(TypedDict, total=False):
     phone_crm_extension__like: str
     phone_crm_extension__isnull: Literal[False]
     no_of_currency_decimals: UserNoOfCurrencyDecimals
-    no_of_currency_decimals__iexact: str
+    no_of_currency_decimals__iexact: UserNoOfCurrencyDecimals
     no_of_currency_decimals__in: Sequence[UserNoOfCurrencyDecimals]
     no_of_currency_decimals__contains: str
     no_of_currency_decimals__icontains: str
@@ -658,7 +658,7 @@ class UserLookups(TypedDict, total=False):
     truncate_trailing_zeros: bool
     truncate_trailing_zeros__isnull: Literal[False]
     dayoftheweek: UserDayoftheweek
-    dayoftheweek__iexact: str
+    dayoftheweek__iexact: UserDayoftheweek
     dayoftheweek__in: Sequence[UserDayoftheweek]
     dayoftheweek__contains: str
     dayoftheweek__icontains: str
@@ -669,7 +669,7 @@ class UserLookups(TypedDict, total=False):
     dayoftheweek__like: str
     dayoftheweek__isnull: Literal[False]
     callduration: UserCallduration
-    callduration__iexact: str
+    callduration__iexact: UserCallduration
     callduration__in: Sequence[UserCallduration]
     callduration__contains: str
     callduration__icontains: str
@@ -680,7 +680,7 @@ class UserLookups(TypedDict, total=False):
     callduration__like: str
     callduration__isnull: Literal[False]
     othereventduration: UserOthereventduration
-    othereventduration__iexact: str
+    othereventduration__iexact: UserOthereventduration
     othereventduration__in: Sequence[UserOthereventduration]
     othereventduration__contains: str
     othereventduration__icontains: str
@@ -691,7 +691,7 @@ class UserLookups(TypedDict, total=False):
     othereventduration__like: str
     othereventduration__isnull: Literal[False]
     calendarsharedtype: UserCalendarsharedtype
-    calendarsharedtype__iexact: str
+    calendarsharedtype__iexact: UserCalendarsharedtype
     calendarsharedtype__in: Sequence[UserCalendarsharedtype]
     calendarsharedtype__contains: str
     calendarsharedtype__icontains: str
@@ -702,7 +702,7 @@ class UserLookups(TypedDict, total=False):
     calendarsharedtype__like: str
     calendarsharedtype__isnull: Literal[False]
     default_record_view: UserDefaultRecordView
-    default_record_view__iexact: str
+    default_record_view__iexact: UserDefaultRecordView
     default_record_view__in: Sequence[UserDefaultRecordView]
     default_record_view__contains: str
     default_record_view__icontains: str
@@ -715,7 +715,7 @@ class UserLookups(TypedDict, total=False):
     leftpanelhide: bool
     leftpanelhide__isnull: Literal[False]
     rowheight: UserRowheight
-    rowheight__iexact: str
+    rowheight__iexact: UserRowheight
     rowheight__in: Sequence[UserRowheight]
     rowheight__contains: str
     rowheight__icontains: str
@@ -726,7 +726,7 @@ class UserLookups(TypedDict, total=False):
     rowheight__like: str
     rowheight__isnull: Literal[False]
     defaulteventstatus: UserDefaulteventstatus
-    defaulteventstatus__iexact: str
+    defaulteventstatus__iexact: UserDefaulteventstatus
     defaulteventstatus__in: Sequence[UserDefaulteventstatus]
     defaulteventstatus__contains: str
     defaulteventstatus__icontains: str
@@ -737,7 +737,7 @@ class UserLookups(TypedDict, total=False):
     defaulteventstatus__like: str
     defaulteventstatus__isnull: Literal[False]
     defaultactivitytype: UserDefaultactivitytype
-    defaultactivitytype__iexact: str
+    defaultactivitytype__iexact: UserDefaultactivitytype
     defaultactivitytype__in: Sequence[UserDefaultactivitytype]
     defaultactivitytype__contains: str
     defaultactivitytype__icontains: str
@@ -750,7 +750,7 @@ class UserLookups(TypedDict, total=False):
     hidecompletedevents: bool
     hidecompletedevents__isnull: Literal[False]
     defaultcalendarview: UserDefaultcalendarview
-    defaultcalendarview__iexact: str
+    defaultcalendarview__iexact: UserDefaultcalendarview
     defaultcalendarview__in: Sequence[UserDefaultcalendarview]
     defaultcalendarview__contains: str
     defaultcalendarview__icontains: str
@@ -787,59 +787,17 @@ class UserLookups(TypedDict, total=False):
 class UserQuerySet(QuerySet["User"]):
     """A lazy query over `User` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[UserLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[UserLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[UserLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[UserLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[UserLookups],
-    ) -> User:
+    def get(self, *conditions: Q, **lookups: Unpack[UserLookups]) -> User:
         """The one record matching; `User.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class UserManager(Manager["User", UserQuerySet]):
-    """`User.objects`: where queries start."""
-
-    queryset_class = UserQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[UserLookups],
-    ) -> UserQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[UserLookups],
-    ) -> UserQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[UserLookups],
-    ) -> User:
-        """The one record matching; `User.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class User(Model):
@@ -847,26 +805,55 @@ class User(Model):
 
     vtiger_module: ClassVar[str] = "Users"
     vtiger_id_prefix: ClassVar[str] = "19"
-    objects: ClassVar[UserManager] = UserManager()
+    objects: ClassVar[Manager[UserQuerySet]] = Manager(UserQuerySet)
 
-    user_name: Annotated[str, VtigerField("user_name", "string", label="User Name", mandatory=True)]
-    is_admin: Annotated[bool | None, VtigerField("is_admin", "boolean", label="Admin")] = None
+    user_name: Annotated[
+        str,
+        VtigerField(
+            "user_name", "string", label="User Name", mandatory=True, column="varchar(255)"
+        ),
+    ]
+    is_admin: Annotated[
+        bool | None,
+        VtigerField("is_admin", "boolean", label="Admin", column="varchar(3)"),
+    ] = None
     user_password: Annotated[
-        str, VtigerField("user_password", "password", label="Password", mandatory=True)
+        str,
+        VtigerField(
+            "user_password", "password", label="Password", mandatory=True, column="varchar(200)"
+        ),
     ]
     confirm_password: Annotated[
-        str, VtigerField("confirm_password", "password", label="Confirm Password", mandatory=True)
+        str,
+        VtigerField(
+            "confirm_password",
+            "password",
+            label="Confirm Password",
+            mandatory=True,
+            column="varchar(300)",
+        ),
     ]
     first_name: Annotated[
         str | None,
-        VtigerField("first_name", "string", label="First Name"),
+        VtigerField("first_name", "string", label="First Name", column="varchar(30)"),
     ] = None
-    last_name: Annotated[str, VtigerField("last_name", "string", label="Last Name", mandatory=True)]
-    roleid: Annotated[RecordId, VtigerField("roleid", "reference", label="Role", mandatory=True)]
-    email1: Annotated[str, VtigerField("email1", "email", label="Primary Email", mandatory=True)]
+    last_name: Annotated[
+        str,
+        VtigerField("last_name", "string", label="Last Name", mandatory=True, column="varchar(30)"),
+    ]
+    roleid: Annotated[
+        RecordId,
+        VtigerField("roleid", "reference", label="Role", mandatory=True, column="varchar(255)"),
+    ]
+    email1: Annotated[
+        str,
+        VtigerField(
+            "email1", "email", label="Primary Email", mandatory=True, column="varchar(100)"
+        ),
+    ]
     status: Annotated[
         str | None,
-        VtigerField("status", "string", label="Status", default="Active"),
+        VtigerField("status", "string", label="Status", default="Active", column="varchar(25)"),
     ] = None
     activity_view: Annotated[
         UserActivityView | None,
@@ -875,6 +862,7 @@ class User(Model):
             "picklist",
             label="Default MyCalendar View",
             picklist=("Today", "This Week", "This Month", "This Year", "Agenda"),
+            column="varchar(200)",
         ),
     ] = None
     lead_view: Annotated[
@@ -884,6 +872,7 @@ class User(Model):
             "picklist",
             label="Default Lead View",
             picklist=("Today", "Last 2 Days", "Last Week"),
+            column="varchar(200)",
         ),
     ] = None
     hour_format: Annotated[
@@ -894,9 +883,13 @@ class User(Model):
             label="Calendar Hour Format",
             picklist=("12", "24"),
             default="12",
+            column="varchar(30)",
         ),
     ] = None
-    end_hour: Annotated[str | None, VtigerField("end_hour", "string", label="Day ends at")] = None
+    end_hour: Annotated[
+        str | None,
+        VtigerField("end_hour", "string", label="Day ends at", column="varchar(30)"),
+    ] = None
     start_hour: Annotated[
         UserStartHour | None,
         VtigerField(
@@ -929,40 +922,61 @@ class User(Model):
                 "22:00",
                 "23:00",
             ),
+            column="varchar(30)",
         ),
     ] = None
     is_owner: Annotated[
         str | None,
-        VtigerField("is_owner", "string", label="Account Owner", default="0"),
+        VtigerField(
+            "is_owner", "string", label="Account Owner", default="0", column="varchar(100)"
+        ),
     ] = None
-    title: Annotated[str | None, VtigerField("title", "string", label="Title")] = None
+    title: Annotated[
+        str | None,
+        VtigerField("title", "string", label="Title", column="varchar(50)"),
+    ] = None
     phone_work: Annotated[
         str | None,
-        VtigerField("phone_work", "phone", label="Office Phone"),
+        VtigerField("phone_work", "phone", label="Office Phone", column="varchar(50)"),
     ] = None
     department: Annotated[
         str | None,
-        VtigerField("department", "string", label="Department"),
+        VtigerField("department", "string", label="Department", column="varchar(50)"),
     ] = None
     phone_mobile: Annotated[
         str | None,
-        VtigerField("phone_mobile", "phone", label="Mobile Phone"),
+        VtigerField("phone_mobile", "phone", label="Mobile Phone", column="varchar(50)"),
     ] = None
     reports_to_id: Annotated[
         RecordId | None,
-        VtigerField("reports_to_id", "reference", label="Reports To", refers_to=("Users",)),
+        VtigerField(
+            "reports_to_id",
+            "reference",
+            label="Reports To",
+            refers_to=("Users",),
+            column="varchar(36)",
+        ),
     ] = None
     phone_other: Annotated[
         str | None,
-        VtigerField("phone_other", "phone", label="Secondary Phone"),
+        VtigerField("phone_other", "phone", label="Secondary Phone", column="varchar(50)"),
     ] = None
-    email2: Annotated[str | None, VtigerField("email2", "email", label="Other Email")] = None
-    phone_fax: Annotated[str | None, VtigerField("phone_fax", "phone", label="Fax")] = None
+    email2: Annotated[
+        str | None,
+        VtigerField("email2", "email", label="Other Email", column="varchar(100)"),
+    ] = None
+    phone_fax: Annotated[
+        str | None,
+        VtigerField("phone_fax", "phone", label="Fax", column="varchar(50)"),
+    ] = None
     secondaryemail: Annotated[
         str | None,
-        VtigerField("secondaryemail", "email", label="Secondary Email"),
+        VtigerField("secondaryemail", "email", label="Secondary Email", column="varchar(100)"),
     ] = None
-    phone_home: Annotated[str | None, VtigerField("phone_home", "phone", label="Home Phone")] = None
+    phone_home: Annotated[
+        str | None,
+        VtigerField("phone_home", "phone", label="Home Phone", column="varchar(50)"),
+    ] = None
     date_format: Annotated[
         UserDateFormat | None,
         VtigerField(
@@ -970,26 +984,36 @@ class User(Model):
             "picklist",
             label="Date Format",
             picklist=("dd-mm-yyyy", "mm-dd-yyyy", "yyyy-mm-dd", "dd.mm.yyyy", "dd/mm/yyyy"),
+            column="varchar(200)",
         ),
     ] = None
-    signature: Annotated[str | None, VtigerField("signature", "text", label="Signature")] = None
-    description: Annotated[str | None, VtigerField("description", "text", label="Documents")] = None
+    signature: Annotated[
+        str | None,
+        VtigerField("signature", "text", label="Signature", column="text"),
+    ] = None
+    description: Annotated[
+        str | None,
+        VtigerField("description", "text", label="Documents", column="text"),
+    ] = None
     address_street: Annotated[
         str | None,
-        VtigerField("address_street", "text", label="Street Address"),
+        VtigerField("address_street", "text", label="Street Address", column="varchar(150)"),
     ] = None
-    address_city: Annotated[str | None, VtigerField("address_city", "string", label="City")] = None
+    address_city: Annotated[
+        str | None,
+        VtigerField("address_city", "string", label="City", column="varchar(100)"),
+    ] = None
     address_state: Annotated[
         str | None,
-        VtigerField("address_state", "string", label="State"),
+        VtigerField("address_state", "string", label="State", column="varchar(100)"),
     ] = None
     address_postalcode: Annotated[
         str | None,
-        VtigerField("address_postalcode", "string", label="Postal Code"),
+        VtigerField("address_postalcode", "string", label="Postal Code", column="varchar(9)"),
     ] = None
     address_country: Annotated[
         str | None,
-        VtigerField("address_country", "string", label="Country"),
+        VtigerField("address_country", "string", label="Country", column="varchar(25)"),
     ] = None
     time_zone: Annotated[
         UserTimeZone | None,
@@ -1096,11 +1120,14 @@ class User(Model):
                 "Asia/Magadan",
                 "Pacific/Tongatapu",
             ),
+            column="varchar(200)",
         ),
     ] = None
     currency_id: Annotated[
         RecordId | None,
-        VtigerField("currency_id", "reference", label="Currency", refers_to=("Currency",)),
+        VtigerField(
+            "currency_id", "reference", label="Currency", refers_to=("Currency",), column="int(19)"
+        ),
     ] = None
     currency_grouping_pattern: Annotated[
         UserCurrencyGroupingPattern | None,
@@ -1109,6 +1136,7 @@ class User(Model):
             "picklist",
             label="Digit Grouping Pattern",
             picklist=("123,456,789", "123456789", "123456,789", "12,34,56,789"),
+            column="varchar(100)",
         ),
     ] = None
     currency_decimal_separator: Annotated[
@@ -1119,6 +1147,7 @@ class User(Model):
             label="Decimal Separator",
             picklist=(".", ",", "'", " ", "$"),
             default=".",
+            column="varchar(2)",
         ),
     ] = None
     currency_grouping_separator: Annotated[
@@ -1129,6 +1158,7 @@ class User(Model):
             label="Digit Grouping Separator",
             picklist=(",", ".", "'", " ", "$"),
             default=",",
+            column="varchar(2)",
         ),
     ] = None
     currency_symbol_placement: Annotated[
@@ -1138,20 +1168,26 @@ class User(Model):
             "picklist",
             label="Symbol Placement",
             picklist=("$1.0", "1.0$"),
+            column="varchar(20)",
         ),
     ] = None
-    imagename: Annotated[str | None, VtigerField("imagename", "string", label="User Image")] = None
+    imagename: Annotated[
+        str | None,
+        VtigerField("imagename", "string", label="User Image", column="varchar(250)"),
+    ] = None
     internal_mailer: Annotated[
         bool | None,
-        VtigerField("internal_mailer", "boolean", label="Internal Mail Composer"),
+        VtigerField(
+            "internal_mailer", "boolean", label="Internal Mail Composer", column="varchar(3)"
+        ),
     ] = None
     theme: Annotated[
         str | None,
-        VtigerField("theme", "string", label="Theme", default="softed"),
+        VtigerField("theme", "string", label="Theme", default="softed", column="varchar(100)"),
     ] = None
     language: Annotated[
         str | None,
-        VtigerField("language", "string", label="Language", default="en_us"),
+        VtigerField("language", "string", label="Language", default="en_us", column="varchar(36)"),
     ] = None
     reminder_interval: Annotated[
         UserReminderInterval | None,
@@ -1168,11 +1204,14 @@ class User(Model):
                 "1 Hour",
                 "1 Day",
             ),
+            column="varchar(100)",
         ),
     ] = None
     phone_crm_extension: Annotated[
         str | None,
-        VtigerField("phone_crm_extension", "phone", label="CRM Phone Extension"),
+        VtigerField(
+            "phone_crm_extension", "phone", label="CRM Phone Extension", column="varchar(100)"
+        ),
     ] = None
     no_of_currency_decimals: Annotated[
         UserNoOfCurrencyDecimals | None,
@@ -1182,12 +1221,17 @@ class User(Model):
             label="Number Of Currency Decimals",
             picklist=("0", "1", "2", "3", "4", "5"),
             default="2",
+            column="varchar(2)",
         ),
     ] = None
     truncate_trailing_zeros: Annotated[
         bool | None,
         VtigerField(
-            "truncate_trailing_zeros", "boolean", label="Truncate Trailing Zeros", default="0"
+            "truncate_trailing_zeros",
+            "boolean",
+            label="Truncate Trailing Zeros",
+            default="0",
+            column="varchar(3)",
         ),
     ] = None
     dayoftheweek: Annotated[
@@ -1198,6 +1242,7 @@ class User(Model):
             label="Starting Day of the week",
             picklist=("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"),
             default="Monday",
+            column="varchar(100)",
         ),
     ] = None
     callduration: Annotated[
@@ -1208,6 +1253,7 @@ class User(Model):
             label="Default Call Duration (Mins)",
             picklist=("5", "10", "30", "60", "120"),
             default="5",
+            column="varchar(100)",
         ),
     ] = None
     othereventduration: Annotated[
@@ -1218,6 +1264,7 @@ class User(Model):
             label="Other Event Duration (Mins)",
             picklist=("5", "10", "30", "60", "120"),
             default="5",
+            column="varchar(100)",
         ),
     ] = None
     calendarsharedtype: Annotated[
@@ -1228,6 +1275,7 @@ class User(Model):
             label="Calendar Shared Type",
             picklist=("public", "private", "seletedusers"),
             default="Public",
+            column="varchar(100)",
         ),
     ] = None
     default_record_view: Annotated[
@@ -1238,11 +1286,14 @@ class User(Model):
             label="Default Record View",
             picklist=("Summary", "Detail"),
             default="Summary",
+            column="varchar(10)",
         ),
     ] = None
     leftpanelhide: Annotated[
         bool | None,
-        VtigerField("leftpanelhide", "boolean", label="Left Panel Hide", default="0"),
+        VtigerField(
+            "leftpanelhide", "boolean", label="Left Panel Hide", default="0", column="varchar(3)"
+        ),
     ] = None
     rowheight: Annotated[
         UserRowheight | None,
@@ -1252,6 +1303,7 @@ class User(Model):
             label="Row Height",
             picklist=("wide", "medium", "narrow"),
             default="medium",
+            column="varchar(10)",
         ),
     ] = None
     defaulteventstatus: Annotated[
@@ -1262,6 +1314,7 @@ class User(Model):
             label="Default Event Status",
             picklist=("Planned", "Held", "Not Held"),
             default="Planned",
+            column="varchar(50)",
         ),
     ] = None
     defaultactivitytype: Annotated[
@@ -1272,12 +1325,17 @@ class User(Model):
             label="Default Activity Type",
             picklist=("Call", "Meeting"),
             default="Call",
+            column="varchar(50)",
         ),
     ] = None
     hidecompletedevents: Annotated[
         bool | None,
         VtigerField(
-            "hidecompletedevents", "boolean", label="Hide Completed Calendar Events", default="0"
+            "hidecompletedevents",
+            "boolean",
+            label="Hide Completed Calendar Events",
+            default="0",
+            column="int(11)",
         ),
     ] = None
     defaultcalendarview: Annotated[
@@ -1288,13 +1346,23 @@ class User(Model):
             label="Default Calendar View",
             picklist=("ListView", "MyCalendar", "SharedCalendar"),
             default="MyCalendar",
+            column="varchar(100)",
         ),
     ] = None
     defaultlandingpage: Annotated[
         str | None,
-        VtigerField("defaultlandingpage", "string", label="Default Landing Page", default="Home"),
+        VtigerField(
+            "defaultlandingpage",
+            "string",
+            label="Default Landing Page",
+            default="Home",
+            column="varchar(200)",
+        ),
     ] = None
-    userlabel: Annotated[str | None, VtigerField("userlabel", "string", label="User Label")] = None
+    userlabel: Annotated[
+        str | None,
+        VtigerField("userlabel", "string", label="User Label", column="varchar(255)"),
+    ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.
@@ -1303,17 +1371,21 @@ class User(Model):
     else:
         accesskey: Annotated[
             RecordId | None,
-            VtigerField("accesskey", "autogenerated", label="Access Key", editable=False),
+            VtigerField(
+                "accesskey",
+                "autogenerated",
+                label="Access Key",
+                editable=False,
+                column="varchar(36)",
+            ),
         ] = None
 
     @property
     def reports_to(self) -> User | None:
         """The record `reports_to_id` points at: fetched once, then cached."""
-        return self.vtiger_related("reports_to_id", User)
+        return self.vtiger_related("reports_to_id")
 
     @property
     def currency(self) -> Currency | None:
         """The record `currency_id` points at: fetched once, then cached."""
-        from .currency import Currency
-
-        return self.vtiger_related("currency_id", Currency)
+        return self.vtiger_related("currency_id")

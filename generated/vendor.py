@@ -11,12 +11,13 @@ from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
+from . import contact as _contact
+from . import email as _email
+from . import product as _product
+from . import purchase_order as _purchase_order
+
 if TYPE_CHECKING:
-    from .contact import ContactRelatedRecords
-    from .email import EmailRelatedRecords
     from .group import Group
-    from .product import ProductRelatedRecords
-    from .purchase_order import PurchaseOrderRelatedRecords
     from .user import User
 
     VendorAssignedUserTarget: TypeAlias = User | Group
@@ -95,7 +96,7 @@ class VendorLookups(TypedDict, total=False):
     website__like: str
     website__isnull: Literal[False]
     glacct: VendorGlacct
-    glacct__iexact: str
+    glacct__iexact: VendorGlacct
     glacct__in: Sequence[VendorGlacct]
     glacct__contains: str
     glacct__icontains: str
@@ -244,77 +245,27 @@ class VendorLookups(TypedDict, total=False):
 class VendorQuerySet(QuerySet["Vendor"]):
     """A lazy query over `Vendor` records."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[VendorLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[VendorLookups]) -> Self:
         """Records matching all conditions and lookups."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[VendorLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[VendorLookups]) -> Self:
         """Records not matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[VendorLookups],
-    ) -> Vendor:
+    def get(self, *conditions: Q, **lookups: Unpack[VendorLookups]) -> Vendor:
         """The one record matching; `Vendor.DoesNotExist` if none."""
         return self._get(conditions, lookups)
-
-
-class VendorManager(Manager["Vendor", VendorQuerySet]):
-    """`Vendor.objects`: where queries start."""
-
-    queryset_class = VendorQuerySet
-
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[VendorLookups],
-    ) -> VendorQuerySet:
-        """Records matching all conditions and lookups."""
-        return self.get_queryset().filter(*conditions, **lookups)
-
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[VendorLookups],
-    ) -> VendorQuerySet:
-        """Records not matching the conditions and lookups."""
-        return self.get_queryset().exclude(*conditions, **lookups)
-
-    def get(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[VendorLookups],
-    ) -> Vendor:
-        """The one record matching; `Vendor.DoesNotExist` if none."""
-        return self.get_queryset().get(*conditions, **lookups)
 
 
 class VendorRelatedRecords(RelatedRecords["Vendor"]):
     """`Vendor` records related to another record (lazy, `query_related`)."""
 
-    def filter(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[VendorLookups],
-    ) -> Self:
+    def filter(self, *conditions: Q, **lookups: Unpack[VendorLookups]) -> Self:
         """Only the related records matching all conditions and lookups (AND only)."""
         return self._filter(conditions, lookups)
 
-    def exclude(
-        self,
-        *conditions: Q,
-        **lookups: Unpack[VendorLookups],
-    ) -> Self:
+    def exclude(self, *conditions: Q, **lookups: Unpack[VendorLookups]) -> Self:
         """Leave out the related records matching the conditions and lookups."""
         return self._exclude(conditions, lookups)
 
@@ -324,7 +275,7 @@ class Vendor(Model):
 
     vtiger_module: ClassVar[str] = "Vendors"
     vtiger_id_prefix: ClassVar[str] = "2"
-    objects: ClassVar[VendorManager] = VendorManager()
+    objects: ClassVar[Manager[VendorQuerySet]] = Manager(VendorQuerySet)
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Contacts": "Contacts",
         "Emails": "Emails",
@@ -333,11 +284,23 @@ class Vendor(Model):
     }
 
     vendorname: Annotated[
-        str, VtigerField("vendorname", "string", label="Vendor Name", mandatory=True)
+        str,
+        VtigerField(
+            "vendorname", "string", label="Vendor Name", mandatory=True, column="varchar(100)"
+        ),
     ]
-    phone: Annotated[str | None, VtigerField("phone", "string", label="Primary Phone")] = None
-    email: Annotated[str | None, VtigerField("email", "email", label="Primary Email")] = None
-    website: Annotated[str | None, VtigerField("website", "url", label="Website")] = None
+    phone: Annotated[
+        str | None,
+        VtigerField("phone", "string", label="Primary Phone", column="varchar(100)"),
+    ] = None
+    email: Annotated[
+        str | None,
+        VtigerField("email", "email", label="Primary Email", column="varchar(100)"),
+    ] = None
+    website: Annotated[
+        str | None,
+        VtigerField("website", "url", label="Website", column="varchar(100)"),
+    ] = None
     glacct: Annotated[
         VendorGlacct | None,
         VtigerField(
@@ -355,32 +318,65 @@ class Vendor(Model):
                 "307-Service-Hardware Labor",
                 "308-Sales-Books",
             ),
+            column="varchar(200)",
         ),
     ] = None
-    category: Annotated[str | None, VtigerField("category", "string", label="Category")] = None
+    category: Annotated[
+        str | None,
+        VtigerField("category", "string", label="Category", column="varchar(50)"),
+    ] = None
     modifiedby: Annotated[
         RecordId | None,
-        VtigerField("modifiedby", "reference", label="Last Modified By", refers_to=("Users",)),
+        VtigerField(
+            "modifiedby",
+            "reference",
+            label="Last Modified By",
+            refers_to=("Users",),
+            column="int(19)",
+        ),
     ] = None
-    street: Annotated[str | None, VtigerField("street", "text", label="Street")] = None
-    pobox: Annotated[str | None, VtigerField("pobox", "string", label="PO Box")] = None
-    city: Annotated[str | None, VtigerField("city", "string", label="City")] = None
-    state: Annotated[str | None, VtigerField("state", "string", label="State")] = None
+    street: Annotated[
+        str | None,
+        VtigerField("street", "text", label="Street", column="text"),
+    ] = None
+    pobox: Annotated[
+        str | None,
+        VtigerField("pobox", "string", label="PO Box", column="varchar(30)"),
+    ] = None
+    city: Annotated[
+        str | None,
+        VtigerField("city", "string", label="City", column="varchar(30)"),
+    ] = None
+    state: Annotated[
+        str | None,
+        VtigerField("state", "string", label="State", column="varchar(30)"),
+    ] = None
     postalcode: Annotated[
         str | None,
-        VtigerField("postalcode", "string", label="Postal Code"),
+        VtigerField("postalcode", "string", label="Postal Code", column="varchar(100)"),
     ] = None
-    country: Annotated[str | None, VtigerField("country", "string", label="Country")] = None
+    country: Annotated[
+        str | None,
+        VtigerField("country", "string", label="Country", column="varchar(100)"),
+    ] = None
     description: Annotated[
         str | None,
-        VtigerField("description", "text", label="Description"),
+        VtigerField("description", "text", label="Description", column="mediumtext"),
     ] = None
     assigned_user_id: Annotated[
         RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Assigned To", mandatory=True),
+        VtigerField(
+            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+        ),
     ] = None
-    starred: Annotated[bool | None, VtigerField("starred", "boolean", label="starred")] = None
-    tags: Annotated[str | None, VtigerField("tags", "string", label="tags")] = None
+    starred: Annotated[
+        bool | None,
+        VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
+    ] = None
+    tags: Annotated[
+        str | None,
+        VtigerField("tags", "string", label="tags", column="varchar(1)"),
+    ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.
@@ -398,58 +394,51 @@ class Vendor(Model):
     else:
         vendor_no: Annotated[
             str | None,
-            VtigerField("vendor_no", "string", label="Vendor Number", editable=False),
+            VtigerField(
+                "vendor_no", "string", label="Vendor Number", editable=False, column="varchar(100)"
+            ),
         ] = None
         createdtime: Annotated[
             datetime.datetime | None,
-            VtigerField("createdtime", "datetime", label="Created Time", editable=False),
+            VtigerField(
+                "createdtime", "datetime", label="Created Time", editable=False, column="datetime"
+            ),
         ] = None
         modifiedtime: Annotated[
             datetime.datetime | None,
-            VtigerField("modifiedtime", "datetime", label="Modified Time", editable=False),
+            VtigerField(
+                "modifiedtime", "datetime", label="Modified Time", editable=False, column="datetime"
+            ),
         ] = None
         source: Annotated[
             str | None,
-            VtigerField("source", "string", label="Source", editable=False),
+            VtigerField("source", "string", label="Source", editable=False, column="varchar(100)"),
         ] = None
 
     @property
     def modifiedby_record(self) -> User | None:
         """The record `modifiedby` points at: fetched once, then cached."""
-        from .user import User
-
-        return self.vtiger_related("modifiedby", User)
+        return self.vtiger_related("modifiedby")
 
     @property
     def assigned_user(self) -> VendorAssignedUserTarget | None:
         """The record `assigned_user_id` points at: fetched once, then cached."""
-        from .group import Group
-        from .user import User
+        return self.vtiger_related("assigned_user_id")
 
-        targets = (User, Group)
-        record = self.vtiger_related("assigned_user_id", *targets)
-        return record if isinstance(record, targets) else None
-
-    def related_contacts(self) -> ContactRelatedRecords:
+    def related_contacts(self) -> _contact.ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        from .contact import Contact, ContactRelatedRecords
+        return _contact.ContactRelatedRecords.of(self, _contact.Contact, "Contacts")
 
-        return ContactRelatedRecords.of(self, Contact, "Contacts")
-
-    def related_emails(self) -> EmailRelatedRecords:
+    def related_emails(self) -> _email.EmailRelatedRecords:
         """Email records under the relation 'Emails' (lazy)."""
-        from .email import Email, EmailRelatedRecords
+        return _email.EmailRelatedRecords.of(self, _email.Email, "Emails")
 
-        return EmailRelatedRecords.of(self, Email, "Emails")
-
-    def related_products(self) -> ProductRelatedRecords:
+    def related_products(self) -> _product.ProductRelatedRecords:
         """Product records under the relation 'Products' (lazy)."""
-        from .product import Product, ProductRelatedRecords
+        return _product.ProductRelatedRecords.of(self, _product.Product, "Products")
 
-        return ProductRelatedRecords.of(self, Product, "Products")
-
-    def related_purchase_order(self) -> PurchaseOrderRelatedRecords:
+    def related_purchase_order(self) -> _purchase_order.PurchaseOrderRelatedRecords:
         """PurchaseOrder records under the relation 'Purchase Order' (lazy)."""
-        from .purchase_order import PurchaseOrder, PurchaseOrderRelatedRecords
-
-        return PurchaseOrderRelatedRecords.of(self, PurchaseOrder, "Purchase Order")
+        return _purchase_order.PurchaseOrderRelatedRecords.of(
+            self, _purchase_order.PurchaseOrder, "Purchase Order"
+        )

@@ -18,6 +18,8 @@ from vtorm.errors import (
     AuthenticationFailed,
     ConfigurationError,
     DatabaseError,
+    DataLossError,
+    DataLossWarning,
     DuplicateRecord,
     FieldError,
     InvalidArgument,
@@ -40,6 +42,7 @@ from vtorm.errors import (
     UnknownEntity,
     UnsupportedQuery,
     UsageError,
+    ValueAlteredError,
     VtigerError,
 )
 
@@ -100,6 +103,8 @@ __all__ = [
     "Client",
     "ConfigurationError",
     "Count",
+    "DataLossError",
+    "DataLossWarning",
     "DatabaseError",
     "DuplicateRecord",
     "FieldError",
@@ -133,6 +138,7 @@ __all__ = [
     "UnknownEntity",
     "UnsupportedQuery",
     "UsageError",
+    "ValueAlteredError",
     "VtigerError",
     "VtigerField",
     "__version__",

@@ -1,4 +1,4 @@
-"""The `vtorm` command: `vtorm generate`, `vtorm serve`, `vtorm demo`.
+"""The `vtorm` command: `vtorm generate`, `vtorm schema dump`, `vtorm serve`, `vtorm demo`.
 
 Each subcommand lives in its own module exposing `add_arguments(parser)` and
 `run(args) -> int`; this file only wires them together, importing each lazily so that
@@ -17,6 +17,7 @@ from vtorm._version import __version__
 #: subcommand -> (module implementing it, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "generate": ("codegen.cli", "Generate typed models from a Vtiger server's schema."),
+    "schema": ("codegen.schema_cli", "Save a Vtiger server's schema answers as JSON files."),
     "serve": ("vtorm.emulator.cli", "Serve an embedded Vtiger 8 webservice over HTTP."),
     "demo": ("vtorm.demo", "Tour vtorm on the embedded Vtiger server with a demo CRM."),
 }

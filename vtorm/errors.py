@@ -28,25 +28,38 @@
     │   ├── ReadOnlyFieldError       assignment to a field the server computes
     │   ├── MissingFieldsError       a create without the mandatory fields
     │   └── UnsupportedQuery         a query VTQL cannot express
+    ├── DataLossError                the server would store a value other than the one given
+    │   │                            (also a ValueError); raised before anything is sent
+    │   └── ValueAlteredError        the server stored a value other than the one sent;
+    │                                `.record` is the saved instance, `.changes` what changed
     ├── ObjectDoesNotExist           QuerySet.get() found nothing (also a LookupError)
     └── MultipleObjectsReturned      QuerySet.get() found more than one (also a LookupError)
 
 An error code without its own class maps to APIError with the code kept, so nothing the
 server says is lost. Messages never contain access keys or session names.
+
+`DataLossWarning` (a `UserWarning`) carries the same messages as `DataLossError` when the
+policy is `data_loss="warn"`. One exception is not in the tree: a model constructor or an
+assignment given a value of the wrong type raises pydantic's `ValidationError` (a
+`ValueError`), as every pydantic model does; see docs/errors.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Final, Literal
 
 from vtorm.wire import ErrorCode
 
 __all__ = [
+    "DATA_LOSS_POLICIES",
     "APIError",
     "AccessDenied",
     "AuthenticationFailed",
     "ConfigurationError",
+    "DataLossError",
+    "DataLossPolicy",
+    "DataLossWarning",
     "DatabaseError",
     "DuplicateRecord",
     "FieldError",
@@ -70,6 +83,7 @@ __all__ = [
     "UnknownEntity",
     "UnsupportedQuery",
     "UsageError",
+    "ValueAlteredError",
     "VtigerError",
     "error_from_envelope",
 ]
@@ -228,6 +242,57 @@ class MissingFieldsError(UsageError, ValueError):
 
 class UnsupportedQuery(UsageError):
     """A query that VTQL cannot express; the message names the construct and why."""
+
+
+#: What happens when the server would change a value on save: `"raise"` a `DataLossError`
+#: (the default), `"warn"` with a `DataLossWarning`, or `"allow"` it silently.
+DataLossPolicy = Literal["raise", "warn", "allow"]
+DATA_LOSS_POLICIES: Final = ("raise", "warn", "allow")
+
+
+class DataLossError(VtigerError, ValueError):
+    """The server would not store a value as given: too long, emoji on utf8mb3, HTML, digits.
+
+    `model` is the model's name; `changes` maps each python field name to
+    `(value sent, value the server stores)`. Raised before the request, so nothing was saved.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        model: str,
+        changes: Mapping[str, tuple[str, str]],
+        operation: str | None = None,
+    ) -> None:
+        super().__init__(message, operation=operation)
+        self.model = model
+        self.changes = dict(changes)
+
+
+class ValueAlteredError(DataLossError):
+    """The server's answer holds other values than were sent: the record *was* saved.
+
+    `record` is the saved instance (its `id` is set, its fields hold what the server
+    stored), so the caller can fix it or delete it; `changes` maps each python field name
+    to `(value sent, value stored)`.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        model: str,
+        changes: Mapping[str, tuple[str, str]],
+        record: Any,
+        operation: str | None = None,
+    ) -> None:
+        super().__init__(message, model=model, changes=changes, operation=operation)
+        self.record = record
+
+
+class DataLossWarning(UserWarning):
+    """What `DataLossError` would say, under the `data_loss="warn"` policy."""
 
 
 class ObjectDoesNotExist(VtigerError, LookupError):

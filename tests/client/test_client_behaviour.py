@@ -375,3 +375,14 @@ def test_empty_credentials_are_configuration_errors() -> None:
         Client("https://crm.example.com", "", ACCESS_KEY)
     with pytest.raises(ConfigurationError, match="access_key"):
         Client("https://crm.example.com", "admin", "  ")
+
+
+def test_data_loss_and_charset_options_are_checked_and_kept(fake: FakeVtiger) -> None:
+    client = make_client(fake, data_loss="warn", charset="utf8mb4")
+    assert (client.data_loss, client.charset) == ("warn", "utf8mb4")
+    assert (make_client(fake).data_loss, make_client(fake).charset) == ("raise", "utf8mb3")
+    with pytest.raises(InvalidArgument, match="data_loss must be one of"):
+        make_client(fake, data_loss="ignore")
+    with pytest.raises(InvalidArgument, match="charset"):
+        make_client(fake, charset="latin1")
+    assert fake.seen == []

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import io
+import os
 import shutil
 import subprocess
 import sys
@@ -9,9 +12,27 @@ from pathlib import Path
 
 import pytest
 
+from codegen.cli import demo_schema
+from codegen.describe import DescribedSchema
+from codegen.source import overlay
+
 ROOT = Path(__file__).resolve().parents[2]
-CUSTOM = ROOT.parent / "shared/vtiger-reference/custom-fields/describe"
+#: The shared reference captures (`VTORM_SHARED` when they are not checked out beside the repo).
+SHARED = Path(os.environ.get("VTORM_SHARED") or ROOT.parent / "shared")
+REFERENCE = SHARED / "vtiger-reference"
+CUSTOM = REFERENCE / "custom-fields/describe"
 needs_shared = pytest.mark.skipif(not CUSTOM.is_dir(), reason="needs ../shared/vtiger-reference")
+
+
+@functools.cache
+def standard() -> DescribedSchema:
+    """The embedded server's schema, as `vtorm generate --demo` reads it (over its webservice)."""
+    return demo_schema(stream=io.StringIO())
+
+
+def custom() -> DescribedSchema:
+    """The standard schema with the reference custom fields laid over it."""
+    return overlay(standard(), CUSTOM)
 
 
 def tool(name: str, *args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:

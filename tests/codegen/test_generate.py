@@ -14,13 +14,14 @@ from typing import Any
 
 import pytest
 
+from codegen.describe import DescribedSchema
 from codegen.lock import LOCK_FILE, LockFile
 from codegen.plan import plan_package
-from codegen.render import HEADER, render_package
-from codegen.source import Progress, fetch_schema
-from tests.codegen.conftest import CUSTOM, ROOT, needs_shared, tool
+from codegen.render import HEADER, render_package, stale_files
+from codegen.snapshot import SNAPSHOT_DIR, snapshot_files
+from codegen.source import Progress, fetch_schema, overlay, select_modules
+from tests.codegen.conftest import CUSTOM, ROOT, custom, needs_shared, standard, tool
 from vtorm.cli import main
-from vtorm.emulator.schema import Schema
 
 
 def _generate(*args: str | Path) -> int:
@@ -45,15 +46,34 @@ def test_generation_is_byte_identical_twice(tmp_path: Path) -> None:
 def test_generated_package_is_up_to_date_with_its_documented_command() -> None:
     # The command documented in codegen/README.md.
     output = ROOT / "generated"
-    schema = Schema.from_directory(CUSTOM)
-    plan = plan_package(schema.modules.values(), LockFile.read(output), schema.related)
-    files = render_package(plan)
+    files = package_files(custom(), list(custom().modules), output)
     on_disk = {
         name: (output / name).read_text("utf-8") for name in files if (output / name).is_file()
     }
     assert on_disk == files
-    generated = {p.name for p in output.glob("*.py")}
-    assert generated == {name for name in files if name.endswith(".py")}
+    assert stale_files(files, output) == []
+
+
+#: The ORM tests' models: generated from a small fixture schema, never written by hand.
+ORM_MODELS = ROOT / "tests/orm/models"
+ORM_SCHEMA = ROOT / "tests/orm/schema"
+ORM_MODULES = ["Accounts", "Campaigns", "Contacts"]
+
+
+def test_the_orm_test_models_are_what_codegen_generates() -> None:
+    # vtorm generate --demo --schema tests/orm/schema --modules Accounts,Campaigns,Contacts \
+    #     --output tests/orm/models
+    files = package_files(overlay(standard(), ORM_SCHEMA), ORM_MODULES, ORM_MODELS)
+    on_disk = {name: (ORM_MODELS / name).read_text("utf-8") for name in files}
+    assert on_disk == files
+    assert stale_files(files, ORM_MODELS) == []
+
+
+def package_files(schema: DescribedSchema, wanted: list[str], output: Path) -> dict[str, str]:
+    """What `vtorm generate` writes for these modules: models, lock file and snapshot."""
+    modules = select_modules(schema, wanted)
+    files = render_package(plan_package(modules, LockFile.read(output)))
+    return files | snapshot_files(schema, [m.name for m in modules], f"{SNAPSHOT_DIR}/")
 
 
 def test_repository_generated_package_is_ruff_clean() -> None:
@@ -146,8 +166,7 @@ def test_awkward_schemas_render_ruff_clean_and_import(tmp_path: Path) -> None:
 
 
 def test_the_lock_keeps_names_when_a_label_is_renamed(tmp_path: Path) -> None:
-    contacts = json.loads((ROOT / "vtorm/emulator/data/describe/Contacts.json").read_text("utf-8"))
-    contacts = contacts.get("result", contacts)
+    contacts = copy.deepcopy(dict(standard().describes["Contacts"]))
     contacts["fields"].insert(0, _field("cf_900", "Customer Tier", {"name": "string"}))
     schema_dir = tmp_path / "schema"
     schema_dir.mkdir()
@@ -246,14 +265,14 @@ def test_a_live_server_gives_the_same_package_as_demo(
 
 
 class _FakeClient:
-    def __init__(self, schema: Schema) -> None:
+    def __init__(self, schema: DescribedSchema) -> None:
         self.schema = schema
 
     def list_types(self) -> dict[str, Any]:
         return {"types": list(self.schema.modules), "information": {}}
 
     def describe(self, module: str) -> dict[str, Any]:
-        return dict(self.schema[module].describe)
+        return dict(self.schema.describes[module])
 
     def related_types(self, module: str) -> dict[str, Any]:
         return dict(self.schema.related[module] or {})
@@ -265,12 +284,13 @@ class _Terminal(io.StringIO):
 
 
 def test_fetch_keeps_listtypes_order_and_draws_a_bar_on_a_terminal() -> None:
-    standard = Schema.standard()
+    known = standard()
     stream = _Terminal()
-    fetched = fetch_schema(_FakeClient(standard), stream=stream, workers=4)
-    assert list(fetched.modules) == list(standard.modules)
-    assert fetched.modules["Contacts"].fields == standard.modules["Contacts"].fields
-    assert fetched.related["Accounts"] == standard.related["Accounts"]
+    fetched = fetch_schema(_FakeClient(known), stream=stream, workers=4)
+    assert list(fetched.modules) == list(known.modules)
+    assert fetched.modules["Contacts"].fields == known.modules["Contacts"].fields
+    assert fetched.modules["Accounts"].relations == known.modules["Accounts"].relations
+    assert fetched.related["Accounts"] == known.related["Accounts"]
     assert fetched.related["Currency"] is None  # not an entity type: not asked
     assert stream.getvalue().count("\r[") == 35 and "35/35" in stream.getvalue()
 
@@ -300,7 +320,7 @@ def test_relation_accessors_fetch_the_referenced_records(vtiger_server: Any) -> 
 
 def test_a_template_directory_overrides_one_template(tmp_path: Path) -> None:
     (tmp_path / "__init__.py.jinja").write_text('{{ header }}\n"""Custom."""\n', "utf-8")
-    plan = plan_package([Schema.standard()["Contacts"]])
+    plan = plan_package([standard()["Contacts"]])
     files = render_package(plan, template_dir=tmp_path)
     assert files["__init__.py"] == f'{HEADER}\n"""Custom."""\n'
     assert "class Contact(Model):" in files["contact.py"]  # the packaged template

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from codegen import naming
-from vtorm.emulator.schema import Schema
-
-CUSTOM = Path(__file__).resolve().parents[3] / "shared/vtiger-reference/custom-fields/describe"
+from codegen.describe import DescribedSchema, parse_describe
+from tests.codegen.conftest import CUSTOM, custom, standard
 
 #: (module, wire name) -> python name, for every custom field of the reference server.
 GOLDEN_CUSTOM = {
@@ -39,14 +37,14 @@ GOLDEN_CUSTOM = {
 }
 
 
-def _names(module_name: str, schema: Schema) -> dict[str, str]:
+def _names(module_name: str, schema: DescribedSchema) -> dict[str, str]:
     module = schema[module_name]
     return naming.field_names((f.name, f.label) for f in module.fields if f.name != "id")
 
 
 @pytest.mark.skipif(not CUSTOM.is_dir(), reason="needs ../shared/vtiger-reference")
 def test_every_reference_custom_field_gets_its_golden_name() -> None:
-    schema = Schema.from_directory(CUSTOM)
+    schema = custom()
     found = {
         (module, wire): name
         for module in ("Accounts", "Contacts", "Leads")
@@ -63,17 +61,17 @@ def test_the_primary_email_custom_field_does_not_take_the_standard_email() -> No
         for f in json.loads((CUSTOM / "Contacts.json").read_text("utf-8"))["result"]["fields"]
     }
     assert labels["email"] == labels["cf_859"] == "Primary Email"
-    names = _names("Contacts", Schema.from_directory(CUSTOM))
+    names = _names("Contacts", custom())
     assert (names["email"], names["cf_859"]) == ("email", "primary_email")
 
 
 def test_standard_wire_names_that_are_not_usable_are_named_from_their_labels() -> None:
-    names = _names("SalesOrder", Schema.standard())
+    names = _names("SalesOrder", standard())
     assert names["shipping_&_handling"] == "shipping_and_handling"
     assert names["shipping_&_handling_shtax1"] == "shipping_and_handling_vat"
     assert names["vtiger_purchaseorder"] == "purchase_order"  # `vtiger_` is the ORM's
     assert names["hdnGrandTotal"] == "hdnGrandTotal"  # valid identifiers are kept as is
-    assert _names("Tax", Schema.standard())["type"] == "type_"  # a builtin
+    assert _names("Tax", standard())["type"] == "type_"  # a builtin
 
 
 @pytest.mark.parametrize(
@@ -198,7 +196,7 @@ GOLDEN_CLASSES = {
 
 
 def test_class_names_of_the_standard_modules() -> None:
-    assert {m: naming.class_name(m) for m in Schema.standard().modules} == GOLDEN_CLASSES
+    assert {m: naming.class_name(m) for m in standard().modules} == GOLDEN_CLASSES
 
 
 @pytest.mark.parametrize(
@@ -272,7 +270,7 @@ def test_non_ascii_and_odd_standard_wire_names_are_made_usable() -> None:
 def test_classes_sharing_a_file_stem_get_distinct_files() -> None:
     from codegen.plan import plan_package
 
-    standard = Schema.standard()
-    twin = Schema.from_describes([{**standard["Faq"].describe, "name": "FAQ", "idPrefix": "90"}])
-    plan = plan_package([standard["Faq"], twin["FAQ"]])
+    known = standard()
+    twin = parse_describe({**known.describes["Faq"], "name": "FAQ", "idPrefix": "90"})
+    plan = plan_package([known["Faq"], twin])
     assert sorted((m.class_name, m.stem) for m in plan.models) == [("FAQ", "faq"), ("Faq", "faq_2")]

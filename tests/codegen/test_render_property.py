@@ -7,9 +7,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from codegen.describe import parse_describe
 from codegen.plan import plan_package
 from codegen.render import render_package
-from vtorm.emulator.schema import ModuleSchema
 
 _TYPES = ["string", "text", "integer", "double", "currency", "boolean", "date", "datetime"]
 _TYPES += ["time", "picklist", "multipicklist", "reference", "owner", "email", "url", "weird"]
@@ -38,13 +38,18 @@ def _describes(draw: st.DrawFn) -> dict[str, Any]:
         )
     unique = list({f["name"]: f for f in fields}.values())
     label = draw(st.text(max_size=10))
-    return {"name": "Demo", "label": label, "idPrefix": draw(st.text(max_size=3)), "fields": unique}
+    return {
+        "name": "Demo",
+        "label": label,
+        "idPrefix": draw(st.text(min_size=1, max_size=3)),
+        "fields": unique,
+    }
 
 
 @settings(max_examples=40, deadline=None)
 @given(_describes())
 def test_any_describe_renders_to_compiling_deterministic_code(describe: dict[str, Any]) -> None:
-    module = ModuleSchema.from_describe(describe)
+    module = parse_describe(describe)
     files = render_package(plan_package([module]))
     assert render_package(plan_package([module])) == files
     for name, text in files.items():

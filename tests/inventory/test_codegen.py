@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from codegen.plan import ModelPlan, plan_package
-from vtorm.emulator.schema import Schema
+from tests.codegen.conftest import standard
 
 INVENTORY = {"Quotes", "SalesOrder", "PurchaseOrder", "Invoice"}
 LINE_COLUMNS = {"productid", "quantity", "listprice", "comment", "discount_amount", "tax1"}
 
 
 def _plans(*names: str) -> dict[str, ModelPlan]:
-    schema = Schema.standard()
+    schema = standard()
     modules = [m for m in schema.modules.values() if not names or m.name in names]
     return {plan.module: plan for plan in plan_package(modules).models}
 

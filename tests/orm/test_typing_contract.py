@@ -11,7 +11,8 @@ import pytest
 from typing_extensions import assert_type
 
 from tests.orm.fakes import FakeBackend, as_default
-from tests.orm.models import Account, Contact, ContactManager, ContactQuerySet
+from tests.orm.models import Account, Campaign, Contact
+from tests.orm.models.contact import ContactQuerySet
 from tests.orm.test_changes import SyncingFake
 from vtorm import Q, UsageError, errors
 from vtorm.model.changes import ChangeFeed
@@ -21,7 +22,7 @@ from vtorm.model.reverse import RelatedRecords
 def test_public_api_types() -> None:
     backend = FakeBackend(rows=[{"lastname": "Smith"}])
     with as_default(backend):
-        assert_type(Contact.objects, ContactManager)
+        assert_type(Contact.objects, ContactQuerySet)
         assert_type(Contact.objects.filter(lastname="Smith"), ContactQuerySet)
         assert_type(Contact.objects.all().order_by("-lastname")[:5], ContactQuerySet)
         assert_type(Contact.objects.exclude(Q(lastname="x") | Q(firstname="y")), ContactQuerySet)
@@ -35,7 +36,7 @@ def test_public_api_types() -> None:
             assert_type(contact, Contact)
             assert_type(contact.account, Account | None)
             with pytest.raises(UsageError, match="query_related"):  # a fake without it
-                assert_type(contact.related(Account), RelatedRecords[Account])
+                assert_type(contact.related(Campaign), RelatedRecords[Campaign])
         assert_type(Contact.objects.select_related("account_id"), ContactQuerySet)
         assert_type(Contact.objects.changes(since=1, using=SyncingFake({})), ChangeFeed[Contact])
         assert_type(Contact.objects.none(), ContactQuerySet)

@@ -12,16 +12,17 @@ from typing import Any
 
 import pytest
 
+from codegen.describe import parse_describe, parse_relations
 from codegen.naming import field_names
 from codegen.plan import plan_package
 from codegen.render import render_package, write_package
-from codegen.reverse import relation_labels, reverse_name
+from codegen.reverse import reverse_name
+from tests.codegen.conftest import standard
 from vtorm import UnknownEntity
 from vtorm.client import Client
-from vtorm.emulator.schema import ModuleSchema, Schema
 from vtorm.model import registry
 
-STANDARD = Schema.standard()
+STANDARD = standard()
 
 
 def test_relation_labels_keep_entity_relations_by_label() -> None:
@@ -30,12 +31,12 @@ def test_relation_labels_keep_entity_relations_by_label() -> None:
         "Contacts": {"name": "Contacts", "label": "Contacts", "isEntity": "1"},
         "Users": {"name": "Users", "label": "Users", "isEntity": "0"},
     }
-    assert relation_labels({"types": [], "information": info}) == {
+    assert parse_relations({"types": [], "information": info}) == {
         "Contacts": "Contacts",
         "Sales Order": "SalesOrder",
     }
-    assert relation_labels({"types": [], "information": []}) == {}  # PHP's empty array
-    assert relation_labels(None) == {}
+    assert parse_relations({"types": [], "information": []}) == {}  # PHP's empty array
+    assert parse_relations(None) == {}
 
 
 def test_reverse_names_come_from_labels_and_never_collide() -> None:
@@ -55,7 +56,7 @@ def _methods(plan_models: Any, class_name: str) -> dict[str, str]:
 
 
 def test_only_generated_modules_get_methods_but_the_relation_set_is_whole() -> None:
-    plan = plan_package([STANDARD["Accounts"], STANDARD["Contacts"]], None, STANDARD.related)
+    plan = plan_package([STANDARD["Accounts"], STANDARD["Contacts"]], None)
     assert _methods(plan.models, "Account") == {"related_contacts": "Contacts"}
     account = next(m for m in plan.models if m.class_name == "Account")
     assert any('"Activity History": "Calendar",' in line for line in account.reverse.relations)
@@ -63,24 +64,21 @@ def test_only_generated_modules_get_methods_but_the_relation_set_is_whole() -> N
 
 
 def test_a_field_taking_the_name_pushes_the_method_aside() -> None:
-    describe = dict(STANDARD["Accounts"].describe)
+    describe = dict(STANDARD.describes["Accounts"])
     extra = {"name": "related_contacts", "label": "Related Contacts", "mandatory": False}
     extra |= {"type": {"name": "string"}, "editable": True, "nullable": True, "default": ""}
     describe["fields"] = [*describe["fields"], extra]
-    accounts = ModuleSchema.from_describe(describe)
-    plan = plan_package([accounts, STANDARD["Contacts"]], None, STANDARD.related)
+    accounts = parse_describe(describe, None, STANDARD["Accounts"].relations)
+    plan = plan_package([accounts, STANDARD["Contacts"]], None)
     assert _methods(plan.models, "Account") == {"related_contacts_contact": "Contacts"}
 
 
 @pytest.fixture
 def stranger_package(tmp_path: Path) -> Iterator[Any]:
     """Accounts and Contacts generated with one relation label the server does not have."""
-    related = dict(STANDARD.related)
-    accounts = dict(related["Accounts"] or {})
-    secret = {"name": "Contacts", "label": "Secret Friends", "isEntity": "1"}
-    accounts["information"] = {**accounts["information"], "Secret Friends": secret}
-    related["Accounts"] = accounts
-    plan = plan_package([STANDARD["Accounts"], STANDARD["Contacts"]], None, related)
+    labels = {**STANDARD["Accounts"].relations, "Secret Friends": "Contacts"}
+    accounts = replace(STANDARD["Accounts"], relations=labels)
+    plan = plan_package([accounts, STANDARD["Contacts"]], None)
     write_package(render_package(plan), tmp_path / "stranger_models")
     sys.path.insert(0, str(tmp_path))
     try:
@@ -110,7 +108,7 @@ def test_the_lock_keeps_method_names_and_check_reports_relation_drift() -> None:
     from codegen.lock import LockedRelation, LockFile
 
     modules = [STANDARD["Accounts"], STANDARD["Contacts"]]
-    first = plan_package(modules, None, STANDARD.related).lock
+    first = plan_package(modules, None).lock
     assert first.modules["Accounts"].relations["Contacts"] == LockedRelation(
         "Contacts", "related_contacts"
     )
@@ -121,6 +119,6 @@ def test_the_lock_keeps_method_names_and_check_reports_relation_drift() -> None:
     del renamed["Projects"]
     accounts = replace(first.modules["Accounts"], relations=renamed)
     old = LockFile({**first.modules, "Accounts": accounts})
-    again = plan_package(modules, old, STANDARD.related)
+    again = plan_package(modules, old)
     assert _methods(again.models, "Account") == {"related_people": "Contacts"}
     assert diff_schema(old, again.lock) == ["Accounts: + relation 'Projects' (Project)"]

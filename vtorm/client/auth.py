@@ -8,21 +8,29 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import logging
 import re
-from collections.abc import Iterable
+import threading
+import weakref
+from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit, urlunsplit
 
 from vtorm.errors import ConfigurationError
 from vtorm.wire import WEBSERVICE_PATH
 
 __all__ = [
+    "REDACTED_LOGGERS",
     "InsecureTransportWarning",
+    "RedactingFilter",
     "Secret",
     "challenge_response",
+    "install_log_redaction",
     "is_local_host",
+    "live_secrets",
     "needs_transport_warning",
     "normalize_url",
     "redact",
+    "reveal_params",
 ]
 
 _REDACTED = "<redacted>"
@@ -44,10 +52,13 @@ class Secret:
     ('<redacted>', 'abc123')
     """
 
-    __slots__ = ("_value",)
+    __slots__ = ("__weakref__", "_value")
 
-    def __init__(self, value: str) -> None:
+    def __init__(self, value: str, *, track: bool = False) -> None:
         self._value = value
+        if track:  # log records are scrubbed of it for as long as it lives
+            with _live_lock:
+                _live.add(self)
 
     def reveal(self) -> str:
         """The secret itself: call this only where it goes on the wire."""
@@ -67,6 +78,64 @@ class Secret:
 
     def __bool__(self) -> bool:
         return bool(self._value)
+
+
+_live: weakref.WeakSet[Secret] = weakref.WeakSet()
+_live_lock = threading.Lock()
+
+#: Loggers whose records can carry request URLs (urllib3's, requests', vtorm's). A filter
+#: on a logger sees only the records created on that very logger, so each is named.
+REDACTED_LOGGERS = (
+    "vtorm",
+    "urllib3",
+    "urllib3.connectionpool",
+    "urllib3.connection",
+    "urllib3.poolmanager",
+    "urllib3.response",
+    "urllib3.util.retry",
+    "requests",
+)
+
+
+def live_secrets() -> list[str]:
+    """The values of the tracked secrets (session names) still in use."""
+    with _live_lock:
+        return [secret.reveal() for secret in _live]
+
+
+def reveal_params(params: Mapping[str, str | Secret]) -> dict[str, str]:
+    """The form or query parameters to send, with each `Secret` revealed.
+
+    Called inside the sending expression, so the bare values live only in the HTTP
+    library's frames, never in a vtorm local that a traceback with locals would show.
+    """
+    return {k: v.reveal() if isinstance(v, Secret) else v for k, v in params.items()}
+
+
+class RedactingFilter(logging.Filter):
+    """Scrubs session parameters and every live session name out of a log record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a malformed record: leave it to the handler
+            return True
+        cleaned = redact(message, live_secrets())
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        return True
+
+
+def install_log_redaction() -> None:
+    """Put one `RedactingFilter` on each of `REDACTED_LOGGERS` (and urllib3 loggers that exist)."""
+    names = {*REDACTED_LOGGERS}
+    names.update(
+        n for n in logging.root.manager.loggerDict if n.startswith(("urllib3.", "requests."))
+    )
+    for name in sorted(names):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+            logger.addFilter(RedactingFilter())
 
 
 def challenge_response(token: str, access_key: str) -> str:

@@ -30,9 +30,11 @@ from vtorm.client.auth import (
     InsecureTransportWarning,
     Secret,
     challenge_response,
+    install_log_redaction,
     needs_transport_warning,
     normalize_url,
     redact,
+    reveal_params,
 )
 from vtorm.client.envelope import (
     as_dict,
@@ -45,6 +47,7 @@ from vtorm.client.envelope import (
     require_setting,
     require_text,
 )
+from vtorm.client.login import LOGIN_ATTEMPTS, gate_for, login_delay, may_retry_login
 from vtorm.client.results import (
     ConvertLeadResult,
     DescribeResult,
@@ -56,8 +59,10 @@ from vtorm.client.results import (
 )
 from vtorm.client.retry import Failure, RetryPolicy, is_repeatable
 from vtorm.errors import (
+    DATA_LOSS_POLICIES,
     AuthenticationFailed,
     ConfigurationError,
+    DataLossPolicy,
     InvalidArgument,
     InvalidSession,
     OutcomeUnknown,
@@ -67,13 +72,14 @@ from vtorm.errors import (
     error_from_envelope,
 )
 from vtorm.ids import RecordId
-from vtorm.wire import POST_OPERATIONS, ErrorCode
+from vtorm.wire import POST_OPERATIONS
 
 __all__ = ["Client"]
 
 _log = logging.getLogger("vtorm")
 
 _QUERY_MODULE = re.compile(r"(?i)\bfrom\s+([A-Za-z0-9_]+)")
+_CHARSETS = ("utf8mb3", "utf8mb4")
 _ENV_VARIABLES = ("VTIGER_URL", "VTIGER_USERNAME", "VTIGER_ACCESS_KEY")
 # Errors a connection can fail with before any byte of the request was sent.
 _NOT_SENT_ERRORS = (
@@ -83,19 +89,7 @@ _NOT_SENT_ERRORS = (
 )
 
 
-class _SessionRedactingFilter(logging.Filter):
-    """Scrubs session names out of URLs that urllib3 logs at DEBUG level."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        cleaned = redact(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, ()
-        return True
-
-
-for _name in ("urllib3.connectionpool", "vtorm"):
-    logging.getLogger(_name).addFilter(_SessionRedactingFilter())
+install_log_redaction()
 
 
 class _AttemptFailed(Exception):
@@ -113,6 +107,9 @@ class Client:
     `url` is the CRM's base URL or its full `.../webservice.php`. `retries` repeats failed
     requests where that cannot write twice; `backoff` is the first wait in seconds.
     `session` lets you pass a configured `requests.Session` (proxies, adapters, ...).
+    `data_loss` is what model saves do when the server would change a value ("raise",
+    "warn" or "allow", see docs/data-loss.md); `charset="utf8mb4"` declares a server
+    whose tables keep characters outside the BMP (stock installs are utf8mb3).
     """
 
     def __init__(
@@ -126,6 +123,8 @@ class Client:
         retries: int = 3,
         session: requests.Session | None = None,
         backoff: float = 0.5,
+        data_loss: DataLossPolicy = "raise",
+        charset: str = "utf8mb3",
     ) -> None:
         self.url = normalize_url(url)
         self.username = require_setting(username, "username")
@@ -139,6 +138,14 @@ class Client:
             )
         if retries < 0 or backoff < 0:
             raise InvalidArgument(f"retries and backoff must be >= 0, not {retries}, {backoff}")
+        if data_loss not in DATA_LOSS_POLICIES:
+            raise InvalidArgument(
+                f"data_loss must be one of {DATA_LOSS_POLICIES}, not {data_loss!r}"
+            )
+        if charset not in _CHARSETS:
+            raise InvalidArgument(f"charset must be one of {_CHARSETS}, not {charset!r}")
+        self.data_loss: DataLossPolicy = data_loss
+        self.charset = charset
         self.timeout = timeout
         self.verify = verify
         self._policy = RetryPolicy(retries=retries, base=backoff)
@@ -147,6 +154,7 @@ class Client:
         self._auth: tuple[Secret, int] | None = None  # (session name, login generation)
         self._generation = 0
         self._login_lock = threading.RLock()
+        self._gate = gate_for(self.url, self.username)
         self._state_lock = threading.Lock()
         self._describe_cache: dict[str, DescribeResult] = {}
         self._request_count = 0
@@ -217,7 +225,7 @@ class Client:
             auth, self._auth = self._auth, None
         if auth is None:
             return
-        params = {"operation": "logout", "sessionName": auth[0].reveal()}
+        params: dict[str, str | Secret] = {"operation": "logout", "sessionName": auth[0]}
         try:
             self._exchange("logout", params, None)
         except InvalidSession:
@@ -227,40 +235,54 @@ class Client:
         """Keep the session alive (`extendsession`); the session name stays private."""
         result = self._call("extendsession", {})
         info = as_dict(result, "extendsession")
-        session = info.pop("sessionName", None)
-        if isinstance(session, str) and session:
+        session = _take_session(info)
+        if session is not None:
             with self._login_lock:
-                self._auth = (Secret(session), self._generation)
+                self._auth = (session, self._generation)
         return cast(SessionInfo, info)
 
     def _login_locked(self) -> LoginInfo:
-        for attempt in (1, 2):
-            challenge = self._exchange(
-                "getchallenge", {"operation": "getchallenge", "username": self.username}, None
-            )
-            token = as_dict(challenge, "getchallenge").get("token")
-            if not isinstance(token, str) or not token:
-                raise ServerError("getchallenge answered without a token", operation="getchallenge")
-            params = {
-                "operation": "login",
-                "username": self.username,
-                "accessKey": challenge_response(token, self._access_key.reveal()),
-            }
-            try:
-                return self._adopt_login(self._exchange("login", params, None))
-            except AuthenticationFailed as error:
-                # Another getchallenge for this user replaced our token: one fresh try.
-                if error.code != ErrorCode.INVALID_AUTH_TOKEN or attempt == 2:
-                    raise
+        """Challenge and login inside this user's gate, repeating only a likely lost race."""
+        key = self._access_key
+        with self._gate.held() as host_locked:
+            for attempt in range(1, LOGIN_ATTEMPTS + 1):
+                try:
+                    info = self._adopt_login(self._exchange("login", self._login_params(), None))
+                except AuthenticationFailed as error:
+                    proven = self._gate.proven(key)
+                    if not may_retry_login(
+                        error.code, proven=proven, host_locked=host_locked, attempt=attempt
+                    ):
+                        raise
+                    delay = login_delay(attempt, self._policy.rng, self._policy.base / 10)
+                    _log.debug("login: %s, likely a lost race; again in %.3fs", error.code, delay)
+                    time.sleep(delay)
+                else:
+                    self._gate.prove(key)
+                    return info
         raise AssertionError("unreachable")
+
+    def _login_params(self) -> dict[str, str | Secret]:
+        """A fresh challenge, answered: the login form (its `accessKey` is a one-off hash)."""
+        challenge = self._exchange(
+            "getchallenge", {"operation": "getchallenge", "username": self.username}, None
+        )
+        token = as_dict(challenge, "getchallenge").get("token")
+        if not isinstance(token, str) or not token:
+            raise ServerError("getchallenge answered without a token", operation="getchallenge")
+        return {
+            "operation": "login",
+            "username": self.username,
+            "accessKey": Secret(challenge_response(token, self._access_key.reveal())),
+        }
 
     def _adopt_login(self, result: object) -> LoginInfo:
         info = as_dict(result, "login")
-        session = info.pop("sessionName", None)
-        if not isinstance(session, str) or not session:
+        session = _take_session(info)
+        if session is None:
             raise ServerError("login answered without a session name", operation="login")
         self._generation += 1
-        self._auth = (Secret(session), self._generation)
+        self._auth = (session, self._generation)
         self.user_id = info.get("userId")
         self.vtiger_version = info.get("vtigerVersion")
         _log.debug("logged in as %s (user %s)", self.username, self.user_id)
@@ -417,7 +439,8 @@ class Client:
         """Send an operation that needs a session, renewing a dead session once."""
         for renewal in (False, True):
             session, generation = self._session()
-            full = {"operation": operation, **params, "sessionName": session.reveal()}
+            full: dict[str, str | Secret] = {"operation": operation, **params}
+            full["sessionName"] = session  # a Secret until the request is being built
             try:
                 return self._exchange(operation, full, module)
             except InvalidSession as error:
@@ -427,7 +450,9 @@ class Client:
                 self._renew(generation)
         raise AssertionError("unreachable")
 
-    def _exchange(self, operation: str, params: Mapping[str, str], module: str | None) -> Any:
+    def _exchange(
+        self, operation: str, params: Mapping[str, str | Secret], module: str | None
+    ) -> Any:
         """Send one operation with retries where repeating it is safe."""
         for attempt in range(1, self._policy.attempts + 1):
             try:
@@ -452,7 +477,7 @@ class Client:
         )
 
     def _attempt(
-        self, operation: str, params: Mapping[str, str], module: str | None, attempt: int
+        self, operation: str, params: Mapping[str, str | Secret], module: str | None, attempt: int
     ) -> Any:
         post = operation in POST_OPERATIONS
         started = time.perf_counter()
@@ -462,18 +487,17 @@ class Client:
             response = self._http.request(
                 "POST" if post else "GET",
                 self.url,
-                params=None if post else params,
-                data=params if post else None,
+                params=None if post else reveal_params(params),
+                data=reveal_params(params) if post else None,
                 timeout=self.timeout,
                 verify=self.verify,
             )
             status = response.status_code
             return self._read(operation, response)
         except requests.RequestException as exc:
-            outcome = type(exc).__name__
             failed = self._transport_failure(operation, exc)
-            outcome = failed.failure.value
-            raise failed from None
+            outcome = failed.failure.value if isinstance(failed, _AttemptFailed) else "tls"
+            raise failed from None  # the original names the URL, session included
         except _AttemptFailed as failed:
             outcome = failed.failure.value
             raise
@@ -516,10 +540,17 @@ class Client:
             return envelope.get("result")
         raise error_from_envelope(envelope.get("error"), operation=operation, http_status=status)
 
-    def _transport_failure(self, operation: str, exc: requests.RequestException) -> _AttemptFailed:
+    def _transport_failure(
+        self, operation: str, exc: requests.RequestException
+    ) -> _AttemptFailed | TransportError:
+        """What a failed send means: a retry candidate, or (TLS) a final error.
+
+        It returns rather than raises, so no traceback holds a frame whose `exc` names the
+        URL with the session in it.
+        """
         detail = redact(f"{type(exc).__name__}: {exc}", self._secrets())
         if isinstance(exc, requests.exceptions.SSLError):
-            raise TransportError(f"TLS failed: {detail}", operation=operation) from None
+            return TransportError(f"TLS failed: {detail}", operation=operation)
         not_sent = any(isinstance(cause, _NOT_SENT_ERRORS) for cause in _causes(exc))
         failure = Failure.NOT_SENT if not_sent else Failure.IN_FLIGHT
         what = "could not connect" if not_sent else "the connection failed"
@@ -529,6 +560,12 @@ class Client:
         auth = self._auth
         secrets = [self._access_key.reveal()]
         return secrets if auth is None else [*secrets, auth[0].reveal()]
+
+
+def _take_session(info: dict[str, Any]) -> Secret | None:
+    """Move the answer's `sessionName` into a tracked `Secret` (None when there is none)."""
+    value = info.pop("sessionName", None)
+    return Secret(value, track=True) if isinstance(value, str) and value else None
 
 
 def _causes(exc: BaseException) -> Iterator[object]:

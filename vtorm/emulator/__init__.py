@@ -16,18 +16,44 @@ from __future__ import annotations
 import functools
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from vtorm.emulator.faults import Fault, Faults
+from vtorm.emulator.users import Group, Profile, Role, Sharing, User
 
 if TYPE_CHECKING:
     from vtorm.emulator.app import RequestRecord, WebserviceApp
     from vtorm.emulator.backend import Backend
     from vtorm.emulator.schema import Schema
     from vtorm.emulator.server import RunningServer
+    from vtorm.emulator.snapshot import SchemaSource
 
-__all__ = ["Emulator", "Fault", "Faults", "standard_schema"]
+__all__ = [
+    "Emulator",
+    "Fault",
+    "Faults",
+    "Group",
+    "Profile",
+    "Role",
+    "Schema",
+    "User",
+    "load_schema",
+    "standard_schema",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """`Schema` and `load_schema` load on first use (the schema module reads JSON files)."""
+    if name == "Schema":
+        from vtorm.emulator.schema import Schema
+
+        return Schema
+    if name == "load_schema":
+        from vtorm.emulator.snapshot import load_schema
+
+        return load_schema
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @functools.lru_cache(maxsize=1)
@@ -39,19 +65,36 @@ def standard_schema() -> Schema:
 
 
 class Emulator:
-    """One emulated Vtiger server: its own database, sessions, users and faults."""
+    """One emulated Vtiger server: its own database, sessions, users and faults.
+
+    `schema` is a `Schema`, a snapshot path or a generated package (module or import name),
+    see `vtorm.emulator.snapshot`. `users`, `roles`, `profiles`, `groups` and `sharing` add
+    to the stock directory of a fresh Vtiger (see `vtorm.emulator.users`); each user logs in
+    with `access_key_for(name)`.
+    """
 
     def __init__(
         self,
-        schema: Schema | None = None,
+        schema: SchemaSource | None = None,
         db: str = ":memory:",
         access_key: str | None = None,
         faults: Faults | Iterable[Fault] | None = None,
         *,
         username: str = "admin",
         clock: Callable[[], float] = time.time,
+        users: Iterable[User] = (),
+        roles: Iterable[Role] = (),
+        profiles: Iterable[Profile] = (),
+        groups: Iterable[Group] = (),
+        sharing: Mapping[str, Sharing] | None = None,
     ) -> None:
+        if schema is not None:
+            from vtorm.emulator.snapshot import load_schema
+
+            schema = load_schema(schema)
         self._schema = schema
+        self._directory = (tuple(users), tuple(roles), tuple(profiles), tuple(groups), sharing)
+        self._user_keys: dict[str, str] = {}
         self.db = db
         self._access_key = access_key
         self._username = username
@@ -75,11 +118,13 @@ class Emulator:
                 if self._app is None:
                     from vtorm.emulator.app import WebserviceApp
                     from vtorm.emulator.backend import Backend
+                    from vtorm.emulator.directory import install_directory
 
                     backend = Backend(
                         self.schema, self.db, username=self._username,
                         access_key=self._access_key, clock=self.clock,
                     )  # fmt: skip
+                    self._user_keys = install_directory(backend, *self._directory)
                     self._app = WebserviceApp(backend, self.faults)
         return self._app
 
@@ -103,6 +148,16 @@ class Emulator:
     def access_key(self) -> str:
         """The admin user's access key (generated when not given)."""
         return self.backend.access_key
+
+    def access_key_for(self, username: str) -> str:
+        """The access key `username` logs in with (the admin's or an added user's)."""
+        self.app  # noqa: B018 - the users exist once the backend is built
+        if username == self._username:
+            return self.access_key
+        if username not in self._user_keys:
+            known = ", ".join([self._username, *self._user_keys])
+            raise KeyError(f"no user {username!r} on this emulator (users: {known})")
+        return self._user_keys[username]
 
     @property
     def request_log(self) -> list[RequestRecord]:

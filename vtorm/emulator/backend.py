@@ -18,14 +18,18 @@ import secrets
 import string
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vtorm.emulator.errors import WebserviceError
+from vtorm.emulator.permissions import Access
 from vtorm.emulator.records import Records, denied
 from vtorm.emulator.schema import Schema
 from vtorm.emulator.sessions import Sessions
 from vtorm.emulator.storage import Store
 from vtorm.wire import ErrorCode
+
+if TYPE_CHECKING:
+    from vtorm.emulator.users import User
 
 __all__ = ["API_VERSION", "VTIGER_VERSION", "Backend", "new_access_key"]
 
@@ -84,6 +88,9 @@ class Backend:
         self.store = Store(schema, db, clock)
         self.records = Records(self.store, schema)
         self.sessions = Sessions(clock)
+        #: Roles, profiles, groups, sharing and the users' permissions (permissions.py).
+        self.access = Access(schema)
+        self.access.add_member(ADMIN_ID, username, "CEO", is_admin=True)
         with self.store.transaction():
             self._seed_directory(username, access_key)
 
@@ -109,6 +116,20 @@ class Backend:
                 )
         if "Currency" in self.schema and store.fetch_row("Currency", 1) is None:
             store.insert_row("Currency", 1, _CURRENCY)
+
+    def user_row(self, user: User, access_key: str, role_id: str) -> dict[str, str]:
+        """The stored Users row of a user added next to the admin (Users > Add User)."""
+        row = {f.name: "" for f in self.schema["Users"].fields if f.name != "id"}
+        last_name = user.last_name or user.name.capitalize()
+        row.update(_ADMIN_DEFAULTS, user_name=user.name, accesskey=access_key, roleid=role_id)
+        row.update(
+            is_admin="on" if user.is_admin else "off", first_name=user.first_name,
+            last_name=last_name, email1=user.email or f"{user.name}@example.com",
+            is_owner="0", time_zone=user.time_zone,
+            userlabel=f"{user.first_name} {last_name}".strip(),
+        )  # fmt: skip
+        row["user_password"] = row["confirm_password"] = _password_hash(access_key)
+        return row
 
     def user_by_name(self, username: str) -> dict[str, str] | None:
         """An active or inactive user by case-insensitive user name."""
@@ -228,21 +249,26 @@ class Backend:
             },
         }
 
-    def describe(self, type_name: str) -> Any:
-        """describe: the module's describe payload."""
-        module = self.schema.modules.get(type_name)
+    def describe(self, type_name: str, user_id: int = ADMIN_ID) -> Any:
+        """describe: the module's describe payload, without the fields the user's profile hides."""
+        module = self.access.schema_for(user_id).modules.get(type_name)
         if module is None:
             raise denied(f" for name : {type_name}")
         return module.describe
 
-    def query(self, text: str) -> list[dict[str, str | None]]:
-        """query: run VTQL through the emulator's own executor."""
+    def query(self, text: str, user_id: int = ADMIN_ID) -> list[dict[str, str | None]]:
+        """query: run VTQL through the emulator's own executor, as `user_id` sees the data."""
         if not text:
             raise denied(" for query")
         from vtorm.emulator.vtql import execute_query
 
+        schema = self.access.schema_for(user_id)
+        owners = None if self.access.is_admin(user_id) else self._read_filter(user_id)
         with self.store.lock:
-            return execute_query(self.store.conn, self.schema, text)
+            return execute_query(self.store.conn, schema, text, owners)
+
+    def _read_filter(self, user_id: int) -> Callable[[str], frozenset[int] | None]:
+        return lambda module: self.access.read_filter(user_id, module)
 
     def close(self) -> None:
         """Release the database."""

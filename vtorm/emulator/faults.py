@@ -105,6 +105,13 @@ class Faults:
         self._count = 0
         self._lock = threading.Lock()
 
+    def arm(self, faults: Iterable[Fault]) -> None:
+        """Replace the faults and count requests from 1 again (the pytest plugin arms them
+        after its own login and seeding, so `nth=1` is the test's first request)."""
+        with self._lock:
+            self.faults = tuple(faults)
+            self._count = 0
+
     def plan(self) -> Plan:
         """Count one request and decide its fate."""
         with self._lock:

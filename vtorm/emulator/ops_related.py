@@ -14,14 +14,15 @@ def relatedtypes(call: Call) -> object:
 @operation("retrieve_related", "GET", ("id", "relatedType", "relatedLabel"))
 def retrieve_related(call: Call) -> object:
     return relations.retrieve_related(
-        call.backend, call.str("id"), call.str("relatedType"), call.str("relatedLabel")
-    )
+        call.backend, call.str("id"), call.str("relatedType"), call.str("relatedLabel"),
+        call.user(),
+    )  # fmt: skip
 
 
 @operation("query_related", "GET", ("query", "id", "relatedLabel"))
 def query_related(call: Call) -> object:
     return relations.query_related(
-        call.backend, call.str("query"), call.str("id"), call.str("relatedLabel")
+        call.backend, call.str("query"), call.str("id"), call.str("relatedLabel"), call.user()
     )
 
 

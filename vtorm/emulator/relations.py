@@ -156,14 +156,17 @@ def _linked(backend: Backend, source: str, crmid: int, target: str, label: str) 
 
 
 def retrieve_related(
-    backend: Backend, id_text: str, related_type: str, label: str
+    backend: Backend, id_text: str, related_type: str, label: str, user_id: int | None = None
 ) -> list[dict[str, Any]]:
     """retrieve_related: query_related with `SELECT * FROM <relatedType>`."""
-    return query_related(backend, f"SELECT * FROM {related_type}", id_text, label)
+    return query_related(backend, f"SELECT * FROM {related_type}", id_text, label, user_id)
 
 
-def query_related(backend: Backend, query: str, id_text: str, label: str) -> list[dict[str, Any]]:
-    """query_related: the client's query restricted to the records related to `id_text`."""
+def query_related(
+    backend: Backend, query: str, id_text: str, label: str, user_id: int | None = None
+) -> list[dict[str, Any]]:
+    """query_related: the client's query restricted to the records related to `id_text`,
+    run as `user_id` (the admin when None) sees the related module."""
     source_module, crmid = _source_record(backend, id_text)
     match = _FROM.search(query)
     related_type = match.group(1).strip() if match else ""
@@ -176,7 +179,8 @@ def query_related(backend: Backend, query: str, id_text: str, label: str) -> lis
     ids = related_ids(backend, source_module, crmid, related_type, label)
     if not ids:
         return []
-    return list(backend.query(_rewrite(query, ids)))
+    rewritten = _rewrite(query, ids)
+    return list(backend.query(rewritten) if user_id is None else backend.query(rewritten, user_id))
 
 
 def _source_record(backend: Backend, id_text: str) -> tuple[str, int]:

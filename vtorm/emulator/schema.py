@@ -104,6 +104,12 @@ class Schema:
 
     modules: Mapping[str, ModuleSchema]
     related: Mapping[str, Mapping[str, Any] | None] = field(default_factory=dict)
+    #: Storage column types where a snapshot knows them: {type: {field: "varchar(80)"}}.
+    columns: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def column_type(self, module: str, name: str) -> str | None:
+        """The MySQL column type of a field ("decimal(25,8)"), when the snapshot says."""
+        return self.columns.get(module, {}).get(name)
 
     def __contains__(self, name: object) -> bool:
         return name in self.modules

@@ -67,7 +67,7 @@ def sync_changes(
     live = [crmid for crmid, deleted in changed if not deleted and crmid not in gone]
     prefix = module.id_prefix
     return {
-        "updated": _query_rows(backend, module.name, prefix, live),
+        "updated": _query_rows(backend, module.name, prefix, live, user_id),
         "deleted": [f"{prefix}x{crmid}" for crmid, deleted in changed if deleted or crmid in gone],
         "more": _more(backend, module.name, bound, owner, user_id),
         "lastModifiedTime": calendar.timegm(time.strptime(bound, DATETIME_FORMAT)),
@@ -123,12 +123,12 @@ def _more(backend: Backend, module: str, bound: str, owner: str, user_id: int) -
 
 
 def _query_rows(
-    backend: Backend, module: str, prefix: str, crmids: Sequence[int]
+    backend: Backend, module: str, prefix: str, crmids: Sequence[int], user_id: int
 ) -> list[dict[str, Any]]:
     """The records as `SELECT * FROM <module>` rows, in crmid order, 100 ids per query."""
     rows: list[dict[str, Any]] = []
     for start in range(0, len(crmids), MAX_QUERY_ROWS):
         chunk = crmids[start : start + MAX_QUERY_ROWS]
         ids = ", ".join(f"'{prefix}x{crmid}'" for crmid in chunk)
-        rows += backend.query(f"SELECT * FROM {module} WHERE id IN ({ids}) ORDER BY id;")
+        rows += backend.query(f"SELECT * FROM {module} WHERE id IN ({ids}) ORDER BY id;", user_id)
     return rows

@@ -16,8 +16,9 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr
 from typing_extensions import Self
 
 from vtorm import errors
+from vtorm.errors import DataLossPolicy
 from vtorm.ids import RecordId
-from vtorm.model import registry
+from vtorm.model import dataloss, drift, registry
 from vtorm.model.fields import VtigerField
 from vtorm.model.references import fetch_by_ids, related_models
 from vtorm.model.reverse import RelatedRecords, resolve_relation
@@ -41,6 +42,14 @@ _EMPTY_AS_NONE = {"": None}.get
 def _error_subclass(cls: type, name: str, base: type[Exception]) -> type[Exception]:
     namespace = {"__module__": cls.__module__, "__qualname__": f"{cls.__qualname__}.{name}"}
     return type(name, (base,), namespace)
+
+
+def drift_step(model: type[Model], key: str, step: _Step) -> _Step:
+    """A picklist field's step checks its values against the model's (vtorm.model.drift)."""
+    spec = model.vtiger_fields.get(step[0]) if step[0] else None
+    if spec is None or spec.vtiger_type != "picklist" or not spec.picklist:
+        return step
+    return step[0], drift.picklist_decoder(model, key, spec.picklist, step[1])
 
 
 #: Wire-name endings of fields that name a record, when describe's labelFields are unknown.
@@ -370,7 +379,8 @@ class Model(BaseModel):
     def _vt_program(cls, keys: tuple[str, ...]) -> tuple[tuple[_Step, ...], dict[str, Any]]:
         """How to decode rows with these keys, in order; and the defaults of the others."""
         plan: dict[str, _Step] = {**cls._vt_plan, "id": ("id", _trusted_id)}
-        steps = tuple(plan.get(key, ("", None)) for key in keys)
+        drift.check_keys(cls, keys, plan)
+        steps = tuple(drift_step(cls, key, plan.get(key, ("", None))) for key in keys)
         seen = {name for name, _ in steps}
         missing = {k: v for k, v in cls._vt_defaults.items() if k not in seen}
         return steps, missing
@@ -433,14 +443,31 @@ class Model(BaseModel):
         return self._vt_backend
 
     def save(
-        self, update_fields: Iterable[str] | None = None, *, using: Backend | None = None
+        self,
+        update_fields: Iterable[str] | None = None,
+        *,
+        using: Backend | None = None,
+        data_loss: DataLossPolicy | None = None,
     ) -> None:
         """Create the record (no id yet) or revise the fields changed since it was loaded.
 
         `update_fields` limits a revise to those fields. Afterwards the instance holds what
-        the server returned (id, record number, timestamps).
+        the server returned (id, record number, timestamps). Values the server would not
+        keep as given raise `DataLossError` before anything is sent, and an answer that
+        differs from what was sent raises `ValueAlteredError` (its `.record` is this saved
+        instance); `data_loss` ("raise", "warn", "allow"; default: the client's) says
+        what to do instead, see docs/data-loss.md.
         """
         backend = self.vtiger_backend(using)
+        policy = dataloss.data_loss_policy(data_loss, backend)
+        if policy == "allow":
+            self._vt_write(backend, update_fields)
+            return
+        guard = dataloss.Guard(backend, type(self), policy)
+        self._vt_write(guard, update_fields)
+        guard.finish(self)
+
+    def _vt_write(self, backend: Backend, update_fields: Iterable[str] | None) -> None:
         if self.id is None:
             if update_fields is not None:
                 raise errors.InvalidArgument(

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from typing_extensions import Self
 
-from vtorm.errors import InvalidArgument, UnsupportedQuery, UsageError, VtigerError
+from vtorm.errors import DataLossPolicy, InvalidArgument, UnsupportedQuery, UsageError, VtigerError
 from vtorm.ids import RecordId
 from vtorm.model.base import Model
 from vtorm.model.changes import ChangeFeed, SyncBackend, changes
@@ -527,11 +527,11 @@ class QuerySet(Generic[M]):
         total = self.count()
         return self[total - 1] if total else None
 
-    def create(self, **fields: Any) -> M:
+    def create(self, *, data_loss: DataLossPolicy | None = None, **fields: Any) -> M:
         """Build a record from these fields and create it on the server (through `using()`'s
-        client if one was chosen, else the default)."""
+        client if one was chosen, else the default; `data_loss`: as in `Model.save`)."""
         record = self.model(**fields)
-        record.save(using=self._backend)
+        record.save(using=self._backend, data_loss=data_loss)
         return record
 
     def changes(

@@ -14,6 +14,7 @@ Contact.objects.filter(lastnme="Smith")  # error: Unexpected keyword argument "l
 Contact.objects.filter(birthday__gt="yesterday")  # error: incompatible type "str"; expected "date"
 Contact.objects.exclude(lastname__startwith="S")  # error: Unexpected keyword argument
 Contact.objects.filter(customer_tier="Diamond")  # error: incompatible type
+Contact.objects.filter(leadsource__iexact="Cold Cal")  # error: incompatible type
 Contact.objects.filter(email__isnull=True)  # error: incompatible type
 Contact.objects.filter(loyalty_points__contains="1")  # error: Unexpected keyword argument
 Invoice.objects.get(hdnGrandTotal="100")  # error: incompatible type "str"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -60,7 +61,11 @@ def totals() -> Decimal:
 
 def lookup(module: str) -> type[Model]:
     order: SalesOrder | None = SalesOrder.objects.filter(id__in=["6x1"]).first()
+    assert_type(Contact.objects, ContactQuerySet)  # the manager hands out the typed QuerySet
+    assert_type(Contact.objects.filter(leadsource__iexact="Web Site"), ContactQuerySet)
     assert_type(Contact.objects.get(id="12x1"), Contact)
+    assert_type(Contact.objects.order_by("lastname").get(lastname="Smith"), Contact)
+    assert_type(Contact.objects.iterator(prefetch=1), Iterator[Contact])
     del order
     return MODELS[module]
 

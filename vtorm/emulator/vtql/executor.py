@@ -10,8 +10,10 @@ success with no rows, as Vtiger 8.0 does.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -69,13 +71,22 @@ def query_module(schema: Schema, text: str) -> ModuleSchema:
 
 
 def execute_query(
-    conn: sqlite3.Connection, schema: Schema, text: str
+    conn: sqlite3.Connection,
+    schema: Schema,
+    text: str,
+    owners: Callable[[str], frozenset[int] | None] | None = None,
 ) -> list[dict[str, str | None]]:
-    """Run one VTQL query; raise WebserviceError (or FatalError) as the real server fails."""
+    """Run one VTQL query; raise WebserviceError (or FatalError) as the real server fails.
+
+    `owners(module)` gives the owners whose records a non-admin user may read (None: all),
+    the sharing join the real server adds before WHERE.
+    """
     query_module(schema, text)
     statement = parse(text, schema.modules)
     module = schema.modules[statement.module]
     plan = _Plan.build(module, statement)
+    if owners is not None:
+        plan = dataclasses.replace(plan, owners=owners(module.name))
     try:
         return plan.run(conn, schema)
     except Broken:
@@ -163,6 +174,7 @@ class _Plan:
     statement: Statement
     keys: tuple[str, ...]
     conditions: tuple[_Condition, ...]
+    owners: frozenset[int] | None = None
 
     @classmethod
     def build(cls, module: ModuleSchema, statement: Statement) -> _Plan:
@@ -210,6 +222,10 @@ class _Plan:
             filters.append('COALESCE(vt_num(r."_converted"), 0) = 0')
         if self.module.name == "Users" and "status" in existing:
             filters.append("r.\"status\" COLLATE vtci = 'Active'")
+        if self.owners is not None and "assigned_user_id" in existing:
+            marks = ", ".join("?" for _ in self.owners)
+            filters.append(f'r."assigned_user_id" IN ({marks})')
+            params.extend(str(owner) for owner in sorted(self.owners))
         return sql + (" WHERE " + " AND ".join(filters) if filters else "")
 
     def _where(self, params: list[object]) -> str:
