@@ -284,7 +284,7 @@ class QuerySet(Generic[M]):
         split = self._plan()
         compiled = split.server
         if split.residual is not None:  # every row of the server part, then Python
-            lines = [compiled.page(group) for group in compiled.groups]
+            lines = explain(compiled, Window()).splitlines()
             lines.extend(split.residual.describe())
             slices = describe_slices(self._window.low, self._window.high, self._tail)
         elif self._window.bounded or len(self._tail) > 1:  # the window, sliced in Python
@@ -293,7 +293,7 @@ class QuerySet(Generic[M]):
         else:  # one slice from the end: a count, then the rows it names
             lines = [compiled.count(group) for group in compiled.groups]
             lines.append(f"-- then the rows {describe_slices(0, None, self._tail)} of that count:")
-            lines.extend(f"   {compiled.page(group)}" for group in compiled.groups)
+            lines.extend(f"   {line}" for line in explain(compiled, Window()).splitlines())
             return "\n".join(lines)
         if slices:
             lines.append(f"-- then in Python: rows {slices}")
