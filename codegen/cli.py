@@ -15,16 +15,21 @@ import argparse
 import os
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from vtorm.errors import ConfigurationError
+
 if TYPE_CHECKING:
-    from collections.abc import Callable, Generator, Sequence
+    from collections.abc import Callable, Sequence
+    from contextlib import AbstractContextManager
     from typing import TextIO
 
     from codegen.describe import DescribedSchema
     from vtorm.client import Client
+
+    #: What opens a client of a fresh embedded server (`vtorm.embedded.embedded_client`).
+    EmbeddedClient = Callable[[], AbstractContextManager[Client]]
 
 __all__ = [
     "add_arguments",
@@ -144,7 +149,10 @@ def load_schema(args: argparse.Namespace, wanted: list[str] | None) -> Described
 
     asked = None if args.schema else wanted  # an overlay may add types the server lacks
     if args.demo:
-        schema = demo_schema(asked, quiet=args.quiet)
+        open_client: EmbeddedClient | None = getattr(args, "embedded_client", None)
+        if open_client is None:
+            raise ConfigurationError("--demo needs the embedded server: run it as `vtorm ...`")
+        schema = demo_schema(open_client, asked, quiet=args.quiet)
     else:
         with _client(args) as client:
             schema = fetch_schema(client, asked, quiet=args.quiet)
@@ -152,46 +160,26 @@ def load_schema(args: argparse.Namespace, wanted: list[str] | None) -> Described
 
 
 def demo_schema(
-    wanted: Sequence[str] | None = None, *, stream: TextIO | None = None, quiet: bool = False
+    open_client: EmbeddedClient,
+    wanted: Sequence[str] | None = None,
+    *,
+    stream: TextIO | None = None,
+    quiet: bool = False,
 ) -> DescribedSchema:
     """The embedded server's schema, asked over its webservice as any server's would be.
 
-    The emulator runs in-process (WSGI, no socket); codegen reads only its answers, so the
-    generator and the server share no parsing code.
+    `open_client` (`vtorm.embedded.embedded_client`, handed in by the `vtorm` command) runs
+    the server in-process; codegen reads only its answers, so the generator and the server
+    share no parsing code and codegen imports no part of the server.
     """
     from codegen.source import fetch_schema
 
-    with _embedded_client() as client:
+    with open_client() as client:
         return fetch_schema(client, wanted, stream=stream, quiet=quiet)
-
-
-@contextmanager
-def _embedded_client() -> Generator[Client]:
-    import requests
-
-    from vtorm.client import Client
-    from vtorm.client.wsgi import WSGIAdapter
-    from vtorm.emulator import Emulator
-
-    emulator = Emulator()
-    session = requests.Session()
-    session.mount(f"{_EMBEDDED_URL}/", WSGIAdapter(emulator.wsgi_app))
-    try:
-        with Client(
-            _EMBEDDED_URL, emulator.username, emulator.access_key, session=session
-        ) as client:
-            yield client
-    finally:
-        emulator.close()
-
-
-#: The made-up address the in-process embedded server answers on.
-_EMBEDDED_URL = "http://vtorm-demo.invalid"
 
 
 def _client(args: argparse.Namespace) -> Client:
     from vtorm.client import Client
-    from vtorm.errors import ConfigurationError
 
     settings: dict[str, str] = {
         "url": args.url or os.environ.get("VTIGER_URL", ""),

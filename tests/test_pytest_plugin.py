@@ -82,6 +82,7 @@ def test_wrong_kind(vtiger_client):
 """
 
 
+@pytest.mark.slow  # a pytest run in a subprocess: about 3 s
 def test_ini_settings_in_a_users_project(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
         textwrap.dedent("""

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from vtorm._version import __version__
+from vtorm.embedded import embedded_client
 
 #: subcommand -> (module implementing it, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
@@ -34,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
         module = importlib.import_module(module_name)
         child = sub.add_parser(name, help=help_text, description=help_text)
         module.add_arguments(child)
-        child.set_defaults(_run=module.run)
+        # `--demo` reads the embedded server through this: codegen never imports the server.
+        child.set_defaults(_run=module.run, embedded_client=embedded_client)
     return parser
 
 

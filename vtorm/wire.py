@@ -16,6 +16,8 @@ MAX_QUERY_ROWS: Final = 100
 
 #: How multipicklist values are joined on the wire (space, pipe, hash, hash, pipe, space).
 MULTIPICKLIST_SEPARATOR: Final = " |##| "
+#: The element key that carries an inventory record's lines (Quotes, Invoice, ...).
+LINE_ITEMS: Final = "LineItems"
 
 DATE_FORMAT: Final = "%Y-%m-%d"
 DATETIME_FORMAT: Final = "%Y-%m-%d %H:%M:%S"

@@ -15,6 +15,7 @@ import pytest
 from codegen.cli import demo_schema
 from codegen.describe import DescribedSchema
 from codegen.source import overlay
+from vtorm.embedded import embedded_client
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The shared reference captures (`VTORM_SHARED` when they are not checked out beside the repo).
@@ -27,7 +28,7 @@ needs_shared = pytest.mark.skipif(not CUSTOM.is_dir(), reason="needs ../shared/v
 @functools.cache
 def standard() -> DescribedSchema:
     """The embedded server's schema, as `vtorm generate --demo` reads it (over its webservice)."""
-    return demo_schema(stream=io.StringIO())
+    return demo_schema(embedded_client, stream=io.StringIO())
 
 
 def custom() -> DescribedSchema:

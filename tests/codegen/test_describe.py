@@ -1,20 +1,15 @@
-"""Codegen's own describe parser, and that codegen reads the embedded server only over the wire."""
+"""Codegen's own describe parser (that codegen never imports the server, and has no import
+cycle, is tests/test_architecture.py's)."""
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from codegen.describe import parse_describe, parse_relations, parse_schema
-from tests.codegen.conftest import ROOT, standard
+from tests.codegen.conftest import standard
 from vtorm.errors import ConfigurationError
-
-CODEGEN = ROOT / "codegen"
-#: The only codegen module that may start the embedded server (for `--demo`).
-ENTRY_POINTS = {"cli.py"}
 
 
 def _describe(**extra: Any) -> dict[str, Any]:
@@ -114,60 +109,3 @@ def test_the_demo_schema_is_the_embedded_servers_answers() -> None:
     assert len(schema.modules) == 35 and "Contacts" in schema
     assert schema["Accounts"].relations["Contacts"] == "Contacts"
     assert schema.related["Currency"] is None  # not an entity type: not asked
-
-
-def _imports(path: Path) -> set[str]:
-    """Every module `path` imports, function-level imports included."""
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-        if isinstance(node, ast.Import):
-            found |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            found.add(node.module)
-    return found
-
-
-def test_codegen_never_imports_the_embedded_server_outside_its_cli() -> None:
-    offenders = {
-        path.name: sorted(m for m in _imports(path) if m.startswith("vtorm.emulator"))
-        for path in CODEGEN.glob("*.py")
-        if path.name not in ENTRY_POINTS
-    }
-    assert {name: found for name, found in offenders.items() if found} == {}
-    assert "vtorm.emulator" in _imports(CODEGEN / "cli.py")  # the rule above is not vacuous
-
-
-def _codegen_graph() -> dict[str, set[str]]:
-    graph: dict[str, set[str]] = {}
-    for path in CODEGEN.glob("*.py"):
-        name = f"codegen.{path.stem}"
-        graph[name] = {m for m in _imports(path) if m.startswith("codegen.") and m != name}
-    return graph
-
-
-def _cycle(graph: dict[str, set[str]]) -> list[str]:
-    """One import cycle of `graph` (empty when there is none), by depth-first search."""
-    state: dict[str, int] = {}
-    stack: list[str] = []
-
-    def visit(node: str) -> list[str]:
-        state[node] = 1
-        stack.append(node)
-        for target in sorted(graph.get(node, ())):
-            if state.get(target) == 1:
-                return [*stack[stack.index(target) :], target]
-            if target not in state and (found := visit(target)):
-                return found
-        stack.pop()
-        state[node] = 2
-        return []
-
-    for node in sorted(graph):
-        if node not in state and (found := visit(node)):
-            return found
-    return []
-
-
-def test_codegen_has_no_import_cycle() -> None:
-    assert _cycle(_codegen_graph()) == []
-    assert _cycle({"a": {"b"}, "b": {"a"}}) == ["a", "b", "a"]  # the search finds one

@@ -17,6 +17,8 @@ import pytest
 
 from tests.codegen.conftest import ROOT, tool
 
+pytestmark = pytest.mark.slow  # each test runs a type checker over generated/
+
 EXAMPLES = Path(__file__).parent / "examples"
 OK, BAD = EXAMPLES / "ok.py", EXAMPLES / "bad.py"
 

@@ -1,13 +1,13 @@
 """One test per case of the real-server captures, replayed against the emulator.
 
 The captures live outside the repository (`../shared/vtiger-reference`); without them this
-module is skipped. Deliberate differences are listed in `docs/emulator-differences.md` and
-expected here as strict xfails, so fixing one without updating the docs fails the run.
+module is skipped. Every case must match the capture: there is no list of expected failures.
+A deliberate difference would be asserted here as the exact difference it produces (and
+explained in `docs/emulator-differences.md`), never skipped or marked as failing.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,20 +21,13 @@ from tests.conformance.normalise import differences
 from tests.conformance.script import RECORD_FILES, custom_fields_run, main_run
 from tests.conformance.steps import Step
 
-#: Case id -> why the emulator deliberately differs (explained in docs/emulator-differences.md).
-DIFFERENCES: dict[str, str] = {}
-
 
 def _cases() -> list[Any]:
-    params = []
-    for step in main_run() + custom_fields_run():
-        if step.case_id is None:
-            continue
-        marks = []
-        if step.case_id in DIFFERENCES:
-            marks.append(pytest.mark.xfail(strict=True, reason=DIFFERENCES[step.case_id]))
-        params.append(pytest.param(step, id=step.case_id, marks=marks))
-    return params
+    return [
+        pytest.param(step, id=step.case_id)
+        for step in main_run() + custom_fields_run()
+        if step.case_id is not None
+    ]
 
 
 @pytest.mark.parametrize("step", _cases())
@@ -44,17 +37,7 @@ def test_case(step: Step, outcomes: dict[str, Any]) -> None:
     problems = differences(
         outcome.expected, outcome.status, outcome.text, outcome.body, step.row_count
     )
-    assert not problems, f"{step.case_id}: {step.params}\n  " + "\n  ".join(problems)
-
-
-def test_documented_differences_are_in_the_docs() -> None:
-    """Every xfail names a case that exists and is explained in docs/emulator-differences.md."""
-    docs = Path(__file__).resolve().parents[2] / "docs" / "emulator-differences.md"
-    known = {step.case_id for step in main_run() + custom_fields_run()}
-    text = docs.read_text("utf-8") if docs.exists() else ""
-    for case_id in DIFFERENCES:
-        assert case_id in known, f"{case_id} is not a capture case"
-        assert case_id in text, f"{case_id} is not explained in {docs}"
+    assert problems == [], f"{step.case_id}: {step.params}\n  " + "\n  ".join(problems)
 
 
 def test_every_capture_case_is_replayed() -> None:

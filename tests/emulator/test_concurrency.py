@@ -7,6 +7,7 @@ import threading
 from collections import Counter
 from typing import Any
 
+import pytest
 import requests
 
 from tests.emulator.conftest import Wire
@@ -47,6 +48,7 @@ def _worker(wire: Wire, number: int, tally: Counter[str], failures: list[Any]) -
     tally[f"alive-{number}"] = len(mine)
 
 
+@pytest.mark.slow  # eight threads of HTTP requests: about 4 s
 def test_eight_threads_of_mixed_requests(emulator: Emulator, server: RunningServer) -> None:
     wires = []
     for _ in range(THREADS):

@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.codegen.conftest import tool
+
+pytestmark = pytest.mark.slow  # runs mypy
 
 EXAMPLE = Path(__file__).parent / "typing_example.py"
 

@@ -167,10 +167,13 @@ def test_a_false_condition_sends_nothing() -> None:
 
 
 def test_the_default_client_is_looked_up_when_the_query_runs() -> None:
+    """Building a query needs no connection and sends nothing; running it uses the default."""
     backend = people(2)
     query = Contact.objects.all()  # built before any default exists
     with as_default(backend):
+        assert backend.calls == []
         assert len(query) == 2
+        assert backend.queries[0] == "SELECT * FROM Contacts ORDER BY id LIMIT 100;"
     with pytest.raises(ConfigurationError, match=r"vtorm\.connect"):
         len(Contact.objects.all())
 

@@ -26,7 +26,7 @@ from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers
 
-__all__ = ["WSGIAdapter", "WSGIApp"]
+__all__ = ["WSGIAdapter", "WSGIApp", "wsgi_session"]
 
 _log = logging.getLogger("vtorm")
 
@@ -69,6 +69,17 @@ class WSGIAdapter(BaseAdapter):
 
     def close(self) -> None:
         """Nothing to release: there are no connections."""
+
+
+def wsgi_session(app: WSGIApp, base_url: str) -> requests.Session:
+    """A session whose requests under `base_url` run `app` in this process (no socket).
+
+    >>> session = wsgi_session(emulator.wsgi_app, "http://crm.invalid")  # doctest: +SKIP
+    >>> Client("http://crm.invalid", user, key, session=session)  # doctest: +SKIP
+    """
+    session = requests.Session()
+    session.mount(base_url.rstrip("/") + "/", WSGIAdapter(app))
+    return session
 
 
 def build_environ(request: requests.PreparedRequest) -> dict[str, Any]:

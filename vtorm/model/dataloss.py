@@ -30,6 +30,7 @@ from vtorm.errors import (
 )
 from vtorm.model.fields import VtigerField
 from vtorm.model.values import to_python
+from vtorm.wire import LINE_ITEMS
 
 if TYPE_CHECKING:
     from vtorm.model.base import Model
@@ -223,7 +224,6 @@ def predict_lines(
     model: type[Model], element: Mapping[str, Any], *, utf8mb4: bool = False
 ) -> list[Damage]:
     """`predict_element` for each inventory line an element carries, named `line_items[n]`."""
-    from vtorm.model.inventory import LINE_ITEMS  # inventory builds on base, which uses this
 
     line_model: type[Model] | None = getattr(model, "vtiger_line_model", None)
     lines = element.get(LINE_ITEMS)

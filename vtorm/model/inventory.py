@@ -26,11 +26,11 @@ from typing_extensions import Self
 from vtorm import errors
 from vtorm.model.base import Model
 from vtorm.query.backend import Backend
+from vtorm.wire import LINE_ITEMS
 
 __all__ = ["LINE_ITEMS", "InventoryModel", "exact_number", "line_element"]
 
 #: The element key that carries the lines on create, revise and retrieve.
-LINE_ITEMS = "LineItems"
 #: The python attribute that holds the lines on an inventory model.
 _ATTRIBUTE = "line_items"
 #: What the database columns hold: 8 decimal places; float noise lies beyond them.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from typing_extensions import assert_type
 
@@ -16,7 +16,8 @@ from generated.contact import (
     ContactQuerySet,
     ContactRelatedRecords,
 )
-from vtorm import Model, Q, RecordId, RelatedRecords
+from vtorm import Client, Model, ObjectDoesNotExist, Q, RecordId, RelatedRecords
+from vtorm.model.changes import ChangeFeed
 
 if TYPE_CHECKING:
     from generated.event import EventParentTarget  # relation unions exist for type checkers
@@ -88,3 +89,21 @@ def reverse_relations(account: Account) -> list[str]:
     assert_type(account.related("Contacts"), RelatedRecords[Model])
     staff.add(Contact(lastname="New"))
     return [person.lastname for person in staff.filter(lastname__startswith="S")]
+
+
+def public_api(client: Client) -> None:
+    """What each public call returns, chained as users chain them."""
+    assert_type(Contact.objects.filter(lastname="Smith"), ContactQuerySet)
+    assert_type(Contact.objects.all().order_by("-lastname")[:5], ContactQuerySet)
+    assert_type(Contact.objects.exclude(Q(lastname="x") | Q(firstname="y")), ContactQuerySet)
+    assert_type(Contact.objects.using(client).filter(id="12x1").get(), Contact)
+    assert_type(Contact.objects.all()[0], Contact)
+    assert_type(Contact.objects.first(), Contact | None)
+    assert_type(list(Contact.objects.values("lastname")), list[dict[str, Any]])
+    assert_type(Contact.DoesNotExist, type[ObjectDoesNotExist])
+    for contact in Contact.objects.filter(lastname__startswith="Sm").iterator(prefetch=2):
+        assert_type(contact, Contact)
+        assert_type(contact.related(Account), RelatedRecords[Account])
+    assert_type(Contact.objects.select_related("account_id"), ContactQuerySet)
+    assert_type(Contact.objects.changes(since=1, using=client), ChangeFeed[Contact])
+    assert_type(Contact.objects.none(), ContactQuerySet)
