@@ -19,7 +19,7 @@ from codegen.describe import DescribedField, DescribedModule
 from codegen.layout import Group, Node, Text, doc_text, lay_out, py_string
 from codegen.lock import LockedField, LockedModule, LockFile
 from codegen.relations import RelationsPlan, plan_relations
-from codegen.reverse import ReversesPlan, module_alias, plan_reverse, targets_of
+from codegen.reverse import ReversesPlan, plan_reverse, records_class, targets_of
 from codegen.types import lookup_types, type_info
 
 __all__ = ["FieldPlan", "ModelPlan", "PackagePlan", "plan_model", "plan_package"]
@@ -90,9 +90,15 @@ class ModelPlan:
 
     @property
     def objects(self) -> str:
-        """`objects: ClassVar[Manager[XQuerySet]] = Manager(XQuerySet)`."""
+        """`objects: ClassVar[Manager[XQuerySet]] = Manager(XQuerySet)`, and the class that
+        `related()` hands out for this model's records (when other models relate to it)."""
         queryset = f"{self.class_name}QuerySet"
-        return f"    objects: ClassVar[Manager[{queryset}]] = Manager({queryset})"
+        line = f"    objects: ClassVar[Manager[{queryset}]] = Manager({queryset})"
+        if not self.related_records:
+            return line
+        records = records_class(self.class_name)
+        # Unannotated: the base declares it, and a narrower ClassVar would be an override error.
+        return f"{line}\n    vtiger_related_records_class = {records}"
 
 
 @dataclass(frozen=True)
@@ -262,7 +268,10 @@ def plan_model(
     used |= {"TypeAlias"} if relations.aliases else set()
     used |= {"RelatedRecords"} if related_records else set()
     used |= {"Mapping"} if reverse.relations else set()
-    local = [f"from . import {stem} as {module_alias(stem)}" for stem in reverse.modules]
+    relations = relations.importing(reverse.type_names)
+    used |= {"TYPE_CHECKING"} if relations.type_checking_block else set()
+    used |= {"cast"} if reverse.type_names else set()
+    local: list[str] = []
     line_items: tuple[str, ...] = ()
     if lines is not None:
         used = (used - {"Model"}) | {"InventoryModel"}
@@ -385,7 +394,10 @@ _IMPORTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("datetime", ()),
     ("collections.abc", ("Mapping", "Sequence")),
     ("decimal", ("Decimal",)),
-    ("typing", ("TYPE_CHECKING", "Annotated", "ClassVar", "Literal", "TypeAlias", "TypedDict")),
+    (
+        "typing",
+        ("TYPE_CHECKING", "Annotated", "ClassVar", "Literal", "TypeAlias", "TypedDict", "cast"),
+    ),
     ("", ()),
     ("typing_extensions", ("Self", "Unpack")),
     ("", ()),

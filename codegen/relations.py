@@ -14,7 +14,7 @@ of import cycles.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import inflection
 
@@ -42,8 +42,25 @@ class RelationsPlan:
     """A model's accessors plus what its module needs under `if TYPE_CHECKING:`."""
 
     accessors: tuple[RelationPlan, ...] = ()
-    type_imports: tuple[str, ...] = ()  # indent 4
+    #: sibling file stem -> the names imported from it for annotations only
+    type_names: Mapping[str, frozenset[str]] = field(default_factory=dict[str, frozenset[str]])
     aliases: tuple[str, ...] = ()  # indent 4
+
+    def importing(self, extra: Mapping[str, Iterable[str]]) -> RelationsPlan:
+        """The same plan, also importing `extra` (stem -> names) for annotations."""
+        names = {stem: set(found) for stem, found in self.type_names.items()}
+        for stem, found in extra.items():
+            names.setdefault(stem, set()).update(found)
+        merged = {stem: frozenset(found) for stem, found in names.items()}
+        return RelationsPlan(self.accessors, merged, self.aliases)
+
+    @property
+    def type_imports(self) -> tuple[str, ...]:
+        """`from .stem import A, B` lines (indent 4), by stem."""
+        return tuple(
+            f"    from .{stem} import {', '.join(sorted(self.type_names[stem]))}"
+            for stem in sorted(self.type_names)
+        )
 
     @property
     def type_checking_block(self) -> tuple[str, ...]:
@@ -101,10 +118,8 @@ def plan_relations(
             union = Group(f"{returns}: TypeAlias = ", "(", tuple(t for t, _ in targets), ")")
             aliases += lay_out(Group(union.head, "(", union.items, ")", union=True), 4)
         accessors.append(RelationPlan(accessor, name, f"{returns} | None", _body(name)))
-    type_imports = tuple(
-        f"    from .{stem} import {', '.join(sorted(imports[stem]))}" for stem in sorted(imports)
-    )
-    return RelationsPlan(tuple(accessors), type_imports, tuple(aliases))
+    type_names = {stem: frozenset(found) for stem, found in imports.items()}
+    return RelationsPlan(tuple(accessors), type_names, tuple(aliases))
 
 
 def _body(field: str) -> tuple[str, ...]:

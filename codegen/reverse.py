@@ -10,10 +10,10 @@ the lock file, in label order: a taken name gets the target's file stem appended
 `_2`, `_3`... The whole relation set (label -> module) also becomes the class's
 `vtiger_relations`, which `Model.related()` uses to find the label for a model.
 
-The methods need the target's classes at runtime, so a model module imports the modules of
-its targets at module level as modules (`from . import contact as _contact`), which Python
-allows in a cycle (a partly run sibling is found in `sys.modules`), where importing the
-names (`from .contact import Contact`) would fail on the cycle.
+Generated modules never import each other at run time (related modules point at each
+other, so that would be an import cycle): a method names its target's classes for type
+checkers only (`if TYPE_CHECKING:`) and asks `Model.related(label)` for the records, which
+finds the target model in the registry and returns its `XRelatedRecords` class.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from codegen.lock import LockedRelation
 __all__ = [
     "ReversePlan",
     "ReversesPlan",
-    "module_alias",
     "plan_reverse",
     "records_class",
     "reverse_name",
@@ -56,7 +55,8 @@ class ReversesPlan:
 
     methods: tuple[ReversePlan, ...] = ()
     relations: tuple[str, ...] = ()  # the `vtiger_relations` ClassVar, indent 4
-    modules: tuple[str, ...] = ()  # file stems of the target modules, imported at runtime
+    #: target file stem -> the `XRelatedRecords` names the methods annotate with
+    type_names: Mapping[str, frozenset[str]] = field(default_factory=dict[str, frozenset[str]])
     labels: Mapping[str, str] = field(default_factory=dict[str, str])  # label -> module
 
     @property
@@ -103,7 +103,7 @@ def plan_reverse(
             names[label] = old.method
             blocked.add(old.method)
     methods: list[ReversePlan] = []
-    imports: set[str] = set()
+    imports: dict[str, set[str]] = {}
     for label, module in labels.items():
         if module not in classes:
             continue
@@ -112,17 +112,10 @@ def plan_reverse(
         blocked.add(name)
         own = "" if target == class_name else stem
         if own:
-            imports.add(own)
+            imports.setdefault(own, set()).add(records_class(target))
         methods.append(ReversePlan(name, label, module, target, _method(name, label, target, own)))
-    return ReversesPlan(tuple(methods), _relations_lines(labels), tuple(sorted(imports)), labels)
-
-
-def module_alias(stem: str) -> str:
-    """The name a generated module imports a sibling module under (`from . import x as _x`).
-
-    Field names never start with `_` (naming.RESERVED_PREFIXES), so it shadows nothing.
-    """
-    return f"_{stem}"
+    type_names = {stem: frozenset(names) for stem, names in imports.items()}
+    return ReversesPlan(tuple(methods), _relations_lines(labels), type_names, labels)
 
 
 def records_class(target: str) -> str:
@@ -156,11 +149,18 @@ def _relations_lines(labels: Mapping[str, str]) -> tuple[str, ...]:
 
 
 def _method(name: str, label: str, target: str, stem: str) -> tuple[str, ...]:
-    """The method; a target in another module is reached through that module's alias."""
-    prefix = f"{module_alias(stem)}." if stem else ""
-    returns = prefix + records_class(target)
+    """The method; a target in another module comes from the registry, through `related()`.
+
+    The `cast` only names for type checkers what `related(label)` returns at run time: the
+    target's `XRelatedRecords` (its `vtiger_related_records_class`).
+    """
+    returns = records_class(target)
     header = lay_out(Group(f"def {name}", "(", ("self",), ")"), 4, f" -> {returns}:", hug=False)
-    call = Group(f"return {returns}.of", "(", ("self", prefix + target, py_string(label)), ")")
+    if stem:
+        related = Group("self.related", "(", (py_string(label),), ")")
+        call = Group("return cast", "(", (py_string(returns), related), ")")
+    else:
+        call = Group(f"return {returns}.of", "(", ("self", target, py_string(label)), ")")
     return (*header, _docstring(label, target), *lay_out(call, 8))
 
 

@@ -5,19 +5,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
-from . import document as _document
-from . import help_desk as _help_desk
-
 if TYPE_CHECKING:
     from .account import Account
     from .contact import Contact
+    from .document import DocumentRelatedRecords
     from .group import Group
+    from .help_desk import HelpDeskRelatedRecords
     from .invoice import Invoice
     from .product import Product
     from .user import User
@@ -230,6 +229,7 @@ class Asset(Model):
     vtiger_module: ClassVar[str] = "Assets"
     vtiger_id_prefix: ClassVar[str] = "32"
     objects: ClassVar[Manager[AssetQuerySet]] = Manager(AssetQuerySet)
+    vtiger_related_records_class = AssetRelatedRecords
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Documents": "Documents",
         "HelpDesk": "HelpDesk",
@@ -415,10 +415,10 @@ class Asset(Model):
         """The record `modifiedby` points at: fetched once, then cached."""
         return self.vtiger_related("modifiedby")
 
-    def related_documents(self) -> _document.DocumentRelatedRecords:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")
+        return cast("DocumentRelatedRecords", self.related("Documents"))
 
-    def related_helpdesk(self) -> _help_desk.HelpDeskRelatedRecords:
+    def related_helpdesk(self) -> HelpDeskRelatedRecords:
         """HelpDesk records under the relation 'HelpDesk' (lazy)."""
-        return _help_desk.HelpDeskRelatedRecords.of(self, _help_desk.HelpDesk, "HelpDesk")
+        return cast("HelpDeskRelatedRecords", self.related("HelpDesk"))

@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
-from . import contact as _contact
-
 if TYPE_CHECKING:
     from .account import Account
     from .campaign import Campaign
-    from .contact import Contact
+    from .contact import Contact, ContactRelatedRecords
     from .group import Group
     from .help_desk import HelpDesk
     from .invoice import Invoice
@@ -312,6 +310,7 @@ class Calendar(Model):
     vtiger_module: ClassVar[str] = "Calendar"
     vtiger_id_prefix: ClassVar[str] = "9"
     objects: ClassVar[Manager[CalendarQuerySet]] = Manager(CalendarQuerySet)
+    vtiger_related_records_class = CalendarRelatedRecords
     vtiger_relations: ClassVar[Mapping[str, str]] = {"Contacts": "Contacts"}
 
     subject: Annotated[
@@ -539,6 +538,6 @@ class Calendar(Model):
         """The record `modifiedby` points at: fetched once, then cached."""
         return self.vtiger_related("modifiedby")
 
-    def related_contacts(self) -> _contact.ContactRelatedRecords:
+    def related_contacts(self) -> ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        return _contact.ContactRelatedRecords.of(self, _contact.Contact, "Contacts")
+        return cast("ContactRelatedRecords", self.related("Contacts"))

@@ -6,20 +6,19 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
-from . import account as _account
-from . import calendar as _calendar
-from . import contact as _contact
-from . import lead as _lead
-from . import potential as _potential
-
 if TYPE_CHECKING:
+    from .account import AccountRelatedRecords
+    from .calendar import CalendarRelatedRecords
+    from .contact import ContactRelatedRecords
     from .group import Group
+    from .lead import LeadRelatedRecords
+    from .potential import PotentialRelatedRecords
     from .product import Product
     from .user import User
 
@@ -319,6 +318,7 @@ class Campaign(Model):
     vtiger_module: ClassVar[str] = "Campaigns"
     vtiger_id_prefix: ClassVar[str] = "1"
     objects: ClassVar[Manager[CampaignQuerySet]] = Manager(CampaignQuerySet)
+    vtiger_related_records_class = CampaignRelatedRecords
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Accounts": "Accounts",
         "Activities": "Calendar",
@@ -529,22 +529,22 @@ class Campaign(Model):
         """The record `modifiedby` points at: fetched once, then cached."""
         return self.vtiger_related("modifiedby")
 
-    def related_accounts(self) -> _account.AccountRelatedRecords:
+    def related_accounts(self) -> AccountRelatedRecords:
         """Account records under the relation 'Accounts' (lazy)."""
-        return _account.AccountRelatedRecords.of(self, _account.Account, "Accounts")
+        return cast("AccountRelatedRecords", self.related("Accounts"))
 
-    def related_activities(self) -> _calendar.CalendarRelatedRecords:
+    def related_activities(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activities")
+        return cast("CalendarRelatedRecords", self.related("Activities"))
 
-    def related_contacts(self) -> _contact.ContactRelatedRecords:
+    def related_contacts(self) -> ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        return _contact.ContactRelatedRecords.of(self, _contact.Contact, "Contacts")
+        return cast("ContactRelatedRecords", self.related("Contacts"))
 
-    def related_leads(self) -> _lead.LeadRelatedRecords:
+    def related_leads(self) -> LeadRelatedRecords:
         """Lead records under the relation 'Leads' (lazy)."""
-        return _lead.LeadRelatedRecords.of(self, _lead.Lead, "Leads")
+        return cast("LeadRelatedRecords", self.related("Leads"))
 
-    def related_potentials(self) -> _potential.PotentialRelatedRecords:
+    def related_potentials(self) -> PotentialRelatedRecords:
         """Potential records under the relation 'Potentials' (lazy)."""
-        return _potential.PotentialRelatedRecords.of(self, _potential.Potential, "Potentials")
+        return cast("PotentialRelatedRecords", self.related("Potentials"))

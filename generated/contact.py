@@ -6,35 +6,34 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
-from . import asset as _asset
-from . import calendar as _calendar
-from . import campaign as _campaign
-from . import document as _document
-from . import email as _email
-from . import help_desk as _help_desk
-from . import invoice as _invoice
-from . import mod_comment as _mod_comment
-from . import pbx_manager as _pbx_manager
-from . import potential as _potential
-from . import product as _product
-from . import project as _project
-from . import purchase_order as _purchase_order
-from . import quote as _quote
-from . import sales_order as _sales_order
-from . import service as _service
-from . import service_contract as _service_contract
-from . import vendor as _vendor
-
 if TYPE_CHECKING:
     from .account import Account
+    from .asset import AssetRelatedRecords
+    from .calendar import CalendarRelatedRecords
+    from .campaign import CampaignRelatedRecords
+    from .document import DocumentRelatedRecords
+    from .email import EmailRelatedRecords
     from .group import Group
+    from .help_desk import HelpDeskRelatedRecords
+    from .invoice import InvoiceRelatedRecords
+    from .mod_comment import ModCommentRelatedRecords
+    from .pbx_manager import PBXManagerRelatedRecords
+    from .potential import PotentialRelatedRecords
+    from .product import ProductRelatedRecords
+    from .project import ProjectRelatedRecords
+    from .purchase_order import PurchaseOrderRelatedRecords
+    from .quote import QuoteRelatedRecords
+    from .sales_order import SalesOrderRelatedRecords
+    from .service import ServiceRelatedRecords
+    from .service_contract import ServiceContractRelatedRecords
     from .user import User
+    from .vendor import VendorRelatedRecords
 
     ContactAssignedUserTarget: TypeAlias = User | Group
 
@@ -623,6 +622,7 @@ class Contact(Model):
     vtiger_module: ClassVar[str] = "Contacts"
     vtiger_id_prefix: ClassVar[str] = "12"
     objects: ClassVar[Manager[ContactQuerySet]] = Manager(ContactQuerySet)
+    vtiger_related_records_class = ContactRelatedRecords
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Activities": "Calendar",
         "Activity History": "Calendar",
@@ -967,86 +967,78 @@ class Contact(Model):
         """The record `modifiedby` points at: fetched once, then cached."""
         return self.vtiger_related("modifiedby")
 
-    def related_activities(self) -> _calendar.CalendarRelatedRecords:
+    def related_activities(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activities")
+        return cast("CalendarRelatedRecords", self.related("Activities"))
 
-    def related_activity_history(self) -> _calendar.CalendarRelatedRecords:
+    def related_activity_history(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activity History' (lazy)."""
-        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activity History")
+        return cast("CalendarRelatedRecords", self.related("Activity History"))
 
-    def related_assets(self) -> _asset.AssetRelatedRecords:
+    def related_assets(self) -> AssetRelatedRecords:
         """Asset records under the relation 'Assets' (lazy)."""
-        return _asset.AssetRelatedRecords.of(self, _asset.Asset, "Assets")
+        return cast("AssetRelatedRecords", self.related("Assets"))
 
-    def related_campaigns(self) -> _campaign.CampaignRelatedRecords:
+    def related_campaigns(self) -> CampaignRelatedRecords:
         """Campaign records under the relation 'Campaigns' (lazy)."""
-        return _campaign.CampaignRelatedRecords.of(self, _campaign.Campaign, "Campaigns")
+        return cast("CampaignRelatedRecords", self.related("Campaigns"))
 
-    def related_documents(self) -> _document.DocumentRelatedRecords:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")
+        return cast("DocumentRelatedRecords", self.related("Documents"))
 
-    def related_emails(self) -> _email.EmailRelatedRecords:
+    def related_emails(self) -> EmailRelatedRecords:
         """Email records under the relation 'Emails' (lazy)."""
-        return _email.EmailRelatedRecords.of(self, _email.Email, "Emails")
+        return cast("EmailRelatedRecords", self.related("Emails"))
 
-    def related_helpdesk(self) -> _help_desk.HelpDeskRelatedRecords:
+    def related_helpdesk(self) -> HelpDeskRelatedRecords:
         """HelpDesk records under the relation 'HelpDesk' (lazy)."""
-        return _help_desk.HelpDeskRelatedRecords.of(self, _help_desk.HelpDesk, "HelpDesk")
+        return cast("HelpDeskRelatedRecords", self.related("HelpDesk"))
 
-    def related_invoice(self) -> _invoice.InvoiceRelatedRecords:
+    def related_invoice(self) -> InvoiceRelatedRecords:
         """Invoice records under the relation 'Invoice' (lazy)."""
-        return _invoice.InvoiceRelatedRecords.of(self, _invoice.Invoice, "Invoice")
+        return cast("InvoiceRelatedRecords", self.related("Invoice"))
 
-    def related_modcomments(self) -> _mod_comment.ModCommentRelatedRecords:
+    def related_modcomments(self) -> ModCommentRelatedRecords:
         """ModComment records under the relation 'ModComments' (lazy)."""
-        return _mod_comment.ModCommentRelatedRecords.of(
-            self, _mod_comment.ModComment, "ModComments"
-        )
+        return cast("ModCommentRelatedRecords", self.related("ModComments"))
 
-    def related_pbxmanager(self) -> _pbx_manager.PBXManagerRelatedRecords:
+    def related_pbxmanager(self) -> PBXManagerRelatedRecords:
         """PBXManager records under the relation 'PBXManager' (lazy)."""
-        return _pbx_manager.PBXManagerRelatedRecords.of(self, _pbx_manager.PBXManager, "PBXManager")
+        return cast("PBXManagerRelatedRecords", self.related("PBXManager"))
 
-    def related_potentials(self) -> _potential.PotentialRelatedRecords:
+    def related_potentials(self) -> PotentialRelatedRecords:
         """Potential records under the relation 'Potentials' (lazy)."""
-        return _potential.PotentialRelatedRecords.of(self, _potential.Potential, "Potentials")
+        return cast("PotentialRelatedRecords", self.related("Potentials"))
 
-    def related_products(self) -> _product.ProductRelatedRecords:
+    def related_products(self) -> ProductRelatedRecords:
         """Product records under the relation 'Products' (lazy)."""
-        return _product.ProductRelatedRecords.of(self, _product.Product, "Products")
+        return cast("ProductRelatedRecords", self.related("Products"))
 
-    def related_projects(self) -> _project.ProjectRelatedRecords:
+    def related_projects(self) -> ProjectRelatedRecords:
         """Project records under the relation 'Projects' (lazy)."""
-        return _project.ProjectRelatedRecords.of(self, _project.Project, "Projects")
+        return cast("ProjectRelatedRecords", self.related("Projects"))
 
-    def related_purchase_order(self) -> _purchase_order.PurchaseOrderRelatedRecords:
+    def related_purchase_order(self) -> PurchaseOrderRelatedRecords:
         """PurchaseOrder records under the relation 'Purchase Order' (lazy)."""
-        return _purchase_order.PurchaseOrderRelatedRecords.of(
-            self, _purchase_order.PurchaseOrder, "Purchase Order"
-        )
+        return cast("PurchaseOrderRelatedRecords", self.related("Purchase Order"))
 
-    def related_quotes(self) -> _quote.QuoteRelatedRecords:
+    def related_quotes(self) -> QuoteRelatedRecords:
         """Quote records under the relation 'Quotes' (lazy)."""
-        return _quote.QuoteRelatedRecords.of(self, _quote.Quote, "Quotes")
+        return cast("QuoteRelatedRecords", self.related("Quotes"))
 
-    def related_sales_order(self) -> _sales_order.SalesOrderRelatedRecords:
+    def related_sales_order(self) -> SalesOrderRelatedRecords:
         """SalesOrder records under the relation 'Sales Order' (lazy)."""
-        return _sales_order.SalesOrderRelatedRecords.of(
-            self, _sales_order.SalesOrder, "Sales Order"
-        )
+        return cast("SalesOrderRelatedRecords", self.related("Sales Order"))
 
-    def related_service_contracts(self) -> _service_contract.ServiceContractRelatedRecords:
+    def related_service_contracts(self) -> ServiceContractRelatedRecords:
         """ServiceContract records under the relation 'Service Contracts' (lazy)."""
-        return _service_contract.ServiceContractRelatedRecords.of(
-            self, _service_contract.ServiceContract, "Service Contracts"
-        )
+        return cast("ServiceContractRelatedRecords", self.related("Service Contracts"))
 
-    def related_services(self) -> _service.ServiceRelatedRecords:
+    def related_services(self) -> ServiceRelatedRecords:
         """Service records under the relation 'Services' (lazy)."""
-        return _service.ServiceRelatedRecords.of(self, _service.Service, "Services")
+        return cast("ServiceRelatedRecords", self.related("Services"))
 
-    def related_vendors(self) -> _vendor.VendorRelatedRecords:
+    def related_vendors(self) -> VendorRelatedRecords:
         """Vendor records under the relation 'Vendors' (lazy)."""
-        return _vendor.VendorRelatedRecords.of(self, _vendor.Vendor, "Vendors")
+        return cast("VendorRelatedRecords", self.related("Vendors"))

@@ -5,31 +5,30 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
-from . import account as _account
-from . import asset as _asset
-from . import contact as _contact
-from . import faq as _faq
-from . import help_desk as _help_desk
-from . import invoice as _invoice
-from . import lead as _lead
-from . import potential as _potential
-from . import product as _product
-from . import project as _project
-from . import purchase_order as _purchase_order
-from . import quote as _quote
-from . import sales_order as _sales_order
-from . import service as _service
-from . import service_contract as _service_contract
-
 if TYPE_CHECKING:
+    from .account import AccountRelatedRecords
+    from .asset import AssetRelatedRecords
+    from .contact import ContactRelatedRecords
     from .document_folder import DocumentFolder
+    from .faq import FaqRelatedRecords
     from .group import Group
+    from .help_desk import HelpDeskRelatedRecords
+    from .invoice import InvoiceRelatedRecords
+    from .lead import LeadRelatedRecords
+    from .potential import PotentialRelatedRecords
+    from .product import ProductRelatedRecords
+    from .project import ProjectRelatedRecords
+    from .purchase_order import PurchaseOrderRelatedRecords
+    from .quote import QuoteRelatedRecords
+    from .sales_order import SalesOrderRelatedRecords
+    from .service import ServiceRelatedRecords
+    from .service_contract import ServiceContractRelatedRecords
     from .user import User
 
     DocumentAssignedUserTarget: TypeAlias = User | Group
@@ -220,6 +219,7 @@ class Document(Model):
     vtiger_module: ClassVar[str] = "Documents"
     vtiger_id_prefix: ClassVar[str] = "15"
     objects: ClassVar[Manager[DocumentQuerySet]] = Manager(DocumentQuerySet)
+    vtiger_related_records_class = DocumentRelatedRecords
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Accounts": "Accounts",
         "Assets": "Assets",
@@ -378,66 +378,62 @@ class Document(Model):
         """The record `modifiedby` points at: fetched once, then cached."""
         return self.vtiger_related("modifiedby")
 
-    def related_accounts(self) -> _account.AccountRelatedRecords:
+    def related_accounts(self) -> AccountRelatedRecords:
         """Account records under the relation 'Accounts' (lazy)."""
-        return _account.AccountRelatedRecords.of(self, _account.Account, "Accounts")
+        return cast("AccountRelatedRecords", self.related("Accounts"))
 
-    def related_assets(self) -> _asset.AssetRelatedRecords:
+    def related_assets(self) -> AssetRelatedRecords:
         """Asset records under the relation 'Assets' (lazy)."""
-        return _asset.AssetRelatedRecords.of(self, _asset.Asset, "Assets")
+        return cast("AssetRelatedRecords", self.related("Assets"))
 
-    def related_contacts(self) -> _contact.ContactRelatedRecords:
+    def related_contacts(self) -> ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        return _contact.ContactRelatedRecords.of(self, _contact.Contact, "Contacts")
+        return cast("ContactRelatedRecords", self.related("Contacts"))
 
-    def related_faq(self) -> _faq.FaqRelatedRecords:
+    def related_faq(self) -> FaqRelatedRecords:
         """Faq records under the relation 'Faq' (lazy)."""
-        return _faq.FaqRelatedRecords.of(self, _faq.Faq, "Faq")
+        return cast("FaqRelatedRecords", self.related("Faq"))
 
-    def related_helpdesk(self) -> _help_desk.HelpDeskRelatedRecords:
+    def related_helpdesk(self) -> HelpDeskRelatedRecords:
         """HelpDesk records under the relation 'HelpDesk' (lazy)."""
-        return _help_desk.HelpDeskRelatedRecords.of(self, _help_desk.HelpDesk, "HelpDesk")
+        return cast("HelpDeskRelatedRecords", self.related("HelpDesk"))
 
-    def related_invoice(self) -> _invoice.InvoiceRelatedRecords:
+    def related_invoice(self) -> InvoiceRelatedRecords:
         """Invoice records under the relation 'Invoice' (lazy)."""
-        return _invoice.InvoiceRelatedRecords.of(self, _invoice.Invoice, "Invoice")
+        return cast("InvoiceRelatedRecords", self.related("Invoice"))
 
-    def related_leads(self) -> _lead.LeadRelatedRecords:
+    def related_leads(self) -> LeadRelatedRecords:
         """Lead records under the relation 'Leads' (lazy)."""
-        return _lead.LeadRelatedRecords.of(self, _lead.Lead, "Leads")
+        return cast("LeadRelatedRecords", self.related("Leads"))
 
-    def related_potentials(self) -> _potential.PotentialRelatedRecords:
+    def related_potentials(self) -> PotentialRelatedRecords:
         """Potential records under the relation 'Potentials' (lazy)."""
-        return _potential.PotentialRelatedRecords.of(self, _potential.Potential, "Potentials")
+        return cast("PotentialRelatedRecords", self.related("Potentials"))
 
-    def related_products(self) -> _product.ProductRelatedRecords:
+    def related_products(self) -> ProductRelatedRecords:
         """Product records under the relation 'Products' (lazy)."""
-        return _product.ProductRelatedRecords.of(self, _product.Product, "Products")
+        return cast("ProductRelatedRecords", self.related("Products"))
 
-    def related_project(self) -> _project.ProjectRelatedRecords:
+    def related_project(self) -> ProjectRelatedRecords:
         """Project records under the relation 'Project' (lazy)."""
-        return _project.ProjectRelatedRecords.of(self, _project.Project, "Project")
+        return cast("ProjectRelatedRecords", self.related("Project"))
 
-    def related_purchaseorder(self) -> _purchase_order.PurchaseOrderRelatedRecords:
+    def related_purchaseorder(self) -> PurchaseOrderRelatedRecords:
         """PurchaseOrder records under the relation 'PurchaseOrder' (lazy)."""
-        return _purchase_order.PurchaseOrderRelatedRecords.of(
-            self, _purchase_order.PurchaseOrder, "PurchaseOrder"
-        )
+        return cast("PurchaseOrderRelatedRecords", self.related("PurchaseOrder"))
 
-    def related_quotes(self) -> _quote.QuoteRelatedRecords:
+    def related_quotes(self) -> QuoteRelatedRecords:
         """Quote records under the relation 'Quotes' (lazy)."""
-        return _quote.QuoteRelatedRecords.of(self, _quote.Quote, "Quotes")
+        return cast("QuoteRelatedRecords", self.related("Quotes"))
 
-    def related_salesorder(self) -> _sales_order.SalesOrderRelatedRecords:
+    def related_salesorder(self) -> SalesOrderRelatedRecords:
         """SalesOrder records under the relation 'SalesOrder' (lazy)."""
-        return _sales_order.SalesOrderRelatedRecords.of(self, _sales_order.SalesOrder, "SalesOrder")
+        return cast("SalesOrderRelatedRecords", self.related("SalesOrder"))
 
-    def related_servicecontracts(self) -> _service_contract.ServiceContractRelatedRecords:
+    def related_servicecontracts(self) -> ServiceContractRelatedRecords:
         """ServiceContract records under the relation 'ServiceContracts' (lazy)."""
-        return _service_contract.ServiceContractRelatedRecords.of(
-            self, _service_contract.ServiceContract, "ServiceContracts"
-        )
+        return cast("ServiceContractRelatedRecords", self.related("ServiceContracts"))
 
-    def related_services(self) -> _service.ServiceRelatedRecords:
+    def related_services(self) -> ServiceRelatedRecords:
         """Service records under the relation 'Services' (lazy)."""
-        return _service.ServiceRelatedRecords.of(self, _service.Service, "Services")
+        return cast("ServiceRelatedRecords", self.related("Services"))

@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
-from . import contact as _contact
-from . import document as _document
-
 if TYPE_CHECKING:
     from .account import Account
-    from .contact import Contact
+    from .contact import Contact, ContactRelatedRecords
+    from .document import DocumentRelatedRecords
     from .group import Group
     from .lead import Lead
     from .user import User
@@ -260,6 +258,7 @@ class Email(Model):
     vtiger_module: ClassVar[str] = "Emails"
     vtiger_id_prefix: ClassVar[str] = "16"
     objects: ClassVar[Manager[EmailQuerySet]] = Manager(EmailQuerySet)
+    vtiger_related_records_class = EmailRelatedRecords
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Contacts": "Contacts",
         "Documents": "Documents",
@@ -400,10 +399,10 @@ class Email(Model):
         """The record `parent_id` points at: fetched once, then cached."""
         return self.vtiger_related("parent_id")
 
-    def related_contacts(self) -> _contact.ContactRelatedRecords:
+    def related_contacts(self) -> ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        return _contact.ContactRelatedRecords.of(self, _contact.Contact, "Contacts")
+        return cast("ContactRelatedRecords", self.related("Contacts"))
 
-    def related_documents(self) -> _document.DocumentRelatedRecords:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")
+        return cast("DocumentRelatedRecords", self.related("Documents"))

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
-from . import document as _document
-from . import mod_comment as _mod_comment
-
 if TYPE_CHECKING:
+    from .document import DocumentRelatedRecords
+    from .mod_comment import ModCommentRelatedRecords
     from .product import Product
     from .user import User
 
@@ -165,6 +164,7 @@ class Faq(Model):
     vtiger_module: ClassVar[str] = "Faq"
     vtiger_id_prefix: ClassVar[str] = "3"
     objects: ClassVar[Manager[FaqQuerySet]] = Manager(FaqQuerySet)
+    vtiger_related_records_class = FaqRelatedRecords
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Documents": "Documents",
         "ModComments": "ModComments",
@@ -273,12 +273,10 @@ class Faq(Model):
         """The record `modifiedby` points at: fetched once, then cached."""
         return self.vtiger_related("modifiedby")
 
-    def related_documents(self) -> _document.DocumentRelatedRecords:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")
+        return cast("DocumentRelatedRecords", self.related("Documents"))
 
-    def related_modcomments(self) -> _mod_comment.ModCommentRelatedRecords:
+    def related_modcomments(self) -> ModCommentRelatedRecords:
         """ModComment records under the relation 'ModComments' (lazy)."""
-        return _mod_comment.ModCommentRelatedRecords.of(
-            self, _mod_comment.ModComment, "ModComments"
-        )
+        return cast("ModCommentRelatedRecords", self.related("ModComments"))

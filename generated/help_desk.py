@@ -6,25 +6,24 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
-from . import calendar as _calendar
-from . import document as _document
-from . import email as _email
-from . import mod_comment as _mod_comment
-from . import project as _project
-from . import service as _service
-from . import service_contract as _service_contract
-
 if TYPE_CHECKING:
     from .account import Account
+    from .calendar import CalendarRelatedRecords
     from .contact import Contact
+    from .document import DocumentRelatedRecords
+    from .email import EmailRelatedRecords
     from .group import Group
+    from .mod_comment import ModCommentRelatedRecords
     from .product import Product
+    from .project import ProjectRelatedRecords
+    from .service import ServiceRelatedRecords
+    from .service_contract import ServiceContractRelatedRecords
     from .user import User
 
     HelpDeskAssignedUserTarget: TypeAlias = User | Group
@@ -240,6 +239,7 @@ class HelpDesk(Model):
     vtiger_module: ClassVar[str] = "HelpDesk"
     vtiger_id_prefix: ClassVar[str] = "17"
     objects: ClassVar[Manager[HelpDeskQuerySet]] = Manager(HelpDeskQuerySet)
+    vtiger_related_records_class = HelpDeskRelatedRecords
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Activities": "Calendar",
         "Activity History": "Calendar",
@@ -434,38 +434,34 @@ class HelpDesk(Model):
         """The record `contact_id` points at: fetched once, then cached."""
         return self.vtiger_related("contact_id")
 
-    def related_activities(self) -> _calendar.CalendarRelatedRecords:
+    def related_activities(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activities")
+        return cast("CalendarRelatedRecords", self.related("Activities"))
 
-    def related_activity_history(self) -> _calendar.CalendarRelatedRecords:
+    def related_activity_history(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activity History' (lazy)."""
-        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activity History")
+        return cast("CalendarRelatedRecords", self.related("Activity History"))
 
-    def related_documents(self) -> _document.DocumentRelatedRecords:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")
+        return cast("DocumentRelatedRecords", self.related("Documents"))
 
-    def related_emails(self) -> _email.EmailRelatedRecords:
+    def related_emails(self) -> EmailRelatedRecords:
         """Email records under the relation 'Emails' (lazy)."""
-        return _email.EmailRelatedRecords.of(self, _email.Email, "Emails")
+        return cast("EmailRelatedRecords", self.related("Emails"))
 
-    def related_modcomments(self) -> _mod_comment.ModCommentRelatedRecords:
+    def related_modcomments(self) -> ModCommentRelatedRecords:
         """ModComment records under the relation 'ModComments' (lazy)."""
-        return _mod_comment.ModCommentRelatedRecords.of(
-            self, _mod_comment.ModComment, "ModComments"
-        )
+        return cast("ModCommentRelatedRecords", self.related("ModComments"))
 
-    def related_projects(self) -> _project.ProjectRelatedRecords:
+    def related_projects(self) -> ProjectRelatedRecords:
         """Project records under the relation 'Projects' (lazy)."""
-        return _project.ProjectRelatedRecords.of(self, _project.Project, "Projects")
+        return cast("ProjectRelatedRecords", self.related("Projects"))
 
-    def related_service_contracts(self) -> _service_contract.ServiceContractRelatedRecords:
+    def related_service_contracts(self) -> ServiceContractRelatedRecords:
         """ServiceContract records under the relation 'Service Contracts' (lazy)."""
-        return _service_contract.ServiceContractRelatedRecords.of(
-            self, _service_contract.ServiceContract, "Service Contracts"
-        )
+        return cast("ServiceContractRelatedRecords", self.related("Service Contracts"))
 
-    def related_services(self) -> _service.ServiceRelatedRecords:
+    def related_services(self) -> ServiceRelatedRecords:
         """Service records under the relation 'Services' (lazy)."""
-        return _service.ServiceRelatedRecords.of(self, _service.Service, "Services")
+        return cast("ServiceRelatedRecords", self.related("Services"))

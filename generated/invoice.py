@@ -6,21 +6,21 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
 
 from typing_extensions import Self, Unpack
 
 from vtorm import InventoryModel, Manager, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
-from . import asset as _asset
-from . import calendar as _calendar
-from . import document as _document
 from .line_item import LineItem
 
 if TYPE_CHECKING:
     from .account import Account
+    from .asset import AssetRelatedRecords
+    from .calendar import CalendarRelatedRecords
     from .contact import Contact
     from .currency import Currency
+    from .document import DocumentRelatedRecords
     from .group import Group
     from .potential import Potential
     from .sales_order import SalesOrder
@@ -520,6 +520,7 @@ class Invoice(InventoryModel):
     vtiger_module: ClassVar[str] = "Invoice"
     vtiger_id_prefix: ClassVar[str] = "7"
     objects: ClassVar[Manager[InvoiceQuerySet]] = Manager(InvoiceQuerySet)
+    vtiger_related_records_class = InvoiceRelatedRecords
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Activities": "Calendar",
         "Activity History": "Calendar",
@@ -893,18 +894,18 @@ class Invoice(InventoryModel):
         """The record `potential_id` points at: fetched once, then cached."""
         return self.vtiger_related("potential_id")
 
-    def related_activities(self) -> _calendar.CalendarRelatedRecords:
+    def related_activities(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activities")
+        return cast("CalendarRelatedRecords", self.related("Activities"))
 
-    def related_activity_history(self) -> _calendar.CalendarRelatedRecords:
+    def related_activity_history(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activity History' (lazy)."""
-        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activity History")
+        return cast("CalendarRelatedRecords", self.related("Activity History"))
 
-    def related_assets(self) -> _asset.AssetRelatedRecords:
+    def related_assets(self) -> AssetRelatedRecords:
         """Asset records under the relation 'Assets' (lazy)."""
-        return _asset.AssetRelatedRecords.of(self, _asset.Asset, "Assets")
+        return cast("AssetRelatedRecords", self.related("Assets"))
 
-    def related_documents(self) -> _document.DocumentRelatedRecords:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")
+        return cast("DocumentRelatedRecords", self.related("Documents"))

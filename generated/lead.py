@@ -6,24 +6,23 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
-from . import calendar as _calendar
-from . import campaign as _campaign
-from . import document as _document
-from . import email as _email
-from . import mod_comment as _mod_comment
-from . import pbx_manager as _pbx_manager
-from . import product as _product
-from . import service as _service
-
 if TYPE_CHECKING:
     from .account import Account
+    from .calendar import CalendarRelatedRecords
+    from .campaign import CampaignRelatedRecords
+    from .document import DocumentRelatedRecords
+    from .email import EmailRelatedRecords
     from .group import Group
+    from .mod_comment import ModCommentRelatedRecords
+    from .pbx_manager import PBXManagerRelatedRecords
+    from .product import ProductRelatedRecords
+    from .service import ServiceRelatedRecords
     from .user import User
     from .vendor import Vendor
 
@@ -465,6 +464,7 @@ class Lead(Model):
     vtiger_module: ClassVar[str] = "Leads"
     vtiger_id_prefix: ClassVar[str] = "10"
     objects: ClassVar[Manager[LeadQuerySet]] = Manager(LeadQuerySet)
+    vtiger_related_records_class = LeadRelatedRecords
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Activities": "Calendar",
         "Activity History": "Calendar",
@@ -742,40 +742,38 @@ class Lead(Model):
         """The record `referral_partner` points at: fetched once, then cached."""
         return self.vtiger_related("referral_partner")
 
-    def related_activities(self) -> _calendar.CalendarRelatedRecords:
+    def related_activities(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activities")
+        return cast("CalendarRelatedRecords", self.related("Activities"))
 
-    def related_activity_history(self) -> _calendar.CalendarRelatedRecords:
+    def related_activity_history(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activity History' (lazy)."""
-        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activity History")
+        return cast("CalendarRelatedRecords", self.related("Activity History"))
 
-    def related_campaigns(self) -> _campaign.CampaignRelatedRecords:
+    def related_campaigns(self) -> CampaignRelatedRecords:
         """Campaign records under the relation 'Campaigns' (lazy)."""
-        return _campaign.CampaignRelatedRecords.of(self, _campaign.Campaign, "Campaigns")
+        return cast("CampaignRelatedRecords", self.related("Campaigns"))
 
-    def related_documents(self) -> _document.DocumentRelatedRecords:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")
+        return cast("DocumentRelatedRecords", self.related("Documents"))
 
-    def related_emails(self) -> _email.EmailRelatedRecords:
+    def related_emails(self) -> EmailRelatedRecords:
         """Email records under the relation 'Emails' (lazy)."""
-        return _email.EmailRelatedRecords.of(self, _email.Email, "Emails")
+        return cast("EmailRelatedRecords", self.related("Emails"))
 
-    def related_modcomments(self) -> _mod_comment.ModCommentRelatedRecords:
+    def related_modcomments(self) -> ModCommentRelatedRecords:
         """ModComment records under the relation 'ModComments' (lazy)."""
-        return _mod_comment.ModCommentRelatedRecords.of(
-            self, _mod_comment.ModComment, "ModComments"
-        )
+        return cast("ModCommentRelatedRecords", self.related("ModComments"))
 
-    def related_pbxmanager(self) -> _pbx_manager.PBXManagerRelatedRecords:
+    def related_pbxmanager(self) -> PBXManagerRelatedRecords:
         """PBXManager records under the relation 'PBXManager' (lazy)."""
-        return _pbx_manager.PBXManagerRelatedRecords.of(self, _pbx_manager.PBXManager, "PBXManager")
+        return cast("PBXManagerRelatedRecords", self.related("PBXManager"))
 
-    def related_products(self) -> _product.ProductRelatedRecords:
+    def related_products(self) -> ProductRelatedRecords:
         """Product records under the relation 'Products' (lazy)."""
-        return _product.ProductRelatedRecords.of(self, _product.Product, "Products")
+        return cast("ProductRelatedRecords", self.related("Products"))
 
-    def related_services(self) -> _service.ServiceRelatedRecords:
+    def related_services(self) -> ServiceRelatedRecords:
         """Service records under the relation 'Services' (lazy)."""
-        return _service.ServiceRelatedRecords.of(self, _service.Service, "Services")
+        return cast("ServiceRelatedRecords", self.related("Services"))

@@ -179,6 +179,7 @@ class ModComment(Model):
     vtiger_module: ClassVar[str] = "ModComments"
     vtiger_id_prefix: ClassVar[str] = "30"
     objects: ClassVar[Manager[ModCommentQuerySet]] = Manager(ModCommentQuerySet)
+    vtiger_related_records_class = ModCommentRelatedRecords
 
     commentcontent: Annotated[
         str, VtigerField("commentcontent", "text", label="Comment", mandatory=True, column="text")

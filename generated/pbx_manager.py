@@ -208,6 +208,7 @@ class PBXManager(Model):
     vtiger_module: ClassVar[str] = "PBXManager"
     vtiger_id_prefix: ClassVar[str] = "24"
     objects: ClassVar[Manager[PBXManagerQuerySet]] = Manager(PBXManagerQuerySet)
+    vtiger_related_records_class = PBXManagerRelatedRecords
 
     direction: Annotated[
         str | None,

@@ -6,28 +6,26 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
-from . import calendar as _calendar
-from . import contact as _contact
-from . import document as _document
-from . import email as _email
-from . import invoice as _invoice
-from . import mod_comment as _mod_comment
-from . import product as _product
-from . import quote as _quote
-from . import sales_order as _sales_order
-from . import service as _service
-
 if TYPE_CHECKING:
     from .account import Account
+    from .calendar import CalendarRelatedRecords
     from .campaign import Campaign
-    from .contact import Contact
+    from .contact import Contact, ContactRelatedRecords
+    from .document import DocumentRelatedRecords
+    from .email import EmailRelatedRecords
     from .group import Group
+    from .invoice import InvoiceRelatedRecords
+    from .mod_comment import ModCommentRelatedRecords
+    from .product import ProductRelatedRecords
+    from .quote import QuoteRelatedRecords
+    from .sales_order import SalesOrderRelatedRecords
+    from .service import ServiceRelatedRecords
     from .user import User
 
     PotentialAssignedUserTarget: TypeAlias = User | Group
@@ -270,6 +268,7 @@ class Potential(Model):
     vtiger_module: ClassVar[str] = "Potentials"
     vtiger_id_prefix: ClassVar[str] = "13"
     objects: ClassVar[Manager[PotentialQuerySet]] = Manager(PotentialQuerySet)
+    vtiger_related_records_class = PotentialRelatedRecords
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Activities": "Calendar",
         "Activity History": "Calendar",
@@ -508,50 +507,46 @@ class Potential(Model):
         """The record `contact_id` points at: fetched once, then cached."""
         return self.vtiger_related("contact_id")
 
-    def related_activities(self) -> _calendar.CalendarRelatedRecords:
+    def related_activities(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activities")
+        return cast("CalendarRelatedRecords", self.related("Activities"))
 
-    def related_activity_history(self) -> _calendar.CalendarRelatedRecords:
+    def related_activity_history(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activity History' (lazy)."""
-        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activity History")
+        return cast("CalendarRelatedRecords", self.related("Activity History"))
 
-    def related_contacts(self) -> _contact.ContactRelatedRecords:
+    def related_contacts(self) -> ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        return _contact.ContactRelatedRecords.of(self, _contact.Contact, "Contacts")
+        return cast("ContactRelatedRecords", self.related("Contacts"))
 
-    def related_documents(self) -> _document.DocumentRelatedRecords:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")
+        return cast("DocumentRelatedRecords", self.related("Documents"))
 
-    def related_emails(self) -> _email.EmailRelatedRecords:
+    def related_emails(self) -> EmailRelatedRecords:
         """Email records under the relation 'Emails' (lazy)."""
-        return _email.EmailRelatedRecords.of(self, _email.Email, "Emails")
+        return cast("EmailRelatedRecords", self.related("Emails"))
 
-    def related_invoice(self) -> _invoice.InvoiceRelatedRecords:
+    def related_invoice(self) -> InvoiceRelatedRecords:
         """Invoice records under the relation 'Invoice' (lazy)."""
-        return _invoice.InvoiceRelatedRecords.of(self, _invoice.Invoice, "Invoice")
+        return cast("InvoiceRelatedRecords", self.related("Invoice"))
 
-    def related_modcomments(self) -> _mod_comment.ModCommentRelatedRecords:
+    def related_modcomments(self) -> ModCommentRelatedRecords:
         """ModComment records under the relation 'ModComments' (lazy)."""
-        return _mod_comment.ModCommentRelatedRecords.of(
-            self, _mod_comment.ModComment, "ModComments"
-        )
+        return cast("ModCommentRelatedRecords", self.related("ModComments"))
 
-    def related_products(self) -> _product.ProductRelatedRecords:
+    def related_products(self) -> ProductRelatedRecords:
         """Product records under the relation 'Products' (lazy)."""
-        return _product.ProductRelatedRecords.of(self, _product.Product, "Products")
+        return cast("ProductRelatedRecords", self.related("Products"))
 
-    def related_quotes(self) -> _quote.QuoteRelatedRecords:
+    def related_quotes(self) -> QuoteRelatedRecords:
         """Quote records under the relation 'Quotes' (lazy)."""
-        return _quote.QuoteRelatedRecords.of(self, _quote.Quote, "Quotes")
+        return cast("QuoteRelatedRecords", self.related("Quotes"))
 
-    def related_sales_order(self) -> _sales_order.SalesOrderRelatedRecords:
+    def related_sales_order(self) -> SalesOrderRelatedRecords:
         """SalesOrder records under the relation 'Sales Order' (lazy)."""
-        return _sales_order.SalesOrderRelatedRecords.of(
-            self, _sales_order.SalesOrder, "Sales Order"
-        )
+        return cast("SalesOrderRelatedRecords", self.related("Sales Order"))
 
-    def related_services(self) -> _service.ServiceRelatedRecords:
+    def related_services(self) -> ServiceRelatedRecords:
         """Service records under the relation 'Services' (lazy)."""
-        return _service.ServiceRelatedRecords.of(self, _service.Service, "Services")
+        return cast("ServiceRelatedRecords", self.related("Services"))

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
-from . import product as _product
-from . import service as _service
-
 if TYPE_CHECKING:
     from .currency import Currency
+    from .product import ProductRelatedRecords
+    from .service import ServiceRelatedRecords
     from .user import User
 
 
@@ -141,6 +140,7 @@ class PriceBook(Model):
     vtiger_module: ClassVar[str] = "PriceBooks"
     vtiger_id_prefix: ClassVar[str] = "8"
     objects: ClassVar[Manager[PriceBookQuerySet]] = Manager(PriceBookQuerySet)
+    vtiger_related_records_class = PriceBookRelatedRecords
     vtiger_relations: ClassVar[Mapping[str, str]] = {"Products": "Products", "Services": "Services"}
 
     bookname: Annotated[
@@ -238,10 +238,10 @@ class PriceBook(Model):
         """The record `modifiedby` points at: fetched once, then cached."""
         return self.vtiger_related("modifiedby")
 
-    def related_products(self) -> _product.ProductRelatedRecords:
+    def related_products(self) -> ProductRelatedRecords:
         """Product records under the relation 'Products' (lazy)."""
-        return _product.ProductRelatedRecords.of(self, _product.Product, "Products")
+        return cast("ProductRelatedRecords", self.related("Products"))
 
-    def related_services(self) -> _service.ServiceRelatedRecords:
+    def related_services(self) -> ServiceRelatedRecords:
         """Service records under the relation 'Services' (lazy)."""
-        return _service.ServiceRelatedRecords.of(self, _service.Service, "Services")
+        return cast("ServiceRelatedRecords", self.related("Services"))

@@ -6,27 +6,26 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
-from . import account as _account
-from . import asset as _asset
-from . import contact as _contact
-from . import document as _document
-from . import help_desk as _help_desk
-from . import invoice as _invoice
-from . import lead as _lead
-from . import potential as _potential
-from . import price_book as _price_book
-from . import purchase_order as _purchase_order
-from . import quote as _quote
-from . import sales_order as _sales_order
-
 if TYPE_CHECKING:
+    from .account import AccountRelatedRecords
+    from .asset import AssetRelatedRecords
+    from .contact import ContactRelatedRecords
+    from .document import DocumentRelatedRecords
     from .group import Group
+    from .help_desk import HelpDeskRelatedRecords
+    from .invoice import InvoiceRelatedRecords
+    from .lead import LeadRelatedRecords
+    from .potential import PotentialRelatedRecords
+    from .price_book import PriceBookRelatedRecords
+    from .purchase_order import PurchaseOrderRelatedRecords
+    from .quote import QuoteRelatedRecords
+    from .sales_order import SalesOrderRelatedRecords
     from .user import User
     from .vendor import Vendor
 
@@ -445,6 +444,7 @@ class Product(Model):
     vtiger_module: ClassVar[str] = "Products"
     vtiger_id_prefix: ClassVar[str] = "14"
     objects: ClassVar[Manager[ProductQuerySet]] = Manager(ProductQuerySet)
+    vtiger_related_records_class = ProductRelatedRecords
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Accounts": "Accounts",
         "Assets": "Assets",
@@ -723,68 +723,62 @@ class Product(Model):
         """The record `assigned_user_id` points at: fetched once, then cached."""
         return self.vtiger_related("assigned_user_id")
 
-    def related_accounts(self) -> _account.AccountRelatedRecords:
+    def related_accounts(self) -> AccountRelatedRecords:
         """Account records under the relation 'Accounts' (lazy)."""
-        return _account.AccountRelatedRecords.of(self, _account.Account, "Accounts")
+        return cast("AccountRelatedRecords", self.related("Accounts"))
 
-    def related_assets(self) -> _asset.AssetRelatedRecords:
+    def related_assets(self) -> AssetRelatedRecords:
         """Asset records under the relation 'Assets' (lazy)."""
-        return _asset.AssetRelatedRecords.of(self, _asset.Asset, "Assets")
+        return cast("AssetRelatedRecords", self.related("Assets"))
 
-    def related_contacts(self) -> _contact.ContactRelatedRecords:
+    def related_contacts(self) -> ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        return _contact.ContactRelatedRecords.of(self, _contact.Contact, "Contacts")
+        return cast("ContactRelatedRecords", self.related("Contacts"))
 
-    def related_documents(self) -> _document.DocumentRelatedRecords:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")
+        return cast("DocumentRelatedRecords", self.related("Documents"))
 
-    def related_helpdesk(self) -> _help_desk.HelpDeskRelatedRecords:
+    def related_helpdesk(self) -> HelpDeskRelatedRecords:
         """HelpDesk records under the relation 'HelpDesk' (lazy)."""
-        return _help_desk.HelpDeskRelatedRecords.of(self, _help_desk.HelpDesk, "HelpDesk")
+        return cast("HelpDeskRelatedRecords", self.related("HelpDesk"))
 
-    def related_invoice(self) -> _invoice.InvoiceRelatedRecords:
+    def related_invoice(self) -> InvoiceRelatedRecords:
         """Invoice records under the relation 'Invoice' (lazy)."""
-        return _invoice.InvoiceRelatedRecords.of(self, _invoice.Invoice, "Invoice")
+        return cast("InvoiceRelatedRecords", self.related("Invoice"))
 
-    def related_leads(self) -> _lead.LeadRelatedRecords:
+    def related_leads(self) -> LeadRelatedRecords:
         """Lead records under the relation 'Leads' (lazy)."""
-        return _lead.LeadRelatedRecords.of(self, _lead.Lead, "Leads")
+        return cast("LeadRelatedRecords", self.related("Leads"))
 
     def related_parent_product(self) -> ProductRelatedRecords:
         """Product records under the relation 'Parent Product' (lazy)."""
         return ProductRelatedRecords.of(self, Product, "Parent Product")
 
-    def related_potentials(self) -> _potential.PotentialRelatedRecords:
+    def related_potentials(self) -> PotentialRelatedRecords:
         """Potential records under the relation 'Potentials' (lazy)."""
-        return _potential.PotentialRelatedRecords.of(self, _potential.Potential, "Potentials")
+        return cast("PotentialRelatedRecords", self.related("Potentials"))
 
-    def related_pricebooks(self) -> _price_book.PriceBookRelatedRecords:
+    def related_pricebooks(self) -> PriceBookRelatedRecords:
         """PriceBook records under the relation 'PriceBooks' (lazy)."""
-        return _price_book.PriceBookRelatedRecords.of(self, _price_book.PriceBook, "PriceBooks")
+        return cast("PriceBookRelatedRecords", self.related("PriceBooks"))
 
     def related_product_bundles(self) -> ProductRelatedRecords:
         """Product records under the relation 'Product Bundles' (lazy)."""
         return ProductRelatedRecords.of(self, Product, "Product Bundles")
 
-    def related_purchase_order(self) -> _purchase_order.PurchaseOrderRelatedRecords:
+    def related_purchase_order(self) -> PurchaseOrderRelatedRecords:
         """PurchaseOrder records under the relation 'Purchase Order' (lazy)."""
-        return _purchase_order.PurchaseOrderRelatedRecords.of(
-            self, _purchase_order.PurchaseOrder, "Purchase Order"
-        )
+        return cast("PurchaseOrderRelatedRecords", self.related("Purchase Order"))
 
-    def related_purchaseorder(self) -> _purchase_order.PurchaseOrderRelatedRecords:
+    def related_purchaseorder(self) -> PurchaseOrderRelatedRecords:
         """PurchaseOrder records under the relation 'PurchaseOrder' (lazy)."""
-        return _purchase_order.PurchaseOrderRelatedRecords.of(
-            self, _purchase_order.PurchaseOrder, "PurchaseOrder"
-        )
+        return cast("PurchaseOrderRelatedRecords", self.related("PurchaseOrder"))
 
-    def related_quotes(self) -> _quote.QuoteRelatedRecords:
+    def related_quotes(self) -> QuoteRelatedRecords:
         """Quote records under the relation 'Quotes' (lazy)."""
-        return _quote.QuoteRelatedRecords.of(self, _quote.Quote, "Quotes")
+        return cast("QuoteRelatedRecords", self.related("Quotes"))
 
-    def related_sales_order(self) -> _sales_order.SalesOrderRelatedRecords:
+    def related_sales_order(self) -> SalesOrderRelatedRecords:
         """SalesOrder records under the relation 'Sales Order' (lazy)."""
-        return _sales_order.SalesOrderRelatedRecords.of(
-            self, _sales_order.SalesOrder, "Sales Order"
-        )
+        return cast("SalesOrderRelatedRecords", self.related("Sales Order"))

@@ -5,26 +5,25 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
-from . import calendar as _calendar
-from . import document as _document
-from . import email as _email
-from . import help_desk as _help_desk
-from . import mod_comment as _mod_comment
-from . import project_milestone as _project_milestone
-from . import project_task as _project_task
-from . import quote as _quote
-
 if TYPE_CHECKING:
     from .account import Account
+    from .calendar import CalendarRelatedRecords
     from .contact import Contact
+    from .document import DocumentRelatedRecords
+    from .email import EmailRelatedRecords
     from .group import Group
+    from .help_desk import HelpDeskRelatedRecords
+    from .mod_comment import ModCommentRelatedRecords
     from .potential import Potential
+    from .project_milestone import ProjectMilestoneRelatedRecords
+    from .project_task import ProjectTaskRelatedRecords
+    from .quote import QuoteRelatedRecords
     from .user import User
 
     ProjectLinktoaccountscontactsRecordTarget: TypeAlias = Account | Contact
@@ -266,6 +265,7 @@ class Project(Model):
     vtiger_module: ClassVar[str] = "Project"
     vtiger_id_prefix: ClassVar[str] = "29"
     objects: ClassVar[Manager[ProjectQuerySet]] = Manager(ProjectQuerySet)
+    vtiger_related_records_class = ProjectRelatedRecords
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Activities": "Calendar",
         "Documents": "Documents",
@@ -471,40 +471,34 @@ class Project(Model):
         """The record `potentialid` points at: fetched once, then cached."""
         return self.vtiger_related("potentialid")
 
-    def related_activities(self) -> _calendar.CalendarRelatedRecords:
+    def related_activities(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activities")
+        return cast("CalendarRelatedRecords", self.related("Activities"))
 
-    def related_documents(self) -> _document.DocumentRelatedRecords:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")
+        return cast("DocumentRelatedRecords", self.related("Documents"))
 
-    def related_emails(self) -> _email.EmailRelatedRecords:
+    def related_emails(self) -> EmailRelatedRecords:
         """Email records under the relation 'Emails' (lazy)."""
-        return _email.EmailRelatedRecords.of(self, _email.Email, "Emails")
+        return cast("EmailRelatedRecords", self.related("Emails"))
 
-    def related_helpdesk(self) -> _help_desk.HelpDeskRelatedRecords:
+    def related_helpdesk(self) -> HelpDeskRelatedRecords:
         """HelpDesk records under the relation 'HelpDesk' (lazy)."""
-        return _help_desk.HelpDeskRelatedRecords.of(self, _help_desk.HelpDesk, "HelpDesk")
+        return cast("HelpDeskRelatedRecords", self.related("HelpDesk"))
 
-    def related_modcomments(self) -> _mod_comment.ModCommentRelatedRecords:
+    def related_modcomments(self) -> ModCommentRelatedRecords:
         """ModComment records under the relation 'ModComments' (lazy)."""
-        return _mod_comment.ModCommentRelatedRecords.of(
-            self, _mod_comment.ModComment, "ModComments"
-        )
+        return cast("ModCommentRelatedRecords", self.related("ModComments"))
 
-    def related_project_milestones(self) -> _project_milestone.ProjectMilestoneRelatedRecords:
+    def related_project_milestones(self) -> ProjectMilestoneRelatedRecords:
         """ProjectMilestone records under the relation 'Project Milestones' (lazy)."""
-        return _project_milestone.ProjectMilestoneRelatedRecords.of(
-            self, _project_milestone.ProjectMilestone, "Project Milestones"
-        )
+        return cast("ProjectMilestoneRelatedRecords", self.related("Project Milestones"))
 
-    def related_project_tasks(self) -> _project_task.ProjectTaskRelatedRecords:
+    def related_project_tasks(self) -> ProjectTaskRelatedRecords:
         """ProjectTask records under the relation 'Project Tasks' (lazy)."""
-        return _project_task.ProjectTaskRelatedRecords.of(
-            self, _project_task.ProjectTask, "Project Tasks"
-        )
+        return cast("ProjectTaskRelatedRecords", self.related("Project Tasks"))
 
-    def related_quotes(self) -> _quote.QuoteRelatedRecords:
+    def related_quotes(self) -> QuoteRelatedRecords:
         """Quote records under the relation 'Quotes' (lazy)."""
-        return _quote.QuoteRelatedRecords.of(self, _quote.Quote, "Quotes")
+        return cast("QuoteRelatedRecords", self.related("Quotes"))

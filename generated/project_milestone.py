@@ -163,6 +163,7 @@ class ProjectMilestone(Model):
     vtiger_module: ClassVar[str] = "ProjectMilestone"
     vtiger_id_prefix: ClassVar[str] = "27"
     objects: ClassVar[Manager[ProjectMilestoneQuerySet]] = Manager(ProjectMilestoneQuerySet)
+    vtiger_related_records_class = ProjectMilestoneRelatedRecords
 
     projectmilestonename: Annotated[
         str,

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
-from . import document as _document
-from . import email as _email
-from . import mod_comment as _mod_comment
-
 if TYPE_CHECKING:
+    from .document import DocumentRelatedRecords
+    from .email import EmailRelatedRecords
     from .group import Group
+    from .mod_comment import ModCommentRelatedRecords
     from .project import Project
     from .user import User
 
@@ -235,6 +234,7 @@ class ProjectTask(Model):
     vtiger_module: ClassVar[str] = "ProjectTask"
     vtiger_id_prefix: ClassVar[str] = "28"
     objects: ClassVar[Manager[ProjectTaskQuerySet]] = Manager(ProjectTaskQuerySet)
+    vtiger_related_records_class = ProjectTaskRelatedRecords
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Documents": "Documents",
         "Emails": "Emails",
@@ -403,16 +403,14 @@ class ProjectTask(Model):
         """The record `modifiedby` points at: fetched once, then cached."""
         return self.vtiger_related("modifiedby")
 
-    def related_documents(self) -> _document.DocumentRelatedRecords:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")
+        return cast("DocumentRelatedRecords", self.related("Documents"))
 
-    def related_emails(self) -> _email.EmailRelatedRecords:
+    def related_emails(self) -> EmailRelatedRecords:
         """Email records under the relation 'Emails' (lazy)."""
-        return _email.EmailRelatedRecords.of(self, _email.Email, "Emails")
+        return cast("EmailRelatedRecords", self.related("Emails"))
 
-    def related_modcomments(self) -> _mod_comment.ModCommentRelatedRecords:
+    def related_modcomments(self) -> ModCommentRelatedRecords:
         """ModComment records under the relation 'ModComments' (lazy)."""
-        return _mod_comment.ModCommentRelatedRecords.of(
-            self, _mod_comment.ModComment, "ModComments"
-        )
+        return cast("ModCommentRelatedRecords", self.related("ModComments"))

@@ -6,19 +6,19 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
 
 from typing_extensions import Self, Unpack
 
 from vtorm import InventoryModel, Manager, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
-from . import calendar as _calendar
-from . import document as _document
 from .line_item import LineItem
 
 if TYPE_CHECKING:
+    from .calendar import CalendarRelatedRecords
     from .contact import Contact
     from .currency import Currency
+    from .document import DocumentRelatedRecords
     from .group import Group
     from .user import User
     from .vendor import Vendor
@@ -516,6 +516,7 @@ class PurchaseOrder(InventoryModel):
     vtiger_module: ClassVar[str] = "PurchaseOrder"
     vtiger_id_prefix: ClassVar[str] = "5"
     objects: ClassVar[Manager[PurchaseOrderQuerySet]] = Manager(PurchaseOrderQuerySet)
+    vtiger_related_records_class = PurchaseOrderRelatedRecords
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Activities": "Calendar",
         "Activity History": "Calendar",
@@ -859,14 +860,14 @@ class PurchaseOrder(InventoryModel):
         """The record `currency_id` points at: fetched once, then cached."""
         return self.vtiger_related("currency_id")
 
-    def related_activities(self) -> _calendar.CalendarRelatedRecords:
+    def related_activities(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activities")
+        return cast("CalendarRelatedRecords", self.related("Activities"))
 
-    def related_activity_history(self) -> _calendar.CalendarRelatedRecords:
+    def related_activity_history(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activity History' (lazy)."""
-        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activity History")
+        return cast("CalendarRelatedRecords", self.related("Activity History"))
 
-    def related_documents(self) -> _document.DocumentRelatedRecords:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")
+        return cast("DocumentRelatedRecords", self.related("Documents"))

@@ -6,23 +6,23 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
 
 from typing_extensions import Self, Unpack
 
 from vtorm import InventoryModel, Manager, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
-from . import calendar as _calendar
-from . import document as _document
-from . import sales_order as _sales_order
 from .line_item import LineItem
 
 if TYPE_CHECKING:
     from .account import Account
+    from .calendar import CalendarRelatedRecords
     from .contact import Contact
     from .currency import Currency
+    from .document import DocumentRelatedRecords
     from .group import Group
     from .potential import Potential
+    from .sales_order import SalesOrderRelatedRecords
     from .user import User
 
     QuoteAssignedUserTarget: TypeAlias = User | Group
@@ -479,6 +479,7 @@ class Quote(InventoryModel):
     vtiger_module: ClassVar[str] = "Quotes"
     vtiger_id_prefix: ClassVar[str] = "4"
     objects: ClassVar[Manager[QuoteQuerySet]] = Manager(QuoteQuerySet)
+    vtiger_related_records_class = QuoteRelatedRecords
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Activities": "Calendar",
         "Activity History": "Calendar",
@@ -829,20 +830,18 @@ class Quote(InventoryModel):
         """The record `currency_id` points at: fetched once, then cached."""
         return self.vtiger_related("currency_id")
 
-    def related_activities(self) -> _calendar.CalendarRelatedRecords:
+    def related_activities(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activities")
+        return cast("CalendarRelatedRecords", self.related("Activities"))
 
-    def related_activity_history(self) -> _calendar.CalendarRelatedRecords:
+    def related_activity_history(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activity History' (lazy)."""
-        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activity History")
+        return cast("CalendarRelatedRecords", self.related("Activity History"))
 
-    def related_documents(self) -> _document.DocumentRelatedRecords:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")
+        return cast("DocumentRelatedRecords", self.related("Documents"))
 
-    def related_sales_order(self) -> _sales_order.SalesOrderRelatedRecords:
+    def related_sales_order(self) -> SalesOrderRelatedRecords:
         """SalesOrder records under the relation 'Sales Order' (lazy)."""
-        return _sales_order.SalesOrderRelatedRecords.of(
-            self, _sales_order.SalesOrder, "Sales Order"
-        )
+        return cast("SalesOrderRelatedRecords", self.related("Sales Order"))

@@ -6,22 +6,22 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
 
 from typing_extensions import Self, Unpack
 
 from vtorm import InventoryModel, Manager, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
-from . import calendar as _calendar
-from . import document as _document
-from . import invoice as _invoice
 from .line_item import LineItem
 
 if TYPE_CHECKING:
     from .account import Account
+    from .calendar import CalendarRelatedRecords
     from .contact import Contact
     from .currency import Currency
+    from .document import DocumentRelatedRecords
     from .group import Group
+    from .invoice import InvoiceRelatedRecords
     from .potential import Potential
     from .quote import Quote
     from .user import User
@@ -594,6 +594,7 @@ class SalesOrder(InventoryModel):
     vtiger_module: ClassVar[str] = "SalesOrder"
     vtiger_id_prefix: ClassVar[str] = "6"
     objects: ClassVar[Manager[SalesOrderQuerySet]] = Manager(SalesOrderQuerySet)
+    vtiger_related_records_class = SalesOrderRelatedRecords
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Activities": "Calendar",
         "Activity History": "Calendar",
@@ -1035,18 +1036,18 @@ class SalesOrder(InventoryModel):
         """The record `currency_id` points at: fetched once, then cached."""
         return self.vtiger_related("currency_id")
 
-    def related_activities(self) -> _calendar.CalendarRelatedRecords:
+    def related_activities(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activities' (lazy)."""
-        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activities")
+        return cast("CalendarRelatedRecords", self.related("Activities"))
 
-    def related_activity_history(self) -> _calendar.CalendarRelatedRecords:
+    def related_activity_history(self) -> CalendarRelatedRecords:
         """Calendar records under the relation 'Activity History' (lazy)."""
-        return _calendar.CalendarRelatedRecords.of(self, _calendar.Calendar, "Activity History")
+        return cast("CalendarRelatedRecords", self.related("Activity History"))
 
-    def related_documents(self) -> _document.DocumentRelatedRecords:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")
+        return cast("DocumentRelatedRecords", self.related("Documents"))
 
-    def related_invoice(self) -> _invoice.InvoiceRelatedRecords:
+    def related_invoice(self) -> InvoiceRelatedRecords:
         """Invoice records under the relation 'Invoice' (lazy)."""
-        return _invoice.InvoiceRelatedRecords.of(self, _invoice.Invoice, "Invoice")
+        return cast("InvoiceRelatedRecords", self.related("Invoice"))

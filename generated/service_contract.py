@@ -6,19 +6,18 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
-from . import document as _document
-from . import help_desk as _help_desk
-
 if TYPE_CHECKING:
     from .account import Account
     from .contact import Contact
+    from .document import DocumentRelatedRecords
     from .group import Group
+    from .help_desk import HelpDeskRelatedRecords
     from .user import User
 
     ServiceContractAssignedUserTarget: TypeAlias = User | Group
@@ -261,6 +260,7 @@ class ServiceContract(Model):
     vtiger_module: ClassVar[str] = "ServiceContracts"
     vtiger_id_prefix: ClassVar[str] = "25"
     objects: ClassVar[Manager[ServiceContractQuerySet]] = Manager(ServiceContractQuerySet)
+    vtiger_related_records_class = ServiceContractRelatedRecords
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Documents": "Documents",
         "Service Requests": "HelpDesk",
@@ -459,10 +459,10 @@ class ServiceContract(Model):
         """The record `modifiedby` points at: fetched once, then cached."""
         return self.vtiger_related("modifiedby")
 
-    def related_documents(self) -> _document.DocumentRelatedRecords:
+    def related_documents(self) -> DocumentRelatedRecords:
         """Document records under the relation 'Documents' (lazy)."""
-        return _document.DocumentRelatedRecords.of(self, _document.Document, "Documents")
+        return cast("DocumentRelatedRecords", self.related("Documents"))
 
-    def related_service_requests(self) -> _help_desk.HelpDeskRelatedRecords:
+    def related_service_requests(self) -> HelpDeskRelatedRecords:
         """HelpDesk records under the relation 'Service Requests' (lazy)."""
-        return _help_desk.HelpDeskRelatedRecords.of(self, _help_desk.HelpDesk, "Service Requests")
+        return cast("HelpDeskRelatedRecords", self.related("Service Requests"))

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
 
-from . import account as _account
-from . import contact as _contact
-from . import lead as _lead
-
 if TYPE_CHECKING:
+    from .account import AccountRelatedRecords
+    from .contact import ContactRelatedRecords
     from .group import Group
+    from .lead import LeadRelatedRecords
     from .user import User
 
     SMSNotifierAssignedUserTarget: TypeAlias = User | Group
@@ -159,14 +158,14 @@ class SMSNotifier(Model):
         """The record `modifiedby` points at: fetched once, then cached."""
         return self.vtiger_related("modifiedby")
 
-    def related_accounts(self) -> _account.AccountRelatedRecords:
+    def related_accounts(self) -> AccountRelatedRecords:
         """Account records under the relation 'Accounts' (lazy)."""
-        return _account.AccountRelatedRecords.of(self, _account.Account, "Accounts")
+        return cast("AccountRelatedRecords", self.related("Accounts"))
 
-    def related_contacts(self) -> _contact.ContactRelatedRecords:
+    def related_contacts(self) -> ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        return _contact.ContactRelatedRecords.of(self, _contact.Contact, "Contacts")
+        return cast("ContactRelatedRecords", self.related("Contacts"))
 
-    def related_leads(self) -> _lead.LeadRelatedRecords:
+    def related_leads(self) -> LeadRelatedRecords:
         """Lead records under the relation 'Leads' (lazy)."""
-        return _lead.LeadRelatedRecords.of(self, _lead.Lead, "Leads")
+        return cast("LeadRelatedRecords", self.related("Leads"))

@@ -5,19 +5,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
-from . import contact as _contact
-from . import email as _email
-from . import product as _product
-from . import purchase_order as _purchase_order
-
 if TYPE_CHECKING:
+    from .contact import ContactRelatedRecords
+    from .email import EmailRelatedRecords
     from .group import Group
+    from .product import ProductRelatedRecords
+    from .purchase_order import PurchaseOrderRelatedRecords
     from .user import User
 
     VendorAssignedUserTarget: TypeAlias = User | Group
@@ -276,6 +275,7 @@ class Vendor(Model):
     vtiger_module: ClassVar[str] = "Vendors"
     vtiger_id_prefix: ClassVar[str] = "2"
     objects: ClassVar[Manager[VendorQuerySet]] = Manager(VendorQuerySet)
+    vtiger_related_records_class = VendorRelatedRecords
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Contacts": "Contacts",
         "Emails": "Emails",
@@ -425,20 +425,18 @@ class Vendor(Model):
         """The record `assigned_user_id` points at: fetched once, then cached."""
         return self.vtiger_related("assigned_user_id")
 
-    def related_contacts(self) -> _contact.ContactRelatedRecords:
+    def related_contacts(self) -> ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        return _contact.ContactRelatedRecords.of(self, _contact.Contact, "Contacts")
+        return cast("ContactRelatedRecords", self.related("Contacts"))
 
-    def related_emails(self) -> _email.EmailRelatedRecords:
+    def related_emails(self) -> EmailRelatedRecords:
         """Email records under the relation 'Emails' (lazy)."""
-        return _email.EmailRelatedRecords.of(self, _email.Email, "Emails")
+        return cast("EmailRelatedRecords", self.related("Emails"))
 
-    def related_products(self) -> _product.ProductRelatedRecords:
+    def related_products(self) -> ProductRelatedRecords:
         """Product records under the relation 'Products' (lazy)."""
-        return _product.ProductRelatedRecords.of(self, _product.Product, "Products")
+        return cast("ProductRelatedRecords", self.related("Products"))
 
-    def related_purchase_order(self) -> _purchase_order.PurchaseOrderRelatedRecords:
+    def related_purchase_order(self) -> PurchaseOrderRelatedRecords:
         """PurchaseOrder records under the relation 'Purchase Order' (lazy)."""
-        return _purchase_order.PurchaseOrderRelatedRecords.of(
-            self, _purchase_order.PurchaseOrder, "Purchase Order"
-        )
+        return cast("PurchaseOrderRelatedRecords", self.related("Purchase Order"))

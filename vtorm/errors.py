@@ -32,6 +32,8 @@
     │   │                            (also a ValueError); raised before anything is sent
     │   └── ValueAlteredError        the server stored a value other than the one sent;
     │                                `.record` is the saved instance, `.changes` what changed
+    ├── ConflictError                save(detect_conflicts=True): the record changed on the
+    │                                server since it was loaded; nothing was saved
     ├── ObjectDoesNotExist           QuerySet.get() found nothing (also a LookupError)
     └── MultipleObjectsReturned      QuerySet.get() found more than one (also a LookupError)
 
@@ -57,6 +59,7 @@ __all__ = [
     "AccessDenied",
     "AuthenticationFailed",
     "ConfigurationError",
+    "ConflictError",
     "DataLossError",
     "DataLossPolicy",
     "DataLossWarning",
@@ -289,6 +292,28 @@ class ValueAlteredError(DataLossError):
     ) -> None:
         super().__init__(message, model=model, changes=changes, operation=operation)
         self.record = record
+
+
+class ConflictError(VtigerError):
+    """The record changed on the server since it was loaded, so `save()` sent nothing.
+
+    Raised by `save(detect_conflicts=...)` (docs/saving.md). `model` is the model's name,
+    `id` the record's id, `changes` maps each python field name (and `modifiedtime`) to
+    `(wire value loaded, wire value on the server now)`.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        model: str,
+        id: str,
+        changes: Mapping[str, tuple[str, str]],
+    ) -> None:
+        super().__init__(message)
+        self.model = model
+        self.id = id
+        self.changes = dict(changes)
 
 
 class DataLossWarning(UserWarning):

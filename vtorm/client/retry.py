@@ -11,28 +11,19 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Final
 
+from vtorm.wire import GET_OPERATIONS
+
 __all__ = ["REPEATABLE_OPERATIONS", "Failure", "RetryPolicy", "is_repeatable"]
 
-#: Operations that change nothing, or land on the same state when sent twice
+#: Operations that change nothing (every read), or land on the same state when sent twice
 #: (update and revise write the same values again). Login only creates a spare session.
-REPEATABLE_OPERATIONS: Final = frozenset(
-    {
-        "getchallenge",
-        "login",
-        "listtypes",
-        "describe",
-        "retrieve",
-        "query",
-        "sync",
-        "relatedtypes",
-        "retrieve_related",
-        "query_related",
-        "update",
-        "revise",
-        "logout",
-        "extendsession",
-    }
-)
+REPEATABLE_OPERATIONS: Final = GET_OPERATIONS | {
+    "login",
+    "update",
+    "revise",
+    "logout",
+    "extendsession",
+}
 
 
 class Failure(Enum):

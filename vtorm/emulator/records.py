@@ -31,6 +31,8 @@ from vtorm.emulator.values import (
     decimal_text,
     empty_value,
     label_text,
+    mb3_text,
+    php_decode,
     php_string,
     store_value,
 )
@@ -152,11 +154,9 @@ class Records:
         result: dict[str, Any] = {}
         is_crm = module.name not in NON_CRM_TYPES
         skipped = LINE_FIELDS_IN_RECORD if module.name in INVENTORY_MODULES else frozenset()
-        for field in module.fields:
+        for field in module.record_fields:  # no taxes or shipping columns after id
             if field.name == "id":
                 result["id"] = self.format_id(module.name, crmid)
-                if is_crm:
-                    break  # what follows id (taxes, line-item columns) is not record data
                 continue
             if field.name in skipped:
                 continue
@@ -222,7 +222,7 @@ class Records:
         stored = self._new_row(module, values, refs, user_id)
         crmid = self.insert(module, stored, sent=values)
         if not is_inventory:
-            return self.shape(module, crmid)
+            return self.written_shape(module, crmid)
         self.inventory.replace_lines(module, crmid, lines)
         if php_string(values.get("hdnTaxType")) == "individual":
             # 8.0 saves the record with zero totals, then dies computing individual taxes
@@ -241,7 +241,7 @@ class Records:
         """
         as_sent = self._as_sent(module, stored, sent or {})
         self._check_duplicates(module, as_sent, None)
-        label = self.label_of(module, as_sent)
+        label = self.label_of(module, self._label_values(module, stored, sent or {}))
         number = self.store.next_record_number(module.name)
         if number is not None:
             stored[number[0]] = number[1]
@@ -263,6 +263,48 @@ class Records:
                 out[name] = clean_text(php_string(value))
         return out
 
+    def _label_values(
+        self, module: ModuleSchema, stored: Mapping[str, str], sent: Mapping[str, Any]
+    ) -> dict[str, str]:
+        """The values the label is made of, as `vtiger_crmentity.label` keeps them.
+
+        Vtiger labels the request's text uncut and without the script encoding, after its
+        `decode_html` (`&amp;` -> `&`; a revise has decoded its values once already, so its
+        label is decoded twice); fields not sent count as stored, decoded.
+        """
+        out = dict(stored)
+        for name in module.label_fields:
+            name = LABEL_COLUMN_FIELDS.get((module.name, name), name)
+            field = module.field(name)
+            value = sent.get(name)
+            if field is not None and field.type in _TEXT_TYPES and isinstance(value, str):
+                text = php_decode(value)
+            else:
+                text = php_decode(stored.get(name, ""))
+            out[name] = mb3_text(text)
+        return out
+
+    def written_shape(self, module: ModuleSchema, crmid: int) -> dict[str, Any]:
+        """What create, update and revise answer: the retrieve shape, except that a value
+        equal to the shown label comes back decoded.
+
+        Vtiger's `to_html()` caches each string it encodes under the *encoded* text. A save
+        encodes the new label on its way, so when the answer's record is read back, a
+        stored value equal to that encoded label hits the cache and is not encoded again,
+        and the answer's final `html_entity_decode` then decodes it once: a script tag in
+        `Contacts.lastname` (the whole label) is answered as sent, while retrieve, in a
+        fresh request, shows it HTML-encoded. Checked on a real 8.0 (tests/emulator).
+        """
+        result = self.shape(module, crmid)
+        label = result.get("label")
+        if not label:
+            return result
+        raw = php_decode(label)
+        for key, value in result.items():
+            if key != "label" and value == label:
+                result[key] = raw
+        return result
+
     def update(self, element: Any, user_id: int) -> dict[str, Any]:
         """Full update: all mandatory fields must be sent; left-out fields keep their values."""
         values = dict(element) if isinstance(element, dict) else {}
@@ -281,7 +323,10 @@ class Records:
         module, crmid = self.locate(php_string(values.get("id", "")))
         refs = self._check_references(module, values, drop_empty=False)
         self._check_mandatory(module, values, present_only=True)
-        return self._save(module, crmid, values, refs, user_id)
+        # VtigerCRMObject::revise runs decode_html over every value before saving: a sent
+        # "Tom &amp; Jerry" is stored as "Tom & Jerry" (update and create keep it).
+        decoded = {k: php_decode(v) if isinstance(v, str) else v for k, v in values.items()}
+        return self._save(module, crmid, decoded, refs, user_id)
 
     def delete(self, id_text: str, user_id: int) -> dict[str, str]:
         """Soft-delete a record (sync reports it afterwards)."""
@@ -423,7 +468,7 @@ class Records:
     ) -> dict[str, Any]:
         """An inventory record as create/revise answer it: totals as numbers, then extras."""
         totals = self.inventory.update_totals(module, crmid)
-        shape = self.shape(module, crmid)
+        shape = self.written_shape(module, crmid)
         result = {key: shape[key] for key in first}
         result.update(shape)
         result.update({k: v for k, v in totals.items() if k in result})
@@ -456,9 +501,10 @@ class Records:
         as_sent = self._as_sent(module, row, values)
         self._check_duplicates(module, as_sent, crmid)
         self.store.update_row(module.name, crmid, row)
-        self.store.touch_entity(crmid, now, self.label_of(module, as_sent))
+        label = self.label_of(module, self._label_values(module, row, values))
+        self.store.touch_entity(crmid, now, label)
         if not is_inventory:
-            return self.shape(module, crmid)
+            return self.written_shape(module, crmid)
         if lines is not None:
             self.inventory.replace_lines(module, crmid, lines)
         return self._inventory_written(module, crmid, values, first=("id", "conversion_rate"))

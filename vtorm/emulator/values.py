@@ -10,8 +10,9 @@ significant digits: `12345678901234.5` -> `12345678901234`), dates `YYYY-MM-DD`,
 multipicklists joined by `" |##| "`, a JSON float in a text field as MariaDB prints the
 number PHP pasted into the SQL (`1e20`, `0.3` for 0.30000000000000004). Text loses
 characters outside the Basic Multilingual Plane (one `?` per UTF-8 byte: the tables are
-utf8mb3) and gets `<`, `>`, `"` encoded when it
-looks like a script tag. Everything else is kept byte for byte, picklist values unchecked.
+utf8mb3) and gets `<`, `>`, `"` encoded when one line of it looks like a script tag (PHP's
+`preg_match` without `s`: `.` stops at a newline). Everything else is kept byte for byte,
+picklist values unchecked.
 
 References and owners are not handled here: they need the store (see `records.py`).
 """
@@ -41,6 +42,8 @@ __all__ = [
     "decimal_text",
     "empty_value",
     "label_text",
+    "mb3_text",
+    "php_decode",
     "php_string",
     "store_value",
 ]
@@ -73,7 +76,8 @@ DEFAULT_SCALE = 8
 #: Custom decimal/percent fields (`cf_NNN`) are created as DECIMAL(…, 3).
 CUSTOM_DOUBLE_SCALE = 3
 
-_SCRIPT = re.compile(r"(script).*(/script)", re.IGNORECASE | re.DOTALL)
+#: The server's test, `preg_match('/(script).*(\/script)/i')`: `.` does not cross a newline.
+_SCRIPT = re.compile(r"(script).*(/script)", re.IGNORECASE)
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _DATE_FORMS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d")
 
@@ -120,9 +124,36 @@ def sql_number_text(value: float) -> str:
     return f"{format(digits, 'f')}e{exponent}"
 
 
+def mb3_text(text: str) -> str:
+    """`text` as a utf8mb3 column keeps it: each astral character becomes `?` per UTF-8 byte."""
+    return _ASTRAL.sub(lambda m: "?" * len(m.group().encode("utf-8")), text)
+
+
+#: What PHP's `html_entity_decode($s, ENT_QUOTES, 'UTF-8')` (ENT_HTML401) decodes: named
+#: HTML 4.01 entities and numeric ones, each only with its `;`.
+_ENTITY = re.compile(r"&(?:#([0-9]+)|#[xX]([0-9a-fA-F]+)|([A-Za-z][A-Za-z0-9]*));")
+
+
+def php_decode(text: str) -> str:
+    """PHP's `html_entity_decode(..., ENT_QUOTES)` (Vtiger's `decode_html`): `&lt;` -> `<`,
+    `&#039;` -> `'`; unknown names, `&apos;` and entities without `;` stay as they are."""
+    return _ENTITY.sub(_decode_entity, text)
+
+
+def _decode_entity(match: re.Match[str]) -> str:
+    decimal, hexadecimal, name = match.groups()
+    if name is not None:
+        codepoint = html.entities.name2codepoint.get(name)
+    else:
+        codepoint = int(decimal) if decimal is not None else int(hexadecimal, 16)
+    if codepoint is None or not 0 < codepoint <= 0x10FFFF or 0xD800 <= codepoint <= 0xDFFF:
+        return match.group()
+    return chr(codepoint)
+
+
 def clean_text(text: str) -> str:
     """What survives a save: astral characters become `?` per UTF-8 byte, scripts get encoded."""
-    text = _ASTRAL.sub(lambda m: "?" * len(m.group().encode("utf-8")), text)
+    text = mb3_text(text)
     if _SCRIPT.search(text):
         text = text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     return text

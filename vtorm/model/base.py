@@ -18,7 +18,7 @@ from typing_extensions import Self
 from vtorm import errors
 from vtorm.errors import DataLossPolicy
 from vtorm.ids import RecordId
-from vtorm.model import dataloss, drift, registry
+from vtorm.model import conflicts, dataloss, drift, registry
 from vtorm.model.fields import VtigerField
 from vtorm.model.references import fetch_by_ids, related_models
 from vtorm.model.reverse import RelatedRecords, resolve_relation
@@ -95,6 +95,9 @@ class Model(BaseModel):
     vtiger_read_only: ClassVar[frozenset[str]] = frozenset()
     #: Relation label -> related module, from `relatedtypes` (generated; empty if unknown).
     vtiger_relations: ClassVar[Mapping[str, str]] = {}
+    #: What `related()` lists this model's records as: generated models name their own
+    #: `XRelatedRecords`, whose `filter`/`exclude` take their typed lookups.
+    vtiger_related_records_class: ClassVar[type[RelatedRecords[Any]]] = RelatedRecords
     #: Python names of the fields that name a record (describe's `labelFields`; generated).
     #: Empty: the first and last name, else the first field called like a name or title.
     vtiger_label_fields: ClassVar[tuple[str, ...]] = ()
@@ -202,7 +205,7 @@ class Model(BaseModel):
         `.filter(...)` it (AND only) or `.add(record)` to it.
         """
         target, chosen = resolve_relation(type(self), model, label)
-        return RelatedRecords.of(self, target, chosen, using=using)
+        return target.vtiger_related_records_class.of(self, target, chosen, using=using)
 
     def __eq__(self, other: object) -> bool:
         """Same model and same field values (how each was loaded does not matter)."""
@@ -448,6 +451,7 @@ class Model(BaseModel):
         *,
         using: Backend | None = None,
         data_loss: DataLossPolicy | None = None,
+        detect_conflicts: bool | conflicts.ConflictMode = False,
     ) -> None:
         """Create the record (no id yet) or revise the fields changed since it was loaded.
 
@@ -457,9 +461,17 @@ class Model(BaseModel):
         differs from what was sent raises `ValueAlteredError` (its `.record` is this saved
         instance); `data_loss` ("raise", "warn", "allow"; default: the client's) says
         what to do instead, see docs/data-loss.md.
+
+        `detect_conflicts=True` retrieves the record before a revise and raises
+        `ConflictError` (nothing sent) when it changed on the server since it was loaded
+        (its modifiedtime or a field being saved); `"fields"` only when a field being saved
+        did. See docs/saving.md#conflicts.
         """
+        mode = conflicts.conflict_mode(detect_conflicts)
         backend = self.vtiger_backend(using)
         policy = dataloss.data_loss_policy(data_loss, backend)
+        if mode is not None:
+            backend = conflicts.ConflictCheck(backend, self, mode)
         if policy == "allow":
             self._vt_write(backend, update_fields)
             return
@@ -487,9 +499,10 @@ class Model(BaseModel):
             for name, spec in cls.vtiger_fields.items()
             if spec.editable and self.__dict__.get(name) is not None
         ]
-        result = backend.create(cls.vtiger_module, self.vtiger_wire(names))
+        element = self.vtiger_wire(names)
+        result = backend.create(cls.vtiger_module, element)
         self._vt_loaded = {}
-        self._vt_apply(result)
+        self._vt_apply(dataloss.as_stored(cls, element, result, {}))
 
     def vtiger_check_mandatory(
         self, names: Iterable[str] | None = None, action: str = "save"
@@ -533,7 +546,8 @@ class Model(BaseModel):
         pending = set(self.vtiger_changed()) - set(changed)
         element: dict[str, str] = {"id": str(self.id), **self.vtiger_wire(changed)}
         result = backend.revise(element)
-        self._vt_apply(result, keep=pending)
+        stored = dataloss.as_stored(type(self), element, result, self._vt_loaded, revise=True)
+        self._vt_apply(stored, keep=pending)
 
     def _vt_check_names(self, names: Iterable[str]) -> set[str]:
         cls = type(self)

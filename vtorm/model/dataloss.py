@@ -13,6 +13,7 @@ Everything here is pure except `Guard`, which wraps a backend for the length of 
 
 from __future__ import annotations
 
+import html.entities
 import re
 import warnings
 from collections.abc import Mapping
@@ -40,6 +41,7 @@ __all__ = [
     "Damage",
     "Guard",
     "altered",
+    "as_stored",
     "data_loss_policy",
     "predict",
     "predict_element",
@@ -66,6 +68,10 @@ FLOAT_DOUBLES: Final = frozenset(
 #: user's time zone and answered in the server's.
 _NOT_COMPARED: Final = frozenset({"datetime"})
 
+#: What PHP's `html_entity_decode($s, ENT_QUOTES)` decodes: HTML 4.01 names, numbers, with `;`.
+_ENTITY: Final = re.compile(r"&(?:#([0-9]+)|#[xX]([0-9a-fA-F]+)|([A-Za-z][A-Za-z0-9]*));")
+
+_WHY_DECODE = "a revise decodes HTML entities before it saves (&amp; is stored as &)"
 _WHY_BMP = "characters outside the Basic Multilingual Plane become '?' on a utf8mb3 server"
 _WHY_SCRIPT = 'text matching /(script).*(\\/script)/i is stored with <, > and " HTML-encoded'
 
@@ -89,8 +95,13 @@ def data_loss_policy(value: object, backend: object = None) -> DataLossPolicy:
     return chosen
 
 
-def predict(spec: VtigerField, wire: str, *, utf8mb4: bool = False) -> tuple[str, tuple[str, ...]]:
+def predict(
+    spec: VtigerField, wire: str, *, utf8mb4: bool = False, revise: bool = False
+) -> tuple[str, tuple[str, ...]]:
     """What the server stores for the wire value `wire`, and why it differs (`()`: it doesn't).
+
+    `revise`: the value is sent by a revise, which decodes HTML entities first (Vtiger's
+    `VtigerCRMObject::revise` runs `decode_html` over every value; create does not).
 
     >>> predict(VtigerField("bill_city", "string", column="varchar(30)"), "x" * 31)[1]
     ('the column is varchar(30): text is cut to 30 characters',)
@@ -101,11 +112,16 @@ def predict(spec: VtigerField, wire: str, *, utf8mb4: bool = False) -> tuple[str
         return _predict_number(spec, wire)
     if spec.vtiger_type in _NOT_TEXT:
         return wire, ()
-    return _predict_text(spec, wire, utf8mb4)
+    return _predict_text(spec, wire, utf8mb4, revise)
 
 
-def _predict_text(spec: VtigerField, wire: str, utf8mb4: bool) -> tuple[str, tuple[str, ...]]:
+def _predict_text(
+    spec: VtigerField, wire: str, utf8mb4: bool, revise: bool
+) -> tuple[str, tuple[str, ...]]:
     stored, reasons = wire, []
+    if revise and (decoded := php_decode(stored)) != stored:
+        stored = decoded
+        reasons.append(_WHY_DECODE)
     if _SCRIPT.search(stored):
         for character, entity in _ENTITIES:
             stored = stored.replace(character, entity)
@@ -118,6 +134,23 @@ def _predict_text(spec: VtigerField, wire: str, utf8mb4: bool) -> tuple[str, tup
         stored = stored[:limit]
         reasons.append(f"the column is {spec.column}: text is cut to {limit} characters")
     return stored, tuple(reasons)
+
+
+def php_decode(text: str) -> str:
+    """PHP's `html_entity_decode(text, ENT_QUOTES)`: `&lt;` -> `<`, `&#039;` -> `'`; unknown
+    names, `&apos;` and entities without their `;` stay as they are."""
+    return _ENTITY.sub(_decode_entity, text)
+
+
+def _decode_entity(match: re.Match[str]) -> str:
+    decimal, hexadecimal, name = match.groups()
+    if name is not None:
+        codepoint = html.entities.name2codepoint.get(name)
+    else:
+        codepoint = int(decimal) if decimal is not None else int(hexadecimal, 16)
+    if codepoint is None or not 0 < codepoint <= 0x10FFFF or 0xD800 <= codepoint <= 0xDFFF:
+        return match.group()
+    return chr(codepoint)
 
 
 def _mb3(character: str) -> str:
@@ -206,7 +239,11 @@ def _places(number: Decimal) -> int:
 
 
 def predict_element(
-    model: type[Model], element: Mapping[str, Any], *, utf8mb4: bool = False
+    model: type[Model],
+    element: Mapping[str, Any],
+    *,
+    utf8mb4: bool = False,
+    revise: bool = False,
 ) -> list[Damage]:
     """Each value of a create/revise element that the server would not store as sent."""
     damages: list[Damage] = []
@@ -214,7 +251,8 @@ def predict_element(
         name = model.vtiger_wire_names.get(wire)
         if name is None or not isinstance(value, str) or not value:
             continue
-        stored, reasons = predict(model.vtiger_fields[name], value, utf8mb4=utf8mb4)
+        spec = model.vtiger_fields[name]
+        stored, reasons = predict(spec, value, utf8mb4=utf8mb4, revise=revise)
         if reasons:
             damages.append(Damage(name, wire, value, stored, reasons))
     return damages
@@ -238,20 +276,71 @@ def predict_lines(
 
 
 def altered(
-    model: type[Model], element: Mapping[str, Any], answer: Mapping[str, Any]
+    model: type[Model],
+    element: Mapping[str, Any],
+    answer: Mapping[str, Any],
+    *,
+    revise: bool = False,
 ) -> list[Damage]:
-    """Each sent value that the server's answer holds differently (normal formatting aside)."""
+    """Each sent value that the server's answer holds differently (normal formatting aside).
+
+    `revise`: the element was sent by a revise (which decodes entities before it saves).
+    """
     damages: list[Damage] = []
+    label = answer.get("label")
     for wire, value in element.items():
         name = model.vtiger_wire_names.get(wire)
         if name is None or not isinstance(value, str) or not value or wire not in answer:
             continue
         spec = model.vtiger_fields[name]
         got = answer[wire]
-        stored = "" if got is None else str(got)
+        stored = _unechoed(spec, value, "" if got is None else str(got), label, revise)
         if spec.vtiger_type not in _NOT_COMPARED and not _same(spec, value, stored):
             damages.append(Damage(name, wire, value, stored, ("the server's answer differs",)))
     return damages
+
+
+def _unechoed(spec: VtigerField, sent: str, got: str, label: object, revise: bool) -> str:
+    """What the server stored for a field whose answer is `got`.
+
+    A create/revise answer shows a value equal to the record's encoded label decoded (PHP's
+    `to_html()` caches the label it encoded during the save under the encoded text): a script
+    tag in `Contacts.lastname` comes back as sent, though the server keeps it encoded, and
+    `AT&amp;T` as `AT&T`, though it keeps `AT&amp;T`. Such an answer means the server
+    stored the label, encoded, which is what the prediction for the sent value says.
+    """
+    if not isinstance(label, str) or not label or got != php_decode(label):
+        return got
+    predicted = predict(spec, sent, utf8mb4=True, revise=revise)[0]
+    return predicted if predicted == label else got
+
+
+def as_stored(
+    model: type[Model],
+    sent: Mapping[str, Any],
+    answer: dict[str, Any],
+    loaded: Mapping[str, Any],
+    *,
+    revise: bool = False,
+) -> dict[str, Any]:
+    """A create/revise `answer` with each decoded echo (`_unechoed`) replaced by the value the
+    server stored, so the instance holds what a retrieve would show. A field not sent is
+    known to be stored encoded when it was loaded as the encoded label."""
+    label = answer.get("label")
+    if not isinstance(label, str) or not label or php_decode(label) == label:
+        return answer
+    echo = php_decode(label)
+    fixed = dict(answer)
+    for wire, got in answer.items():
+        name = model.vtiger_wire_names.get(wire)
+        if got != echo or name is None:
+            continue
+        value = sent.get(wire)
+        if isinstance(value, str) and value:
+            fixed[wire] = _unechoed(model.vtiger_fields[name], value, got, label, revise)
+        elif wire not in sent and loaded.get(wire) == label:
+            fixed[wire] = label
+    return fixed
 
 
 def _same(spec: VtigerField, sent: str, stored: str) -> bool:
@@ -327,27 +416,32 @@ class Guard:
         self._backend.delete(id)
 
     def _before(self, operation: str, element: Mapping[str, Any]) -> None:
-        damages = predict_element(self._model, element, utf8mb4=self._utf8mb4)
+        revise = operation == "revise"
+        damages = predict_element(self._model, element, utf8mb4=self._utf8mb4, revise=revise)
         damages += predict_lines(self._model, element, utf8mb4=self._utf8mb4)
         if not damages:
             return
         text = message(self._model.__name__, damages, stored=False)
-        if self._policy == "warn":
-            warnings.warn(DataLossWarning(text), stacklevel=5)
-            return
-        raise DataLossError(
-            text, model=self._model.__name__, changes=_changes(damages), operation=operation
-        )
+        if not self._warned(text, stacklevel=6):
+            raise DataLossError(
+                text, model=self._model.__name__, changes=_changes(damages), operation=operation
+            )
+
+    def _warned(self, text: str, stacklevel: int) -> bool:
+        """Under the "warn" policy, warn (at the caller's line) and say so; else False."""
+        if self._policy != "warn":
+            return False
+        warnings.warn(DataLossWarning(text), stacklevel=stacklevel)
+        return True
 
     def finish(self, record: Model) -> None:
         """Compare each answer with what was sent; `record` holds the stored values."""
         for operation, element, answer in self._sent:
-            damages = altered(self._model, element, answer)
+            damages = altered(self._model, element, answer, revise=operation == "revise")
             if not damages:
                 continue
             text = message(self._model.__name__, damages, stored=True)
-            if self._policy == "warn":
-                warnings.warn(DataLossWarning(text), stacklevel=3)
+            if self._warned(text, stacklevel=4):
                 continue
             raise ValueAlteredError(
                 text,

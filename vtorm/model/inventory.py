@@ -24,6 +24,7 @@ from pydantic import PrivateAttr
 from typing_extensions import Self
 
 from vtorm import errors
+from vtorm.model import dataloss
 from vtorm.model.base import Model
 from vtorm.query.backend import Backend
 from vtorm.wire import LINE_ITEMS
@@ -211,7 +212,7 @@ class InventoryModel(Model):
         element[LINE_ITEMS] = lines
         result = backend.create(cls.vtiger_module, element)
         self._vt_loaded = {}
-        self._vt_apply(result)
+        self._vt_apply(dataloss.as_stored(cls, element, result, {}))
 
     def vtiger_lines_changed(self) -> bool:
         """Whether the lines differ from those loaded or last saved (in-place edits count)."""
@@ -252,7 +253,8 @@ class InventoryModel(Model):
         if send_lines:
             element[LINE_ITEMS] = self._vt_lines_to_send("save")
         result = backend.revise(element)
-        self._vt_apply(result, keep=pending)
+        stored = dataloss.as_stored(type(self), element, result, self._vt_loaded, revise=True)
+        self._vt_apply(stored, keep=pending)
 
     def refresh(self, *, using: Backend | None = None) -> None:
         """Reload every field and the lines from the server, dropping unsaved changes."""

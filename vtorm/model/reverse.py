@@ -8,7 +8,7 @@ the rest with AND, so only AND-conditions can be added: an OR would escape the i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from typing_extensions import Self
@@ -18,6 +18,7 @@ from vtorm.ids import RecordId
 from vtorm.model.registry import model_for
 from vtorm.query.backend import Backend
 from vtorm.query.compiler import QueryDescription, compile_query, filter_formula
+from vtorm.query.filterable import Filterable
 from vtorm.query.lookups import Formula, Junction
 from vtorm.query.q import Q
 from vtorm.wire import MAX_QUERY_ROWS
@@ -41,7 +42,7 @@ class RelatedBackend(Backend, Protocol):
     ) -> None: ...
 
 
-class RelatedRecords(Generic[M]):
+class RelatedRecords(Filterable, Generic[M]):
     """The records of `model` related to `source` under the relation `label` (lazy)."""
 
     def __init__(self, source: RecordId, model: type[M], label: str, backend: RelatedBackend):
@@ -68,20 +69,6 @@ class RelatedRecords(Generic[M]):
                 "cannot list related records"
             )
         return cls(source.id, model, label, backend)
-
-    if TYPE_CHECKING:
-        # Untyped here so generated subclasses can narrow them with Unpack[...Lookups].
-        filter: Callable[..., Self]
-        exclude: Callable[..., Self]
-    else:
-
-        def filter(self, *conditions, **lookups):
-            """Only the related records matching all of these (AND only, see module doc)."""
-            return self._filter(conditions, lookups)
-
-        def exclude(self, *conditions, **lookups):
-            """Leave out the related records matching all of these (one lookup at a time)."""
-            return self._exclude(conditions, lookups)
 
     def _filter(self, conditions: tuple[Q, ...], lookups: Mapping[str, object]) -> Self:
         """Runtime implementation of `filter()`."""

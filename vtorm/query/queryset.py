@@ -39,6 +39,7 @@ from vtorm.query.compiler import (
     split_query,
 )
 from vtorm.query.evaluated import LOG, describe_slices, evaluated_rows
+from vtorm.query.filterable import Filterable
 from vtorm.query.lookups import FALSE, Formula, Junction
 from vtorm.query.pages import pages, prefetched_pages
 from vtorm.query.planner import Window, explain, first_step
@@ -54,7 +55,7 @@ T = TypeVar("T")
 REPR_ROWS = 20
 
 
-class QuerySet(Generic[M]):
+class QuerySet(Filterable, Generic[M]):
     """A lazy query over one model's records.
 
     >>> Contact.objects.filter(lastname__startswith="Sm").order_by("-modifiedtime")[:250]
@@ -62,19 +63,9 @@ class QuerySet(Generic[M]):
     """
 
     if TYPE_CHECKING:
-        # Untyped here so generated subclasses can narrow them with Unpack[...Lookups].
-        filter: Callable[..., Self]
-        exclude: Callable[..., Self]
+        # Untyped here so generated subclasses can narrow it with Unpack[...Lookups].
         get: Callable[..., M]
     else:
-
-        def filter(self, *conditions, **lookups):
-            """Records matching all conditions and lookups."""
-            return self._filter(conditions, lookups)
-
-        def exclude(self, *conditions, **lookups):
-            """Records not matching the AND of the conditions and lookups."""
-            return self._exclude(conditions, lookups)
 
         def get(self, *conditions, **lookups):
             """The one record matching; `DoesNotExist` / `MultipleObjectsReturned` else."""

@@ -6,14 +6,15 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
-from . import campaign as _campaign
-from . import contact as _contact
+if TYPE_CHECKING:
+    from .campaign import CampaignRelatedRecords
+    from .contact import ContactRelatedRecords
 
 AccountIndustry = Literal["Banking", "Retail", "Technology", "Other"]
 
@@ -151,6 +152,7 @@ class Account(Model):
     vtiger_module: ClassVar[str] = "Accounts"
     vtiger_id_prefix: ClassVar[str] = "11"
     objects: ClassVar[Manager[AccountQuerySet]] = Manager(AccountQuerySet)
+    vtiger_related_records_class = AccountRelatedRecords
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Activities": "Calendar",
         "Activity History": "Calendar",
@@ -248,10 +250,10 @@ class Account(Model):
             ),
         ] = None
 
-    def related_campaigns(self) -> _campaign.CampaignRelatedRecords:
+    def related_campaigns(self) -> CampaignRelatedRecords:
         """Campaign records under the relation 'Campaigns' (lazy)."""
-        return _campaign.CampaignRelatedRecords.of(self, _campaign.Campaign, "Campaigns")
+        return cast("CampaignRelatedRecords", self.related("Campaigns"))
 
-    def related_contacts(self) -> _contact.ContactRelatedRecords:
+    def related_contacts(self) -> ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        return _contact.ContactRelatedRecords.of(self, _contact.Contact, "Contacts")
+        return cast("ContactRelatedRecords", self.related("Contacts"))

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from typing import Annotated, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
-from . import account as _account
-from . import contact as _contact
+if TYPE_CHECKING:
+    from .account import AccountRelatedRecords
+    from .contact import ContactRelatedRecords
 
 
 class CampaignLookups(TypedDict, total=False):
@@ -78,6 +79,7 @@ class Campaign(Model):
     vtiger_module: ClassVar[str] = "Campaigns"
     vtiger_id_prefix: ClassVar[str] = "1"
     objects: ClassVar[Manager[CampaignQuerySet]] = Manager(CampaignQuerySet)
+    vtiger_related_records_class = CampaignRelatedRecords
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Accounts": "Accounts",
         "Activities": "Calendar",
@@ -105,10 +107,10 @@ class Campaign(Model):
         ),
     ] = None
 
-    def related_accounts(self) -> _account.AccountRelatedRecords:
+    def related_accounts(self) -> AccountRelatedRecords:
         """Account records under the relation 'Accounts' (lazy)."""
-        return _account.AccountRelatedRecords.of(self, _account.Account, "Accounts")
+        return cast("AccountRelatedRecords", self.related("Accounts"))
 
-    def related_contacts(self) -> _contact.ContactRelatedRecords:
+    def related_contacts(self) -> ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        return _contact.ContactRelatedRecords.of(self, _contact.Contact, "Contacts")
+        return cast("ContactRelatedRecords", self.related("Contacts"))

@@ -6,16 +6,15 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict, cast
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
 
-from . import campaign as _campaign
-
 if TYPE_CHECKING:
     from .account import Account
+    from .campaign import CampaignRelatedRecords
 
 ContactLeadsource = Literal["Cold Call", "Existing Customer", "Self Generated"]
 
@@ -193,6 +192,7 @@ class Contact(Model):
     vtiger_module: ClassVar[str] = "Contacts"
     vtiger_id_prefix: ClassVar[str] = "12"
     objects: ClassVar[Manager[ContactQuerySet]] = Manager(ContactQuerySet)
+    vtiger_related_records_class = ContactRelatedRecords
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Activities": "Calendar",
         "Activity History": "Calendar",
@@ -327,6 +327,6 @@ class Contact(Model):
         """The record `account_id` points at: fetched once, then cached."""
         return self.vtiger_related("account_id")
 
-    def related_campaigns(self) -> _campaign.CampaignRelatedRecords:
+    def related_campaigns(self) -> CampaignRelatedRecords:
         """Campaign records under the relation 'Campaigns' (lazy)."""
-        return _campaign.CampaignRelatedRecords.of(self, _campaign.Campaign, "Campaigns")
+        return cast("CampaignRelatedRecords", self.related("Campaigns"))

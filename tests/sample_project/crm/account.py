@@ -6,16 +6,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
 
 from typing_extensions import Self, Unpack
 
 from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
 
-from . import contact as _contact
-
 if TYPE_CHECKING:
-    from .contact import Contact
+    from .contact import Contact, ContactRelatedRecords
     from .group import Group
     from .user import User
 
@@ -855,6 +853,6 @@ class Account(Model):
         """The record `primary_contact` points at: fetched once, then cached."""
         return self.vtiger_related("primary_contact")
 
-    def related_contacts(self) -> _contact.ContactRelatedRecords:
+    def related_contacts(self) -> ContactRelatedRecords:
         """Contact records under the relation 'Contacts' (lazy)."""
-        return _contact.ContactRelatedRecords.of(self, _contact.Contact, "Contacts")
+        return cast("ContactRelatedRecords", self.related("Contacts"))

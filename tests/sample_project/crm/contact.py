@@ -604,6 +604,7 @@ class Contact(Model):
     vtiger_module: ClassVar[str] = "Contacts"
     vtiger_id_prefix: ClassVar[str] = "12"
     objects: ClassVar[Manager[ContactQuerySet]] = Manager(ContactQuerySet)
+    vtiger_related_records_class = ContactRelatedRecords
     vtiger_relations: ClassVar[Mapping[str, str]] = {
         "Activities": "Calendar",
         "Activity History": "Calendar",

@@ -97,18 +97,17 @@ def _field_map(module: ModuleSchema) -> dict[str, FieldSchema]:
     """The fields a query may name, in `select *` order (the server's field-column map).
 
     For entity modules, what describe lists after `id` (Products' taxes, inventory
-    shipping and handling) is added by describe, not a column of the module: not queryable.
+    shipping and handling) is added by describe, not a column of the module: not queryable
+    (`ModuleSchema.record_fields`).
     """
     hidden = _HIDDEN.get(module.name, frozenset())
     extras = dict((after, name) for name, after in _UNDESCRIBED.get(module.name, ()))
     fields: dict[str, FieldSchema] = {}
-    for field in module.fields:
+    for field in module.record_fields:
         if field.name not in hidden:
             fields[field.name] = field
         if field.name in extras:
             fields[extras[field.name]] = _text_field(extras[field.name])
-        if field.name == "id" and uses_entity_table(module):
-            break
     return fields
 
 
