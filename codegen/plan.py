@@ -20,7 +20,7 @@ from codegen.layout import Group, Node, Text, doc_text, lay_out, py_string
 from codegen.lock import LockedField, LockedModule, LockFile
 from codegen.relations import RelationsPlan, plan_relations
 from codegen.reverse import ReversesPlan, plan_reverse, records_class, targets_of
-from codegen.types import lookup_types, type_info
+from codegen.types import init_type, lookup_types, type_info
 
 __all__ = ["FieldPlan", "ModelPlan", "PackagePlan", "plan_model", "plan_package"]
 
@@ -39,6 +39,10 @@ class FieldPlan:
     declaration: tuple[str, ...]  # the pydantic field, at the indent it is printed with
     getter: tuple[str, ...]  # read-only fields: the TYPE_CHECKING property
     lookups: tuple[tuple[str, str], ...]
+    init: str = ""  # what the constructor takes (`Required[...]` when it must be given)
+    setter: tuple[str, ...] = ()  # wider assignments (numbers, ids): a TYPE_CHECKING setter
+    optional_init: str = ""  # the same, never required (defaults, partial updates)
+    reference: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,60 @@ class ModelPlan:
     reverse: ReversesPlan = field(default_factory=ReversesPlan)
     related_records: bool = False  # the target of reverse methods: `XRelatedRecords` class
     line_items: tuple[str, ...] = ()  # inventory models: the `line_items` declaration
+    line_item_class: str = ""
+    convert: tuple[str, ...] = ()  # Leads: the typed `convert()` method
+
+    @property
+    def plain_fields(self) -> tuple[FieldPlan, ...]:
+        """Editable fields declared as they are read and written."""
+        return tuple(f for f in self.fields if not f.setter)
+
+    @property
+    def widened_fields(self) -> tuple[FieldPlan, ...]:
+        """Editable fields that take more than they give back (`Decimal` takes an `int`)."""
+        return tuple(f for f in self.fields if f.setter)
+
+    @property
+    def all_fields(self) -> tuple[FieldPlan, ...]:
+        """Every field, editable ones first (as declared), then the read-only ones."""
+        return (*self.fields, *self.read_only)
+
+    @property
+    def constructor_fields(self) -> tuple[tuple[str, str], ...]:
+        """`XFields`: what `X(...)` and `X.objects.create(...)` take."""
+        lines = (("line_items", f"Required[list[{self.line_item_class}]]"),)
+        own = tuple((f.name, f.init) for f in self.fields)
+        return (("id", "RecordId | str | None"), *own, *(lines if self.line_item_class else ()))
+
+    @property
+    def value_fields(self) -> tuple[tuple[str, str], ...]:
+        """`XValues`: editable fields, none required (defaults, conversions, updates)."""
+        return tuple((f.name, f.optional_init) for f in self.fields)
+
+    @property
+    def row_fields(self) -> tuple[tuple[str, str], ...]:
+        """`XRow`: a `values()` row, the id and every field as loaded."""
+        return (("id", "RecordId"), *((f.name, f.annotation) for f in self.all_fields))
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        """The python names `only()`/`values()`/`values_list()` take, quoted."""
+        return tuple(py_string(n) for n in ("id", *(f.name for f in self.all_fields)))
+
+    @property
+    def order_names(self) -> tuple[str, ...]:
+        """The names `order_by()` takes, each also with `-` for descending."""
+        names = ("id", *(f.name for f in self.all_fields))
+        return tuple(py_string(n) for name in names for n in (name, f"-{name}"))
+
+    @property
+    def reference_names(self) -> tuple[str, ...]:
+        """The reference fields `select_related()` takes, quoted."""
+        return tuple(py_string(f.name) for f in self.all_fields if f.reference)
+
+    def literal_alias(self, suffix: str, values: tuple[str, ...]) -> tuple[str, ...]:
+        """`XFieldName = Literal[...]`, laid out."""
+        return tuple(lay_out(Group(f"{self.class_name}{suffix} = Literal", "[", values, "]")))
 
     @property
     def module_doc(self) -> str:
@@ -87,6 +145,10 @@ class ModelPlan:
         """`def filter(self, *conditions: Q, **lookups: Unpack[XLookups]) -> Self:`, laid out."""
         params = ("self", "*conditions: Q", f"**lookups: Unpack[{self.class_name}Lookups]")
         return tuple(lay_out(Group(f"def {method}", "(", params, ")"), 4, f" -> {returns}:"))
+
+    def method(self, name: str, params: tuple[str, ...], tail: str) -> tuple[str, ...]:
+        """`def name(self, params) tail`, laid out as ruff formats it (`tail`: ` -> X:`)."""
+        return tuple(lay_out(Group(f"def {name}", "(", ("self", *params), ")"), 4, tail))
 
     @property
     def objects(self) -> str:
@@ -224,7 +286,10 @@ def plan_model(
     fields = [f for f in module.fields if not (f.name == "id" and f.type == _ID_TYPE)]
     if lines is not None:
         fields = [f for f in fields if f.name not in lines.fields]
-    suffixes = ("", "Lookups", "QuerySet", "RelatedRecords")
+    suffixes = (
+        "", "Lookups", "QuerySet", "RelatedRecords", "Fields", "Values", "Row", "PartialRow",
+        "FieldName", "Ordering", "Reference",
+    )  # fmt: skip
     own_names = {class_name + suffix for suffix in suffixes}
     names = naming.field_names(
         ((f.name, f.label) for f in fields),
@@ -237,8 +302,8 @@ def plan_model(
         for f in fields
     ]
     lookups = (
-        ("id", "RecordId | str"),
-        ("id__in", "Sequence[RecordId | str]"),
+        ("id", "RecordId | str | None"),  # None (an unsaved record's id) matches nothing
+        ("id__in", "Sequence[RecordId | str | None]"),
         *(pair for plan in planned for pair in plan.lookups),
     )
     alias_lines = tuple(
@@ -259,16 +324,26 @@ def plan_model(
         {*names.values(), *aliases.values(), *own_names, *(a.name for a in relations.accessors)},
         locked.relations if locked else None,
     )
-    types = [*(p.annotation for p in planned), *(value for _key, value in lookups)]
+    types = [
+        *(p.annotation for p in planned),
+        *(p.init for p in planned),
+        *(value for _key, value in lookups),
+    ]
     used: set[str] = {token for text in types for token in _TOKEN.findall(text)}
     used |= _ALWAYS_USED
     used |= {"Literal"} if alias_lines else set()
     used |= {"Annotated", "VtigerField"} if planned else set()
-    used |= {"TYPE_CHECKING"} if read_only or relations.type_checking_block else set()
+    used |= {"TYPE_CHECKING", "RowView", "DataLossPolicy", "overload", "cast", "Any"}
+    if lines is not None or any(p.init.startswith("Required[") for p in planned):
+        used.add("Required")
+    used |= {"Literal"}
     used |= {"TypeAlias"} if relations.aliases else set()
     used |= {"RelatedRecords"} if related_records else set()
     used |= {"Mapping"} if reverse.relations else set()
-    relations = relations.importing(reverse.type_names)
+    convert = _convert_method(module.name, targets or {})
+    relations = relations.importing(reverse.type_names).importing(
+        _converted_types(convert, targets)
+    )
     used |= {"TYPE_CHECKING"} if relations.type_checking_block else set()
     used |= {"cast"} if reverse.type_names else set()
     local: list[str] = []
@@ -277,7 +352,8 @@ def plan_model(
         used = (used - {"Model"}) | {"InventoryModel"}
         local.append(f"from .{lines.stem} import {lines.class_name}")
         line_items = (f"    line_items: list[{lines.class_name}]",)
-    imports = import_lines(used) + (("", *local) if local else ())
+    imports = import_lines(used | ({"ConvertedLead"} if convert else set()))
+    imports += ("", *local) if local else ()
     return ModelPlan(
         module=module.name,
         label=doc_text(module.label),
@@ -298,9 +374,60 @@ def plan_model(
         relations=relations,
         base="InventoryModel" if lines is not None else "Model",
         line_items=line_items,
+        line_item_class=lines.class_name if lines is not None else "",
+        convert=convert,
         reverse=reverse,
         related_records=related_records,
     )
+
+
+#: The modules a lead converts into, in `convert()`'s order.
+_CONVERTED = ("Accounts", "Contacts", "Potentials")
+
+
+def _converted_types(
+    convert: tuple[str, ...], targets: Mapping[str, tuple[str, str]] | None
+) -> dict[str, set[str]]:
+    """What `convert()`'s annotations name, by file stem (imported under TYPE_CHECKING)."""
+    if not convert or not targets:
+        return {}
+    return {targets[m][1]: {targets[m][0], f"{targets[m][0]}Values"} for m in _CONVERTED}
+
+
+def _convert_method(module: str, targets: Mapping[str, tuple[str, str]]) -> tuple[str, ...]:
+    """Leads: `convert()` returning the typed records made (vtorm.model.convert)."""
+    if module != "Leads" or any(m not in targets for m in _CONVERTED):
+        return ()
+    account, contact, potential = (targets[m][0] for m in _CONVERTED)
+    imports = [f"    from . import {targets[m][1]} as _{targets[m][1]}" for m in _CONVERTED]
+    imports[0] += "  # at call time: models never import each other"
+    models = ", ".join(f"_{targets[m][1]}.{targets[m][0]}" for m in _CONVERTED)
+    lines = [
+        "def convert(",
+        "    self,",
+        "    *,",
+        f"    account: bool | {account}Values = False,",
+        f"    contact: bool | {contact}Values = True,",
+        f"    potential: bool | {potential}Values = False,",
+        "    assigned_to: RecordId | str | None = None,",
+        '    transfer_related_to: Literal["Contacts", "Accounts"] = "Contacts",',
+        f") -> ConvertedLead[{account}, {contact}, {potential}]:",
+        '    """Convert this lead (`convertlead`): True creates a record from the lead\'s mapped',
+        "    fields, field values override them; the records made (None where not created).",
+        "",
+        "    Sent through the lead's own client; a second conversion raises",
+        "    `LeadAlreadyConverted` (docs/leads.md).",
+        '    """',
+        *imports,
+        "",
+        "    return self.vtiger_convert_lead(",
+        f"        ({models}),",
+        "        (account, contact, potential),",
+        "        assigned_to=assigned_to,",
+        "        transfer_related_to=transfer_related_to,",
+        "    )",
+    ]
+    return tuple(f"    {line}" if line else "" for line in lines)
 
 
 def _aliases(
@@ -335,10 +462,14 @@ def _alias_values(
 def _plan_field(f: DescribedField, name: str, alias: str | None, column: str) -> FieldPlan:
     info = type_info(f.type, alias)
     read_only = not f.editable
-    required = f.mandatory and not read_only and f.type != "owner"
+    # References may be empty when read (a dangling or hidden target comes back as null),
+    # so even mandatory ones are optional here; save() refuses them empty before sending.
+    required = f.mandatory and not read_only and info.kind != "reference"
     annotation = info.annotation if required else f"{info.annotation} | None"
+    init = init_type(info) if required else f"{init_type(info)} | None"
     spec = _vtiger_field(f, column)
-    indent = 8 if read_only else 4
+    widened = not read_only and init != annotation  # declared in an `else:` block
+    indent = 8 if read_only or widened else 4
     declaration = lay_out(
         Group(f"{name}: Annotated", "[", (annotation, spec), "]"),
         indent,
@@ -346,14 +477,22 @@ def _plan_field(f: DescribedField, name: str, alias: str | None, column: str) ->
         hug=required,
     )
     getter = (f"{' ' * 8}@property", f"{' ' * 8}def {name}(self) -> {annotation}: ...")
+    setter: tuple[str, ...] = ()
+    if widened:
+        signature = Group(f"def {name}", "(", ("self", f"value: {init}"), ")")
+        setter = (f"{' ' * 8}@{name}.setter", *lay_out(signature, 8, " -> None: ..."))
     return FieldPlan(
         name=name,
         wire_name=f.name,
         annotation=annotation,
         read_only=read_only,
         declaration=tuple(declaration),
-        getter=getter if read_only else (),
+        getter=getter if read_only or setter else (),
+        setter=setter,
         lookups=tuple(lookup_types(name, info)),
+        init=f"Required[{init}]" if required else init,
+        optional_init=init,
+        reference=info.kind == "reference",
     )
 
 
@@ -396,14 +535,26 @@ _IMPORTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("decimal", ("Decimal",)),
     (
         "typing",
-        ("TYPE_CHECKING", "Annotated", "ClassVar", "Literal", "TypeAlias", "TypedDict", "cast"),
+        (
+            "TYPE_CHECKING",
+            "Annotated",
+            "Any",
+            "ClassVar",
+            "Literal",
+            "TypeAlias",
+            "TypedDict",
+            "cast",
+            "overload",
+        ),
     ),
     ("", ()),
-    ("typing_extensions", ("Self", "Unpack")),
+    ("typing_extensions", ("Required", "Self", "Unpack")),
     ("", ()),
     (
         "vtorm",
         (
+            "ConvertedLead",
+            "DataLossPolicy",
             "InventoryModel",
             "Manager",
             "Model",
@@ -411,6 +562,7 @@ _IMPORTS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "QuerySet",
             "RecordId",
             "RelatedRecords",
+            "RowView",
             "VtigerField",
         ),
     ),
@@ -426,10 +578,19 @@ def import_lines(used: Set[str]) -> tuple[str, ...]:
         elif not names and module in used:
             lines.append(f"import {module}")
         elif wanted := [n for n in names if n in used]:
-            lines.append(f"from {module} import {', '.join(wanted)}")
+            lines.extend(_from_import(module, wanted))
     return tuple(lines)
 
 
+def _from_import(module: str, names: list[str]) -> list[str]:
+    """One `from module import ...` line, or one name per line when it would be too long."""
+    line = f"from {module} import {', '.join(names)}"
+    if len(line) <= _LINE_LENGTH:
+        return [line]
+    return [f"from {module} import (", *(f"    {name}," for name in names), ")"]
+
+
+_LINE_LENGTH = 100
 _TOKEN = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
 #: Names the model template itself always writes.
 _ALWAYS_USED = frozenset(

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["LOOKUPS_BY_KIND", "TypeInfo", "lookup_types", "type_info"]
+__all__ = ["LOOKUPS_BY_KIND", "TypeInfo", "init_type", "lookup_types", "type_info"]
 
 _TEXT_TYPES = frozenset(
     {"string", "text", "email", "phone", "url", "skype", "password", "file", "image"}
@@ -95,6 +95,12 @@ def type_info(vtiger_type: str, alias: str | None = None) -> TypeInfo:
     return TypeInfo("str", "str", "text")
 
 
+def init_type(info: TypeInfo) -> str:
+    """What a constructor takes for a field (without `| None`): as wide as its lookups take
+    for numbers and ids (`Decimal | int | float`, `RecordId | str`), else the value type."""
+    return info.value if info.kind in ("number", "reference") else info.annotation
+
+
 def lookup_types(name: str, info: TypeInfo) -> list[tuple[str, str]]:
     """`(lookup key, value annotation)` pairs of one field, bare name first.
 
@@ -111,6 +117,9 @@ def lookup_types(name: str, info: TypeInfo) -> list[tuple[str, str]]:
 def _lookup_value(lookup: str, info: TypeInfo) -> str:
     if lookup == "isnull":
         return "Literal[False]"
+    if info.kind == "reference" and lookup in ("exact", "in"):
+        # None is an empty reference, as in Django (`x.account_id` of a loaded record).
+        return f"Sequence[{info.value} | None]" if lookup == "in" else f"{info.value} | None"
     if info.kind == "multipicklist":
         return f"Sequence[{info.value}]" if lookup == "exact" else info.value
     if lookup == "in":

@@ -6,11 +6,31 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    cast,
+    overload,
+)
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
+from vtorm import (
+    DataLossPolicy,
+    Manager,
+    Model,
+    Q,
+    QuerySet,
+    RecordId,
+    RelatedRecords,
+    RowView,
+    VtigerField,
+)
 
 if TYPE_CHECKING:
     from .asset import AssetRelatedRecords
@@ -90,8 +110,8 @@ AccountCustomerTier = Literal["Bronze", "Silver", "Gold", "Platinum"]
 class AccountLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `Account`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     accountname: str
     accountname__iexact: str
     accountname__in: Sequence[str]
@@ -169,8 +189,8 @@ class AccountLookups(TypedDict, total=False):
     otherphone__iendswith: str
     otherphone__like: str
     otherphone__isnull: Literal[False]
-    account_id: RecordId | str
-    account_id__in: Sequence[RecordId | str]
+    account_id: RecordId | str | None
+    account_id__in: Sequence[RecordId | str | None]
     account_id__isnull: Literal[False]
     email1: str
     email1__iexact: str
@@ -269,8 +289,8 @@ class AccountLookups(TypedDict, total=False):
     emailoptout__isnull: Literal[False]
     notify_owner: bool
     notify_owner__isnull: Literal[False]
-    assigned_user_id: RecordId | str
-    assigned_user_id__in: Sequence[RecordId | str]
+    assigned_user_id: RecordId | str | None
+    assigned_user_id__in: Sequence[RecordId | str | None]
     assigned_user_id__isnull: Literal[False]
     createdtime: datetime.datetime
     createdtime__in: Sequence[datetime.datetime]
@@ -288,8 +308,8 @@ class AccountLookups(TypedDict, total=False):
     modifiedtime__lte: datetime.datetime
     modifiedtime__range: tuple[datetime.datetime, datetime.datetime]
     modifiedtime__isnull: Literal[False]
-    modifiedby: RecordId | str
-    modifiedby__in: Sequence[RecordId | str]
+    modifiedby: RecordId | str | None
+    modifiedby__in: Sequence[RecordId | str | None]
     modifiedby__isnull: Literal[False]
     isconvertedfromlead: bool
     isconvertedfromlead__isnull: Literal[False]
@@ -355,8 +375,8 @@ class AccountLookups(TypedDict, total=False):
     discount_percent__lte: Decimal | int | float
     discount_percent__range: tuple[Decimal | int | float, Decimal | int | float]
     discount_percent__isnull: Literal[False]
-    primary_contact: RecordId | str
-    primary_contact__in: Sequence[RecordId | str]
+    primary_contact: RecordId | str | None
+    primary_contact__in: Sequence[RecordId | str | None]
     primary_contact__isnull: Literal[False]
     best_time_to_call: datetime.time
     best_time_to_call__in: Sequence[datetime.time]
@@ -511,6 +531,355 @@ class AccountLookups(TypedDict, total=False):
     description__isnull: Literal[False]
 
 
+AccountFieldName = Literal[
+    "id",
+    "accountname",
+    "phone",
+    "website",
+    "fax",
+    "tickersymbol",
+    "otherphone",
+    "account_id",
+    "email1",
+    "employees",
+    "email2",
+    "ownership",
+    "rating",
+    "industry",
+    "siccode",
+    "accounttype",
+    "annual_revenue",
+    "emailoptout",
+    "notify_owner",
+    "assigned_user_id",
+    "modifiedby",
+    "isconvertedfromlead",
+    "starred",
+    "tags",
+    "region_code",
+    "customer_tier",
+    "renewal_date",
+    "discount_percent",
+    "primary_contact",
+    "best_time_to_call",
+    "bill_street",
+    "ship_street",
+    "bill_city",
+    "ship_city",
+    "bill_state",
+    "ship_state",
+    "bill_code",
+    "ship_code",
+    "bill_country",
+    "ship_country",
+    "bill_pobox",
+    "ship_pobox",
+    "description",
+    "account_no",
+    "createdtime",
+    "modifiedtime",
+    "source",
+]
+
+AccountOrdering = Literal[
+    "id",
+    "-id",
+    "accountname",
+    "-accountname",
+    "phone",
+    "-phone",
+    "website",
+    "-website",
+    "fax",
+    "-fax",
+    "tickersymbol",
+    "-tickersymbol",
+    "otherphone",
+    "-otherphone",
+    "account_id",
+    "-account_id",
+    "email1",
+    "-email1",
+    "employees",
+    "-employees",
+    "email2",
+    "-email2",
+    "ownership",
+    "-ownership",
+    "rating",
+    "-rating",
+    "industry",
+    "-industry",
+    "siccode",
+    "-siccode",
+    "accounttype",
+    "-accounttype",
+    "annual_revenue",
+    "-annual_revenue",
+    "emailoptout",
+    "-emailoptout",
+    "notify_owner",
+    "-notify_owner",
+    "assigned_user_id",
+    "-assigned_user_id",
+    "modifiedby",
+    "-modifiedby",
+    "isconvertedfromlead",
+    "-isconvertedfromlead",
+    "starred",
+    "-starred",
+    "tags",
+    "-tags",
+    "region_code",
+    "-region_code",
+    "customer_tier",
+    "-customer_tier",
+    "renewal_date",
+    "-renewal_date",
+    "discount_percent",
+    "-discount_percent",
+    "primary_contact",
+    "-primary_contact",
+    "best_time_to_call",
+    "-best_time_to_call",
+    "bill_street",
+    "-bill_street",
+    "ship_street",
+    "-ship_street",
+    "bill_city",
+    "-bill_city",
+    "ship_city",
+    "-ship_city",
+    "bill_state",
+    "-bill_state",
+    "ship_state",
+    "-ship_state",
+    "bill_code",
+    "-bill_code",
+    "ship_code",
+    "-ship_code",
+    "bill_country",
+    "-bill_country",
+    "ship_country",
+    "-ship_country",
+    "bill_pobox",
+    "-bill_pobox",
+    "ship_pobox",
+    "-ship_pobox",
+    "description",
+    "-description",
+    "account_no",
+    "-account_no",
+    "createdtime",
+    "-createdtime",
+    "modifiedtime",
+    "-modifiedtime",
+    "source",
+    "-source",
+]
+
+AccountReference = Literal["account_id", "assigned_user_id", "modifiedby", "primary_contact"]
+
+
+class AccountFields(TypedDict, total=False):
+    """What `Account(...)` and `Account.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    accountname: Required[str]
+    phone: str | None
+    website: str | None
+    fax: str | None
+    tickersymbol: str | None
+    otherphone: str | None
+    account_id: RecordId | str | None
+    email1: str | None
+    employees: int | None
+    email2: str | None
+    ownership: str | None
+    rating: AccountRating | None
+    industry: AccountIndustry | None
+    siccode: str | None
+    accounttype: AccountAccounttype | None
+    annual_revenue: Decimal | int | float | None
+    emailoptout: bool | None
+    notify_owner: bool | None
+    assigned_user_id: RecordId | str | None
+    modifiedby: RecordId | str | None
+    isconvertedfromlead: bool | None
+    starred: bool | None
+    tags: str | None
+    region_code: str | None
+    customer_tier: AccountCustomerTier | None
+    renewal_date: datetime.date | None
+    discount_percent: Decimal | int | float | None
+    primary_contact: RecordId | str | None
+    best_time_to_call: datetime.time | None
+    bill_street: str | None
+    ship_street: str | None
+    bill_city: str | None
+    ship_city: str | None
+    bill_state: str | None
+    ship_state: str | None
+    bill_code: str | None
+    ship_code: str | None
+    bill_country: str | None
+    ship_country: str | None
+    bill_pobox: str | None
+    ship_pobox: str | None
+    description: str | None
+
+
+class AccountValues(TypedDict, total=False):
+    """Editable fields of `Account`, none required (`defaults=`, conversions)."""
+
+    accountname: str
+    phone: str | None
+    website: str | None
+    fax: str | None
+    tickersymbol: str | None
+    otherphone: str | None
+    account_id: RecordId | str | None
+    email1: str | None
+    employees: int | None
+    email2: str | None
+    ownership: str | None
+    rating: AccountRating | None
+    industry: AccountIndustry | None
+    siccode: str | None
+    accounttype: AccountAccounttype | None
+    annual_revenue: Decimal | int | float | None
+    emailoptout: bool | None
+    notify_owner: bool | None
+    assigned_user_id: RecordId | str | None
+    modifiedby: RecordId | str | None
+    isconvertedfromlead: bool | None
+    starred: bool | None
+    tags: str | None
+    region_code: str | None
+    customer_tier: AccountCustomerTier | None
+    renewal_date: datetime.date | None
+    discount_percent: Decimal | int | float | None
+    primary_contact: RecordId | str | None
+    best_time_to_call: datetime.time | None
+    bill_street: str | None
+    ship_street: str | None
+    bill_city: str | None
+    ship_city: str | None
+    bill_state: str | None
+    ship_state: str | None
+    bill_code: str | None
+    ship_code: str | None
+    bill_country: str | None
+    ship_country: str | None
+    bill_pobox: str | None
+    ship_pobox: str | None
+    description: str | None
+
+
+class AccountRow(TypedDict):
+    """A row of `Account.objects.values()`: the id and every field."""
+
+    id: RecordId
+    accountname: str
+    phone: str | None
+    website: str | None
+    fax: str | None
+    tickersymbol: str | None
+    otherphone: str | None
+    account_id: RecordId | None
+    email1: str | None
+    employees: int | None
+    email2: str | None
+    ownership: str | None
+    rating: AccountRating | None
+    industry: AccountIndustry | None
+    siccode: str | None
+    accounttype: AccountAccounttype | None
+    annual_revenue: Decimal | None
+    emailoptout: bool | None
+    notify_owner: bool | None
+    assigned_user_id: RecordId | None
+    modifiedby: RecordId | None
+    isconvertedfromlead: bool | None
+    starred: bool | None
+    tags: str | None
+    region_code: str | None
+    customer_tier: AccountCustomerTier | None
+    renewal_date: datetime.date | None
+    discount_percent: Decimal | None
+    primary_contact: RecordId | None
+    best_time_to_call: datetime.time | None
+    bill_street: str | None
+    ship_street: str | None
+    bill_city: str | None
+    ship_city: str | None
+    bill_state: str | None
+    ship_state: str | None
+    bill_code: str | None
+    ship_code: str | None
+    bill_country: str | None
+    ship_country: str | None
+    bill_pobox: str | None
+    ship_pobox: str | None
+    description: str | None
+    account_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
+class AccountPartialRow(TypedDict, total=False):
+    """A row of `Account.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    accountname: str
+    phone: str | None
+    website: str | None
+    fax: str | None
+    tickersymbol: str | None
+    otherphone: str | None
+    account_id: RecordId | None
+    email1: str | None
+    employees: int | None
+    email2: str | None
+    ownership: str | None
+    rating: AccountRating | None
+    industry: AccountIndustry | None
+    siccode: str | None
+    accounttype: AccountAccounttype | None
+    annual_revenue: Decimal | None
+    emailoptout: bool | None
+    notify_owner: bool | None
+    assigned_user_id: RecordId | None
+    modifiedby: RecordId | None
+    isconvertedfromlead: bool | None
+    starred: bool | None
+    tags: str | None
+    region_code: str | None
+    customer_tier: AccountCustomerTier | None
+    renewal_date: datetime.date | None
+    discount_percent: Decimal | None
+    primary_contact: RecordId | None
+    best_time_to_call: datetime.time | None
+    bill_street: str | None
+    ship_street: str | None
+    bill_city: str | None
+    ship_city: str | None
+    bill_state: str | None
+    ship_state: str | None
+    bill_code: str | None
+    ship_code: str | None
+    bill_country: str | None
+    ship_country: str | None
+    bill_pobox: str | None
+    ship_pobox: str | None
+    description: str | None
+    account_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
 class AccountQuerySet(QuerySet["Account"]):
     """A lazy query over `Account` records."""
 
@@ -525,6 +894,43 @@ class AccountQuerySet(QuerySet["Account"]):
     def get(self, *conditions: Q, **lookups: Unpack[AccountLookups]) -> Account:
         """The one record matching; `Account.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[AccountFields],
+    ) -> Account:
+        """A new `Account` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: AccountOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: AccountFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: AccountReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[AccountRow]: ...
+
+    @overload
+    def values(
+        self, first: AccountFieldName, /, *fields: AccountFieldName
+    ) -> RowView[AccountPartialRow]: ...
+
+    def values(self, *fields: AccountFieldName) -> RowView[AccountRow] | RowView[AccountPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[AccountRow]", self._values(fields))
+
+    def values_list(self, *fields: AccountFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class AccountRelatedRecords(RelatedRecords["Account"]):
@@ -596,12 +1002,6 @@ class Account(Model):
     otherphone: Annotated[
         str | None,
         VtigerField("otherphone", "phone", label="Secondary Phone", column="varchar(30)"),
-    ] = None
-    account_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "account_id", "reference", label="Member Of", refers_to=("Accounts",), column="int(19)"
-        ),
     ] = None
     email1: Annotated[
         str | None,
@@ -696,10 +1096,6 @@ class Account(Model):
             column="varchar(200)",
         ),
     ] = None
-    annual_revenue: Annotated[
-        Decimal | None,
-        VtigerField("annual_revenue", "currency", label="Annual Revenue", column="decimal(25,8)"),
-    ] = None
     emailoptout: Annotated[
         bool | None,
         VtigerField("emailoptout", "boolean", label="Email Opt Out", column="varchar(3)"),
@@ -707,22 +1103,6 @@ class Account(Model):
     notify_owner: Annotated[
         bool | None,
         VtigerField("notify_owner", "boolean", label="Notify Owner", column="varchar(3)"),
-    ] = None
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
     ] = None
     isconvertedfromlead: Annotated[
         bool | None,
@@ -755,14 +1135,6 @@ class Account(Model):
     renewal_date: Annotated[
         datetime.date | None,
         VtigerField("cf_881", "date", label="Renewal Date"),
-    ] = None
-    discount_percent: Annotated[
-        Decimal | None,
-        VtigerField("cf_883", "double", label="Discount %"),
-    ] = None
-    primary_contact: Annotated[
-        RecordId | None,
-        VtigerField("cf_885", "reference", label="Primary Contact", refers_to=("Contacts",)),
     ] = None
     best_time_to_call: Annotated[
         datetime.time | None,
@@ -820,6 +1192,89 @@ class Account(Model):
         str | None,
         VtigerField("description", "text", label="Description", column="mediumtext"),
     ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[AccountFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def account_id(self) -> RecordId | None: ...
+
+        @account_id.setter
+        def account_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def annual_revenue(self) -> Decimal | None: ...
+
+        @annual_revenue.setter
+        def annual_revenue(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def discount_percent(self) -> Decimal | None: ...
+
+        @discount_percent.setter
+        def discount_percent(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def primary_contact(self) -> RecordId | None: ...
+
+        @primary_contact.setter
+        def primary_contact(self, value: RecordId | str | None) -> None: ...
+    else:
+        account_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "account_id",
+                "reference",
+                label="Member Of",
+                refers_to=("Accounts",),
+                column="int(19)",
+            ),
+        ] = None
+        annual_revenue: Annotated[
+            Decimal | None,
+            VtigerField(
+                "annual_revenue", "currency", label="Annual Revenue", column="decimal(25,8)"
+            ),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
+        discount_percent: Annotated[
+            Decimal | None,
+            VtigerField("cf_883", "double", label="Discount %"),
+        ] = None
+        primary_contact: Annotated[
+            RecordId | None,
+            VtigerField("cf_885", "reference", label="Primary Contact", refers_to=("Contacts",)),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

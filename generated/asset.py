@@ -5,11 +5,31 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    cast,
+    overload,
+)
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
+from vtorm import (
+    DataLossPolicy,
+    Manager,
+    Model,
+    Q,
+    QuerySet,
+    RecordId,
+    RelatedRecords,
+    RowView,
+    VtigerField,
+)
 
 if TYPE_CHECKING:
     from .account import Account
@@ -29,8 +49,8 @@ AssetAssetstatus = Literal["In Service", "Out-of-service"]
 class AssetLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `Asset`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     asset_no: str
     asset_no__iexact: str
     asset_no__in: Sequence[str]
@@ -42,8 +62,8 @@ class AssetLookups(TypedDict, total=False):
     asset_no__iendswith: str
     asset_no__like: str
     asset_no__isnull: Literal[False]
-    product: RecordId | str
-    product__in: Sequence[RecordId | str]
+    product: RecordId | str | None
+    product__in: Sequence[RecordId | str | None]
     product__isnull: Literal[False]
     serialnumber: str
     serialnumber__iexact: str
@@ -94,8 +114,8 @@ class AssetLookups(TypedDict, total=False):
     tagnumber__iendswith: str
     tagnumber__like: str
     tagnumber__isnull: Literal[False]
-    invoiceid: RecordId | str
-    invoiceid__in: Sequence[RecordId | str]
+    invoiceid: RecordId | str | None
+    invoiceid__in: Sequence[RecordId | str | None]
     invoiceid__isnull: Literal[False]
     shippingmethod: str
     shippingmethod__iexact: str
@@ -119,8 +139,8 @@ class AssetLookups(TypedDict, total=False):
     shippingtrackingnumber__iendswith: str
     shippingtrackingnumber__like: str
     shippingtrackingnumber__isnull: Literal[False]
-    assigned_user_id: RecordId | str
-    assigned_user_id__in: Sequence[RecordId | str]
+    assigned_user_id: RecordId | str | None
+    assigned_user_id__in: Sequence[RecordId | str | None]
     assigned_user_id__isnull: Literal[False]
     assetname: str
     assetname__iexact: str
@@ -133,11 +153,11 @@ class AssetLookups(TypedDict, total=False):
     assetname__iendswith: str
     assetname__like: str
     assetname__isnull: Literal[False]
-    account: RecordId | str
-    account__in: Sequence[RecordId | str]
+    account: RecordId | str | None
+    account__in: Sequence[RecordId | str | None]
     account__isnull: Literal[False]
-    contact: RecordId | str
-    contact__in: Sequence[RecordId | str]
+    contact: RecordId | str | None
+    contact__in: Sequence[RecordId | str | None]
     contact__isnull: Literal[False]
     createdtime: datetime.datetime
     createdtime__in: Sequence[datetime.datetime]
@@ -155,8 +175,8 @@ class AssetLookups(TypedDict, total=False):
     modifiedtime__lte: datetime.datetime
     modifiedtime__range: tuple[datetime.datetime, datetime.datetime]
     modifiedtime__isnull: Literal[False]
-    modifiedby: RecordId | str
-    modifiedby__in: Sequence[RecordId | str]
+    modifiedby: RecordId | str | None
+    modifiedby__in: Sequence[RecordId | str | None]
     modifiedby__isnull: Literal[False]
     description: str
     description__iexact: str
@@ -195,6 +215,182 @@ class AssetLookups(TypedDict, total=False):
     tags__isnull: Literal[False]
 
 
+AssetFieldName = Literal[
+    "id",
+    "product",
+    "serialnumber",
+    "datesold",
+    "dateinservice",
+    "assetstatus",
+    "tagnumber",
+    "invoiceid",
+    "shippingmethod",
+    "shippingtrackingnumber",
+    "assigned_user_id",
+    "assetname",
+    "account",
+    "contact",
+    "modifiedby",
+    "description",
+    "starred",
+    "tags",
+    "asset_no",
+    "createdtime",
+    "modifiedtime",
+    "source",
+]
+
+AssetOrdering = Literal[
+    "id",
+    "-id",
+    "product",
+    "-product",
+    "serialnumber",
+    "-serialnumber",
+    "datesold",
+    "-datesold",
+    "dateinservice",
+    "-dateinservice",
+    "assetstatus",
+    "-assetstatus",
+    "tagnumber",
+    "-tagnumber",
+    "invoiceid",
+    "-invoiceid",
+    "shippingmethod",
+    "-shippingmethod",
+    "shippingtrackingnumber",
+    "-shippingtrackingnumber",
+    "assigned_user_id",
+    "-assigned_user_id",
+    "assetname",
+    "-assetname",
+    "account",
+    "-account",
+    "contact",
+    "-contact",
+    "modifiedby",
+    "-modifiedby",
+    "description",
+    "-description",
+    "starred",
+    "-starred",
+    "tags",
+    "-tags",
+    "asset_no",
+    "-asset_no",
+    "createdtime",
+    "-createdtime",
+    "modifiedtime",
+    "-modifiedtime",
+    "source",
+    "-source",
+]
+
+AssetReference = Literal[
+    "product", "invoiceid", "assigned_user_id", "account", "contact", "modifiedby"
+]
+
+
+class AssetFields(TypedDict, total=False):
+    """What `Asset(...)` and `Asset.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    product: RecordId | str | None
+    serialnumber: Required[str]
+    datesold: Required[datetime.date]
+    dateinservice: Required[datetime.date]
+    assetstatus: Required[AssetAssetstatus]
+    tagnumber: str | None
+    invoiceid: RecordId | str | None
+    shippingmethod: str | None
+    shippingtrackingnumber: str | None
+    assigned_user_id: RecordId | str | None
+    assetname: Required[str]
+    account: RecordId | str | None
+    contact: RecordId | str | None
+    modifiedby: RecordId | str | None
+    description: str | None
+    starred: bool | None
+    tags: str | None
+
+
+class AssetValues(TypedDict, total=False):
+    """Editable fields of `Asset`, none required (`defaults=`, conversions)."""
+
+    product: RecordId | str | None
+    serialnumber: str
+    datesold: datetime.date
+    dateinservice: datetime.date
+    assetstatus: AssetAssetstatus
+    tagnumber: str | None
+    invoiceid: RecordId | str | None
+    shippingmethod: str | None
+    shippingtrackingnumber: str | None
+    assigned_user_id: RecordId | str | None
+    assetname: str
+    account: RecordId | str | None
+    contact: RecordId | str | None
+    modifiedby: RecordId | str | None
+    description: str | None
+    starred: bool | None
+    tags: str | None
+
+
+class AssetRow(TypedDict):
+    """A row of `Asset.objects.values()`: the id and every field."""
+
+    id: RecordId
+    product: RecordId | None
+    serialnumber: str
+    datesold: datetime.date
+    dateinservice: datetime.date
+    assetstatus: AssetAssetstatus
+    tagnumber: str | None
+    invoiceid: RecordId | None
+    shippingmethod: str | None
+    shippingtrackingnumber: str | None
+    assigned_user_id: RecordId | None
+    assetname: str
+    account: RecordId | None
+    contact: RecordId | None
+    modifiedby: RecordId | None
+    description: str | None
+    starred: bool | None
+    tags: str | None
+    asset_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
+class AssetPartialRow(TypedDict, total=False):
+    """A row of `Asset.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    product: RecordId | None
+    serialnumber: str
+    datesold: datetime.date
+    dateinservice: datetime.date
+    assetstatus: AssetAssetstatus
+    tagnumber: str | None
+    invoiceid: RecordId | None
+    shippingmethod: str | None
+    shippingtrackingnumber: str | None
+    assigned_user_id: RecordId | None
+    assetname: str
+    account: RecordId | None
+    contact: RecordId | None
+    modifiedby: RecordId | None
+    description: str | None
+    starred: bool | None
+    tags: str | None
+    asset_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
 class AssetQuerySet(QuerySet["Asset"]):
     """A lazy query over `Asset` records."""
 
@@ -209,6 +405,43 @@ class AssetQuerySet(QuerySet["Asset"]):
     def get(self, *conditions: Q, **lookups: Unpack[AssetLookups]) -> Asset:
         """The one record matching; `Asset.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[AssetFields],
+    ) -> Asset:
+        """A new `Asset` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: AssetOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: AssetFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: AssetReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[AssetRow]: ...
+
+    @overload
+    def values(
+        self, first: AssetFieldName, /, *fields: AssetFieldName
+    ) -> RowView[AssetPartialRow]: ...
+
+    def values(self, *fields: AssetFieldName) -> RowView[AssetRow] | RowView[AssetPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[AssetRow]", self._values(fields))
+
+    def values_list(self, *fields: AssetFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class AssetRelatedRecords(RelatedRecords["Asset"]):
@@ -235,17 +468,6 @@ class Asset(Model):
         "HelpDesk": "HelpDesk",
     }
 
-    product: Annotated[
-        RecordId,
-        VtigerField(
-            "product",
-            "reference",
-            label="Product Name",
-            mandatory=True,
-            refers_to=("Products",),
-            column="int(19)",
-        ),
-    ]
     serialnumber: Annotated[
         str,
         VtigerField(
@@ -277,12 +499,6 @@ class Asset(Model):
         str | None,
         VtigerField("tagnumber", "string", label="Tag Number", column="varchar(300)"),
     ] = None
-    invoiceid: Annotated[
-        RecordId | None,
-        VtigerField(
-            "invoiceid", "reference", label="Invoice Name", refers_to=("Invoice",), column="int(19)"
-        ),
-    ] = None
     shippingmethod: Annotated[
         str | None,
         VtigerField("shippingmethod", "string", label="Shipping Method", column="varchar(200)"),
@@ -296,45 +512,12 @@ class Asset(Model):
             column="varchar(200)",
         ),
     ] = None
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
     assetname: Annotated[
         str,
         VtigerField(
             "assetname", "string", label="Asset Name", mandatory=True, column="varchar(100)"
         ),
     ]
-    account: Annotated[
-        RecordId,
-        VtigerField(
-            "account",
-            "reference",
-            label="Customer Name",
-            mandatory=True,
-            refers_to=("Accounts",),
-            column="int(19)",
-        ),
-    ]
-    contact: Annotated[
-        RecordId | None,
-        VtigerField(
-            "contact", "reference", label="Contact Name", refers_to=("Contacts",), column="int(19)"
-        ),
-    ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
     description: Annotated[
         str | None,
         VtigerField("description", "text", label="Notes", column="mediumtext"),
@@ -347,6 +530,107 @@ class Asset(Model):
         str | None,
         VtigerField("tags", "string", label="tags", column="varchar(1)"),
     ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[AssetFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def product(self) -> RecordId | None: ...
+
+        @product.setter
+        def product(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def invoiceid(self) -> RecordId | None: ...
+
+        @invoiceid.setter
+        def invoiceid(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def account(self) -> RecordId | None: ...
+
+        @account.setter
+        def account(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def contact(self) -> RecordId | None: ...
+
+        @contact.setter
+        def contact(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+    else:
+        product: Annotated[
+            RecordId | None,
+            VtigerField(
+                "product",
+                "reference",
+                label="Product Name",
+                mandatory=True,
+                refers_to=("Products",),
+                column="int(19)",
+            ),
+        ] = None
+        invoiceid: Annotated[
+            RecordId | None,
+            VtigerField(
+                "invoiceid",
+                "reference",
+                label="Invoice Name",
+                refers_to=("Invoice",),
+                column="int(19)",
+            ),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        account: Annotated[
+            RecordId | None,
+            VtigerField(
+                "account",
+                "reference",
+                label="Customer Name",
+                mandatory=True,
+                refers_to=("Accounts",),
+                column="int(19)",
+            ),
+        ] = None
+        contact: Annotated[
+            RecordId | None,
+            VtigerField(
+                "contact",
+                "reference",
+                label="Contact Name",
+                refers_to=("Contacts",),
+                column="int(19)",
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

@@ -5,11 +5,31 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    cast,
+    overload,
+)
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
+from vtorm import (
+    DataLossPolicy,
+    Manager,
+    Model,
+    Q,
+    QuerySet,
+    RecordId,
+    RelatedRecords,
+    RowView,
+    VtigerField,
+)
 
 if TYPE_CHECKING:
     from .account import Account
@@ -58,8 +78,8 @@ CalendarRecurringtype = Literal["Daily", "Weekly", "Monthly", "Yearly"]
 class CalendarLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `Calendar`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     subject: str
     subject__iexact: str
     subject__in: Sequence[str]
@@ -71,8 +91,8 @@ class CalendarLookups(TypedDict, total=False):
     subject__iendswith: str
     subject__like: str
     subject__isnull: Literal[False]
-    assigned_user_id: RecordId | str
-    assigned_user_id__in: Sequence[RecordId | str]
+    assigned_user_id: RecordId | str | None
+    assigned_user_id__in: Sequence[RecordId | str | None]
     assigned_user_id__isnull: Literal[False]
     date_start: datetime.date
     date_start__in: Sequence[datetime.date]
@@ -106,11 +126,11 @@ class CalendarLookups(TypedDict, total=False):
     due_date__lte: datetime.date
     due_date__range: tuple[datetime.date, datetime.date]
     due_date__isnull: Literal[False]
-    parent_id: RecordId | str
-    parent_id__in: Sequence[RecordId | str]
+    parent_id: RecordId | str | None
+    parent_id__in: Sequence[RecordId | str | None]
     parent_id__isnull: Literal[False]
-    contact_id: RecordId | str
-    contact_id__in: Sequence[RecordId | str]
+    contact_id: RecordId | str | None
+    contact_id__in: Sequence[RecordId | str | None]
     contact_id__isnull: Literal[False]
     taskstatus: CalendarTaskstatus
     taskstatus__iexact: CalendarTaskstatus
@@ -247,8 +267,8 @@ class CalendarLookups(TypedDict, total=False):
     recurringtype__isnull: Literal[False]
     notime: bool
     notime__isnull: Literal[False]
-    modifiedby: RecordId | str
-    modifiedby__in: Sequence[RecordId | str]
+    modifiedby: RecordId | str | None
+    modifiedby__in: Sequence[RecordId | str | None]
     modifiedby__isnull: Literal[False]
     source: str
     source__iexact: str
@@ -276,6 +296,224 @@ class CalendarLookups(TypedDict, total=False):
     tags__isnull: Literal[False]
 
 
+CalendarFieldName = Literal[
+    "id",
+    "subject",
+    "assigned_user_id",
+    "date_start",
+    "time_start",
+    "time_end",
+    "due_date",
+    "parent_id",
+    "contact_id",
+    "taskstatus",
+    "eventstatus",
+    "taskpriority",
+    "sendnotification",
+    "activitytype",
+    "visibility",
+    "description",
+    "duration_hours",
+    "duration_minutes",
+    "location",
+    "reminder_time",
+    "recurringtype",
+    "notime",
+    "modifiedby",
+    "starred",
+    "tags",
+    "createdtime",
+    "modifiedtime",
+    "source",
+]
+
+CalendarOrdering = Literal[
+    "id",
+    "-id",
+    "subject",
+    "-subject",
+    "assigned_user_id",
+    "-assigned_user_id",
+    "date_start",
+    "-date_start",
+    "time_start",
+    "-time_start",
+    "time_end",
+    "-time_end",
+    "due_date",
+    "-due_date",
+    "parent_id",
+    "-parent_id",
+    "contact_id",
+    "-contact_id",
+    "taskstatus",
+    "-taskstatus",
+    "eventstatus",
+    "-eventstatus",
+    "taskpriority",
+    "-taskpriority",
+    "sendnotification",
+    "-sendnotification",
+    "activitytype",
+    "-activitytype",
+    "visibility",
+    "-visibility",
+    "description",
+    "-description",
+    "duration_hours",
+    "-duration_hours",
+    "duration_minutes",
+    "-duration_minutes",
+    "location",
+    "-location",
+    "reminder_time",
+    "-reminder_time",
+    "recurringtype",
+    "-recurringtype",
+    "notime",
+    "-notime",
+    "modifiedby",
+    "-modifiedby",
+    "starred",
+    "-starred",
+    "tags",
+    "-tags",
+    "createdtime",
+    "-createdtime",
+    "modifiedtime",
+    "-modifiedtime",
+    "source",
+    "-source",
+]
+
+CalendarReference = Literal["assigned_user_id", "parent_id", "contact_id", "modifiedby"]
+
+
+class CalendarFields(TypedDict, total=False):
+    """What `Calendar(...)` and `Calendar.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    subject: Required[str]
+    assigned_user_id: RecordId | str | None
+    date_start: Required[datetime.date]
+    time_start: Required[datetime.time]
+    time_end: datetime.time | None
+    due_date: Required[datetime.date]
+    parent_id: RecordId | str | None
+    contact_id: RecordId | str | None
+    taskstatus: Required[CalendarTaskstatus]
+    eventstatus: CalendarEventstatus | None
+    taskpriority: CalendarTaskpriority | None
+    sendnotification: bool | None
+    activitytype: CalendarActivitytype | None
+    visibility: CalendarVisibility | None
+    description: str | None
+    duration_hours: datetime.time | None
+    duration_minutes: CalendarDurationMinutes | None
+    location: str | None
+    reminder_time: int | None
+    recurringtype: CalendarRecurringtype | None
+    notime: bool | None
+    modifiedby: RecordId | str | None
+    starred: bool | None
+    tags: str | None
+
+
+class CalendarValues(TypedDict, total=False):
+    """Editable fields of `Calendar`, none required (`defaults=`, conversions)."""
+
+    subject: str
+    assigned_user_id: RecordId | str | None
+    date_start: datetime.date
+    time_start: datetime.time
+    time_end: datetime.time | None
+    due_date: datetime.date
+    parent_id: RecordId | str | None
+    contact_id: RecordId | str | None
+    taskstatus: CalendarTaskstatus
+    eventstatus: CalendarEventstatus | None
+    taskpriority: CalendarTaskpriority | None
+    sendnotification: bool | None
+    activitytype: CalendarActivitytype | None
+    visibility: CalendarVisibility | None
+    description: str | None
+    duration_hours: datetime.time | None
+    duration_minutes: CalendarDurationMinutes | None
+    location: str | None
+    reminder_time: int | None
+    recurringtype: CalendarRecurringtype | None
+    notime: bool | None
+    modifiedby: RecordId | str | None
+    starred: bool | None
+    tags: str | None
+
+
+class CalendarRow(TypedDict):
+    """A row of `Calendar.objects.values()`: the id and every field."""
+
+    id: RecordId
+    subject: str
+    assigned_user_id: RecordId | None
+    date_start: datetime.date
+    time_start: datetime.time
+    time_end: datetime.time | None
+    due_date: datetime.date
+    parent_id: RecordId | None
+    contact_id: RecordId | None
+    taskstatus: CalendarTaskstatus
+    eventstatus: CalendarEventstatus | None
+    taskpriority: CalendarTaskpriority | None
+    sendnotification: bool | None
+    activitytype: CalendarActivitytype | None
+    visibility: CalendarVisibility | None
+    description: str | None
+    duration_hours: datetime.time | None
+    duration_minutes: CalendarDurationMinutes | None
+    location: str | None
+    reminder_time: int | None
+    recurringtype: CalendarRecurringtype | None
+    notime: bool | None
+    modifiedby: RecordId | None
+    starred: bool | None
+    tags: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
+class CalendarPartialRow(TypedDict, total=False):
+    """A row of `Calendar.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    subject: str
+    assigned_user_id: RecordId | None
+    date_start: datetime.date
+    time_start: datetime.time
+    time_end: datetime.time | None
+    due_date: datetime.date
+    parent_id: RecordId | None
+    contact_id: RecordId | None
+    taskstatus: CalendarTaskstatus
+    eventstatus: CalendarEventstatus | None
+    taskpriority: CalendarTaskpriority | None
+    sendnotification: bool | None
+    activitytype: CalendarActivitytype | None
+    visibility: CalendarVisibility | None
+    description: str | None
+    duration_hours: datetime.time | None
+    duration_minutes: CalendarDurationMinutes | None
+    location: str | None
+    reminder_time: int | None
+    recurringtype: CalendarRecurringtype | None
+    notime: bool | None
+    modifiedby: RecordId | None
+    starred: bool | None
+    tags: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
 class CalendarQuerySet(QuerySet["Calendar"]):
     """A lazy query over `Calendar` records."""
 
@@ -290,6 +528,45 @@ class CalendarQuerySet(QuerySet["Calendar"]):
     def get(self, *conditions: Q, **lookups: Unpack[CalendarLookups]) -> Calendar:
         """The one record matching; `Calendar.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[CalendarFields],
+    ) -> Calendar:
+        """A new `Calendar` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: CalendarOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: CalendarFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: CalendarReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[CalendarRow]: ...
+
+    @overload
+    def values(
+        self, first: CalendarFieldName, /, *fields: CalendarFieldName
+    ) -> RowView[CalendarPartialRow]: ...
+
+    def values(
+        self, *fields: CalendarFieldName
+    ) -> RowView[CalendarRow] | RowView[CalendarPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[CalendarRow]", self._values(fields))
+
+    def values_list(self, *fields: CalendarFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class CalendarRelatedRecords(RelatedRecords["Calendar"]):
@@ -317,12 +594,6 @@ class Calendar(Model):
         str,
         VtigerField("subject", "string", label="Subject", mandatory=True, column="varchar(255)"),
     ]
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
     date_start: Annotated[
         datetime.date,
         VtigerField("date_start", "date", label="Start Date & Time", mandatory=True, column="date"),
@@ -339,36 +610,6 @@ class Calendar(Model):
         datetime.date,
         VtigerField("due_date", "date", label="Due Date", mandatory=True, column="date"),
     ]
-    parent_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "parent_id",
-            "reference",
-            label="Related To",
-            refers_to=(
-                "Accounts",
-                "Campaigns",
-                "HelpDesk",
-                "Invoice",
-                "Leads",
-                "Potentials",
-                "PurchaseOrder",
-                "Quotes",
-                "SalesOrder",
-            ),
-            column="int(19)",
-        ),
-    ] = None
-    contact_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "contact_id",
-            "reference",
-            label="Contact Name",
-            refers_to=("Contacts",),
-            column="int(19)",
-        ),
-    ] = None
     taskstatus: Annotated[
         CalendarTaskstatus,
         VtigerField(
@@ -471,16 +712,6 @@ class Calendar(Model):
         bool | None,
         VtigerField("notime", "boolean", label="No Time", column="varchar(3)"),
     ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
     starred: Annotated[
         bool | None,
         VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
@@ -489,6 +720,83 @@ class Calendar(Model):
         str | None,
         VtigerField("tags", "string", label="tags", column="varchar(1)"),
     ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[CalendarFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def parent_id(self) -> RecordId | None: ...
+
+        @parent_id.setter
+        def parent_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def contact_id(self) -> RecordId | None: ...
+
+        @contact_id.setter
+        def contact_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+    else:
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        parent_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "parent_id",
+                "reference",
+                label="Related To",
+                refers_to=(
+                    "Accounts",
+                    "Campaigns",
+                    "HelpDesk",
+                    "Invoice",
+                    "Leads",
+                    "Potentials",
+                    "PurchaseOrder",
+                    "Quotes",
+                    "SalesOrder",
+                ),
+                column="int(19)",
+            ),
+        ] = None
+        contact_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "contact_id",
+                "reference",
+                label="Contact Name",
+                refers_to=("Contacts",),
+                column="int(19)",
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

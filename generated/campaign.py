@@ -6,11 +6,31 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    cast,
+    overload,
+)
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
+from vtorm import (
+    DataLossPolicy,
+    Manager,
+    Model,
+    Q,
+    QuerySet,
+    RecordId,
+    RelatedRecords,
+    RowView,
+    VtigerField,
+)
 
 if TYPE_CHECKING:
     from .account import AccountRelatedRecords
@@ -47,8 +67,8 @@ CampaignExpectedresponse = Literal["Excellent", "Good", "Average", "Poor"]
 class CampaignLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `Campaign`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     campaignname: str
     campaignname__iexact: str
     campaignname__in: Sequence[str]
@@ -82,8 +102,8 @@ class CampaignLookups(TypedDict, total=False):
     campaigntype__iendswith: str
     campaigntype__like: str
     campaigntype__isnull: Literal[False]
-    product_id: RecordId | str
-    product_id__in: Sequence[RecordId | str]
+    product_id: RecordId | str | None
+    product_id__in: Sequence[RecordId | str | None]
     product_id__isnull: Literal[False]
     campaignstatus: CampaignCampaignstatus
     campaignstatus__iexact: CampaignCampaignstatus
@@ -104,8 +124,8 @@ class CampaignLookups(TypedDict, total=False):
     closingdate__lte: datetime.date
     closingdate__range: tuple[datetime.date, datetime.date]
     closingdate__isnull: Literal[False]
-    assigned_user_id: RecordId | str
-    assigned_user_id__in: Sequence[RecordId | str]
+    assigned_user_id: RecordId | str | None
+    assigned_user_id__in: Sequence[RecordId | str | None]
     assigned_user_id__isnull: Literal[False]
     numsent: Decimal | int | float
     numsent__in: Sequence[Decimal | int | float]
@@ -161,8 +181,8 @@ class CampaignLookups(TypedDict, total=False):
     modifiedtime__lte: datetime.datetime
     modifiedtime__range: tuple[datetime.datetime, datetime.datetime]
     modifiedtime__isnull: Literal[False]
-    modifiedby: RecordId | str
-    modifiedby__in: Sequence[RecordId | str]
+    modifiedby: RecordId | str | None
+    modifiedby__in: Sequence[RecordId | str | None]
     modifiedby__isnull: Literal[False]
     source: str
     source__iexact: str
@@ -284,6 +304,229 @@ class CampaignLookups(TypedDict, total=False):
     description__isnull: Literal[False]
 
 
+CampaignFieldName = Literal[
+    "id",
+    "campaignname",
+    "campaigntype",
+    "product_id",
+    "campaignstatus",
+    "closingdate",
+    "assigned_user_id",
+    "numsent",
+    "sponsor",
+    "targetaudience",
+    "targetsize",
+    "modifiedby",
+    "starred",
+    "tags",
+    "expectedresponse",
+    "expectedrevenue",
+    "budgetcost",
+    "actualcost",
+    "expectedresponsecount",
+    "expectedsalescount",
+    "expectedroi",
+    "actualresponsecount",
+    "actualsalescount",
+    "actualroi",
+    "description",
+    "campaign_no",
+    "createdtime",
+    "modifiedtime",
+    "source",
+]
+
+CampaignOrdering = Literal[
+    "id",
+    "-id",
+    "campaignname",
+    "-campaignname",
+    "campaigntype",
+    "-campaigntype",
+    "product_id",
+    "-product_id",
+    "campaignstatus",
+    "-campaignstatus",
+    "closingdate",
+    "-closingdate",
+    "assigned_user_id",
+    "-assigned_user_id",
+    "numsent",
+    "-numsent",
+    "sponsor",
+    "-sponsor",
+    "targetaudience",
+    "-targetaudience",
+    "targetsize",
+    "-targetsize",
+    "modifiedby",
+    "-modifiedby",
+    "starred",
+    "-starred",
+    "tags",
+    "-tags",
+    "expectedresponse",
+    "-expectedresponse",
+    "expectedrevenue",
+    "-expectedrevenue",
+    "budgetcost",
+    "-budgetcost",
+    "actualcost",
+    "-actualcost",
+    "expectedresponsecount",
+    "-expectedresponsecount",
+    "expectedsalescount",
+    "-expectedsalescount",
+    "expectedroi",
+    "-expectedroi",
+    "actualresponsecount",
+    "-actualresponsecount",
+    "actualsalescount",
+    "-actualsalescount",
+    "actualroi",
+    "-actualroi",
+    "description",
+    "-description",
+    "campaign_no",
+    "-campaign_no",
+    "createdtime",
+    "-createdtime",
+    "modifiedtime",
+    "-modifiedtime",
+    "source",
+    "-source",
+]
+
+CampaignReference = Literal["product_id", "assigned_user_id", "modifiedby"]
+
+
+class CampaignFields(TypedDict, total=False):
+    """What `Campaign(...)` and `Campaign.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    campaignname: Required[str]
+    campaigntype: CampaignCampaigntype | None
+    product_id: RecordId | str | None
+    campaignstatus: CampaignCampaignstatus | None
+    closingdate: Required[datetime.date]
+    assigned_user_id: RecordId | str | None
+    numsent: Decimal | int | float | None
+    sponsor: str | None
+    targetaudience: str | None
+    targetsize: int | None
+    modifiedby: RecordId | str | None
+    starred: bool | None
+    tags: str | None
+    expectedresponse: CampaignExpectedresponse | None
+    expectedrevenue: Decimal | int | float | None
+    budgetcost: Decimal | int | float | None
+    actualcost: Decimal | int | float | None
+    expectedresponsecount: int | None
+    expectedsalescount: int | None
+    expectedroi: Decimal | int | float | None
+    actualresponsecount: int | None
+    actualsalescount: int | None
+    actualroi: Decimal | int | float | None
+    description: str | None
+
+
+class CampaignValues(TypedDict, total=False):
+    """Editable fields of `Campaign`, none required (`defaults=`, conversions)."""
+
+    campaignname: str
+    campaigntype: CampaignCampaigntype | None
+    product_id: RecordId | str | None
+    campaignstatus: CampaignCampaignstatus | None
+    closingdate: datetime.date
+    assigned_user_id: RecordId | str | None
+    numsent: Decimal | int | float | None
+    sponsor: str | None
+    targetaudience: str | None
+    targetsize: int | None
+    modifiedby: RecordId | str | None
+    starred: bool | None
+    tags: str | None
+    expectedresponse: CampaignExpectedresponse | None
+    expectedrevenue: Decimal | int | float | None
+    budgetcost: Decimal | int | float | None
+    actualcost: Decimal | int | float | None
+    expectedresponsecount: int | None
+    expectedsalescount: int | None
+    expectedroi: Decimal | int | float | None
+    actualresponsecount: int | None
+    actualsalescount: int | None
+    actualroi: Decimal | int | float | None
+    description: str | None
+
+
+class CampaignRow(TypedDict):
+    """A row of `Campaign.objects.values()`: the id and every field."""
+
+    id: RecordId
+    campaignname: str
+    campaigntype: CampaignCampaigntype | None
+    product_id: RecordId | None
+    campaignstatus: CampaignCampaignstatus | None
+    closingdate: datetime.date
+    assigned_user_id: RecordId | None
+    numsent: Decimal | None
+    sponsor: str | None
+    targetaudience: str | None
+    targetsize: int | None
+    modifiedby: RecordId | None
+    starred: bool | None
+    tags: str | None
+    expectedresponse: CampaignExpectedresponse | None
+    expectedrevenue: Decimal | None
+    budgetcost: Decimal | None
+    actualcost: Decimal | None
+    expectedresponsecount: int | None
+    expectedsalescount: int | None
+    expectedroi: Decimal | None
+    actualresponsecount: int | None
+    actualsalescount: int | None
+    actualroi: Decimal | None
+    description: str | None
+    campaign_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
+class CampaignPartialRow(TypedDict, total=False):
+    """A row of `Campaign.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    campaignname: str
+    campaigntype: CampaignCampaigntype | None
+    product_id: RecordId | None
+    campaignstatus: CampaignCampaignstatus | None
+    closingdate: datetime.date
+    assigned_user_id: RecordId | None
+    numsent: Decimal | None
+    sponsor: str | None
+    targetaudience: str | None
+    targetsize: int | None
+    modifiedby: RecordId | None
+    starred: bool | None
+    tags: str | None
+    expectedresponse: CampaignExpectedresponse | None
+    expectedrevenue: Decimal | None
+    budgetcost: Decimal | None
+    actualcost: Decimal | None
+    expectedresponsecount: int | None
+    expectedsalescount: int | None
+    expectedroi: Decimal | None
+    actualresponsecount: int | None
+    actualsalescount: int | None
+    actualroi: Decimal | None
+    description: str | None
+    campaign_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
 class CampaignQuerySet(QuerySet["Campaign"]):
     """A lazy query over `Campaign` records."""
 
@@ -298,6 +541,45 @@ class CampaignQuerySet(QuerySet["Campaign"]):
     def get(self, *conditions: Q, **lookups: Unpack[CampaignLookups]) -> Campaign:
         """The one record matching; `Campaign.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[CampaignFields],
+    ) -> Campaign:
+        """A new `Campaign` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: CampaignOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: CampaignFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: CampaignReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[CampaignRow]: ...
+
+    @overload
+    def values(
+        self, first: CampaignFieldName, /, *fields: CampaignFieldName
+    ) -> RowView[CampaignPartialRow]: ...
+
+    def values(
+        self, *fields: CampaignFieldName
+    ) -> RowView[CampaignRow] | RowView[CampaignPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[CampaignRow]", self._values(fields))
+
+    def values_list(self, *fields: CampaignFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class CampaignRelatedRecords(RelatedRecords["Campaign"]):
@@ -356,12 +638,6 @@ class Campaign(Model):
             column="varchar(200)",
         ),
     ] = None
-    product_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "product_id", "reference", label="Product", refers_to=("Products",), column="int(19)"
-        ),
-    ] = None
     campaignstatus: Annotated[
         CampaignCampaignstatus | None,
         VtigerField(
@@ -378,16 +654,6 @@ class Campaign(Model):
             "closingdate", "date", label="Expected Close Date", mandatory=True, column="date"
         ),
     ]
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
-    numsent: Annotated[
-        Decimal | None,
-        VtigerField("numsent", "double", label="Num Sent", column="decimal(11,0)"),
-    ] = None
     sponsor: Annotated[
         str | None,
         VtigerField("sponsor", "string", label="Sponsor", column="varchar(255)"),
@@ -399,16 +665,6 @@ class Campaign(Model):
     targetsize: Annotated[
         int | None,
         VtigerField("targetsize", "integer", label="TargetSize", column="int(19)"),
-    ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
     ] = None
     starred: Annotated[
         bool | None,
@@ -428,20 +684,6 @@ class Campaign(Model):
             column="varchar(200)",
         ),
     ] = None
-    expectedrevenue: Annotated[
-        Decimal | None,
-        VtigerField(
-            "expectedrevenue", "currency", label="Expected Revenue", column="decimal(25,8)"
-        ),
-    ] = None
-    budgetcost: Annotated[
-        Decimal | None,
-        VtigerField("budgetcost", "currency", label="Budget Cost", column="decimal(25,8)"),
-    ] = None
-    actualcost: Annotated[
-        Decimal | None,
-        VtigerField("actualcost", "currency", label="Actual Cost", column="decimal(25,8)"),
-    ] = None
     expectedresponsecount: Annotated[
         int | None,
         VtigerField(
@@ -454,10 +696,6 @@ class Campaign(Model):
             "expectedsalescount", "integer", label="Expected Sales Count", column="int(19)"
         ),
     ] = None
-    expectedroi: Annotated[
-        Decimal | None,
-        VtigerField("expectedroi", "currency", label="Expected ROI", column="decimal(25,8)"),
-    ] = None
     actualresponsecount: Annotated[
         int | None,
         VtigerField(
@@ -468,14 +706,123 @@ class Campaign(Model):
         int | None,
         VtigerField("actualsalescount", "integer", label="Actual Sales Count", column="int(19)"),
     ] = None
-    actualroi: Annotated[
-        Decimal | None,
-        VtigerField("actualroi", "currency", label="Actual ROI", column="decimal(25,8)"),
-    ] = None
     description: Annotated[
         str | None,
         VtigerField("description", "text", label="Description", column="mediumtext"),
     ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[CampaignFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def product_id(self) -> RecordId | None: ...
+
+        @product_id.setter
+        def product_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def numsent(self) -> Decimal | None: ...
+
+        @numsent.setter
+        def numsent(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def expectedrevenue(self) -> Decimal | None: ...
+
+        @expectedrevenue.setter
+        def expectedrevenue(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def budgetcost(self) -> Decimal | None: ...
+
+        @budgetcost.setter
+        def budgetcost(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def actualcost(self) -> Decimal | None: ...
+
+        @actualcost.setter
+        def actualcost(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def expectedroi(self) -> Decimal | None: ...
+
+        @expectedroi.setter
+        def expectedroi(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def actualroi(self) -> Decimal | None: ...
+
+        @actualroi.setter
+        def actualroi(self, value: Decimal | int | float | None) -> None: ...
+    else:
+        product_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "product_id",
+                "reference",
+                label="Product",
+                refers_to=("Products",),
+                column="int(19)",
+            ),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        numsent: Annotated[
+            Decimal | None,
+            VtigerField("numsent", "double", label="Num Sent", column="decimal(11,0)"),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
+        expectedrevenue: Annotated[
+            Decimal | None,
+            VtigerField(
+                "expectedrevenue", "currency", label="Expected Revenue", column="decimal(25,8)"
+            ),
+        ] = None
+        budgetcost: Annotated[
+            Decimal | None,
+            VtigerField("budgetcost", "currency", label="Budget Cost", column="decimal(25,8)"),
+        ] = None
+        actualcost: Annotated[
+            Decimal | None,
+            VtigerField("actualcost", "currency", label="Actual Cost", column="decimal(25,8)"),
+        ] = None
+        expectedroi: Annotated[
+            Decimal | None,
+            VtigerField("expectedroi", "currency", label="Expected ROI", column="decimal(25,8)"),
+        ] = None
+        actualroi: Annotated[
+            Decimal | None,
+            VtigerField("actualroi", "currency", label="Actual ROI", column="decimal(25,8)"),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

@@ -4,18 +4,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypedDict, cast, overload
 
 from typing_extensions import Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import DataLossPolicy, Manager, Model, Q, QuerySet, RecordId, RowView, VtigerField
 
 
 class CompanyDetailLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `CompanyDetail`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     organizationname: str
     organizationname__iexact: str
     organizationname__in: Sequence[str]
@@ -150,6 +150,123 @@ class CompanyDetailLookups(TypedDict, total=False):
     vatid__isnull: Literal[False]
 
 
+CompanyDetailFieldName = Literal[
+    "id",
+    "organizationname",
+    "address",
+    "city",
+    "state",
+    "country",
+    "code",
+    "phone",
+    "fax",
+    "website",
+    "logoname",
+    "logo",
+    "vatid",
+]
+
+CompanyDetailOrdering = Literal[
+    "id",
+    "-id",
+    "organizationname",
+    "-organizationname",
+    "address",
+    "-address",
+    "city",
+    "-city",
+    "state",
+    "-state",
+    "country",
+    "-country",
+    "code",
+    "-code",
+    "phone",
+    "-phone",
+    "fax",
+    "-fax",
+    "website",
+    "-website",
+    "logoname",
+    "-logoname",
+    "logo",
+    "-logo",
+    "vatid",
+    "-vatid",
+]
+
+
+class CompanyDetailFields(TypedDict, total=False):
+    """What `CompanyDetail(...)` and `CompanyDetail.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    organizationname: str | None
+    address: str | None
+    city: str | None
+    state: str | None
+    country: str | None
+    code: str | None
+    phone: str | None
+    fax: str | None
+    website: str | None
+    logoname: str | None
+    logo: str | None
+    vatid: str | None
+
+
+class CompanyDetailValues(TypedDict, total=False):
+    """Editable fields of `CompanyDetail`, none required (`defaults=`, conversions)."""
+
+    organizationname: str | None
+    address: str | None
+    city: str | None
+    state: str | None
+    country: str | None
+    code: str | None
+    phone: str | None
+    fax: str | None
+    website: str | None
+    logoname: str | None
+    logo: str | None
+    vatid: str | None
+
+
+class CompanyDetailRow(TypedDict):
+    """A row of `CompanyDetail.objects.values()`: the id and every field."""
+
+    id: RecordId
+    organizationname: str | None
+    address: str | None
+    city: str | None
+    state: str | None
+    country: str | None
+    code: str | None
+    phone: str | None
+    fax: str | None
+    website: str | None
+    logoname: str | None
+    logo: str | None
+    vatid: str | None
+
+
+class CompanyDetailPartialRow(TypedDict, total=False):
+    """A row of `CompanyDetail.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    organizationname: str | None
+    address: str | None
+    city: str | None
+    state: str | None
+    country: str | None
+    code: str | None
+    phone: str | None
+    fax: str | None
+    website: str | None
+    logoname: str | None
+    logo: str | None
+    vatid: str | None
+
+
 class CompanyDetailQuerySet(QuerySet["CompanyDetail"]):
     """A lazy query over `CompanyDetail` records."""
 
@@ -164,6 +281,41 @@ class CompanyDetailQuerySet(QuerySet["CompanyDetail"]):
     def get(self, *conditions: Q, **lookups: Unpack[CompanyDetailLookups]) -> CompanyDetail:
         """The one record matching; `CompanyDetail.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[CompanyDetailFields],
+    ) -> CompanyDetail:
+        """A new `CompanyDetail` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: CompanyDetailOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: CompanyDetailFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    @overload
+    def values(self) -> RowView[CompanyDetailRow]: ...
+
+    @overload
+    def values(
+        self, first: CompanyDetailFieldName, /, *fields: CompanyDetailFieldName
+    ) -> RowView[CompanyDetailPartialRow]: ...
+
+    def values(
+        self, *fields: CompanyDetailFieldName
+    ) -> RowView[CompanyDetailRow] | RowView[CompanyDetailPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[CompanyDetailRow]", self._values(fields))
+
+    def values_list(self, *fields: CompanyDetailFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class CompanyDetail(Model):
@@ -188,3 +340,7 @@ class CompanyDetail(Model):
     logoname: Annotated[str | None, VtigerField("logoname", "file", label="logoname")] = None
     logo: Annotated[str | None, VtigerField("logo", "text", label="logo")] = None
     vatid: Annotated[str | None, VtigerField("vatid", "string", label="vatid")] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[CompanyDetailFields]) -> None: ...

@@ -6,11 +6,31 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    cast,
+    overload,
+)
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
+from vtorm import (
+    DataLossPolicy,
+    Manager,
+    Model,
+    Q,
+    QuerySet,
+    RecordId,
+    RelatedRecords,
+    RowView,
+    VtigerField,
+)
 
 if TYPE_CHECKING:
     from .account import Account
@@ -60,8 +80,8 @@ ContactPreferredChannels = Literal["Email", "Phone", "SMS", "Post"]
 class ContactLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `Contact`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     salutationtype: str
     salutationtype__iexact: str
     salutationtype__in: Sequence[str]
@@ -128,8 +148,8 @@ class ContactLookups(TypedDict, total=False):
     mobile__iendswith: str
     mobile__like: str
     mobile__isnull: Literal[False]
-    account_id: RecordId | str
-    account_id__in: Sequence[RecordId | str]
+    account_id: RecordId | str | None
+    account_id__in: Sequence[RecordId | str | None]
     account_id__isnull: Literal[False]
     homephone: str
     homephone__iexact: str
@@ -216,8 +236,8 @@ class ContactLookups(TypedDict, total=False):
     email__iendswith: str
     email__like: str
     email__isnull: Literal[False]
-    contact_id: RecordId | str
-    contact_id__in: Sequence[RecordId | str]
+    contact_id: RecordId | str | None
+    contact_id__in: Sequence[RecordId | str | None]
     contact_id__isnull: Literal[False]
     assistant: str
     assistant__iexact: str
@@ -256,8 +276,8 @@ class ContactLookups(TypedDict, total=False):
     donotcall__isnull: Literal[False]
     emailoptout: bool
     emailoptout__isnull: Literal[False]
-    assigned_user_id: RecordId | str
-    assigned_user_id__in: Sequence[RecordId | str]
+    assigned_user_id: RecordId | str | None
+    assigned_user_id__in: Sequence[RecordId | str | None]
     assigned_user_id__isnull: Literal[False]
     reference: bool
     reference__isnull: Literal[False]
@@ -279,8 +299,8 @@ class ContactLookups(TypedDict, total=False):
     modifiedtime__lte: datetime.datetime
     modifiedtime__range: tuple[datetime.datetime, datetime.datetime]
     modifiedtime__isnull: Literal[False]
-    modifiedby: RecordId | str
-    modifiedby__in: Sequence[RecordId | str]
+    modifiedby: RecordId | str | None
+    modifiedby__in: Sequence[RecordId | str | None]
     modifiedby__isnull: Literal[False]
     isconvertedfromlead: bool
     isconvertedfromlead__isnull: Literal[False]
@@ -588,6 +608,453 @@ class ContactLookups(TypedDict, total=False):
     imagename__isnull: Literal[False]
 
 
+ContactFieldName = Literal[
+    "id",
+    "salutationtype",
+    "firstname",
+    "phone",
+    "lastname",
+    "mobile",
+    "account_id",
+    "homephone",
+    "leadsource",
+    "otherphone",
+    "title",
+    "fax",
+    "department",
+    "birthday",
+    "email",
+    "contact_id",
+    "assistant",
+    "secondaryemail",
+    "assistantphone",
+    "donotcall",
+    "emailoptout",
+    "assigned_user_id",
+    "reference",
+    "notify_owner",
+    "modifiedby",
+    "isconvertedfromlead",
+    "starred",
+    "tags",
+    "customer_tier",
+    "loyalty_points",
+    "partner_since",
+    "primary_email",
+    "second_phone",
+    "groesse_cm",
+    "class_",
+    "vip",
+    "preferred_channels",
+    "annual_spend",
+    "website",
+    "notes_for_sales",
+    "portal",
+    "support_start_date",
+    "support_end_date",
+    "mailingstreet",
+    "otherstreet",
+    "mailingcity",
+    "othercity",
+    "mailingstate",
+    "otherstate",
+    "mailingzip",
+    "otherzip",
+    "mailingcountry",
+    "othercountry",
+    "mailingpobox",
+    "otherpobox",
+    "description",
+    "imagename",
+    "contact_no",
+    "createdtime",
+    "modifiedtime",
+    "source",
+]
+
+ContactOrdering = Literal[
+    "id",
+    "-id",
+    "salutationtype",
+    "-salutationtype",
+    "firstname",
+    "-firstname",
+    "phone",
+    "-phone",
+    "lastname",
+    "-lastname",
+    "mobile",
+    "-mobile",
+    "account_id",
+    "-account_id",
+    "homephone",
+    "-homephone",
+    "leadsource",
+    "-leadsource",
+    "otherphone",
+    "-otherphone",
+    "title",
+    "-title",
+    "fax",
+    "-fax",
+    "department",
+    "-department",
+    "birthday",
+    "-birthday",
+    "email",
+    "-email",
+    "contact_id",
+    "-contact_id",
+    "assistant",
+    "-assistant",
+    "secondaryemail",
+    "-secondaryemail",
+    "assistantphone",
+    "-assistantphone",
+    "donotcall",
+    "-donotcall",
+    "emailoptout",
+    "-emailoptout",
+    "assigned_user_id",
+    "-assigned_user_id",
+    "reference",
+    "-reference",
+    "notify_owner",
+    "-notify_owner",
+    "modifiedby",
+    "-modifiedby",
+    "isconvertedfromlead",
+    "-isconvertedfromlead",
+    "starred",
+    "-starred",
+    "tags",
+    "-tags",
+    "customer_tier",
+    "-customer_tier",
+    "loyalty_points",
+    "-loyalty_points",
+    "partner_since",
+    "-partner_since",
+    "primary_email",
+    "-primary_email",
+    "second_phone",
+    "-second_phone",
+    "groesse_cm",
+    "-groesse_cm",
+    "class_",
+    "-class_",
+    "vip",
+    "-vip",
+    "preferred_channels",
+    "-preferred_channels",
+    "annual_spend",
+    "-annual_spend",
+    "website",
+    "-website",
+    "notes_for_sales",
+    "-notes_for_sales",
+    "portal",
+    "-portal",
+    "support_start_date",
+    "-support_start_date",
+    "support_end_date",
+    "-support_end_date",
+    "mailingstreet",
+    "-mailingstreet",
+    "otherstreet",
+    "-otherstreet",
+    "mailingcity",
+    "-mailingcity",
+    "othercity",
+    "-othercity",
+    "mailingstate",
+    "-mailingstate",
+    "otherstate",
+    "-otherstate",
+    "mailingzip",
+    "-mailingzip",
+    "otherzip",
+    "-otherzip",
+    "mailingcountry",
+    "-mailingcountry",
+    "othercountry",
+    "-othercountry",
+    "mailingpobox",
+    "-mailingpobox",
+    "otherpobox",
+    "-otherpobox",
+    "description",
+    "-description",
+    "imagename",
+    "-imagename",
+    "contact_no",
+    "-contact_no",
+    "createdtime",
+    "-createdtime",
+    "modifiedtime",
+    "-modifiedtime",
+    "source",
+    "-source",
+]
+
+ContactReference = Literal["account_id", "contact_id", "assigned_user_id", "modifiedby"]
+
+
+class ContactFields(TypedDict, total=False):
+    """What `Contact(...)` and `Contact.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    salutationtype: str | None
+    firstname: str | None
+    phone: str | None
+    lastname: Required[str]
+    mobile: str | None
+    account_id: RecordId | str | None
+    homephone: str | None
+    leadsource: ContactLeadsource | None
+    otherphone: str | None
+    title: str | None
+    fax: str | None
+    department: str | None
+    birthday: datetime.date | None
+    email: str | None
+    contact_id: RecordId | str | None
+    assistant: str | None
+    secondaryemail: str | None
+    assistantphone: str | None
+    donotcall: bool | None
+    emailoptout: bool | None
+    assigned_user_id: RecordId | str | None
+    reference: bool | None
+    notify_owner: bool | None
+    modifiedby: RecordId | str | None
+    isconvertedfromlead: bool | None
+    starred: bool | None
+    tags: str | None
+    customer_tier: ContactCustomerTier | None
+    loyalty_points: int | None
+    partner_since: datetime.date | None
+    primary_email: str | None
+    second_phone: str | None
+    groesse_cm: str | None
+    class_: str | None
+    vip: bool | None
+    preferred_channels: list[ContactPreferredChannels] | None
+    annual_spend: Decimal | int | float | None
+    website: str | None
+    notes_for_sales: str | None
+    portal: bool | None
+    support_start_date: datetime.date | None
+    support_end_date: datetime.date | None
+    mailingstreet: str | None
+    otherstreet: str | None
+    mailingcity: str | None
+    othercity: str | None
+    mailingstate: str | None
+    otherstate: str | None
+    mailingzip: str | None
+    otherzip: str | None
+    mailingcountry: str | None
+    othercountry: str | None
+    mailingpobox: str | None
+    otherpobox: str | None
+    description: str | None
+    imagename: str | None
+
+
+class ContactValues(TypedDict, total=False):
+    """Editable fields of `Contact`, none required (`defaults=`, conversions)."""
+
+    salutationtype: str | None
+    firstname: str | None
+    phone: str | None
+    lastname: str
+    mobile: str | None
+    account_id: RecordId | str | None
+    homephone: str | None
+    leadsource: ContactLeadsource | None
+    otherphone: str | None
+    title: str | None
+    fax: str | None
+    department: str | None
+    birthday: datetime.date | None
+    email: str | None
+    contact_id: RecordId | str | None
+    assistant: str | None
+    secondaryemail: str | None
+    assistantphone: str | None
+    donotcall: bool | None
+    emailoptout: bool | None
+    assigned_user_id: RecordId | str | None
+    reference: bool | None
+    notify_owner: bool | None
+    modifiedby: RecordId | str | None
+    isconvertedfromlead: bool | None
+    starred: bool | None
+    tags: str | None
+    customer_tier: ContactCustomerTier | None
+    loyalty_points: int | None
+    partner_since: datetime.date | None
+    primary_email: str | None
+    second_phone: str | None
+    groesse_cm: str | None
+    class_: str | None
+    vip: bool | None
+    preferred_channels: list[ContactPreferredChannels] | None
+    annual_spend: Decimal | int | float | None
+    website: str | None
+    notes_for_sales: str | None
+    portal: bool | None
+    support_start_date: datetime.date | None
+    support_end_date: datetime.date | None
+    mailingstreet: str | None
+    otherstreet: str | None
+    mailingcity: str | None
+    othercity: str | None
+    mailingstate: str | None
+    otherstate: str | None
+    mailingzip: str | None
+    otherzip: str | None
+    mailingcountry: str | None
+    othercountry: str | None
+    mailingpobox: str | None
+    otherpobox: str | None
+    description: str | None
+    imagename: str | None
+
+
+class ContactRow(TypedDict):
+    """A row of `Contact.objects.values()`: the id and every field."""
+
+    id: RecordId
+    salutationtype: str | None
+    firstname: str | None
+    phone: str | None
+    lastname: str
+    mobile: str | None
+    account_id: RecordId | None
+    homephone: str | None
+    leadsource: ContactLeadsource | None
+    otherphone: str | None
+    title: str | None
+    fax: str | None
+    department: str | None
+    birthday: datetime.date | None
+    email: str | None
+    contact_id: RecordId | None
+    assistant: str | None
+    secondaryemail: str | None
+    assistantphone: str | None
+    donotcall: bool | None
+    emailoptout: bool | None
+    assigned_user_id: RecordId | None
+    reference: bool | None
+    notify_owner: bool | None
+    modifiedby: RecordId | None
+    isconvertedfromlead: bool | None
+    starred: bool | None
+    tags: str | None
+    customer_tier: ContactCustomerTier | None
+    loyalty_points: int | None
+    partner_since: datetime.date | None
+    primary_email: str | None
+    second_phone: str | None
+    groesse_cm: str | None
+    class_: str | None
+    vip: bool | None
+    preferred_channels: list[ContactPreferredChannels] | None
+    annual_spend: Decimal | None
+    website: str | None
+    notes_for_sales: str | None
+    portal: bool | None
+    support_start_date: datetime.date | None
+    support_end_date: datetime.date | None
+    mailingstreet: str | None
+    otherstreet: str | None
+    mailingcity: str | None
+    othercity: str | None
+    mailingstate: str | None
+    otherstate: str | None
+    mailingzip: str | None
+    otherzip: str | None
+    mailingcountry: str | None
+    othercountry: str | None
+    mailingpobox: str | None
+    otherpobox: str | None
+    description: str | None
+    imagename: str | None
+    contact_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
+class ContactPartialRow(TypedDict, total=False):
+    """A row of `Contact.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    salutationtype: str | None
+    firstname: str | None
+    phone: str | None
+    lastname: str
+    mobile: str | None
+    account_id: RecordId | None
+    homephone: str | None
+    leadsource: ContactLeadsource | None
+    otherphone: str | None
+    title: str | None
+    fax: str | None
+    department: str | None
+    birthday: datetime.date | None
+    email: str | None
+    contact_id: RecordId | None
+    assistant: str | None
+    secondaryemail: str | None
+    assistantphone: str | None
+    donotcall: bool | None
+    emailoptout: bool | None
+    assigned_user_id: RecordId | None
+    reference: bool | None
+    notify_owner: bool | None
+    modifiedby: RecordId | None
+    isconvertedfromlead: bool | None
+    starred: bool | None
+    tags: str | None
+    customer_tier: ContactCustomerTier | None
+    loyalty_points: int | None
+    partner_since: datetime.date | None
+    primary_email: str | None
+    second_phone: str | None
+    groesse_cm: str | None
+    class_: str | None
+    vip: bool | None
+    preferred_channels: list[ContactPreferredChannels] | None
+    annual_spend: Decimal | None
+    website: str | None
+    notes_for_sales: str | None
+    portal: bool | None
+    support_start_date: datetime.date | None
+    support_end_date: datetime.date | None
+    mailingstreet: str | None
+    otherstreet: str | None
+    mailingcity: str | None
+    othercity: str | None
+    mailingstate: str | None
+    otherstate: str | None
+    mailingzip: str | None
+    otherzip: str | None
+    mailingcountry: str | None
+    othercountry: str | None
+    mailingpobox: str | None
+    otherpobox: str | None
+    description: str | None
+    imagename: str | None
+    contact_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
 class ContactQuerySet(QuerySet["Contact"]):
     """A lazy query over `Contact` records."""
 
@@ -602,6 +1069,43 @@ class ContactQuerySet(QuerySet["Contact"]):
     def get(self, *conditions: Q, **lookups: Unpack[ContactLookups]) -> Contact:
         """The one record matching; `Contact.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[ContactFields],
+    ) -> Contact:
+        """A new `Contact` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: ContactOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: ContactFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: ContactReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[ContactRow]: ...
+
+    @overload
+    def values(
+        self, first: ContactFieldName, /, *fields: ContactFieldName
+    ) -> RowView[ContactPartialRow]: ...
+
+    def values(self, *fields: ContactFieldName) -> RowView[ContactRow] | RowView[ContactPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[ContactRow]", self._values(fields))
+
+    def values_list(self, *fields: ContactFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class ContactRelatedRecords(RelatedRecords["Contact"]):
@@ -665,16 +1169,6 @@ class Contact(Model):
         str | None,
         VtigerField("mobile", "phone", label="Mobile Phone", column="varchar(50)"),
     ] = None
-    account_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "account_id",
-            "reference",
-            label="Organization Name",
-            refers_to=("Accounts",),
-            column="int(19)",
-        ),
-    ] = None
     homephone: Annotated[
         str | None,
         VtigerField("homephone", "phone", label="Home Phone", column="varchar(50)"),
@@ -726,16 +1220,6 @@ class Contact(Model):
         str | None,
         VtigerField("email", "email", label="Primary Email", column="varchar(100)"),
     ] = None
-    contact_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "contact_id",
-            "reference",
-            label="Reports To",
-            refers_to=("Contacts",),
-            column="varchar(30)",
-        ),
-    ] = None
     assistant: Annotated[
         str | None,
         VtigerField("assistant", "string", label="Assistant", column="varchar(30)"),
@@ -756,12 +1240,6 @@ class Contact(Model):
         bool | None,
         VtigerField("emailoptout", "boolean", label="Email Opt Out", column="varchar(3)"),
     ] = None
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
     reference: Annotated[
         bool | None,
         VtigerField("reference", "boolean", label="Reference", column="varchar(3)"),
@@ -769,16 +1247,6 @@ class Contact(Model):
     notify_owner: Annotated[
         bool | None,
         VtigerField("notify_owner", "boolean", label="Notify Owner", column="varchar(3)"),
-    ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
     ] = None
     isconvertedfromlead: Annotated[
         bool | None,
@@ -831,10 +1299,6 @@ class Contact(Model):
             label="Preferred Channels",
             picklist=("Email", "Phone", "SMS", "Post"),
         ),
-    ] = None
-    annual_spend: Annotated[
-        Decimal | None,
-        VtigerField("cf_871", "currency", label="Annual Spend"),
     ] = None
     website: Annotated[str | None, VtigerField("cf_873", "url", label="Website")] = None
     notes_for_sales: Annotated[
@@ -909,6 +1373,83 @@ class Contact(Model):
         str | None,
         VtigerField("imagename", "image", label="Contact Image", column="varchar(150)"),
     ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[ContactFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def account_id(self) -> RecordId | None: ...
+
+        @account_id.setter
+        def account_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def contact_id(self) -> RecordId | None: ...
+
+        @contact_id.setter
+        def contact_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def annual_spend(self) -> Decimal | None: ...
+
+        @annual_spend.setter
+        def annual_spend(self, value: Decimal | int | float | None) -> None: ...
+    else:
+        account_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "account_id",
+                "reference",
+                label="Organization Name",
+                refers_to=("Accounts",),
+                column="int(19)",
+            ),
+        ] = None
+        contact_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "contact_id",
+                "reference",
+                label="Reports To",
+                refers_to=("Contacts",),
+                column="varchar(30)",
+            ),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
+        annual_spend: Annotated[
+            Decimal | None,
+            VtigerField("cf_871", "currency", label="Annual Spend"),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Annotated, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypedDict, cast, overload
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import DataLossPolicy, Manager, Model, Q, QuerySet, RecordId, RowView, VtigerField
 
 
 class CurrencyLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `Currency`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     currency_name: str
     currency_name__iexact: str
     currency_name__in: Sequence[str]
@@ -90,6 +90,88 @@ class CurrencyLookups(TypedDict, total=False):
     deleted__isnull: Literal[False]
 
 
+CurrencyFieldName = Literal[
+    "id",
+    "currency_name",
+    "currency_code",
+    "currency_symbol",
+    "conversion_rate",
+    "currency_status",
+    "defaultid",
+    "deleted",
+]
+
+CurrencyOrdering = Literal[
+    "id",
+    "-id",
+    "currency_name",
+    "-currency_name",
+    "currency_code",
+    "-currency_code",
+    "currency_symbol",
+    "-currency_symbol",
+    "conversion_rate",
+    "-conversion_rate",
+    "currency_status",
+    "-currency_status",
+    "defaultid",
+    "-defaultid",
+    "deleted",
+    "-deleted",
+]
+
+
+class CurrencyFields(TypedDict, total=False):
+    """What `Currency(...)` and `Currency.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    currency_name: str | None
+    currency_code: str | None
+    currency_symbol: str | None
+    conversion_rate: Decimal | int | float | None
+    currency_status: str | None
+    defaultid: Required[str]
+    deleted: Required[int]
+
+
+class CurrencyValues(TypedDict, total=False):
+    """Editable fields of `Currency`, none required (`defaults=`, conversions)."""
+
+    currency_name: str | None
+    currency_code: str | None
+    currency_symbol: str | None
+    conversion_rate: Decimal | int | float | None
+    currency_status: str | None
+    defaultid: str
+    deleted: int
+
+
+class CurrencyRow(TypedDict):
+    """A row of `Currency.objects.values()`: the id and every field."""
+
+    id: RecordId
+    currency_name: str | None
+    currency_code: str | None
+    currency_symbol: str | None
+    conversion_rate: Decimal | None
+    currency_status: str | None
+    defaultid: str
+    deleted: int
+
+
+class CurrencyPartialRow(TypedDict, total=False):
+    """A row of `Currency.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    currency_name: str | None
+    currency_code: str | None
+    currency_symbol: str | None
+    conversion_rate: Decimal | None
+    currency_status: str | None
+    defaultid: str
+    deleted: int
+
+
 class CurrencyQuerySet(QuerySet["Currency"]):
     """A lazy query over `Currency` records."""
 
@@ -104,6 +186,41 @@ class CurrencyQuerySet(QuerySet["Currency"]):
     def get(self, *conditions: Q, **lookups: Unpack[CurrencyLookups]) -> Currency:
         """The one record matching; `Currency.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[CurrencyFields],
+    ) -> Currency:
+        """A new `Currency` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: CurrencyOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: CurrencyFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    @overload
+    def values(self) -> RowView[CurrencyRow]: ...
+
+    @overload
+    def values(
+        self, first: CurrencyFieldName, /, *fields: CurrencyFieldName
+    ) -> RowView[CurrencyPartialRow]: ...
+
+    def values(
+        self, *fields: CurrencyFieldName
+    ) -> RowView[CurrencyRow] | RowView[CurrencyPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[CurrencyRow]", self._values(fields))
+
+    def values_list(self, *fields: CurrencyFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class Currency(Model):
@@ -125,10 +242,6 @@ class Currency(Model):
         str | None,
         VtigerField("currency_symbol", "string", label="currency symbol"),
     ] = None
-    conversion_rate: Annotated[
-        Decimal | None,
-        VtigerField("conversion_rate", "double", label="conversion rate"),
-    ] = None
     currency_status: Annotated[
         str | None,
         VtigerField("currency_status", "string", label="currency status"),
@@ -139,3 +252,20 @@ class Currency(Model):
     deleted: Annotated[
         int, VtigerField("deleted", "integer", label="deleted", mandatory=True, default="0")
     ]
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[CurrencyFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def conversion_rate(self) -> Decimal | None: ...
+
+        @conversion_rate.setter
+        def conversion_rate(self, value: Decimal | int | float | None) -> None: ...
+    else:
+        conversion_rate: Annotated[
+            Decimal | None,
+            VtigerField("conversion_rate", "double", label="conversion rate"),
+        ] = None

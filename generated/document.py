@@ -5,11 +5,31 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    cast,
+    overload,
+)
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
+from vtorm import (
+    DataLossPolicy,
+    Manager,
+    Model,
+    Q,
+    QuerySet,
+    RecordId,
+    RelatedRecords,
+    RowView,
+    VtigerField,
+)
 
 if TYPE_CHECKING:
     from .account import AccountRelatedRecords
@@ -37,8 +57,8 @@ if TYPE_CHECKING:
 class DocumentLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `Document`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     notes_title: str
     notes_title__iexact: str
     notes_title__in: Sequence[str]
@@ -77,8 +97,8 @@ class DocumentLookups(TypedDict, total=False):
     filename__iendswith: str
     filename__like: str
     filename__isnull: Literal[False]
-    assigned_user_id: RecordId | str
-    assigned_user_id__in: Sequence[RecordId | str]
+    assigned_user_id: RecordId | str | None
+    assigned_user_id__in: Sequence[RecordId | str | None]
     assigned_user_id__isnull: Literal[False]
     notecontent: str
     notecontent__iexact: str
@@ -142,8 +162,8 @@ class DocumentLookups(TypedDict, total=False):
     filedownloadcount__lte: int
     filedownloadcount__range: tuple[int, int]
     filedownloadcount__isnull: Literal[False]
-    folderid: RecordId | str
-    folderid__in: Sequence[RecordId | str]
+    folderid: RecordId | str | None
+    folderid__in: Sequence[RecordId | str | None]
     folderid__isnull: Literal[False]
     note_no: str
     note_no__iexact: str
@@ -156,8 +176,8 @@ class DocumentLookups(TypedDict, total=False):
     note_no__iendswith: str
     note_no__like: str
     note_no__isnull: Literal[False]
-    modifiedby: RecordId | str
-    modifiedby__in: Sequence[RecordId | str]
+    modifiedby: RecordId | str | None
+    modifiedby__in: Sequence[RecordId | str | None]
     modifiedby__isnull: Literal[False]
     source: str
     source__iexact: str
@@ -185,6 +205,153 @@ class DocumentLookups(TypedDict, total=False):
     tags__isnull: Literal[False]
 
 
+DocumentFieldName = Literal[
+    "id",
+    "notes_title",
+    "filename",
+    "assigned_user_id",
+    "notecontent",
+    "filelocationtype",
+    "fileversion",
+    "filestatus",
+    "folderid",
+    "modifiedby",
+    "starred",
+    "tags",
+    "createdtime",
+    "modifiedtime",
+    "filetype",
+    "filesize",
+    "filedownloadcount",
+    "note_no",
+    "source",
+]
+
+DocumentOrdering = Literal[
+    "id",
+    "-id",
+    "notes_title",
+    "-notes_title",
+    "filename",
+    "-filename",
+    "assigned_user_id",
+    "-assigned_user_id",
+    "notecontent",
+    "-notecontent",
+    "filelocationtype",
+    "-filelocationtype",
+    "fileversion",
+    "-fileversion",
+    "filestatus",
+    "-filestatus",
+    "folderid",
+    "-folderid",
+    "modifiedby",
+    "-modifiedby",
+    "starred",
+    "-starred",
+    "tags",
+    "-tags",
+    "createdtime",
+    "-createdtime",
+    "modifiedtime",
+    "-modifiedtime",
+    "filetype",
+    "-filetype",
+    "filesize",
+    "-filesize",
+    "filedownloadcount",
+    "-filedownloadcount",
+    "note_no",
+    "-note_no",
+    "source",
+    "-source",
+]
+
+DocumentReference = Literal["assigned_user_id", "folderid", "modifiedby"]
+
+
+class DocumentFields(TypedDict, total=False):
+    """What `Document(...)` and `Document.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    notes_title: Required[str]
+    filename: str | None
+    assigned_user_id: RecordId | str | None
+    notecontent: str | None
+    filelocationtype: str | None
+    fileversion: str | None
+    filestatus: bool | None
+    folderid: RecordId | str | None
+    modifiedby: RecordId | str | None
+    starred: bool | None
+    tags: str | None
+
+
+class DocumentValues(TypedDict, total=False):
+    """Editable fields of `Document`, none required (`defaults=`, conversions)."""
+
+    notes_title: str
+    filename: str | None
+    assigned_user_id: RecordId | str | None
+    notecontent: str | None
+    filelocationtype: str | None
+    fileversion: str | None
+    filestatus: bool | None
+    folderid: RecordId | str | None
+    modifiedby: RecordId | str | None
+    starred: bool | None
+    tags: str | None
+
+
+class DocumentRow(TypedDict):
+    """A row of `Document.objects.values()`: the id and every field."""
+
+    id: RecordId
+    notes_title: str
+    filename: str | None
+    assigned_user_id: RecordId | None
+    notecontent: str | None
+    filelocationtype: str | None
+    fileversion: str | None
+    filestatus: bool | None
+    folderid: RecordId | None
+    modifiedby: RecordId | None
+    starred: bool | None
+    tags: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    filetype: str | None
+    filesize: int | None
+    filedownloadcount: int | None
+    note_no: str | None
+    source: str | None
+
+
+class DocumentPartialRow(TypedDict, total=False):
+    """A row of `Document.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    notes_title: str
+    filename: str | None
+    assigned_user_id: RecordId | None
+    notecontent: str | None
+    filelocationtype: str | None
+    fileversion: str | None
+    filestatus: bool | None
+    folderid: RecordId | None
+    modifiedby: RecordId | None
+    starred: bool | None
+    tags: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    filetype: str | None
+    filesize: int | None
+    filedownloadcount: int | None
+    note_no: str | None
+    source: str | None
+
+
 class DocumentQuerySet(QuerySet["Document"]):
     """A lazy query over `Document` records."""
 
@@ -199,6 +366,45 @@ class DocumentQuerySet(QuerySet["Document"]):
     def get(self, *conditions: Q, **lookups: Unpack[DocumentLookups]) -> Document:
         """The one record matching; `Document.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[DocumentFields],
+    ) -> Document:
+        """A new `Document` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: DocumentOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: DocumentFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: DocumentReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[DocumentRow]: ...
+
+    @overload
+    def values(
+        self, first: DocumentFieldName, /, *fields: DocumentFieldName
+    ) -> RowView[DocumentPartialRow]: ...
+
+    def values(
+        self, *fields: DocumentFieldName
+    ) -> RowView[DocumentRow] | RowView[DocumentPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[DocumentRow]", self._values(fields))
+
+    def values_list(self, *fields: DocumentFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class DocumentRelatedRecords(RelatedRecords["Document"]):
@@ -246,12 +452,6 @@ class Document(Model):
         str | None,
         VtigerField("filename", "file", label="File Name", column="varchar(200)"),
     ] = None
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
     notecontent: Annotated[
         str | None,
         VtigerField("notecontent", "text", label="Note", column="text"),
@@ -268,26 +468,6 @@ class Document(Model):
         bool | None,
         VtigerField("filestatus", "boolean", label="Active", default="1", column="int(19)"),
     ] = None
-    folderid: Annotated[
-        RecordId | None,
-        VtigerField(
-            "folderid",
-            "reference",
-            label="Folder Name",
-            refers_to=("DocumentFolders",),
-            column="int(19)",
-        ),
-    ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
     starred: Annotated[
         bool | None,
         VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
@@ -296,6 +476,57 @@ class Document(Model):
         str | None,
         VtigerField("tags", "string", label="tags", column="varchar(1)"),
     ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[DocumentFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def folderid(self) -> RecordId | None: ...
+
+        @folderid.setter
+        def folderid(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+    else:
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        folderid: Annotated[
+            RecordId | None,
+            VtigerField(
+                "folderid",
+                "reference",
+                label="Folder Name",
+                refers_to=("DocumentFolders",),
+                column="int(19)",
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

@@ -4,18 +4,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypedDict, cast, overload
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import DataLossPolicy, Manager, Model, Q, QuerySet, RecordId, RowView, VtigerField
 
 
 class DocumentFolderLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `DocumentFolder`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     foldername: str
     foldername__iexact: str
     foldername__in: Sequence[str]
@@ -38,8 +38,8 @@ class DocumentFolderLookups(TypedDict, total=False):
     description__iendswith: str
     description__like: str
     description__isnull: Literal[False]
-    createdby: RecordId | str
-    createdby__in: Sequence[RecordId | str]
+    createdby: RecordId | str | None
+    createdby__in: Sequence[RecordId | str | None]
     createdby__isnull: Literal[False]
     sequence: int
     sequence__in: Sequence[int]
@@ -49,6 +49,63 @@ class DocumentFolderLookups(TypedDict, total=False):
     sequence__lte: int
     sequence__range: tuple[int, int]
     sequence__isnull: Literal[False]
+
+
+DocumentFolderFieldName = Literal["id", "foldername", "description", "createdby", "sequence"]
+
+DocumentFolderOrdering = Literal[
+    "id",
+    "-id",
+    "foldername",
+    "-foldername",
+    "description",
+    "-description",
+    "createdby",
+    "-createdby",
+    "sequence",
+    "-sequence",
+]
+
+DocumentFolderReference = Literal["createdby"]
+
+
+class DocumentFolderFields(TypedDict, total=False):
+    """What `DocumentFolder(...)` and `DocumentFolder.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    foldername: Required[str]
+    description: str | None
+    createdby: RecordId | str | None
+    sequence: int | None
+
+
+class DocumentFolderValues(TypedDict, total=False):
+    """Editable fields of `DocumentFolder`, none required (`defaults=`, conversions)."""
+
+    foldername: str
+    description: str | None
+    createdby: RecordId | str | None
+    sequence: int | None
+
+
+class DocumentFolderRow(TypedDict):
+    """A row of `DocumentFolder.objects.values()`: the id and every field."""
+
+    id: RecordId
+    foldername: str
+    description: str | None
+    createdby: RecordId | None
+    sequence: int | None
+
+
+class DocumentFolderPartialRow(TypedDict, total=False):
+    """A row of `DocumentFolder.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    foldername: str
+    description: str | None
+    createdby: RecordId | None
+    sequence: int | None
 
 
 class DocumentFolderQuerySet(QuerySet["DocumentFolder"]):
@@ -66,6 +123,45 @@ class DocumentFolderQuerySet(QuerySet["DocumentFolder"]):
         """The one record matching; `DocumentFolder.DoesNotExist` if none."""
         return self._get(conditions, lookups)
 
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[DocumentFolderFields],
+    ) -> DocumentFolder:
+        """A new `DocumentFolder` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: DocumentFolderOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: DocumentFolderFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: DocumentFolderReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[DocumentFolderRow]: ...
+
+    @overload
+    def values(
+        self, first: DocumentFolderFieldName, /, *fields: DocumentFolderFieldName
+    ) -> RowView[DocumentFolderPartialRow]: ...
+
+    def values(
+        self, *fields: DocumentFolderFieldName
+    ) -> RowView[DocumentFolderRow] | RowView[DocumentFolderPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[DocumentFolderRow]", self._values(fields))
+
+    def values_list(self, *fields: DocumentFolderFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
+
 
 class DocumentFolder(Model):
     """DocumentFolders: one record of the Vtiger module `DocumentFolders`."""
@@ -81,7 +177,21 @@ class DocumentFolder(Model):
         str | None,
         VtigerField("description", "string", label="description"),
     ] = None
-    createdby: Annotated[
-        RecordId, VtigerField("createdby", "reference", label="createdby", mandatory=True)
-    ]
     sequence: Annotated[int | None, VtigerField("sequence", "integer", label="sequence")] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[DocumentFolderFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def createdby(self) -> RecordId | None: ...
+
+        @createdby.setter
+        def createdby(self, value: RecordId | str | None) -> None: ...
+    else:
+        createdby: Annotated[
+            RecordId | None,
+            VtigerField("createdby", "reference", label="createdby", mandatory=True),
+        ] = None

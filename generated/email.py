@@ -5,11 +5,31 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    cast,
+    overload,
+)
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
+from vtorm import (
+    DataLossPolicy,
+    Manager,
+    Model,
+    Q,
+    QuerySet,
+    RecordId,
+    RelatedRecords,
+    RowView,
+    VtigerField,
+)
 
 if TYPE_CHECKING:
     from .account import Account
@@ -29,8 +49,8 @@ EmailEmailFlag = Literal["SAVED", "SENT", "MAILSCANNER"]
 class EmailLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `Email`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     date_start: datetime.date
     date_start__in: Sequence[datetime.date]
     date_start__gt: datetime.date
@@ -61,8 +81,8 @@ class EmailLookups(TypedDict, total=False):
     activitytype__iendswith: str
     activitytype__like: str
     activitytype__isnull: Literal[False]
-    assigned_user_id: RecordId | str
-    assigned_user_id__in: Sequence[RecordId | str]
+    assigned_user_id: RecordId | str | None
+    assigned_user_id__in: Sequence[RecordId | str | None]
     assigned_user_id__isnull: Literal[False]
     subject: str
     subject__iexact: str
@@ -129,8 +149,8 @@ class EmailLookups(TypedDict, total=False):
     access_count__lte: int
     access_count__range: tuple[int, int]
     access_count__isnull: Literal[False]
-    modifiedby: RecordId | str
-    modifiedby__in: Sequence[RecordId | str]
+    modifiedby: RecordId | str | None
+    modifiedby__in: Sequence[RecordId | str | None]
     modifiedby__isnull: Literal[False]
     from_email: str
     from_email__iexact: str
@@ -176,8 +196,8 @@ class EmailLookups(TypedDict, total=False):
     bccmail__iendswith: str
     bccmail__like: str
     bccmail__isnull: Literal[False]
-    parent_id: RecordId | str
-    parent_id__in: Sequence[RecordId | str]
+    parent_id: RecordId | str | None
+    parent_id__in: Sequence[RecordId | str | None]
     parent_id__isnull: Literal[False]
     email_flag: EmailEmailFlag
     email_flag__iexact: EmailEmailFlag
@@ -224,6 +244,189 @@ class EmailLookups(TypedDict, total=False):
     tags__isnull: Literal[False]
 
 
+EmailFieldName = Literal[
+    "id",
+    "date_start",
+    "parent_type",
+    "activitytype",
+    "assigned_user_id",
+    "subject",
+    "filename",
+    "description",
+    "time_start",
+    "access_count",
+    "modifiedby",
+    "from_email",
+    "saved_toid",
+    "ccmail",
+    "bccmail",
+    "parent_id",
+    "email_flag",
+    "click_count",
+    "starred",
+    "tags",
+    "createdtime",
+    "modifiedtime",
+    "source",
+]
+
+EmailOrdering = Literal[
+    "id",
+    "-id",
+    "date_start",
+    "-date_start",
+    "parent_type",
+    "-parent_type",
+    "activitytype",
+    "-activitytype",
+    "assigned_user_id",
+    "-assigned_user_id",
+    "subject",
+    "-subject",
+    "filename",
+    "-filename",
+    "description",
+    "-description",
+    "time_start",
+    "-time_start",
+    "access_count",
+    "-access_count",
+    "modifiedby",
+    "-modifiedby",
+    "from_email",
+    "-from_email",
+    "saved_toid",
+    "-saved_toid",
+    "ccmail",
+    "-ccmail",
+    "bccmail",
+    "-bccmail",
+    "parent_id",
+    "-parent_id",
+    "email_flag",
+    "-email_flag",
+    "click_count",
+    "-click_count",
+    "starred",
+    "-starred",
+    "tags",
+    "-tags",
+    "createdtime",
+    "-createdtime",
+    "modifiedtime",
+    "-modifiedtime",
+    "source",
+    "-source",
+]
+
+EmailReference = Literal["assigned_user_id", "modifiedby", "parent_id"]
+
+
+class EmailFields(TypedDict, total=False):
+    """What `Email(...)` and `Email.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    date_start: Required[datetime.date]
+    parent_type: str | None
+    activitytype: str | None
+    assigned_user_id: RecordId | str | None
+    subject: Required[str]
+    filename: str | None
+    description: str | None
+    time_start: datetime.time | None
+    access_count: int | None
+    modifiedby: RecordId | str | None
+    from_email: Required[str]
+    saved_toid: Required[str]
+    ccmail: str | None
+    bccmail: str | None
+    parent_id: RecordId | str | None
+    email_flag: EmailEmailFlag | None
+    click_count: int | None
+    starred: bool | None
+    tags: str | None
+
+
+class EmailValues(TypedDict, total=False):
+    """Editable fields of `Email`, none required (`defaults=`, conversions)."""
+
+    date_start: datetime.date
+    parent_type: str | None
+    activitytype: str | None
+    assigned_user_id: RecordId | str | None
+    subject: str
+    filename: str | None
+    description: str | None
+    time_start: datetime.time | None
+    access_count: int | None
+    modifiedby: RecordId | str | None
+    from_email: str
+    saved_toid: str
+    ccmail: str | None
+    bccmail: str | None
+    parent_id: RecordId | str | None
+    email_flag: EmailEmailFlag | None
+    click_count: int | None
+    starred: bool | None
+    tags: str | None
+
+
+class EmailRow(TypedDict):
+    """A row of `Email.objects.values()`: the id and every field."""
+
+    id: RecordId
+    date_start: datetime.date
+    parent_type: str | None
+    activitytype: str | None
+    assigned_user_id: RecordId | None
+    subject: str
+    filename: str | None
+    description: str | None
+    time_start: datetime.time | None
+    access_count: int | None
+    modifiedby: RecordId | None
+    from_email: str
+    saved_toid: str
+    ccmail: str | None
+    bccmail: str | None
+    parent_id: RecordId | None
+    email_flag: EmailEmailFlag | None
+    click_count: int | None
+    starred: bool | None
+    tags: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
+class EmailPartialRow(TypedDict, total=False):
+    """A row of `Email.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    date_start: datetime.date
+    parent_type: str | None
+    activitytype: str | None
+    assigned_user_id: RecordId | None
+    subject: str
+    filename: str | None
+    description: str | None
+    time_start: datetime.time | None
+    access_count: int | None
+    modifiedby: RecordId | None
+    from_email: str
+    saved_toid: str
+    ccmail: str | None
+    bccmail: str | None
+    parent_id: RecordId | None
+    email_flag: EmailEmailFlag | None
+    click_count: int | None
+    starred: bool | None
+    tags: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
 class EmailQuerySet(QuerySet["Email"]):
     """A lazy query over `Email` records."""
 
@@ -238,6 +441,43 @@ class EmailQuerySet(QuerySet["Email"]):
     def get(self, *conditions: Q, **lookups: Unpack[EmailLookups]) -> Email:
         """The one record matching; `Email.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[EmailFields],
+    ) -> Email:
+        """A new `Email` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: EmailOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: EmailFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: EmailReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[EmailRow]: ...
+
+    @overload
+    def values(
+        self, first: EmailFieldName, /, *fields: EmailFieldName
+    ) -> RowView[EmailPartialRow]: ...
+
+    def values(self, *fields: EmailFieldName) -> RowView[EmailRow] | RowView[EmailPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[EmailRow]", self._values(fields))
+
+    def values_list(self, *fields: EmailFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class EmailRelatedRecords(RelatedRecords["Email"]):
@@ -276,12 +516,6 @@ class Email(Model):
         str | None,
         VtigerField("activitytype", "string", label="Activtiy Type", column="varchar(200)"),
     ] = None
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
     subject: Annotated[
         str,
         VtigerField("subject", "string", label="Subject", mandatory=True, column="varchar(255)"),
@@ -302,16 +536,6 @@ class Email(Model):
         int | None,
         VtigerField("access_count", "integer", label="Access Count", default="0", column="int(11)"),
     ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
     from_email: Annotated[
         str, VtigerField("from_email", "string", label="From", mandatory=True, column="varchar(50)")
     ]
@@ -322,16 +546,6 @@ class Email(Model):
     bccmail: Annotated[
         str | None,
         VtigerField("bccmail", "string", label="BCC", column="text"),
-    ] = None
-    parent_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "parent_id",
-            "reference",
-            label="Parent Record",
-            refers_to=("Accounts", "Contacts", "Leads", "Users", "Vendors"),
-            column="text",
-        ),
     ] = None
     email_flag: Annotated[
         EmailEmailFlag | None,
@@ -355,6 +569,57 @@ class Email(Model):
         str | None,
         VtigerField("tags", "string", label="tags", column="varchar(1)"),
     ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[EmailFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def parent_id(self) -> RecordId | None: ...
+
+        @parent_id.setter
+        def parent_id(self, value: RecordId | str | None) -> None: ...
+    else:
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
+        parent_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "parent_id",
+                "reference",
+                label="Parent Record",
+                refers_to=("Accounts", "Contacts", "Leads", "Users", "Vendors"),
+                column="text",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

@@ -5,11 +5,21 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    cast,
+    overload,
+)
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import DataLossPolicy, Manager, Model, Q, QuerySet, RecordId, RowView, VtigerField
 
 if TYPE_CHECKING:
     from .account import Account
@@ -54,8 +64,8 @@ EventVisibility = Literal["Private", "Public"]
 class EventLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `Event`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     subject: str
     subject__iexact: str
     subject__in: Sequence[str]
@@ -67,8 +77,8 @@ class EventLookups(TypedDict, total=False):
     subject__iendswith: str
     subject__like: str
     subject__isnull: Literal[False]
-    assigned_user_id: RecordId | str
-    assigned_user_id__in: Sequence[RecordId | str]
+    assigned_user_id: RecordId | str | None
+    assigned_user_id__in: Sequence[RecordId | str | None]
     assigned_user_id__isnull: Literal[False]
     date_start: datetime.date
     date_start__in: Sequence[datetime.date]
@@ -132,8 +142,8 @@ class EventLookups(TypedDict, total=False):
     duration_minutes__iendswith: str
     duration_minutes__like: str
     duration_minutes__isnull: Literal[False]
-    parent_id: RecordId | str
-    parent_id__in: Sequence[RecordId | str]
+    parent_id: RecordId | str | None
+    parent_id__in: Sequence[RecordId | str | None]
     parent_id__isnull: Literal[False]
     eventstatus: EventEventstatus
     eventstatus__iexact: EventEventstatus
@@ -210,8 +220,8 @@ class EventLookups(TypedDict, total=False):
     visibility__iendswith: str
     visibility__like: str
     visibility__isnull: Literal[False]
-    modifiedby: RecordId | str
-    modifiedby__in: Sequence[RecordId | str]
+    modifiedby: RecordId | str | None
+    modifiedby__in: Sequence[RecordId | str | None]
     modifiedby__isnull: Literal[False]
     description: str
     description__iexact: str
@@ -232,8 +242,8 @@ class EventLookups(TypedDict, total=False):
     reminder_time__lte: int
     reminder_time__range: tuple[int, int]
     reminder_time__isnull: Literal[False]
-    contact_id: RecordId | str
-    contact_id__in: Sequence[RecordId | str]
+    contact_id: RecordId | str | None
+    contact_id__in: Sequence[RecordId | str | None]
     contact_id__isnull: Literal[False]
     source: str
     source__iexact: str
@@ -261,6 +271,217 @@ class EventLookups(TypedDict, total=False):
     tags__isnull: Literal[False]
 
 
+EventFieldName = Literal[
+    "id",
+    "subject",
+    "assigned_user_id",
+    "date_start",
+    "time_start",
+    "due_date",
+    "time_end",
+    "recurringtype",
+    "duration_hours",
+    "duration_minutes",
+    "parent_id",
+    "eventstatus",
+    "sendnotification",
+    "activitytype",
+    "location",
+    "taskpriority",
+    "notime",
+    "visibility",
+    "modifiedby",
+    "description",
+    "reminder_time",
+    "contact_id",
+    "starred",
+    "tags",
+    "createdtime",
+    "modifiedtime",
+    "source",
+]
+
+EventOrdering = Literal[
+    "id",
+    "-id",
+    "subject",
+    "-subject",
+    "assigned_user_id",
+    "-assigned_user_id",
+    "date_start",
+    "-date_start",
+    "time_start",
+    "-time_start",
+    "due_date",
+    "-due_date",
+    "time_end",
+    "-time_end",
+    "recurringtype",
+    "-recurringtype",
+    "duration_hours",
+    "-duration_hours",
+    "duration_minutes",
+    "-duration_minutes",
+    "parent_id",
+    "-parent_id",
+    "eventstatus",
+    "-eventstatus",
+    "sendnotification",
+    "-sendnotification",
+    "activitytype",
+    "-activitytype",
+    "location",
+    "-location",
+    "taskpriority",
+    "-taskpriority",
+    "notime",
+    "-notime",
+    "visibility",
+    "-visibility",
+    "modifiedby",
+    "-modifiedby",
+    "description",
+    "-description",
+    "reminder_time",
+    "-reminder_time",
+    "contact_id",
+    "-contact_id",
+    "starred",
+    "-starred",
+    "tags",
+    "-tags",
+    "createdtime",
+    "-createdtime",
+    "modifiedtime",
+    "-modifiedtime",
+    "source",
+    "-source",
+]
+
+EventReference = Literal["assigned_user_id", "parent_id", "modifiedby", "contact_id"]
+
+
+class EventFields(TypedDict, total=False):
+    """What `Event(...)` and `Event.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    subject: Required[str]
+    assigned_user_id: RecordId | str | None
+    date_start: Required[datetime.date]
+    time_start: Required[datetime.time]
+    due_date: Required[datetime.date]
+    time_end: Required[datetime.time]
+    recurringtype: EventRecurringtype | None
+    duration_hours: Required[int]
+    duration_minutes: EventDurationMinutes | None
+    parent_id: RecordId | str | None
+    eventstatus: Required[EventEventstatus]
+    sendnotification: bool | None
+    activitytype: Required[EventActivitytype]
+    location: str | None
+    taskpriority: EventTaskpriority | None
+    notime: bool | None
+    visibility: EventVisibility | None
+    modifiedby: RecordId | str | None
+    description: str | None
+    reminder_time: int | None
+    contact_id: RecordId | str | None
+    starred: bool | None
+    tags: str | None
+
+
+class EventValues(TypedDict, total=False):
+    """Editable fields of `Event`, none required (`defaults=`, conversions)."""
+
+    subject: str
+    assigned_user_id: RecordId | str | None
+    date_start: datetime.date
+    time_start: datetime.time
+    due_date: datetime.date
+    time_end: datetime.time
+    recurringtype: EventRecurringtype | None
+    duration_hours: int
+    duration_minutes: EventDurationMinutes | None
+    parent_id: RecordId | str | None
+    eventstatus: EventEventstatus
+    sendnotification: bool | None
+    activitytype: EventActivitytype
+    location: str | None
+    taskpriority: EventTaskpriority | None
+    notime: bool | None
+    visibility: EventVisibility | None
+    modifiedby: RecordId | str | None
+    description: str | None
+    reminder_time: int | None
+    contact_id: RecordId | str | None
+    starred: bool | None
+    tags: str | None
+
+
+class EventRow(TypedDict):
+    """A row of `Event.objects.values()`: the id and every field."""
+
+    id: RecordId
+    subject: str
+    assigned_user_id: RecordId | None
+    date_start: datetime.date
+    time_start: datetime.time
+    due_date: datetime.date
+    time_end: datetime.time
+    recurringtype: EventRecurringtype | None
+    duration_hours: int
+    duration_minutes: EventDurationMinutes | None
+    parent_id: RecordId | None
+    eventstatus: EventEventstatus
+    sendnotification: bool | None
+    activitytype: EventActivitytype
+    location: str | None
+    taskpriority: EventTaskpriority | None
+    notime: bool | None
+    visibility: EventVisibility | None
+    modifiedby: RecordId | None
+    description: str | None
+    reminder_time: int | None
+    contact_id: RecordId | None
+    starred: bool | None
+    tags: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
+class EventPartialRow(TypedDict, total=False):
+    """A row of `Event.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    subject: str
+    assigned_user_id: RecordId | None
+    date_start: datetime.date
+    time_start: datetime.time
+    due_date: datetime.date
+    time_end: datetime.time
+    recurringtype: EventRecurringtype | None
+    duration_hours: int
+    duration_minutes: EventDurationMinutes | None
+    parent_id: RecordId | None
+    eventstatus: EventEventstatus
+    sendnotification: bool | None
+    activitytype: EventActivitytype
+    location: str | None
+    taskpriority: EventTaskpriority | None
+    notime: bool | None
+    visibility: EventVisibility | None
+    modifiedby: RecordId | None
+    description: str | None
+    reminder_time: int | None
+    contact_id: RecordId | None
+    starred: bool | None
+    tags: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
 class EventQuerySet(QuerySet["Event"]):
     """A lazy query over `Event` records."""
 
@@ -276,6 +497,43 @@ class EventQuerySet(QuerySet["Event"]):
         """The one record matching; `Event.DoesNotExist` if none."""
         return self._get(conditions, lookups)
 
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[EventFields],
+    ) -> Event:
+        """A new `Event` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: EventOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: EventFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: EventReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[EventRow]: ...
+
+    @overload
+    def values(
+        self, first: EventFieldName, /, *fields: EventFieldName
+    ) -> RowView[EventPartialRow]: ...
+
+    def values(self, *fields: EventFieldName) -> RowView[EventRow] | RowView[EventPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[EventRow]", self._values(fields))
+
+    def values_list(self, *fields: EventFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
+
 
 class Event(Model):
     """Event: one record of the Vtiger module `Events`."""
@@ -288,12 +546,6 @@ class Event(Model):
         str,
         VtigerField("subject", "string", label="Subject", mandatory=True, column="varchar(255)"),
     ]
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
     date_start: Annotated[
         datetime.date,
         VtigerField("date_start", "date", label="Start Date & Time", mandatory=True, column="date"),
@@ -334,26 +586,6 @@ class Event(Model):
             label="Duration Minutes",
             picklist=("00", "15", "30", "45"),
             column="varchar(200)",
-        ),
-    ] = None
-    parent_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "parent_id",
-            "reference",
-            label="Related To",
-            refers_to=(
-                "Accounts",
-                "Campaigns",
-                "HelpDesk",
-                "Invoice",
-                "Leads",
-                "Potentials",
-                "PurchaseOrder",
-                "Quotes",
-                "SalesOrder",
-            ),
-            column="int(19)",
         ),
     ] = None
     eventstatus: Annotated[
@@ -410,16 +642,6 @@ class Event(Model):
             column="varchar(50)",
         ),
     ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
     description: Annotated[
         str | None,
         VtigerField("description", "text", label="Description", column="mediumtext"),
@@ -427,16 +649,6 @@ class Event(Model):
     reminder_time: Annotated[
         int | None,
         VtigerField("reminder_time", "integer", label="Send Reminder", column="int(11)"),
-    ] = None
-    contact_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "contact_id",
-            "reference",
-            label="Contact Name",
-            refers_to=("Contacts",),
-            column="int(19)",
-        ),
     ] = None
     starred: Annotated[
         bool | None,
@@ -446,6 +658,83 @@ class Event(Model):
         str | None,
         VtigerField("tags", "string", label="tags", column="varchar(1)"),
     ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[EventFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def parent_id(self) -> RecordId | None: ...
+
+        @parent_id.setter
+        def parent_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def contact_id(self) -> RecordId | None: ...
+
+        @contact_id.setter
+        def contact_id(self, value: RecordId | str | None) -> None: ...
+    else:
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        parent_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "parent_id",
+                "reference",
+                label="Related To",
+                refers_to=(
+                    "Accounts",
+                    "Campaigns",
+                    "HelpDesk",
+                    "Invoice",
+                    "Leads",
+                    "Potentials",
+                    "PurchaseOrder",
+                    "Quotes",
+                    "SalesOrder",
+                ),
+                column="int(19)",
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
+        contact_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "contact_id",
+                "reference",
+                label="Contact Name",
+                refers_to=("Contacts",),
+                column="int(19)",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

@@ -5,11 +5,21 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypedDict, cast, overload
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
+from vtorm import (
+    DataLossPolicy,
+    Manager,
+    Model,
+    Q,
+    QuerySet,
+    RecordId,
+    RelatedRecords,
+    RowView,
+    VtigerField,
+)
 
 if TYPE_CHECKING:
     from .document import DocumentRelatedRecords
@@ -25,10 +35,10 @@ FaqFaqstatus = Literal["Draft", "Reviewed", "Published", "Obsolete"]
 class FaqLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `Faq`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
-    product_id: RecordId | str
-    product_id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
+    product_id: RecordId | str | None
+    product_id__in: Sequence[RecordId | str | None]
     product_id__isnull: Literal[False]
     faq_no: str
     faq_no__iexact: str
@@ -101,8 +111,8 @@ class FaqLookups(TypedDict, total=False):
     modifiedtime__lte: datetime.datetime
     modifiedtime__range: tuple[datetime.datetime, datetime.datetime]
     modifiedtime__isnull: Literal[False]
-    modifiedby: RecordId | str
-    modifiedby__in: Sequence[RecordId | str]
+    modifiedby: RecordId | str | None
+    modifiedby__in: Sequence[RecordId | str | None]
     modifiedby__isnull: Literal[False]
     source: str
     source__iexact: str
@@ -130,6 +140,117 @@ class FaqLookups(TypedDict, total=False):
     tags__isnull: Literal[False]
 
 
+FaqFieldName = Literal[
+    "id",
+    "product_id",
+    "faqcategories",
+    "faqstatus",
+    "question",
+    "faq_answer",
+    "modifiedby",
+    "starred",
+    "tags",
+    "faq_no",
+    "createdtime",
+    "modifiedtime",
+    "source",
+]
+
+FaqOrdering = Literal[
+    "id",
+    "-id",
+    "product_id",
+    "-product_id",
+    "faqcategories",
+    "-faqcategories",
+    "faqstatus",
+    "-faqstatus",
+    "question",
+    "-question",
+    "faq_answer",
+    "-faq_answer",
+    "modifiedby",
+    "-modifiedby",
+    "starred",
+    "-starred",
+    "tags",
+    "-tags",
+    "faq_no",
+    "-faq_no",
+    "createdtime",
+    "-createdtime",
+    "modifiedtime",
+    "-modifiedtime",
+    "source",
+    "-source",
+]
+
+FaqReference = Literal["product_id", "modifiedby"]
+
+
+class FaqFields(TypedDict, total=False):
+    """What `Faq(...)` and `Faq.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    product_id: RecordId | str | None
+    faqcategories: FaqFaqcategories | None
+    faqstatus: Required[FaqFaqstatus]
+    question: Required[str]
+    faq_answer: Required[str]
+    modifiedby: RecordId | str | None
+    starred: bool | None
+    tags: str | None
+
+
+class FaqValues(TypedDict, total=False):
+    """Editable fields of `Faq`, none required (`defaults=`, conversions)."""
+
+    product_id: RecordId | str | None
+    faqcategories: FaqFaqcategories | None
+    faqstatus: FaqFaqstatus
+    question: str
+    faq_answer: str
+    modifiedby: RecordId | str | None
+    starred: bool | None
+    tags: str | None
+
+
+class FaqRow(TypedDict):
+    """A row of `Faq.objects.values()`: the id and every field."""
+
+    id: RecordId
+    product_id: RecordId | None
+    faqcategories: FaqFaqcategories | None
+    faqstatus: FaqFaqstatus
+    question: str
+    faq_answer: str
+    modifiedby: RecordId | None
+    starred: bool | None
+    tags: str | None
+    faq_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
+class FaqPartialRow(TypedDict, total=False):
+    """A row of `Faq.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    product_id: RecordId | None
+    faqcategories: FaqFaqcategories | None
+    faqstatus: FaqFaqstatus
+    question: str
+    faq_answer: str
+    modifiedby: RecordId | None
+    starred: bool | None
+    tags: str | None
+    faq_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
 class FaqQuerySet(QuerySet["Faq"]):
     """A lazy query over `Faq` records."""
 
@@ -144,6 +265,41 @@ class FaqQuerySet(QuerySet["Faq"]):
     def get(self, *conditions: Q, **lookups: Unpack[FaqLookups]) -> Faq:
         """The one record matching; `Faq.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[FaqFields],
+    ) -> Faq:
+        """A new `Faq` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: FaqOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: FaqFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: FaqReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[FaqRow]: ...
+
+    @overload
+    def values(self, first: FaqFieldName, /, *fields: FaqFieldName) -> RowView[FaqPartialRow]: ...
+
+    def values(self, *fields: FaqFieldName) -> RowView[FaqRow] | RowView[FaqPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[FaqRow]", self._values(fields))
+
+    def values_list(self, *fields: FaqFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class FaqRelatedRecords(RelatedRecords["Faq"]):
@@ -170,16 +326,6 @@ class Faq(Model):
         "ModComments": "ModComments",
     }
 
-    product_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "product_id",
-            "reference",
-            label="Product Name",
-            refers_to=("Products",),
-            column="varchar(100)",
-        ),
-    ] = None
     faqcategories: Annotated[
         FaqFaqcategories | None,
         VtigerField(
@@ -207,16 +353,6 @@ class Faq(Model):
     faq_answer: Annotated[
         str, VtigerField("faq_answer", "text", label="Answer", mandatory=True, column="text")
     ]
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
     starred: Annotated[
         bool | None,
         VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
@@ -225,6 +361,45 @@ class Faq(Model):
         str | None,
         VtigerField("tags", "string", label="tags", column="varchar(1)"),
     ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[FaqFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def product_id(self) -> RecordId | None: ...
+
+        @product_id.setter
+        def product_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+    else:
+        product_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "product_id",
+                "reference",
+                label="Product Name",
+                refers_to=("Products",),
+                column="varchar(100)",
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

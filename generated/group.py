@@ -4,18 +4,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypedDict, cast, overload
 
 from typing_extensions import Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import DataLossPolicy, Manager, Model, Q, QuerySet, RecordId, RowView, VtigerField
 
 
 class GroupLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `Group`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     groupname: str
     groupname__iexact: str
     groupname__in: Sequence[str]
@@ -40,6 +40,42 @@ class GroupLookups(TypedDict, total=False):
     description__isnull: Literal[False]
 
 
+GroupFieldName = Literal["id", "groupname", "description"]
+
+GroupOrdering = Literal["id", "-id", "groupname", "-groupname", "description", "-description"]
+
+
+class GroupFields(TypedDict, total=False):
+    """What `Group(...)` and `Group.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    groupname: str | None
+    description: str | None
+
+
+class GroupValues(TypedDict, total=False):
+    """Editable fields of `Group`, none required (`defaults=`, conversions)."""
+
+    groupname: str | None
+    description: str | None
+
+
+class GroupRow(TypedDict):
+    """A row of `Group.objects.values()`: the id and every field."""
+
+    id: RecordId
+    groupname: str | None
+    description: str | None
+
+
+class GroupPartialRow(TypedDict, total=False):
+    """A row of `Group.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    groupname: str | None
+    description: str | None
+
+
 class GroupQuerySet(QuerySet["Group"]):
     """A lazy query over `Group` records."""
 
@@ -55,6 +91,39 @@ class GroupQuerySet(QuerySet["Group"]):
         """The one record matching; `Group.DoesNotExist` if none."""
         return self._get(conditions, lookups)
 
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[GroupFields],
+    ) -> Group:
+        """A new `Group` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: GroupOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: GroupFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    @overload
+    def values(self) -> RowView[GroupRow]: ...
+
+    @overload
+    def values(
+        self, first: GroupFieldName, /, *fields: GroupFieldName
+    ) -> RowView[GroupPartialRow]: ...
+
+    def values(self, *fields: GroupFieldName) -> RowView[GroupRow] | RowView[GroupPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[GroupRow]", self._values(fields))
+
+    def values_list(self, *fields: GroupFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
+
 
 class Group(Model):
     """Groups: one record of the Vtiger module `Groups`."""
@@ -68,3 +137,7 @@ class Group(Model):
         str | None,
         VtigerField("description", "text", label="description"),
     ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[GroupFields]) -> None: ...

@@ -6,11 +6,31 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    cast,
+    overload,
+)
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
+from vtorm import (
+    DataLossPolicy,
+    Manager,
+    Model,
+    Q,
+    QuerySet,
+    RecordId,
+    RelatedRecords,
+    RowView,
+    VtigerField,
+)
 
 if TYPE_CHECKING:
     from .account import Account
@@ -40,8 +60,8 @@ HelpDeskTicketcategories = Literal["Big Problem", "Small Problem", "Other Proble
 class HelpDeskLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `HelpDesk`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     ticket_no: str
     ticket_no__iexact: str
     ticket_no__in: Sequence[str]
@@ -53,11 +73,11 @@ class HelpDeskLookups(TypedDict, total=False):
     ticket_no__iendswith: str
     ticket_no__like: str
     ticket_no__isnull: Literal[False]
-    assigned_user_id: RecordId | str
-    assigned_user_id__in: Sequence[RecordId | str]
+    assigned_user_id: RecordId | str | None
+    assigned_user_id__in: Sequence[RecordId | str | None]
     assigned_user_id__isnull: Literal[False]
-    parent_id: RecordId | str
-    parent_id__in: Sequence[RecordId | str]
+    parent_id: RecordId | str | None
+    parent_id__in: Sequence[RecordId | str | None]
     parent_id__isnull: Literal[False]
     ticketpriorities: HelpDeskTicketpriorities
     ticketpriorities__iexact: HelpDeskTicketpriorities
@@ -70,8 +90,8 @@ class HelpDeskLookups(TypedDict, total=False):
     ticketpriorities__iendswith: str
     ticketpriorities__like: str
     ticketpriorities__isnull: Literal[False]
-    product_id: RecordId | str
-    product_id__in: Sequence[RecordId | str]
+    product_id: RecordId | str | None
+    product_id__in: Sequence[RecordId | str | None]
     product_id__isnull: Literal[False]
     ticketseverities: HelpDeskTicketseverities
     ticketseverities__iexact: HelpDeskTicketseverities
@@ -140,8 +160,8 @@ class HelpDeskLookups(TypedDict, total=False):
     modifiedtime__isnull: Literal[False]
     from_portal: bool
     from_portal__isnull: Literal[False]
-    modifiedby: RecordId | str
-    modifiedby__in: Sequence[RecordId | str]
+    modifiedby: RecordId | str | None
+    modifiedby__in: Sequence[RecordId | str | None]
     modifiedby__isnull: Literal[False]
     ticket_title: str
     ticket_title__iexact: str
@@ -154,8 +174,8 @@ class HelpDeskLookups(TypedDict, total=False):
     ticket_title__iendswith: str
     ticket_title__like: str
     ticket_title__isnull: Literal[False]
-    contact_id: RecordId | str
-    contact_id__in: Sequence[RecordId | str]
+    contact_id: RecordId | str | None
+    contact_id__in: Sequence[RecordId | str | None]
     contact_id__isnull: Literal[False]
     source: str
     source__iexact: str
@@ -205,6 +225,182 @@ class HelpDeskLookups(TypedDict, total=False):
     solution__isnull: Literal[False]
 
 
+HelpDeskFieldName = Literal[
+    "id",
+    "assigned_user_id",
+    "parent_id",
+    "ticketpriorities",
+    "product_id",
+    "ticketseverities",
+    "ticketstatus",
+    "ticketcategories",
+    "hours",
+    "days",
+    "from_portal",
+    "modifiedby",
+    "ticket_title",
+    "contact_id",
+    "starred",
+    "tags",
+    "description",
+    "solution",
+    "ticket_no",
+    "createdtime",
+    "modifiedtime",
+    "source",
+]
+
+HelpDeskOrdering = Literal[
+    "id",
+    "-id",
+    "assigned_user_id",
+    "-assigned_user_id",
+    "parent_id",
+    "-parent_id",
+    "ticketpriorities",
+    "-ticketpriorities",
+    "product_id",
+    "-product_id",
+    "ticketseverities",
+    "-ticketseverities",
+    "ticketstatus",
+    "-ticketstatus",
+    "ticketcategories",
+    "-ticketcategories",
+    "hours",
+    "-hours",
+    "days",
+    "-days",
+    "from_portal",
+    "-from_portal",
+    "modifiedby",
+    "-modifiedby",
+    "ticket_title",
+    "-ticket_title",
+    "contact_id",
+    "-contact_id",
+    "starred",
+    "-starred",
+    "tags",
+    "-tags",
+    "description",
+    "-description",
+    "solution",
+    "-solution",
+    "ticket_no",
+    "-ticket_no",
+    "createdtime",
+    "-createdtime",
+    "modifiedtime",
+    "-modifiedtime",
+    "source",
+    "-source",
+]
+
+HelpDeskReference = Literal[
+    "assigned_user_id", "parent_id", "product_id", "modifiedby", "contact_id"
+]
+
+
+class HelpDeskFields(TypedDict, total=False):
+    """What `HelpDesk(...)` and `HelpDesk.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    assigned_user_id: RecordId | str | None
+    parent_id: RecordId | str | None
+    ticketpriorities: Required[HelpDeskTicketpriorities]
+    product_id: RecordId | str | None
+    ticketseverities: HelpDeskTicketseverities | None
+    ticketstatus: Required[HelpDeskTicketstatus]
+    ticketcategories: HelpDeskTicketcategories | None
+    hours: Decimal | int | float | None
+    days: Decimal | int | float | None
+    from_portal: bool | None
+    modifiedby: RecordId | str | None
+    ticket_title: Required[str]
+    contact_id: RecordId | str | None
+    starred: bool | None
+    tags: str | None
+    description: str | None
+    solution: str | None
+
+
+class HelpDeskValues(TypedDict, total=False):
+    """Editable fields of `HelpDesk`, none required (`defaults=`, conversions)."""
+
+    assigned_user_id: RecordId | str | None
+    parent_id: RecordId | str | None
+    ticketpriorities: HelpDeskTicketpriorities
+    product_id: RecordId | str | None
+    ticketseverities: HelpDeskTicketseverities | None
+    ticketstatus: HelpDeskTicketstatus
+    ticketcategories: HelpDeskTicketcategories | None
+    hours: Decimal | int | float | None
+    days: Decimal | int | float | None
+    from_portal: bool | None
+    modifiedby: RecordId | str | None
+    ticket_title: str
+    contact_id: RecordId | str | None
+    starred: bool | None
+    tags: str | None
+    description: str | None
+    solution: str | None
+
+
+class HelpDeskRow(TypedDict):
+    """A row of `HelpDesk.objects.values()`: the id and every field."""
+
+    id: RecordId
+    assigned_user_id: RecordId | None
+    parent_id: RecordId | None
+    ticketpriorities: HelpDeskTicketpriorities
+    product_id: RecordId | None
+    ticketseverities: HelpDeskTicketseverities | None
+    ticketstatus: HelpDeskTicketstatus
+    ticketcategories: HelpDeskTicketcategories | None
+    hours: Decimal | None
+    days: Decimal | None
+    from_portal: bool | None
+    modifiedby: RecordId | None
+    ticket_title: str
+    contact_id: RecordId | None
+    starred: bool | None
+    tags: str | None
+    description: str | None
+    solution: str | None
+    ticket_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
+class HelpDeskPartialRow(TypedDict, total=False):
+    """A row of `HelpDesk.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    assigned_user_id: RecordId | None
+    parent_id: RecordId | None
+    ticketpriorities: HelpDeskTicketpriorities
+    product_id: RecordId | None
+    ticketseverities: HelpDeskTicketseverities | None
+    ticketstatus: HelpDeskTicketstatus
+    ticketcategories: HelpDeskTicketcategories | None
+    hours: Decimal | None
+    days: Decimal | None
+    from_portal: bool | None
+    modifiedby: RecordId | None
+    ticket_title: str
+    contact_id: RecordId | None
+    starred: bool | None
+    tags: str | None
+    description: str | None
+    solution: str | None
+    ticket_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
 class HelpDeskQuerySet(QuerySet["HelpDesk"]):
     """A lazy query over `HelpDesk` records."""
 
@@ -219,6 +415,45 @@ class HelpDeskQuerySet(QuerySet["HelpDesk"]):
     def get(self, *conditions: Q, **lookups: Unpack[HelpDeskLookups]) -> HelpDesk:
         """The one record matching; `HelpDesk.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[HelpDeskFields],
+    ) -> HelpDesk:
+        """A new `HelpDesk` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: HelpDeskOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: HelpDeskFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: HelpDeskReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[HelpDeskRow]: ...
+
+    @overload
+    def values(
+        self, first: HelpDeskFieldName, /, *fields: HelpDeskFieldName
+    ) -> RowView[HelpDeskPartialRow]: ...
+
+    def values(
+        self, *fields: HelpDeskFieldName
+    ) -> RowView[HelpDeskRow] | RowView[HelpDeskPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[HelpDeskRow]", self._values(fields))
+
+    def values_list(self, *fields: HelpDeskFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class HelpDeskRelatedRecords(RelatedRecords["HelpDesk"]):
@@ -251,22 +486,6 @@ class HelpDesk(Model):
         "Services": "Services",
     }
 
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
-    parent_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "parent_id",
-            "reference",
-            label="Organization Name",
-            refers_to=("Accounts",),
-            column="varchar(100)",
-        ),
-    ] = None
     ticketpriorities: Annotated[
         HelpDeskTicketpriorities,
         VtigerField(
@@ -278,16 +497,6 @@ class HelpDesk(Model):
             column="varchar(200)",
         ),
     ]
-    product_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "product_id",
-            "reference",
-            label="Product Name",
-            refers_to=("Products",),
-            column="varchar(100)",
-        ),
-    ] = None
     ticketseverities: Annotated[
         HelpDeskTicketseverities | None,
         VtigerField(
@@ -319,42 +528,14 @@ class HelpDesk(Model):
             column="varchar(200)",
         ),
     ] = None
-    hours: Annotated[
-        Decimal | None,
-        VtigerField("hours", "double", label="Hours", column="decimal(25,8)"),
-    ] = None
-    days: Annotated[
-        Decimal | None,
-        VtigerField("days", "double", label="Days", column="decimal(25,8)"),
-    ] = None
     from_portal: Annotated[
         bool | None,
         VtigerField("from_portal", "boolean", label="From Portal", column="varchar(3)"),
-    ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
     ] = None
     ticket_title: Annotated[
         str,
         VtigerField("ticket_title", "string", label="Title", mandatory=True, column="varchar(255)"),
     ]
-    contact_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "contact_id",
-            "reference",
-            label="Contact Name",
-            refers_to=("Contacts",),
-            column="int(19)",
-        ),
-    ] = None
     starred: Annotated[
         bool | None,
         VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
@@ -371,6 +552,109 @@ class HelpDesk(Model):
         str | None,
         VtigerField("solution", "text", label="Solution", column="text"),
     ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[HelpDeskFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def parent_id(self) -> RecordId | None: ...
+
+        @parent_id.setter
+        def parent_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def product_id(self) -> RecordId | None: ...
+
+        @product_id.setter
+        def product_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def hours(self) -> Decimal | None: ...
+
+        @hours.setter
+        def hours(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def days(self) -> Decimal | None: ...
+
+        @days.setter
+        def days(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def contact_id(self) -> RecordId | None: ...
+
+        @contact_id.setter
+        def contact_id(self, value: RecordId | str | None) -> None: ...
+    else:
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        parent_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "parent_id",
+                "reference",
+                label="Organization Name",
+                refers_to=("Accounts",),
+                column="varchar(100)",
+            ),
+        ] = None
+        product_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "product_id",
+                "reference",
+                label="Product Name",
+                refers_to=("Products",),
+                column="varchar(100)",
+            ),
+        ] = None
+        hours: Annotated[
+            Decimal | None,
+            VtigerField("hours", "double", label="Hours", column="decimal(25,8)"),
+        ] = None
+        days: Annotated[
+            Decimal | None,
+            VtigerField("days", "double", label="Days", column="decimal(25,8)"),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
+        contact_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "contact_id",
+                "reference",
+                label="Contact Name",
+                refers_to=("Contacts",),
+                column="int(19)",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

@@ -6,11 +6,31 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    cast,
+    overload,
+)
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import InventoryModel, Manager, Q, QuerySet, RecordId, RelatedRecords, VtigerField
+from vtorm import (
+    DataLossPolicy,
+    InventoryModel,
+    Manager,
+    Q,
+    QuerySet,
+    RecordId,
+    RelatedRecords,
+    RowView,
+    VtigerField,
+)
 
 from .line_item import LineItem
 
@@ -38,8 +58,8 @@ InvoiceInvoicestatus = Literal[
 class InvoiceLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `Invoice`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     subject: str
     subject__iexact: str
     subject__in: Sequence[str]
@@ -51,8 +71,8 @@ class InvoiceLookups(TypedDict, total=False):
     subject__iendswith: str
     subject__like: str
     subject__isnull: Literal[False]
-    salesorder_id: RecordId | str
-    salesorder_id__in: Sequence[RecordId | str]
+    salesorder_id: RecordId | str | None
+    salesorder_id__in: Sequence[RecordId | str | None]
     salesorder_id__isnull: Literal[False]
     customerno: str
     customerno__iexact: str
@@ -65,8 +85,8 @@ class InvoiceLookups(TypedDict, total=False):
     customerno__iendswith: str
     customerno__like: str
     customerno__isnull: Literal[False]
-    contact_id: RecordId | str
-    contact_id__in: Sequence[RecordId | str]
+    contact_id: RecordId | str | None
+    contact_id__in: Sequence[RecordId | str | None]
     contact_id__isnull: Literal[False]
     invoicedate: datetime.date
     invoicedate__in: Sequence[datetime.date]
@@ -170,8 +190,8 @@ class InvoiceLookups(TypedDict, total=False):
     hdnS_H_Amount__lte: Decimal | int | float
     hdnS_H_Amount__range: tuple[Decimal | int | float, Decimal | int | float]
     hdnS_H_Amount__isnull: Literal[False]
-    account_id: RecordId | str
-    account_id__in: Sequence[RecordId | str]
+    account_id: RecordId | str | None
+    account_id__in: Sequence[RecordId | str | None]
     account_id__isnull: Literal[False]
     invoicestatus: InvoiceInvoicestatus
     invoicestatus__iexact: InvoiceInvoicestatus
@@ -184,8 +204,8 @@ class InvoiceLookups(TypedDict, total=False):
     invoicestatus__iendswith: str
     invoicestatus__like: str
     invoicestatus__isnull: Literal[False]
-    assigned_user_id: RecordId | str
-    assigned_user_id__in: Sequence[RecordId | str]
+    assigned_user_id: RecordId | str | None
+    assigned_user_id__in: Sequence[RecordId | str | None]
     assigned_user_id__isnull: Literal[False]
     createdtime: datetime.datetime
     createdtime__in: Sequence[datetime.datetime]
@@ -203,11 +223,11 @@ class InvoiceLookups(TypedDict, total=False):
     modifiedtime__lte: datetime.datetime
     modifiedtime__range: tuple[datetime.datetime, datetime.datetime]
     modifiedtime__isnull: Literal[False]
-    modifiedby: RecordId | str
-    modifiedby__in: Sequence[RecordId | str]
+    modifiedby: RecordId | str | None
+    modifiedby__in: Sequence[RecordId | str | None]
     modifiedby__isnull: Literal[False]
-    currency_id: RecordId | str
-    currency_id__in: Sequence[RecordId | str]
+    currency_id: RecordId | str | None
+    currency_id__in: Sequence[RecordId | str | None]
     currency_id__isnull: Literal[False]
     conversion_rate: Decimal | int | float
     conversion_rate__in: Sequence[Decimal | int | float]
@@ -414,8 +434,8 @@ class InvoiceLookups(TypedDict, total=False):
     hdnS_H_Percent__lte: Decimal | int | float
     hdnS_H_Percent__range: tuple[Decimal | int | float, Decimal | int | float]
     hdnS_H_Percent__isnull: Literal[False]
-    potential_id: RecordId | str
-    potential_id__in: Sequence[RecordId | str]
+    potential_id: RecordId | str | None
+    potential_id__in: Sequence[RecordId | str | None]
     potential_id__isnull: Literal[False]
     source: str
     source__iexact: str
@@ -486,6 +506,406 @@ class InvoiceLookups(TypedDict, total=False):
     shipping_and_handling_service__isnull: Literal[False]
 
 
+InvoiceFieldName = Literal[
+    "id",
+    "subject",
+    "salesorder_id",
+    "customerno",
+    "contact_id",
+    "invoicedate",
+    "duedate",
+    "purchase_order",
+    "txtAdjustment",
+    "salescommission",
+    "exciseduty",
+    "hdnSubTotal",
+    "hdnGrandTotal",
+    "hdnTaxType",
+    "hdnDiscountPercent",
+    "hdnDiscountAmount",
+    "hdnS_H_Amount",
+    "account_id",
+    "invoicestatus",
+    "assigned_user_id",
+    "modifiedby",
+    "currency_id",
+    "conversion_rate",
+    "bill_street",
+    "ship_street",
+    "bill_city",
+    "ship_city",
+    "bill_state",
+    "ship_state",
+    "bill_code",
+    "ship_code",
+    "bill_country",
+    "ship_country",
+    "bill_pobox",
+    "ship_pobox",
+    "description",
+    "terms_conditions",
+    "pre_tax_total",
+    "received",
+    "balance",
+    "hdnS_H_Percent",
+    "potential_id",
+    "starred",
+    "tags",
+    "region_id",
+    "shipping_and_handling",
+    "shipping_and_handling_vat",
+    "shipping_and_handling_sales",
+    "shipping_and_handling_service",
+    "createdtime",
+    "modifiedtime",
+    "invoice_no",
+    "source",
+]
+
+InvoiceOrdering = Literal[
+    "id",
+    "-id",
+    "subject",
+    "-subject",
+    "salesorder_id",
+    "-salesorder_id",
+    "customerno",
+    "-customerno",
+    "contact_id",
+    "-contact_id",
+    "invoicedate",
+    "-invoicedate",
+    "duedate",
+    "-duedate",
+    "purchase_order",
+    "-purchase_order",
+    "txtAdjustment",
+    "-txtAdjustment",
+    "salescommission",
+    "-salescommission",
+    "exciseduty",
+    "-exciseduty",
+    "hdnSubTotal",
+    "-hdnSubTotal",
+    "hdnGrandTotal",
+    "-hdnGrandTotal",
+    "hdnTaxType",
+    "-hdnTaxType",
+    "hdnDiscountPercent",
+    "-hdnDiscountPercent",
+    "hdnDiscountAmount",
+    "-hdnDiscountAmount",
+    "hdnS_H_Amount",
+    "-hdnS_H_Amount",
+    "account_id",
+    "-account_id",
+    "invoicestatus",
+    "-invoicestatus",
+    "assigned_user_id",
+    "-assigned_user_id",
+    "modifiedby",
+    "-modifiedby",
+    "currency_id",
+    "-currency_id",
+    "conversion_rate",
+    "-conversion_rate",
+    "bill_street",
+    "-bill_street",
+    "ship_street",
+    "-ship_street",
+    "bill_city",
+    "-bill_city",
+    "ship_city",
+    "-ship_city",
+    "bill_state",
+    "-bill_state",
+    "ship_state",
+    "-ship_state",
+    "bill_code",
+    "-bill_code",
+    "ship_code",
+    "-ship_code",
+    "bill_country",
+    "-bill_country",
+    "ship_country",
+    "-ship_country",
+    "bill_pobox",
+    "-bill_pobox",
+    "ship_pobox",
+    "-ship_pobox",
+    "description",
+    "-description",
+    "terms_conditions",
+    "-terms_conditions",
+    "pre_tax_total",
+    "-pre_tax_total",
+    "received",
+    "-received",
+    "balance",
+    "-balance",
+    "hdnS_H_Percent",
+    "-hdnS_H_Percent",
+    "potential_id",
+    "-potential_id",
+    "starred",
+    "-starred",
+    "tags",
+    "-tags",
+    "region_id",
+    "-region_id",
+    "shipping_and_handling",
+    "-shipping_and_handling",
+    "shipping_and_handling_vat",
+    "-shipping_and_handling_vat",
+    "shipping_and_handling_sales",
+    "-shipping_and_handling_sales",
+    "shipping_and_handling_service",
+    "-shipping_and_handling_service",
+    "createdtime",
+    "-createdtime",
+    "modifiedtime",
+    "-modifiedtime",
+    "invoice_no",
+    "-invoice_no",
+    "source",
+    "-source",
+]
+
+InvoiceReference = Literal[
+    "salesorder_id",
+    "contact_id",
+    "account_id",
+    "assigned_user_id",
+    "modifiedby",
+    "currency_id",
+    "potential_id",
+]
+
+
+class InvoiceFields(TypedDict, total=False):
+    """What `Invoice(...)` and `Invoice.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    subject: Required[str]
+    salesorder_id: RecordId | str | None
+    customerno: str | None
+    contact_id: RecordId | str | None
+    invoicedate: datetime.date | None
+    duedate: datetime.date | None
+    purchase_order: str | None
+    txtAdjustment: Decimal | int | float | None
+    salescommission: Decimal | int | float | None
+    exciseduty: Decimal | int | float | None
+    hdnSubTotal: Decimal | int | float | None
+    hdnGrandTotal: Decimal | int | float | None
+    hdnTaxType: InvoiceHdnTaxType | None
+    hdnDiscountPercent: Decimal | int | float | None
+    hdnDiscountAmount: Decimal | int | float | None
+    hdnS_H_Amount: Decimal | int | float | None
+    account_id: RecordId | str | None
+    invoicestatus: InvoiceInvoicestatus | None
+    assigned_user_id: RecordId | str | None
+    modifiedby: RecordId | str | None
+    currency_id: RecordId | str | None
+    conversion_rate: Decimal | int | float | None
+    bill_street: Required[str]
+    ship_street: Required[str]
+    bill_city: str | None
+    ship_city: str | None
+    bill_state: str | None
+    ship_state: str | None
+    bill_code: str | None
+    ship_code: str | None
+    bill_country: str | None
+    ship_country: str | None
+    bill_pobox: str | None
+    ship_pobox: str | None
+    description: str | None
+    terms_conditions: str | None
+    pre_tax_total: Decimal | int | float | None
+    received: Decimal | int | float | None
+    balance: Decimal | int | float | None
+    hdnS_H_Percent: Decimal | int | float | None
+    potential_id: RecordId | str | None
+    starred: bool | None
+    tags: str | None
+    region_id: str | None
+    shipping_and_handling: Decimal | int | float | None
+    shipping_and_handling_vat: Decimal | int | float | None
+    shipping_and_handling_sales: Decimal | int | float | None
+    shipping_and_handling_service: Decimal | int | float | None
+    line_items: Required[list[LineItem]]
+
+
+class InvoiceValues(TypedDict, total=False):
+    """Editable fields of `Invoice`, none required (`defaults=`, conversions)."""
+
+    subject: str
+    salesorder_id: RecordId | str | None
+    customerno: str | None
+    contact_id: RecordId | str | None
+    invoicedate: datetime.date | None
+    duedate: datetime.date | None
+    purchase_order: str | None
+    txtAdjustment: Decimal | int | float | None
+    salescommission: Decimal | int | float | None
+    exciseduty: Decimal | int | float | None
+    hdnSubTotal: Decimal | int | float | None
+    hdnGrandTotal: Decimal | int | float | None
+    hdnTaxType: InvoiceHdnTaxType | None
+    hdnDiscountPercent: Decimal | int | float | None
+    hdnDiscountAmount: Decimal | int | float | None
+    hdnS_H_Amount: Decimal | int | float | None
+    account_id: RecordId | str | None
+    invoicestatus: InvoiceInvoicestatus | None
+    assigned_user_id: RecordId | str | None
+    modifiedby: RecordId | str | None
+    currency_id: RecordId | str | None
+    conversion_rate: Decimal | int | float | None
+    bill_street: str
+    ship_street: str
+    bill_city: str | None
+    ship_city: str | None
+    bill_state: str | None
+    ship_state: str | None
+    bill_code: str | None
+    ship_code: str | None
+    bill_country: str | None
+    ship_country: str | None
+    bill_pobox: str | None
+    ship_pobox: str | None
+    description: str | None
+    terms_conditions: str | None
+    pre_tax_total: Decimal | int | float | None
+    received: Decimal | int | float | None
+    balance: Decimal | int | float | None
+    hdnS_H_Percent: Decimal | int | float | None
+    potential_id: RecordId | str | None
+    starred: bool | None
+    tags: str | None
+    region_id: str | None
+    shipping_and_handling: Decimal | int | float | None
+    shipping_and_handling_vat: Decimal | int | float | None
+    shipping_and_handling_sales: Decimal | int | float | None
+    shipping_and_handling_service: Decimal | int | float | None
+
+
+class InvoiceRow(TypedDict):
+    """A row of `Invoice.objects.values()`: the id and every field."""
+
+    id: RecordId
+    subject: str
+    salesorder_id: RecordId | None
+    customerno: str | None
+    contact_id: RecordId | None
+    invoicedate: datetime.date | None
+    duedate: datetime.date | None
+    purchase_order: str | None
+    txtAdjustment: Decimal | None
+    salescommission: Decimal | None
+    exciseduty: Decimal | None
+    hdnSubTotal: Decimal | None
+    hdnGrandTotal: Decimal | None
+    hdnTaxType: InvoiceHdnTaxType | None
+    hdnDiscountPercent: Decimal | None
+    hdnDiscountAmount: Decimal | None
+    hdnS_H_Amount: Decimal | None
+    account_id: RecordId | None
+    invoicestatus: InvoiceInvoicestatus | None
+    assigned_user_id: RecordId | None
+    modifiedby: RecordId | None
+    currency_id: RecordId | None
+    conversion_rate: Decimal | None
+    bill_street: str
+    ship_street: str
+    bill_city: str | None
+    ship_city: str | None
+    bill_state: str | None
+    ship_state: str | None
+    bill_code: str | None
+    ship_code: str | None
+    bill_country: str | None
+    ship_country: str | None
+    bill_pobox: str | None
+    ship_pobox: str | None
+    description: str | None
+    terms_conditions: str | None
+    pre_tax_total: Decimal | None
+    received: Decimal | None
+    balance: Decimal | None
+    hdnS_H_Percent: Decimal | None
+    potential_id: RecordId | None
+    starred: bool | None
+    tags: str | None
+    region_id: str | None
+    shipping_and_handling: Decimal | None
+    shipping_and_handling_vat: Decimal | None
+    shipping_and_handling_sales: Decimal | None
+    shipping_and_handling_service: Decimal | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    invoice_no: str | None
+    source: str | None
+
+
+class InvoicePartialRow(TypedDict, total=False):
+    """A row of `Invoice.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    subject: str
+    salesorder_id: RecordId | None
+    customerno: str | None
+    contact_id: RecordId | None
+    invoicedate: datetime.date | None
+    duedate: datetime.date | None
+    purchase_order: str | None
+    txtAdjustment: Decimal | None
+    salescommission: Decimal | None
+    exciseduty: Decimal | None
+    hdnSubTotal: Decimal | None
+    hdnGrandTotal: Decimal | None
+    hdnTaxType: InvoiceHdnTaxType | None
+    hdnDiscountPercent: Decimal | None
+    hdnDiscountAmount: Decimal | None
+    hdnS_H_Amount: Decimal | None
+    account_id: RecordId | None
+    invoicestatus: InvoiceInvoicestatus | None
+    assigned_user_id: RecordId | None
+    modifiedby: RecordId | None
+    currency_id: RecordId | None
+    conversion_rate: Decimal | None
+    bill_street: str
+    ship_street: str
+    bill_city: str | None
+    ship_city: str | None
+    bill_state: str | None
+    ship_state: str | None
+    bill_code: str | None
+    ship_code: str | None
+    bill_country: str | None
+    ship_country: str | None
+    bill_pobox: str | None
+    ship_pobox: str | None
+    description: str | None
+    terms_conditions: str | None
+    pre_tax_total: Decimal | None
+    received: Decimal | None
+    balance: Decimal | None
+    hdnS_H_Percent: Decimal | None
+    potential_id: RecordId | None
+    starred: bool | None
+    tags: str | None
+    region_id: str | None
+    shipping_and_handling: Decimal | None
+    shipping_and_handling_vat: Decimal | None
+    shipping_and_handling_sales: Decimal | None
+    shipping_and_handling_service: Decimal | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    invoice_no: str | None
+    source: str | None
+
+
 class InvoiceQuerySet(QuerySet["Invoice"]):
     """A lazy query over `Invoice` records."""
 
@@ -500,6 +920,43 @@ class InvoiceQuerySet(QuerySet["Invoice"]):
     def get(self, *conditions: Q, **lookups: Unpack[InvoiceLookups]) -> Invoice:
         """The one record matching; `Invoice.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[InvoiceFields],
+    ) -> Invoice:
+        """A new `Invoice` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: InvoiceOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: InvoiceFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: InvoiceReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[InvoiceRow]: ...
+
+    @overload
+    def values(
+        self, first: InvoiceFieldName, /, *fields: InvoiceFieldName
+    ) -> RowView[InvoicePartialRow]: ...
+
+    def values(self, *fields: InvoiceFieldName) -> RowView[InvoiceRow] | RowView[InvoicePartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[InvoiceRow]", self._values(fields))
+
+    def values_list(self, *fields: InvoiceFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class InvoiceRelatedRecords(RelatedRecords["Invoice"]):
@@ -532,29 +989,9 @@ class Invoice(InventoryModel):
         str,
         VtigerField("subject", "string", label="Subject", mandatory=True, column="varchar(100)"),
     ]
-    salesorder_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "salesorder_id",
-            "reference",
-            label="Sales Order",
-            refers_to=("SalesOrder",),
-            column="int(19)",
-        ),
-    ] = None
     customerno: Annotated[
         str | None,
         VtigerField("customerno", "string", label="Customer No", column="varchar(100)"),
-    ] = None
-    contact_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "contact_id",
-            "reference",
-            label="Contact Name",
-            refers_to=("Contacts",),
-            column="int(19)",
-        ),
     ] = None
     invoicedate: Annotated[
         datetime.date | None,
@@ -570,26 +1007,6 @@ class Invoice(InventoryModel):
             "vtiger_purchaseorder", "string", label="Purchase Order", column="varchar(200)"
         ),
     ] = None
-    txtAdjustment: Annotated[
-        Decimal | None,
-        VtigerField("txtAdjustment", "currency", label="Adjustment", column="decimal(25,8)"),
-    ] = None
-    salescommission: Annotated[
-        Decimal | None,
-        VtigerField("salescommission", "double", label="Sales Commission", column="decimal(25,3)"),
-    ] = None
-    exciseduty: Annotated[
-        Decimal | None,
-        VtigerField("exciseduty", "double", label="Excise Duty", column="decimal(25,3)"),
-    ] = None
-    hdnSubTotal: Annotated[
-        Decimal | None,
-        VtigerField("hdnSubTotal", "currency", label="Sub Total", column="decimal(25,8)"),
-    ] = None
-    hdnGrandTotal: Annotated[
-        Decimal | None,
-        VtigerField("hdnGrandTotal", "currency", label="Total", column="decimal(25,8)"),
-    ] = None
     hdnTaxType: Annotated[
         InvoiceHdnTaxType | None,
         VtigerField(
@@ -600,33 +1017,6 @@ class Invoice(InventoryModel):
             column="varchar(25)",
         ),
     ] = None
-    hdnDiscountPercent: Annotated[
-        Decimal | None,
-        VtigerField(
-            "hdnDiscountPercent", "double", label="Discount Percent", column="decimal(25,3)"
-        ),
-    ] = None
-    hdnDiscountAmount: Annotated[
-        Decimal | None,
-        VtigerField(
-            "hdnDiscountAmount", "currency", label="Discount Amount", column="decimal(25,8)"
-        ),
-    ] = None
-    hdnS_H_Amount: Annotated[
-        Decimal | None,
-        VtigerField("hdnS_H_Amount", "currency", label="Charges", column="decimal(25,8)"),
-    ] = None
-    account_id: Annotated[
-        RecordId,
-        VtigerField(
-            "account_id",
-            "reference",
-            label="Organization Name",
-            mandatory=True,
-            refers_to=("Accounts",),
-            column="int(19)",
-        ),
-    ]
     invoicestatus: Annotated[
         InvoiceInvoicestatus | None,
         VtigerField(
@@ -643,43 +1033,6 @@ class Invoice(InventoryModel):
                 "Paid",
             ),
             column="varchar(200)",
-        ),
-    ] = None
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
-    currency_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "currency_id",
-            "reference",
-            label="Currency",
-            refers_to=("Currency",),
-            default="1",
-            column="int(19)",
-        ),
-    ] = None
-    conversion_rate: Annotated[
-        Decimal | None,
-        VtigerField(
-            "conversion_rate",
-            "double",
-            label="Conversion Rate",
-            default="1",
-            column="decimal(10,3)",
         ),
     ] = None
     bill_street: Annotated[
@@ -754,32 +1107,6 @@ class Invoice(InventoryModel):
             column="text",
         ),
     ] = None
-    pre_tax_total: Annotated[
-        Decimal | None,
-        VtigerField("pre_tax_total", "currency", label="Pre Tax Total", column="decimal(25,8)"),
-    ] = None
-    received: Annotated[
-        Decimal | None,
-        VtigerField("received", "currency", label="Received", default="0", column="decimal(25,8)"),
-    ] = None
-    balance: Annotated[
-        Decimal | None,
-        VtigerField("balance", "currency", label="Balance", default="0", column="decimal(25,8)"),
-    ] = None
-    hdnS_H_Percent: Annotated[
-        Decimal | None,
-        VtigerField("hdnS_H_Percent", "double", label="Taxes On Charges", column="decimal(25,8)"),
-    ] = None
-    potential_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "potential_id",
-            "reference",
-            label="Opportunity Name",
-            refers_to=("Potentials",),
-            column="varchar(100)",
-        ),
-    ] = None
     starred: Annotated[
         bool | None,
         VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
@@ -792,35 +1119,327 @@ class Invoice(InventoryModel):
         str | None,
         VtigerField("region_id", "picklist", label="Tax Region", column="int(19)"),
     ] = None
-    shipping_and_handling: Annotated[
-        Decimal | None,
-        VtigerField("shipping_&_handling", "double", label="Shipping & Handling"),
-    ] = None
-    shipping_and_handling_vat: Annotated[
-        Decimal | None,
-        VtigerField(
-            "shipping_&_handling_shtax1", "double", label="Shipping & Handling VAT", default="4.500"
-        ),
-    ] = None
-    shipping_and_handling_sales: Annotated[
-        Decimal | None,
-        VtigerField(
-            "shipping_&_handling_shtax2",
-            "double",
-            label="Shipping & Handling Sales",
-            default="10.000",
-        ),
-    ] = None
-    shipping_and_handling_service: Annotated[
-        Decimal | None,
-        VtigerField(
-            "shipping_&_handling_shtax3",
-            "double",
-            label="Shipping & Handling Service",
-            default="12.500",
-        ),
-    ] = None
     line_items: list[LineItem]
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[InvoiceFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def salesorder_id(self) -> RecordId | None: ...
+
+        @salesorder_id.setter
+        def salesorder_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def contact_id(self) -> RecordId | None: ...
+
+        @contact_id.setter
+        def contact_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def txtAdjustment(self) -> Decimal | None: ...
+
+        @txtAdjustment.setter
+        def txtAdjustment(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def salescommission(self) -> Decimal | None: ...
+
+        @salescommission.setter
+        def salescommission(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def exciseduty(self) -> Decimal | None: ...
+
+        @exciseduty.setter
+        def exciseduty(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def hdnSubTotal(self) -> Decimal | None: ...
+
+        @hdnSubTotal.setter
+        def hdnSubTotal(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def hdnGrandTotal(self) -> Decimal | None: ...
+
+        @hdnGrandTotal.setter
+        def hdnGrandTotal(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def hdnDiscountPercent(self) -> Decimal | None: ...
+
+        @hdnDiscountPercent.setter
+        def hdnDiscountPercent(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def hdnDiscountAmount(self) -> Decimal | None: ...
+
+        @hdnDiscountAmount.setter
+        def hdnDiscountAmount(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def hdnS_H_Amount(self) -> Decimal | None: ...
+
+        @hdnS_H_Amount.setter
+        def hdnS_H_Amount(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def account_id(self) -> RecordId | None: ...
+
+        @account_id.setter
+        def account_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def currency_id(self) -> RecordId | None: ...
+
+        @currency_id.setter
+        def currency_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def conversion_rate(self) -> Decimal | None: ...
+
+        @conversion_rate.setter
+        def conversion_rate(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def pre_tax_total(self) -> Decimal | None: ...
+
+        @pre_tax_total.setter
+        def pre_tax_total(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def received(self) -> Decimal | None: ...
+
+        @received.setter
+        def received(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def balance(self) -> Decimal | None: ...
+
+        @balance.setter
+        def balance(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def hdnS_H_Percent(self) -> Decimal | None: ...
+
+        @hdnS_H_Percent.setter
+        def hdnS_H_Percent(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def potential_id(self) -> RecordId | None: ...
+
+        @potential_id.setter
+        def potential_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def shipping_and_handling(self) -> Decimal | None: ...
+
+        @shipping_and_handling.setter
+        def shipping_and_handling(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def shipping_and_handling_vat(self) -> Decimal | None: ...
+
+        @shipping_and_handling_vat.setter
+        def shipping_and_handling_vat(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def shipping_and_handling_sales(self) -> Decimal | None: ...
+
+        @shipping_and_handling_sales.setter
+        def shipping_and_handling_sales(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def shipping_and_handling_service(self) -> Decimal | None: ...
+
+        @shipping_and_handling_service.setter
+        def shipping_and_handling_service(self, value: Decimal | int | float | None) -> None: ...
+    else:
+        salesorder_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "salesorder_id",
+                "reference",
+                label="Sales Order",
+                refers_to=("SalesOrder",),
+                column="int(19)",
+            ),
+        ] = None
+        contact_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "contact_id",
+                "reference",
+                label="Contact Name",
+                refers_to=("Contacts",),
+                column="int(19)",
+            ),
+        ] = None
+        txtAdjustment: Annotated[
+            Decimal | None,
+            VtigerField("txtAdjustment", "currency", label="Adjustment", column="decimal(25,8)"),
+        ] = None
+        salescommission: Annotated[
+            Decimal | None,
+            VtigerField(
+                "salescommission", "double", label="Sales Commission", column="decimal(25,3)"
+            ),
+        ] = None
+        exciseduty: Annotated[
+            Decimal | None,
+            VtigerField("exciseduty", "double", label="Excise Duty", column="decimal(25,3)"),
+        ] = None
+        hdnSubTotal: Annotated[
+            Decimal | None,
+            VtigerField("hdnSubTotal", "currency", label="Sub Total", column="decimal(25,8)"),
+        ] = None
+        hdnGrandTotal: Annotated[
+            Decimal | None,
+            VtigerField("hdnGrandTotal", "currency", label="Total", column="decimal(25,8)"),
+        ] = None
+        hdnDiscountPercent: Annotated[
+            Decimal | None,
+            VtigerField(
+                "hdnDiscountPercent", "double", label="Discount Percent", column="decimal(25,3)"
+            ),
+        ] = None
+        hdnDiscountAmount: Annotated[
+            Decimal | None,
+            VtigerField(
+                "hdnDiscountAmount", "currency", label="Discount Amount", column="decimal(25,8)"
+            ),
+        ] = None
+        hdnS_H_Amount: Annotated[
+            Decimal | None,
+            VtigerField("hdnS_H_Amount", "currency", label="Charges", column="decimal(25,8)"),
+        ] = None
+        account_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "account_id",
+                "reference",
+                label="Organization Name",
+                mandatory=True,
+                refers_to=("Accounts",),
+                column="int(19)",
+            ),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
+        currency_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "currency_id",
+                "reference",
+                label="Currency",
+                refers_to=("Currency",),
+                default="1",
+                column="int(19)",
+            ),
+        ] = None
+        conversion_rate: Annotated[
+            Decimal | None,
+            VtigerField(
+                "conversion_rate",
+                "double",
+                label="Conversion Rate",
+                default="1",
+                column="decimal(10,3)",
+            ),
+        ] = None
+        pre_tax_total: Annotated[
+            Decimal | None,
+            VtigerField("pre_tax_total", "currency", label="Pre Tax Total", column="decimal(25,8)"),
+        ] = None
+        received: Annotated[
+            Decimal | None,
+            VtigerField(
+                "received", "currency", label="Received", default="0", column="decimal(25,8)"
+            ),
+        ] = None
+        balance: Annotated[
+            Decimal | None,
+            VtigerField(
+                "balance", "currency", label="Balance", default="0", column="decimal(25,8)"
+            ),
+        ] = None
+        hdnS_H_Percent: Annotated[
+            Decimal | None,
+            VtigerField(
+                "hdnS_H_Percent", "double", label="Taxes On Charges", column="decimal(25,8)"
+            ),
+        ] = None
+        potential_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "potential_id",
+                "reference",
+                label="Opportunity Name",
+                refers_to=("Potentials",),
+                column="varchar(100)",
+            ),
+        ] = None
+        shipping_and_handling: Annotated[
+            Decimal | None,
+            VtigerField("shipping_&_handling", "double", label="Shipping & Handling"),
+        ] = None
+        shipping_and_handling_vat: Annotated[
+            Decimal | None,
+            VtigerField(
+                "shipping_&_handling_shtax1",
+                "double",
+                label="Shipping & Handling VAT",
+                default="4.500",
+            ),
+        ] = None
+        shipping_and_handling_sales: Annotated[
+            Decimal | None,
+            VtigerField(
+                "shipping_&_handling_shtax2",
+                "double",
+                label="Shipping & Handling Sales",
+                default="10.000",
+            ),
+        ] = None
+        shipping_and_handling_service: Annotated[
+            Decimal | None,
+            VtigerField(
+                "shipping_&_handling_shtax3",
+                "double",
+                label="Shipping & Handling Service",
+                default="12.500",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

@@ -6,21 +6,44 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    cast,
+    overload,
+)
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
+from vtorm import (
+    ConvertedLead,
+    DataLossPolicy,
+    Manager,
+    Model,
+    Q,
+    QuerySet,
+    RecordId,
+    RelatedRecords,
+    RowView,
+    VtigerField,
+)
 
 if TYPE_CHECKING:
-    from .account import Account
+    from .account import Account, AccountValues
     from .calendar import CalendarRelatedRecords
     from .campaign import CampaignRelatedRecords
+    from .contact import Contact, ContactValues
     from .document import DocumentRelatedRecords
     from .email import EmailRelatedRecords
     from .group import Group
     from .mod_comment import ModCommentRelatedRecords
     from .pbx_manager import PBXManagerRelatedRecords
+    from .potential import Potential, PotentialValues
     from .product import ProductRelatedRecords
     from .service import ServiceRelatedRecords
     from .user import User
@@ -98,8 +121,8 @@ LeadRating = Literal["Acquired", "Active", "Market Failed", "Project Cancelled",
 class LeadLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `Lead`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     salutationtype: str
     salutationtype__iexact: str
     salutationtype__in: Sequence[str]
@@ -281,8 +304,8 @@ class LeadLookups(TypedDict, total=False):
     noofemployees__lte: int
     noofemployees__range: tuple[int, int]
     noofemployees__isnull: Literal[False]
-    assigned_user_id: RecordId | str
-    assigned_user_id__in: Sequence[RecordId | str]
+    assigned_user_id: RecordId | str | None
+    assigned_user_id__in: Sequence[RecordId | str | None]
     assigned_user_id__isnull: Literal[False]
     secondaryemail: str
     secondaryemail__iexact: str
@@ -311,8 +334,8 @@ class LeadLookups(TypedDict, total=False):
     modifiedtime__lte: datetime.datetime
     modifiedtime__range: tuple[datetime.datetime, datetime.datetime]
     modifiedtime__isnull: Literal[False]
-    modifiedby: RecordId | str
-    modifiedby__in: Sequence[RecordId | str]
+    modifiedby: RecordId | str | None
+    modifiedby__in: Sequence[RecordId | str | None]
     modifiedby__isnull: Literal[False]
     emailoptout: bool
     emailoptout__isnull: Literal[False]
@@ -348,8 +371,8 @@ class LeadLookups(TypedDict, total=False):
     lead_score__lte: int
     lead_score__range: tuple[int, int]
     lead_score__isnull: Literal[False]
-    referral_partner: RecordId | str
-    referral_partner__in: Sequence[RecordId | str]
+    referral_partner: RecordId | str | None
+    referral_partner__in: Sequence[RecordId | str | None]
     referral_partner__isnull: Literal[False]
     lane: str
     lane__iexact: str
@@ -430,6 +453,278 @@ class LeadLookups(TypedDict, total=False):
     description__isnull: Literal[False]
 
 
+LeadFieldName = Literal[
+    "id",
+    "salutationtype",
+    "firstname",
+    "phone",
+    "lastname",
+    "mobile",
+    "company",
+    "fax",
+    "designation",
+    "email",
+    "leadsource",
+    "website",
+    "industry",
+    "leadstatus",
+    "annualrevenue",
+    "rating",
+    "noofemployees",
+    "assigned_user_id",
+    "secondaryemail",
+    "modifiedby",
+    "emailoptout",
+    "starred",
+    "tags",
+    "lead_score",
+    "referral_partner",
+    "lane",
+    "code",
+    "city",
+    "country",
+    "state",
+    "pobox",
+    "description",
+    "lead_no",
+    "createdtime",
+    "modifiedtime",
+    "source",
+]
+
+LeadOrdering = Literal[
+    "id",
+    "-id",
+    "salutationtype",
+    "-salutationtype",
+    "firstname",
+    "-firstname",
+    "phone",
+    "-phone",
+    "lastname",
+    "-lastname",
+    "mobile",
+    "-mobile",
+    "company",
+    "-company",
+    "fax",
+    "-fax",
+    "designation",
+    "-designation",
+    "email",
+    "-email",
+    "leadsource",
+    "-leadsource",
+    "website",
+    "-website",
+    "industry",
+    "-industry",
+    "leadstatus",
+    "-leadstatus",
+    "annualrevenue",
+    "-annualrevenue",
+    "rating",
+    "-rating",
+    "noofemployees",
+    "-noofemployees",
+    "assigned_user_id",
+    "-assigned_user_id",
+    "secondaryemail",
+    "-secondaryemail",
+    "modifiedby",
+    "-modifiedby",
+    "emailoptout",
+    "-emailoptout",
+    "starred",
+    "-starred",
+    "tags",
+    "-tags",
+    "lead_score",
+    "-lead_score",
+    "referral_partner",
+    "-referral_partner",
+    "lane",
+    "-lane",
+    "code",
+    "-code",
+    "city",
+    "-city",
+    "country",
+    "-country",
+    "state",
+    "-state",
+    "pobox",
+    "-pobox",
+    "description",
+    "-description",
+    "lead_no",
+    "-lead_no",
+    "createdtime",
+    "-createdtime",
+    "modifiedtime",
+    "-modifiedtime",
+    "source",
+    "-source",
+]
+
+LeadReference = Literal["assigned_user_id", "modifiedby", "referral_partner"]
+
+
+class LeadFields(TypedDict, total=False):
+    """What `Lead(...)` and `Lead.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    salutationtype: str | None
+    firstname: str | None
+    phone: str | None
+    lastname: Required[str]
+    mobile: str | None
+    company: str | None
+    fax: str | None
+    designation: str | None
+    email: str | None
+    leadsource: LeadLeadsource | None
+    website: str | None
+    industry: LeadIndustry | None
+    leadstatus: LeadLeadstatus | None
+    annualrevenue: Decimal | int | float | None
+    rating: LeadRating | None
+    noofemployees: int | None
+    assigned_user_id: RecordId | str | None
+    secondaryemail: str | None
+    modifiedby: RecordId | str | None
+    emailoptout: bool | None
+    starred: bool | None
+    tags: str | None
+    lead_score: int | None
+    referral_partner: RecordId | str | None
+    lane: str | None
+    code: str | None
+    city: str | None
+    country: str | None
+    state: str | None
+    pobox: str | None
+    description: str | None
+
+
+class LeadValues(TypedDict, total=False):
+    """Editable fields of `Lead`, none required (`defaults=`, conversions)."""
+
+    salutationtype: str | None
+    firstname: str | None
+    phone: str | None
+    lastname: str
+    mobile: str | None
+    company: str | None
+    fax: str | None
+    designation: str | None
+    email: str | None
+    leadsource: LeadLeadsource | None
+    website: str | None
+    industry: LeadIndustry | None
+    leadstatus: LeadLeadstatus | None
+    annualrevenue: Decimal | int | float | None
+    rating: LeadRating | None
+    noofemployees: int | None
+    assigned_user_id: RecordId | str | None
+    secondaryemail: str | None
+    modifiedby: RecordId | str | None
+    emailoptout: bool | None
+    starred: bool | None
+    tags: str | None
+    lead_score: int | None
+    referral_partner: RecordId | str | None
+    lane: str | None
+    code: str | None
+    city: str | None
+    country: str | None
+    state: str | None
+    pobox: str | None
+    description: str | None
+
+
+class LeadRow(TypedDict):
+    """A row of `Lead.objects.values()`: the id and every field."""
+
+    id: RecordId
+    salutationtype: str | None
+    firstname: str | None
+    phone: str | None
+    lastname: str
+    mobile: str | None
+    company: str | None
+    fax: str | None
+    designation: str | None
+    email: str | None
+    leadsource: LeadLeadsource | None
+    website: str | None
+    industry: LeadIndustry | None
+    leadstatus: LeadLeadstatus | None
+    annualrevenue: Decimal | None
+    rating: LeadRating | None
+    noofemployees: int | None
+    assigned_user_id: RecordId | None
+    secondaryemail: str | None
+    modifiedby: RecordId | None
+    emailoptout: bool | None
+    starred: bool | None
+    tags: str | None
+    lead_score: int | None
+    referral_partner: RecordId | None
+    lane: str | None
+    code: str | None
+    city: str | None
+    country: str | None
+    state: str | None
+    pobox: str | None
+    description: str | None
+    lead_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
+class LeadPartialRow(TypedDict, total=False):
+    """A row of `Lead.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    salutationtype: str | None
+    firstname: str | None
+    phone: str | None
+    lastname: str
+    mobile: str | None
+    company: str | None
+    fax: str | None
+    designation: str | None
+    email: str | None
+    leadsource: LeadLeadsource | None
+    website: str | None
+    industry: LeadIndustry | None
+    leadstatus: LeadLeadstatus | None
+    annualrevenue: Decimal | None
+    rating: LeadRating | None
+    noofemployees: int | None
+    assigned_user_id: RecordId | None
+    secondaryemail: str | None
+    modifiedby: RecordId | None
+    emailoptout: bool | None
+    starred: bool | None
+    tags: str | None
+    lead_score: int | None
+    referral_partner: RecordId | None
+    lane: str | None
+    code: str | None
+    city: str | None
+    country: str | None
+    state: str | None
+    pobox: str | None
+    description: str | None
+    lead_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
 class LeadQuerySet(QuerySet["Lead"]):
     """A lazy query over `Lead` records."""
 
@@ -444,6 +739,43 @@ class LeadQuerySet(QuerySet["Lead"]):
     def get(self, *conditions: Q, **lookups: Unpack[LeadLookups]) -> Lead:
         """The one record matching; `Lead.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[LeadFields],
+    ) -> Lead:
+        """A new `Lead` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: LeadOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: LeadFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: LeadReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[LeadRow]: ...
+
+    @overload
+    def values(
+        self, first: LeadFieldName, /, *fields: LeadFieldName
+    ) -> RowView[LeadPartialRow]: ...
+
+    def values(self, *fields: LeadFieldName) -> RowView[LeadRow] | RowView[LeadPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[LeadRow]", self._values(fields))
+
+    def values_list(self, *fields: LeadFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class LeadRelatedRecords(RelatedRecords["Lead"]):
@@ -604,10 +936,6 @@ class Lead(Model):
             column="varchar(200)",
         ),
     ] = None
-    annualrevenue: Annotated[
-        Decimal | None,
-        VtigerField("annualrevenue", "currency", label="Annual Revenue", column="decimal(25,8)"),
-    ] = None
     rating: Annotated[
         LeadRating | None,
         VtigerField(
@@ -622,25 +950,9 @@ class Lead(Model):
         int | None,
         VtigerField("noofemployees", "integer", label="Number of Employees", column="int(50)"),
     ] = None
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
     secondaryemail: Annotated[
         str | None,
         VtigerField("secondaryemail", "email", label="Secondary Email", column="varchar(100)"),
-    ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
     ] = None
     emailoptout: Annotated[
         bool | None,
@@ -655,12 +967,6 @@ class Lead(Model):
         VtigerField("tags", "string", label="tags", column="varchar(1)"),
     ] = None
     lead_score: Annotated[int | None, VtigerField("cf_889", "integer", label="Lead Score")] = None
-    referral_partner: Annotated[
-        RecordId | None,
-        VtigerField(
-            "cf_891", "reference", label="Referral Partner", refers_to=("Accounts", "Vendors")
-        ),
-    ] = None
     lane: Annotated[
         str | None,
         VtigerField("lane", "text", label="Street", column="varchar(250)"),
@@ -689,6 +995,91 @@ class Lead(Model):
         str | None,
         VtigerField("description", "text", label="Description", column="mediumtext"),
     ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[LeadFields]) -> None: ...
+
+    def convert(
+        self,
+        *,
+        account: bool | AccountValues = False,
+        contact: bool | ContactValues = True,
+        potential: bool | PotentialValues = False,
+        assigned_to: RecordId | str | None = None,
+        transfer_related_to: Literal["Contacts", "Accounts"] = "Contacts",
+    ) -> ConvertedLead[Account, Contact, Potential]:
+        """Convert this lead (`convertlead`): True creates a record from the lead's mapped
+        fields, field values override them; the records made (None where not created).
+
+        Sent through the lead's own client; a second conversion raises
+        `LeadAlreadyConverted` (docs/leads.md).
+        """
+        from . import account as _account  # at call time: models never import each other
+        from . import contact as _contact
+        from . import potential as _potential
+
+        return self.vtiger_convert_lead(
+            (_account.Account, _contact.Contact, _potential.Potential),
+            (account, contact, potential),
+            assigned_to=assigned_to,
+            transfer_related_to=transfer_related_to,
+        )
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def annualrevenue(self) -> Decimal | None: ...
+
+        @annualrevenue.setter
+        def annualrevenue(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def referral_partner(self) -> RecordId | None: ...
+
+        @referral_partner.setter
+        def referral_partner(self, value: RecordId | str | None) -> None: ...
+    else:
+        annualrevenue: Annotated[
+            Decimal | None,
+            VtigerField(
+                "annualrevenue", "currency", label="Annual Revenue", column="decimal(25,8)"
+            ),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
+        referral_partner: Annotated[
+            RecordId | None,
+            VtigerField(
+                "cf_891", "reference", label="Referral Partner", refers_to=("Accounts", "Vendors")
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

@@ -5,11 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    cast,
+    overload,
+)
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import DataLossPolicy, Manager, Model, Q, QuerySet, RecordId, RowView, VtigerField
 
 if TYPE_CHECKING:
     from .invoice import Invoice
@@ -26,13 +36,13 @@ if TYPE_CHECKING:
 class LineItemLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `LineItem`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
-    parent_id: RecordId | str
-    parent_id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
+    parent_id: RecordId | str | None
+    parent_id__in: Sequence[RecordId | str | None]
     parent_id__isnull: Literal[False]
-    productid: RecordId | str
-    productid__in: Sequence[RecordId | str]
+    productid: RecordId | str | None
+    productid__in: Sequence[RecordId | str | None]
     productid__isnull: Literal[False]
     sequence_no: int
     sequence_no__in: Sequence[int]
@@ -85,8 +95,8 @@ class LineItemLookups(TypedDict, total=False):
     comment__iendswith: str
     comment__like: str
     comment__isnull: Literal[False]
-    incrementondel: RecordId | str
-    incrementondel__in: Sequence[RecordId | str]
+    incrementondel: RecordId | str | None
+    incrementondel__in: Sequence[RecordId | str | None]
     incrementondel__isnull: Literal[False]
     tax1: Decimal | int | float
     tax1__in: Sequence[Decimal | int | float]
@@ -141,6 +151,144 @@ class LineItemLookups(TypedDict, total=False):
     margin__isnull: Literal[False]
 
 
+LineItemFieldName = Literal[
+    "id",
+    "parent_id",
+    "productid",
+    "sequence_no",
+    "quantity",
+    "listprice",
+    "discount_percent",
+    "discount_amount",
+    "comment",
+    "tax1",
+    "tax2",
+    "tax3",
+    "image",
+    "purchase_cost",
+    "margin",
+    "incrementondel",
+]
+
+LineItemOrdering = Literal[
+    "id",
+    "-id",
+    "parent_id",
+    "-parent_id",
+    "productid",
+    "-productid",
+    "sequence_no",
+    "-sequence_no",
+    "quantity",
+    "-quantity",
+    "listprice",
+    "-listprice",
+    "discount_percent",
+    "-discount_percent",
+    "discount_amount",
+    "-discount_amount",
+    "comment",
+    "-comment",
+    "tax1",
+    "-tax1",
+    "tax2",
+    "-tax2",
+    "tax3",
+    "-tax3",
+    "image",
+    "-image",
+    "purchase_cost",
+    "-purchase_cost",
+    "margin",
+    "-margin",
+    "incrementondel",
+    "-incrementondel",
+]
+
+LineItemReference = Literal["parent_id", "productid", "incrementondel"]
+
+
+class LineItemFields(TypedDict, total=False):
+    """What `LineItem(...)` and `LineItem.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    parent_id: RecordId | str | None
+    productid: RecordId | str | None
+    sequence_no: int | None
+    quantity: Required[Decimal | int | float]
+    listprice: Decimal | int | float | None
+    discount_percent: Decimal | int | float | None
+    discount_amount: Decimal | int | float | None
+    comment: str | None
+    tax1: Decimal | int | float | None
+    tax2: Decimal | int | float | None
+    tax3: Decimal | int | float | None
+    image: str | None
+    purchase_cost: Decimal | int | float | None
+    margin: Decimal | int | float | None
+
+
+class LineItemValues(TypedDict, total=False):
+    """Editable fields of `LineItem`, none required (`defaults=`, conversions)."""
+
+    parent_id: RecordId | str | None
+    productid: RecordId | str | None
+    sequence_no: int | None
+    quantity: Decimal | int | float
+    listprice: Decimal | int | float | None
+    discount_percent: Decimal | int | float | None
+    discount_amount: Decimal | int | float | None
+    comment: str | None
+    tax1: Decimal | int | float | None
+    tax2: Decimal | int | float | None
+    tax3: Decimal | int | float | None
+    image: str | None
+    purchase_cost: Decimal | int | float | None
+    margin: Decimal | int | float | None
+
+
+class LineItemRow(TypedDict):
+    """A row of `LineItem.objects.values()`: the id and every field."""
+
+    id: RecordId
+    parent_id: RecordId | None
+    productid: RecordId | None
+    sequence_no: int | None
+    quantity: Decimal
+    listprice: Decimal | None
+    discount_percent: Decimal | None
+    discount_amount: Decimal | None
+    comment: str | None
+    tax1: Decimal | None
+    tax2: Decimal | None
+    tax3: Decimal | None
+    image: str | None
+    purchase_cost: Decimal | None
+    margin: Decimal | None
+    incrementondel: RecordId | None
+
+
+class LineItemPartialRow(TypedDict, total=False):
+    """A row of `LineItem.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    parent_id: RecordId | None
+    productid: RecordId | None
+    sequence_no: int | None
+    quantity: Decimal
+    listprice: Decimal | None
+    discount_percent: Decimal | None
+    discount_amount: Decimal | None
+    comment: str | None
+    tax1: Decimal | None
+    tax2: Decimal | None
+    tax3: Decimal | None
+    image: str | None
+    purchase_cost: Decimal | None
+    margin: Decimal | None
+    incrementondel: RecordId | None
+
+
 class LineItemQuerySet(QuerySet["LineItem"]):
     """A lazy query over `LineItem` records."""
 
@@ -156,6 +304,45 @@ class LineItemQuerySet(QuerySet["LineItem"]):
         """The one record matching; `LineItem.DoesNotExist` if none."""
         return self._get(conditions, lookups)
 
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[LineItemFields],
+    ) -> LineItem:
+        """A new `LineItem` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: LineItemOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: LineItemFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: LineItemReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[LineItemRow]: ...
+
+    @overload
+    def values(
+        self, first: LineItemFieldName, /, *fields: LineItemFieldName
+    ) -> RowView[LineItemPartialRow]: ...
+
+    def values(
+        self, *fields: LineItemFieldName
+    ) -> RowView[LineItemRow] | RowView[LineItemPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[LineItemRow]", self._values(fields))
+
+    def values_list(self, *fields: LineItemFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
+
 
 class LineItem(Model):
     """LineItem: one record of the Vtiger module `LineItem`."""
@@ -164,54 +351,127 @@ class LineItem(Model):
     vtiger_id_prefix: ClassVar[str] = "33"
     objects: ClassVar[Manager[LineItemQuerySet]] = Manager(LineItemQuerySet)
 
-    parent_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "parent_id",
-            "reference",
-            label="parent id",
-            refers_to=("Invoice", "Quotes", "PurchaseOrder", "SalesOrder"),
-        ),
-    ] = None
-    productid: Annotated[
-        RecordId,
-        VtigerField(
-            "productid",
-            "reference",
-            label="productid",
-            mandatory=True,
-            refers_to=("Products", "Services"),
-        ),
-    ]
     sequence_no: Annotated[
         int | None,
         VtigerField("sequence_no", "integer", label="sequence no"),
     ] = None
-    quantity: Annotated[
-        Decimal, VtigerField("quantity", "double", label="quantity", mandatory=True)
-    ]
-    listprice: Annotated[
-        Decimal | None,
-        VtigerField("listprice", "double", label="listprice"),
-    ] = None
-    discount_percent: Annotated[
-        Decimal | None,
-        VtigerField("discount_percent", "double", label="discount percent"),
-    ] = None
-    discount_amount: Annotated[
-        Decimal | None,
-        VtigerField("discount_amount", "double", label="discount amount"),
-    ] = None
     comment: Annotated[str | None, VtigerField("comment", "text", label="comment")] = None
-    tax1: Annotated[Decimal | None, VtigerField("tax1", "double", label="VAT")] = None
-    tax2: Annotated[Decimal | None, VtigerField("tax2", "double", label="Sales")] = None
-    tax3: Annotated[Decimal | None, VtigerField("tax3", "double", label="Service")] = None
     image: Annotated[str | None, VtigerField("image", "string", label="image")] = None
-    purchase_cost: Annotated[
-        Decimal | None,
-        VtigerField("purchase_cost", "double", label="purchase cost"),
-    ] = None
-    margin: Annotated[Decimal | None, VtigerField("margin", "double", label="margin")] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[LineItemFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def parent_id(self) -> RecordId | None: ...
+
+        @parent_id.setter
+        def parent_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def productid(self) -> RecordId | None: ...
+
+        @productid.setter
+        def productid(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def quantity(self) -> Decimal: ...
+
+        @quantity.setter
+        def quantity(self, value: Decimal | int | float) -> None: ...
+
+        @property
+        def listprice(self) -> Decimal | None: ...
+
+        @listprice.setter
+        def listprice(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def discount_percent(self) -> Decimal | None: ...
+
+        @discount_percent.setter
+        def discount_percent(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def discount_amount(self) -> Decimal | None: ...
+
+        @discount_amount.setter
+        def discount_amount(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def tax1(self) -> Decimal | None: ...
+
+        @tax1.setter
+        def tax1(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def tax2(self) -> Decimal | None: ...
+
+        @tax2.setter
+        def tax2(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def tax3(self) -> Decimal | None: ...
+
+        @tax3.setter
+        def tax3(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def purchase_cost(self) -> Decimal | None: ...
+
+        @purchase_cost.setter
+        def purchase_cost(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def margin(self) -> Decimal | None: ...
+
+        @margin.setter
+        def margin(self, value: Decimal | int | float | None) -> None: ...
+    else:
+        parent_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "parent_id",
+                "reference",
+                label="parent id",
+                refers_to=("Invoice", "Quotes", "PurchaseOrder", "SalesOrder"),
+            ),
+        ] = None
+        productid: Annotated[
+            RecordId | None,
+            VtigerField(
+                "productid",
+                "reference",
+                label="productid",
+                mandatory=True,
+                refers_to=("Products", "Services"),
+            ),
+        ] = None
+        quantity: Annotated[
+            Decimal, VtigerField("quantity", "double", label="quantity", mandatory=True)
+        ]
+        listprice: Annotated[
+            Decimal | None,
+            VtigerField("listprice", "double", label="listprice"),
+        ] = None
+        discount_percent: Annotated[
+            Decimal | None,
+            VtigerField("discount_percent", "double", label="discount percent"),
+        ] = None
+        discount_amount: Annotated[
+            Decimal | None,
+            VtigerField("discount_amount", "double", label="discount amount"),
+        ] = None
+        tax1: Annotated[Decimal | None, VtigerField("tax1", "double", label="VAT")] = None
+        tax2: Annotated[Decimal | None, VtigerField("tax2", "double", label="Sales")] = None
+        tax3: Annotated[Decimal | None, VtigerField("tax3", "double", label="Service")] = None
+        purchase_cost: Annotated[
+            Decimal | None,
+            VtigerField("purchase_cost", "double", label="purchase cost"),
+        ] = None
+        margin: Annotated[Decimal | None, VtigerField("margin", "double", label="margin")] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

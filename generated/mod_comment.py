@@ -5,11 +5,31 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    cast,
+    overload,
+)
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
+from vtorm import (
+    DataLossPolicy,
+    Manager,
+    Model,
+    Q,
+    QuerySet,
+    RecordId,
+    RelatedRecords,
+    RowView,
+    VtigerField,
+)
 
 if TYPE_CHECKING:
     from .account import Account
@@ -47,8 +67,8 @@ if TYPE_CHECKING:
 class ModCommentLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `ModComment`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     commentcontent: str
     commentcontent__iexact: str
     commentcontent__in: Sequence[str]
@@ -60,8 +80,8 @@ class ModCommentLookups(TypedDict, total=False):
     commentcontent__iendswith: str
     commentcontent__like: str
     commentcontent__isnull: Literal[False]
-    assigned_user_id: RecordId | str
-    assigned_user_id__in: Sequence[RecordId | str]
+    assigned_user_id: RecordId | str | None
+    assigned_user_id__in: Sequence[RecordId | str | None]
     assigned_user_id__isnull: Literal[False]
     createdtime: datetime.datetime
     createdtime__in: Sequence[datetime.datetime]
@@ -79,14 +99,14 @@ class ModCommentLookups(TypedDict, total=False):
     modifiedtime__lte: datetime.datetime
     modifiedtime__range: tuple[datetime.datetime, datetime.datetime]
     modifiedtime__isnull: Literal[False]
-    related_to: RecordId | str
-    related_to__in: Sequence[RecordId | str]
+    related_to: RecordId | str | None
+    related_to__in: Sequence[RecordId | str | None]
     related_to__isnull: Literal[False]
-    creator: RecordId | str
-    creator__in: Sequence[RecordId | str]
+    creator: RecordId | str | None
+    creator__in: Sequence[RecordId | str | None]
     creator__isnull: Literal[False]
-    parent_comments: RecordId | str
-    parent_comments__in: Sequence[RecordId | str]
+    parent_comments: RecordId | str | None
+    parent_comments__in: Sequence[RecordId | str | None]
     parent_comments__isnull: Literal[False]
     source: str
     source__iexact: str
@@ -99,11 +119,11 @@ class ModCommentLookups(TypedDict, total=False):
     source__iendswith: str
     source__like: str
     source__isnull: Literal[False]
-    customer: RecordId | str
-    customer__in: Sequence[RecordId | str]
+    customer: RecordId | str | None
+    customer__in: Sequence[RecordId | str | None]
     customer__isnull: Literal[False]
-    userid: RecordId | str
-    userid__in: Sequence[RecordId | str]
+    userid: RecordId | str | None
+    userid__in: Sequence[RecordId | str | None]
     userid__isnull: Literal[False]
     reasontoedit: str
     reasontoedit__iexact: str
@@ -145,6 +165,133 @@ class ModCommentLookups(TypedDict, total=False):
     related_email_id__isnull: Literal[False]
 
 
+ModCommentFieldName = Literal[
+    "id",
+    "commentcontent",
+    "assigned_user_id",
+    "related_to",
+    "parent_comments",
+    "customer",
+    "userid",
+    "reasontoedit",
+    "is_private",
+    "filename",
+    "related_email_id",
+    "createdtime",
+    "modifiedtime",
+    "creator",
+    "source",
+]
+
+ModCommentOrdering = Literal[
+    "id",
+    "-id",
+    "commentcontent",
+    "-commentcontent",
+    "assigned_user_id",
+    "-assigned_user_id",
+    "related_to",
+    "-related_to",
+    "parent_comments",
+    "-parent_comments",
+    "customer",
+    "-customer",
+    "userid",
+    "-userid",
+    "reasontoedit",
+    "-reasontoedit",
+    "is_private",
+    "-is_private",
+    "filename",
+    "-filename",
+    "related_email_id",
+    "-related_email_id",
+    "createdtime",
+    "-createdtime",
+    "modifiedtime",
+    "-modifiedtime",
+    "creator",
+    "-creator",
+    "source",
+    "-source",
+]
+
+ModCommentReference = Literal[
+    "assigned_user_id", "related_to", "parent_comments", "customer", "userid", "creator"
+]
+
+
+class ModCommentFields(TypedDict, total=False):
+    """What `ModComment(...)` and `ModComment.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    commentcontent: Required[str]
+    assigned_user_id: RecordId | str | None
+    related_to: RecordId | str | None
+    parent_comments: RecordId | str | None
+    customer: RecordId | str | None
+    userid: RecordId | str | None
+    reasontoedit: str | None
+    is_private: int | None
+    filename: str | None
+    related_email_id: int | None
+
+
+class ModCommentValues(TypedDict, total=False):
+    """Editable fields of `ModComment`, none required (`defaults=`, conversions)."""
+
+    commentcontent: str
+    assigned_user_id: RecordId | str | None
+    related_to: RecordId | str | None
+    parent_comments: RecordId | str | None
+    customer: RecordId | str | None
+    userid: RecordId | str | None
+    reasontoedit: str | None
+    is_private: int | None
+    filename: str | None
+    related_email_id: int | None
+
+
+class ModCommentRow(TypedDict):
+    """A row of `ModComment.objects.values()`: the id and every field."""
+
+    id: RecordId
+    commentcontent: str
+    assigned_user_id: RecordId | None
+    related_to: RecordId | None
+    parent_comments: RecordId | None
+    customer: RecordId | None
+    userid: RecordId | None
+    reasontoedit: str | None
+    is_private: int | None
+    filename: str | None
+    related_email_id: int | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    creator: RecordId | None
+    source: str | None
+
+
+class ModCommentPartialRow(TypedDict, total=False):
+    """A row of `ModComment.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    commentcontent: str
+    assigned_user_id: RecordId | None
+    related_to: RecordId | None
+    parent_comments: RecordId | None
+    customer: RecordId | None
+    userid: RecordId | None
+    reasontoedit: str | None
+    is_private: int | None
+    filename: str | None
+    related_email_id: int | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    creator: RecordId | None
+    source: str | None
+
+
 class ModCommentQuerySet(QuerySet["ModComment"]):
     """A lazy query over `ModComment` records."""
 
@@ -159,6 +306,45 @@ class ModCommentQuerySet(QuerySet["ModComment"]):
     def get(self, *conditions: Q, **lookups: Unpack[ModCommentLookups]) -> ModComment:
         """The one record matching; `ModComment.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[ModCommentFields],
+    ) -> ModComment:
+        """A new `ModComment` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: ModCommentOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: ModCommentFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: ModCommentReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[ModCommentRow]: ...
+
+    @overload
+    def values(
+        self, first: ModCommentFieldName, /, *fields: ModCommentFieldName
+    ) -> RowView[ModCommentPartialRow]: ...
+
+    def values(
+        self, *fields: ModCommentFieldName
+    ) -> RowView[ModCommentRow] | RowView[ModCommentPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[ModCommentRow]", self._values(fields))
+
+    def values_list(self, *fields: ModCommentFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class ModCommentRelatedRecords(RelatedRecords["ModComment"]):
@@ -184,56 +370,6 @@ class ModComment(Model):
     commentcontent: Annotated[
         str, VtigerField("commentcontent", "text", label="Comment", mandatory=True, column="text")
     ]
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
-    related_to: Annotated[
-        RecordId,
-        VtigerField(
-            "related_to",
-            "reference",
-            label="Related To",
-            mandatory=True,
-            refers_to=(
-                "Leads",
-                "PurchaseOrder",
-                "Quotes",
-                "Invoice",
-                "Faq",
-                "HelpDesk",
-                "ProjectTask",
-                "Project",
-                "Potentials",
-                "Accounts",
-                "Contacts",
-                "SalesOrder",
-            ),
-            column="int(19)",
-        ),
-    ]
-    parent_comments: Annotated[
-        RecordId | None,
-        VtigerField(
-            "parent_comments",
-            "reference",
-            label="Related To",
-            refers_to=("ModComments",),
-            column="int(19)",
-        ),
-    ] = None
-    customer: Annotated[
-        RecordId | None,
-        VtigerField(
-            "customer", "reference", label="Customer", refers_to=("Contacts",), column="int(19)"
-        ),
-    ] = None
-    userid: Annotated[
-        RecordId | None,
-        VtigerField("userid", "reference", label="UserId", column="int(19)"),
-    ] = None
     reasontoedit: Annotated[
         str | None,
         VtigerField("reasontoedit", "text", label="ReasonToEdit", column="varchar(100)"),
@@ -252,6 +388,93 @@ class ModComment(Model):
             "related_email_id", "integer", label="Related Email Id", default="0", column="int(11)"
         ),
     ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[ModCommentFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def related_to(self) -> RecordId | None: ...
+
+        @related_to.setter
+        def related_to(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def parent_comments(self) -> RecordId | None: ...
+
+        @parent_comments.setter
+        def parent_comments(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def customer(self) -> RecordId | None: ...
+
+        @customer.setter
+        def customer(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def userid(self) -> RecordId | None: ...
+
+        @userid.setter
+        def userid(self, value: RecordId | str | None) -> None: ...
+    else:
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        related_to: Annotated[
+            RecordId | None,
+            VtigerField(
+                "related_to",
+                "reference",
+                label="Related To",
+                mandatory=True,
+                refers_to=(
+                    "Leads",
+                    "PurchaseOrder",
+                    "Quotes",
+                    "Invoice",
+                    "Faq",
+                    "HelpDesk",
+                    "ProjectTask",
+                    "Project",
+                    "Potentials",
+                    "Accounts",
+                    "Contacts",
+                    "SalesOrder",
+                ),
+                column="int(19)",
+            ),
+        ] = None
+        parent_comments: Annotated[
+            RecordId | None,
+            VtigerField(
+                "parent_comments",
+                "reference",
+                label="Related To",
+                refers_to=("ModComments",),
+                column="int(19)",
+            ),
+        ] = None
+        customer: Annotated[
+            RecordId | None,
+            VtigerField(
+                "customer", "reference", label="Customer", refers_to=("Contacts",), column="int(19)"
+            ),
+        ] = None
+        userid: Annotated[
+            RecordId | None,
+            VtigerField("userid", "reference", label="UserId", column="int(19)"),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

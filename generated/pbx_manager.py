@@ -5,11 +5,31 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    cast,
+    overload,
+)
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
+from vtorm import (
+    DataLossPolicy,
+    Manager,
+    Model,
+    Q,
+    QuerySet,
+    RecordId,
+    RelatedRecords,
+    RowView,
+    VtigerField,
+)
 
 if TYPE_CHECKING:
     from .account import Account
@@ -25,8 +45,8 @@ if TYPE_CHECKING:
 class PBXManagerLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `PBXManager`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     direction: str
     direction__iexact: str
     direction__in: Sequence[str]
@@ -114,11 +134,11 @@ class PBXManagerLookups(TypedDict, total=False):
     gateway__iendswith: str
     gateway__like: str
     gateway__isnull: Literal[False]
-    customer: RecordId | str
-    customer__in: Sequence[RecordId | str]
+    customer: RecordId | str | None
+    customer__in: Sequence[RecordId | str | None]
     customer__isnull: Literal[False]
-    user: RecordId | str
-    user__in: Sequence[RecordId | str]
+    user: RecordId | str | None
+    user__in: Sequence[RecordId | str | None]
     user__isnull: Literal[False]
     customernumber: str
     customernumber__iexact: str
@@ -142,8 +162,8 @@ class PBXManagerLookups(TypedDict, total=False):
     customertype__iendswith: str
     customertype__like: str
     customertype__isnull: Literal[False]
-    assigned_user_id: RecordId | str
-    assigned_user_id__in: Sequence[RecordId | str]
+    assigned_user_id: RecordId | str | None
+    assigned_user_id__in: Sequence[RecordId | str | None]
     assigned_user_id__isnull: Literal[False]
     CreatedTime: datetime.datetime
     CreatedTime__in: Sequence[datetime.datetime]
@@ -174,6 +194,150 @@ class PBXManagerLookups(TypedDict, total=False):
     source__isnull: Literal[False]
 
 
+PBXManagerFieldName = Literal[
+    "id",
+    "direction",
+    "callstatus",
+    "totalduration",
+    "billduration",
+    "recordingurl",
+    "sourceuuid",
+    "gateway",
+    "customer",
+    "user",
+    "customernumber",
+    "customertype",
+    "assigned_user_id",
+    "starttime",
+    "endtime",
+    "CreatedTime",
+    "ModifiedTime",
+    "source",
+]
+
+PBXManagerOrdering = Literal[
+    "id",
+    "-id",
+    "direction",
+    "-direction",
+    "callstatus",
+    "-callstatus",
+    "totalduration",
+    "-totalduration",
+    "billduration",
+    "-billduration",
+    "recordingurl",
+    "-recordingurl",
+    "sourceuuid",
+    "-sourceuuid",
+    "gateway",
+    "-gateway",
+    "customer",
+    "-customer",
+    "user",
+    "-user",
+    "customernumber",
+    "-customernumber",
+    "customertype",
+    "-customertype",
+    "assigned_user_id",
+    "-assigned_user_id",
+    "starttime",
+    "-starttime",
+    "endtime",
+    "-endtime",
+    "CreatedTime",
+    "-CreatedTime",
+    "ModifiedTime",
+    "-ModifiedTime",
+    "source",
+    "-source",
+]
+
+PBXManagerReference = Literal["customer", "user", "assigned_user_id"]
+
+
+class PBXManagerFields(TypedDict, total=False):
+    """What `PBXManager(...)` and `PBXManager.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    direction: str | None
+    callstatus: str | None
+    totalduration: int | None
+    billduration: int | None
+    recordingurl: str | None
+    sourceuuid: str | None
+    gateway: str | None
+    customer: RecordId | str | None
+    user: RecordId | str | None
+    customernumber: Required[str]
+    customertype: str | None
+    assigned_user_id: RecordId | str | None
+
+
+class PBXManagerValues(TypedDict, total=False):
+    """Editable fields of `PBXManager`, none required (`defaults=`, conversions)."""
+
+    direction: str | None
+    callstatus: str | None
+    totalduration: int | None
+    billduration: int | None
+    recordingurl: str | None
+    sourceuuid: str | None
+    gateway: str | None
+    customer: RecordId | str | None
+    user: RecordId | str | None
+    customernumber: str
+    customertype: str | None
+    assigned_user_id: RecordId | str | None
+
+
+class PBXManagerRow(TypedDict):
+    """A row of `PBXManager.objects.values()`: the id and every field."""
+
+    id: RecordId
+    direction: str | None
+    callstatus: str | None
+    totalduration: int | None
+    billduration: int | None
+    recordingurl: str | None
+    sourceuuid: str | None
+    gateway: str | None
+    customer: RecordId | None
+    user: RecordId | None
+    customernumber: str
+    customertype: str | None
+    assigned_user_id: RecordId | None
+    starttime: datetime.datetime | None
+    endtime: datetime.datetime | None
+    CreatedTime: datetime.datetime | None
+    ModifiedTime: datetime.datetime | None
+    source: str | None
+
+
+class PBXManagerPartialRow(TypedDict, total=False):
+    """A row of `PBXManager.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    direction: str | None
+    callstatus: str | None
+    totalduration: int | None
+    billduration: int | None
+    recordingurl: str | None
+    sourceuuid: str | None
+    gateway: str | None
+    customer: RecordId | None
+    user: RecordId | None
+    customernumber: str
+    customertype: str | None
+    assigned_user_id: RecordId | None
+    starttime: datetime.datetime | None
+    endtime: datetime.datetime | None
+    CreatedTime: datetime.datetime | None
+    ModifiedTime: datetime.datetime | None
+    source: str | None
+
+
 class PBXManagerQuerySet(QuerySet["PBXManager"]):
     """A lazy query over `PBXManager` records."""
 
@@ -188,6 +352,45 @@ class PBXManagerQuerySet(QuerySet["PBXManager"]):
     def get(self, *conditions: Q, **lookups: Unpack[PBXManagerLookups]) -> PBXManager:
         """The one record matching; `PBXManager.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[PBXManagerFields],
+    ) -> PBXManager:
+        """A new `PBXManager` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: PBXManagerOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: PBXManagerFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: PBXManagerReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[PBXManagerRow]: ...
+
+    @overload
+    def values(
+        self, first: PBXManagerFieldName, /, *fields: PBXManagerFieldName
+    ) -> RowView[PBXManagerPartialRow]: ...
+
+    def values(
+        self, *fields: PBXManagerFieldName
+    ) -> RowView[PBXManagerRow] | RowView[PBXManagerPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[PBXManagerRow]", self._values(fields))
+
+    def values_list(self, *fields: PBXManagerFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class PBXManagerRelatedRecords(RelatedRecords["PBXManager"]):
@@ -238,20 +441,6 @@ class PBXManager(Model):
         str | None,
         VtigerField("gateway", "string", label="Gateway", column="varchar(20)"),
     ] = None
-    customer: Annotated[
-        RecordId | None,
-        VtigerField(
-            "customer",
-            "reference",
-            label="Customer",
-            refers_to=("Leads", "Contacts", "Accounts"),
-            column="varchar(100)",
-        ),
-    ] = None
-    user: Annotated[
-        RecordId | None,
-        VtigerField("user", "reference", label="User", refers_to=("Users",), column="varchar(100)"),
-    ] = None
     customernumber: Annotated[
         str,
         VtigerField(
@@ -266,12 +455,53 @@ class PBXManager(Model):
         str | None,
         VtigerField("customertype", "string", label="Customer Type", column="varchar(100)"),
     ] = None
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[PBXManagerFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def customer(self) -> RecordId | None: ...
+
+        @customer.setter
+        def customer(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def user(self) -> RecordId | None: ...
+
+        @user.setter
+        def user(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+    else:
+        customer: Annotated[
+            RecordId | None,
+            VtigerField(
+                "customer",
+                "reference",
+                label="Customer",
+                refers_to=("Leads", "Contacts", "Accounts"),
+                column="varchar(100)",
+            ),
+        ] = None
+        user: Annotated[
+            RecordId | None,
+            VtigerField(
+                "user", "reference", label="User", refers_to=("Users",), column="varchar(100)"
+            ),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

@@ -6,11 +6,31 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    cast,
+    overload,
+)
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
+from vtorm import (
+    DataLossPolicy,
+    Manager,
+    Model,
+    Q,
+    QuerySet,
+    RecordId,
+    RelatedRecords,
+    RowView,
+    VtigerField,
+)
 
 if TYPE_CHECKING:
     from .account import Account
@@ -64,8 +84,8 @@ PotentialSalesStage = Literal[
 class PotentialLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `Potential`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     potentialname: str
     potentialname__iexact: str
     potentialname__in: Sequence[str]
@@ -96,8 +116,8 @@ class PotentialLookups(TypedDict, total=False):
     amount__lte: Decimal | int | float
     amount__range: tuple[Decimal | int | float, Decimal | int | float]
     amount__isnull: Literal[False]
-    related_to: RecordId | str
-    related_to__in: Sequence[RecordId | str]
+    related_to: RecordId | str | None
+    related_to__in: Sequence[RecordId | str | None]
     related_to__isnull: Literal[False]
     closingdate: datetime.date
     closingdate__in: Sequence[datetime.date]
@@ -151,8 +171,8 @@ class PotentialLookups(TypedDict, total=False):
     sales_stage__iendswith: str
     sales_stage__like: str
     sales_stage__isnull: Literal[False]
-    assigned_user_id: RecordId | str
-    assigned_user_id__in: Sequence[RecordId | str]
+    assigned_user_id: RecordId | str | None
+    assigned_user_id__in: Sequence[RecordId | str | None]
     assigned_user_id__isnull: Literal[False]
     probability: Decimal | int | float
     probability__in: Sequence[Decimal | int | float]
@@ -162,8 +182,8 @@ class PotentialLookups(TypedDict, total=False):
     probability__lte: Decimal | int | float
     probability__range: tuple[Decimal | int | float, Decimal | int | float]
     probability__isnull: Literal[False]
-    campaignid: RecordId | str
-    campaignid__in: Sequence[RecordId | str]
+    campaignid: RecordId | str | None
+    campaignid__in: Sequence[RecordId | str | None]
     campaignid__isnull: Literal[False]
     createdtime: datetime.datetime
     createdtime__in: Sequence[datetime.datetime]
@@ -181,8 +201,8 @@ class PotentialLookups(TypedDict, total=False):
     modifiedtime__lte: datetime.datetime
     modifiedtime__range: tuple[datetime.datetime, datetime.datetime]
     modifiedtime__isnull: Literal[False]
-    modifiedby: RecordId | str
-    modifiedby__in: Sequence[RecordId | str]
+    modifiedby: RecordId | str | None
+    modifiedby__in: Sequence[RecordId | str | None]
     modifiedby__isnull: Literal[False]
     description: str
     description__iexact: str
@@ -205,8 +225,8 @@ class PotentialLookups(TypedDict, total=False):
     forecast_amount__isnull: Literal[False]
     isconvertedfromlead: bool
     isconvertedfromlead__isnull: Literal[False]
-    contact_id: RecordId | str
-    contact_id__in: Sequence[RecordId | str]
+    contact_id: RecordId | str | None
+    contact_id__in: Sequence[RecordId | str | None]
     contact_id__isnull: Literal[False]
     source: str
     source__iexact: str
@@ -234,6 +254,189 @@ class PotentialLookups(TypedDict, total=False):
     tags__isnull: Literal[False]
 
 
+PotentialFieldName = Literal[
+    "id",
+    "potentialname",
+    "amount",
+    "related_to",
+    "closingdate",
+    "opportunity_type",
+    "nextstep",
+    "leadsource",
+    "sales_stage",
+    "assigned_user_id",
+    "probability",
+    "campaignid",
+    "modifiedby",
+    "description",
+    "forecast_amount",
+    "isconvertedfromlead",
+    "contact_id",
+    "starred",
+    "tags",
+    "potential_no",
+    "createdtime",
+    "modifiedtime",
+    "source",
+]
+
+PotentialOrdering = Literal[
+    "id",
+    "-id",
+    "potentialname",
+    "-potentialname",
+    "amount",
+    "-amount",
+    "related_to",
+    "-related_to",
+    "closingdate",
+    "-closingdate",
+    "opportunity_type",
+    "-opportunity_type",
+    "nextstep",
+    "-nextstep",
+    "leadsource",
+    "-leadsource",
+    "sales_stage",
+    "-sales_stage",
+    "assigned_user_id",
+    "-assigned_user_id",
+    "probability",
+    "-probability",
+    "campaignid",
+    "-campaignid",
+    "modifiedby",
+    "-modifiedby",
+    "description",
+    "-description",
+    "forecast_amount",
+    "-forecast_amount",
+    "isconvertedfromlead",
+    "-isconvertedfromlead",
+    "contact_id",
+    "-contact_id",
+    "starred",
+    "-starred",
+    "tags",
+    "-tags",
+    "potential_no",
+    "-potential_no",
+    "createdtime",
+    "-createdtime",
+    "modifiedtime",
+    "-modifiedtime",
+    "source",
+    "-source",
+]
+
+PotentialReference = Literal[
+    "related_to", "assigned_user_id", "campaignid", "modifiedby", "contact_id"
+]
+
+
+class PotentialFields(TypedDict, total=False):
+    """What `Potential(...)` and `Potential.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    potentialname: Required[str]
+    amount: Decimal | int | float | None
+    related_to: RecordId | str | None
+    closingdate: Required[datetime.date]
+    opportunity_type: PotentialOpportunityType | None
+    nextstep: str | None
+    leadsource: PotentialLeadsource | None
+    sales_stage: Required[PotentialSalesStage]
+    assigned_user_id: RecordId | str | None
+    probability: Decimal | int | float | None
+    campaignid: RecordId | str | None
+    modifiedby: RecordId | str | None
+    description: str | None
+    forecast_amount: Decimal | int | float | None
+    isconvertedfromlead: bool | None
+    contact_id: RecordId | str | None
+    starred: bool | None
+    tags: str | None
+
+
+class PotentialValues(TypedDict, total=False):
+    """Editable fields of `Potential`, none required (`defaults=`, conversions)."""
+
+    potentialname: str
+    amount: Decimal | int | float | None
+    related_to: RecordId | str | None
+    closingdate: datetime.date
+    opportunity_type: PotentialOpportunityType | None
+    nextstep: str | None
+    leadsource: PotentialLeadsource | None
+    sales_stage: PotentialSalesStage
+    assigned_user_id: RecordId | str | None
+    probability: Decimal | int | float | None
+    campaignid: RecordId | str | None
+    modifiedby: RecordId | str | None
+    description: str | None
+    forecast_amount: Decimal | int | float | None
+    isconvertedfromlead: bool | None
+    contact_id: RecordId | str | None
+    starred: bool | None
+    tags: str | None
+
+
+class PotentialRow(TypedDict):
+    """A row of `Potential.objects.values()`: the id and every field."""
+
+    id: RecordId
+    potentialname: str
+    amount: Decimal | None
+    related_to: RecordId | None
+    closingdate: datetime.date
+    opportunity_type: PotentialOpportunityType | None
+    nextstep: str | None
+    leadsource: PotentialLeadsource | None
+    sales_stage: PotentialSalesStage
+    assigned_user_id: RecordId | None
+    probability: Decimal | None
+    campaignid: RecordId | None
+    modifiedby: RecordId | None
+    description: str | None
+    forecast_amount: Decimal | None
+    isconvertedfromlead: bool | None
+    contact_id: RecordId | None
+    starred: bool | None
+    tags: str | None
+    potential_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
+class PotentialPartialRow(TypedDict, total=False):
+    """A row of `Potential.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    potentialname: str
+    amount: Decimal | None
+    related_to: RecordId | None
+    closingdate: datetime.date
+    opportunity_type: PotentialOpportunityType | None
+    nextstep: str | None
+    leadsource: PotentialLeadsource | None
+    sales_stage: PotentialSalesStage
+    assigned_user_id: RecordId | None
+    probability: Decimal | None
+    campaignid: RecordId | None
+    modifiedby: RecordId | None
+    description: str | None
+    forecast_amount: Decimal | None
+    isconvertedfromlead: bool | None
+    contact_id: RecordId | None
+    starred: bool | None
+    tags: str | None
+    potential_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
 class PotentialQuerySet(QuerySet["Potential"]):
     """A lazy query over `Potential` records."""
 
@@ -248,6 +451,45 @@ class PotentialQuerySet(QuerySet["Potential"]):
     def get(self, *conditions: Q, **lookups: Unpack[PotentialLookups]) -> Potential:
         """The one record matching; `Potential.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[PotentialFields],
+    ) -> Potential:
+        """A new `Potential` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: PotentialOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: PotentialFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: PotentialReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[PotentialRow]: ...
+
+    @overload
+    def values(
+        self, first: PotentialFieldName, /, *fields: PotentialFieldName
+    ) -> RowView[PotentialPartialRow]: ...
+
+    def values(
+        self, *fields: PotentialFieldName
+    ) -> RowView[PotentialRow] | RowView[PotentialPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[PotentialRow]", self._values(fields))
+
+    def values_list(self, *fields: PotentialFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class PotentialRelatedRecords(RelatedRecords["Potential"]):
@@ -293,20 +535,6 @@ class Potential(Model):
             column="varchar(120)",
         ),
     ]
-    amount: Annotated[
-        Decimal | None,
-        VtigerField("amount", "currency", label="Amount", column="decimal(25,8)"),
-    ] = None
-    related_to: Annotated[
-        RecordId | None,
-        VtigerField(
-            "related_to",
-            "reference",
-            label="Organization Name",
-            refers_to=("Accounts",),
-            column="int(19)",
-        ),
-    ] = None
     closingdate: Annotated[
         datetime.date,
         VtigerField(
@@ -372,45 +600,9 @@ class Potential(Model):
             column="varchar(200)",
         ),
     ]
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
-    probability: Annotated[
-        Decimal | None,
-        VtigerField("probability", "double", label="Probability", column="decimal(7,3)"),
-    ] = None
-    campaignid: Annotated[
-        RecordId | None,
-        VtigerField(
-            "campaignid",
-            "reference",
-            label="Campaign Source",
-            refers_to=("Campaigns",),
-            column="int(19)",
-        ),
-    ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
     description: Annotated[
         str | None,
         VtigerField("description", "text", label="Description", column="mediumtext"),
-    ] = None
-    forecast_amount: Annotated[
-        Decimal | None,
-        VtigerField(
-            "forecast_amount", "currency", label="Weighted Revenue", column="decimal(25,8)"
-        ),
     ] = None
     isconvertedfromlead: Annotated[
         bool | None,
@@ -422,16 +614,6 @@ class Potential(Model):
             column="varchar(3)",
         ),
     ] = None
-    contact_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "contact_id",
-            "reference",
-            label="Contact Name",
-            refers_to=("Contacts",),
-            column="int(19)",
-        ),
-    ] = None
     starred: Annotated[
         bool | None,
         VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
@@ -440,6 +622,121 @@ class Potential(Model):
         str | None,
         VtigerField("tags", "string", label="tags", column="varchar(1)"),
     ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[PotentialFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def amount(self) -> Decimal | None: ...
+
+        @amount.setter
+        def amount(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def related_to(self) -> RecordId | None: ...
+
+        @related_to.setter
+        def related_to(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def probability(self) -> Decimal | None: ...
+
+        @probability.setter
+        def probability(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def campaignid(self) -> RecordId | None: ...
+
+        @campaignid.setter
+        def campaignid(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def forecast_amount(self) -> Decimal | None: ...
+
+        @forecast_amount.setter
+        def forecast_amount(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def contact_id(self) -> RecordId | None: ...
+
+        @contact_id.setter
+        def contact_id(self, value: RecordId | str | None) -> None: ...
+    else:
+        amount: Annotated[
+            Decimal | None,
+            VtigerField("amount", "currency", label="Amount", column="decimal(25,8)"),
+        ] = None
+        related_to: Annotated[
+            RecordId | None,
+            VtigerField(
+                "related_to",
+                "reference",
+                label="Organization Name",
+                refers_to=("Accounts",),
+                column="int(19)",
+            ),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        probability: Annotated[
+            Decimal | None,
+            VtigerField("probability", "double", label="Probability", column="decimal(7,3)"),
+        ] = None
+        campaignid: Annotated[
+            RecordId | None,
+            VtigerField(
+                "campaignid",
+                "reference",
+                label="Campaign Source",
+                refers_to=("Campaigns",),
+                column="int(19)",
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
+        forecast_amount: Annotated[
+            Decimal | None,
+            VtigerField(
+                "forecast_amount", "currency", label="Weighted Revenue", column="decimal(25,8)"
+            ),
+        ] = None
+        contact_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "contact_id",
+                "reference",
+                label="Contact Name",
+                refers_to=("Contacts",),
+                column="int(19)",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

@@ -5,11 +5,21 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypedDict, cast, overload
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
+from vtorm import (
+    DataLossPolicy,
+    Manager,
+    Model,
+    Q,
+    QuerySet,
+    RecordId,
+    RelatedRecords,
+    RowView,
+    VtigerField,
+)
 
 if TYPE_CHECKING:
     from .currency import Currency
@@ -21,8 +31,8 @@ if TYPE_CHECKING:
 class PriceBookLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `PriceBook`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     bookname: str
     bookname__iexact: str
     bookname__in: Sequence[str]
@@ -63,11 +73,11 @@ class PriceBookLookups(TypedDict, total=False):
     modifiedtime__lte: datetime.datetime
     modifiedtime__range: tuple[datetime.datetime, datetime.datetime]
     modifiedtime__isnull: Literal[False]
-    currency_id: RecordId | str
-    currency_id__in: Sequence[RecordId | str]
+    currency_id: RecordId | str | None
+    currency_id__in: Sequence[RecordId | str | None]
     currency_id__isnull: Literal[False]
-    modifiedby: RecordId | str
-    modifiedby__in: Sequence[RecordId | str]
+    modifiedby: RecordId | str | None
+    modifiedby__in: Sequence[RecordId | str | None]
     modifiedby__isnull: Literal[False]
     description: str
     description__iexact: str
@@ -106,6 +116,110 @@ class PriceBookLookups(TypedDict, total=False):
     tags__isnull: Literal[False]
 
 
+PriceBookFieldName = Literal[
+    "id",
+    "bookname",
+    "active",
+    "currency_id",
+    "modifiedby",
+    "description",
+    "starred",
+    "tags",
+    "pricebook_no",
+    "createdtime",
+    "modifiedtime",
+    "source",
+]
+
+PriceBookOrdering = Literal[
+    "id",
+    "-id",
+    "bookname",
+    "-bookname",
+    "active",
+    "-active",
+    "currency_id",
+    "-currency_id",
+    "modifiedby",
+    "-modifiedby",
+    "description",
+    "-description",
+    "starred",
+    "-starred",
+    "tags",
+    "-tags",
+    "pricebook_no",
+    "-pricebook_no",
+    "createdtime",
+    "-createdtime",
+    "modifiedtime",
+    "-modifiedtime",
+    "source",
+    "-source",
+]
+
+PriceBookReference = Literal["currency_id", "modifiedby"]
+
+
+class PriceBookFields(TypedDict, total=False):
+    """What `PriceBook(...)` and `PriceBook.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    bookname: Required[str]
+    active: bool | None
+    currency_id: RecordId | str | None
+    modifiedby: RecordId | str | None
+    description: str | None
+    starred: bool | None
+    tags: str | None
+
+
+class PriceBookValues(TypedDict, total=False):
+    """Editable fields of `PriceBook`, none required (`defaults=`, conversions)."""
+
+    bookname: str
+    active: bool | None
+    currency_id: RecordId | str | None
+    modifiedby: RecordId | str | None
+    description: str | None
+    starred: bool | None
+    tags: str | None
+
+
+class PriceBookRow(TypedDict):
+    """A row of `PriceBook.objects.values()`: the id and every field."""
+
+    id: RecordId
+    bookname: str
+    active: bool | None
+    currency_id: RecordId | None
+    modifiedby: RecordId | None
+    description: str | None
+    starred: bool | None
+    tags: str | None
+    pricebook_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
+class PriceBookPartialRow(TypedDict, total=False):
+    """A row of `PriceBook.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    bookname: str
+    active: bool | None
+    currency_id: RecordId | None
+    modifiedby: RecordId | None
+    description: str | None
+    starred: bool | None
+    tags: str | None
+    pricebook_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
 class PriceBookQuerySet(QuerySet["PriceBook"]):
     """A lazy query over `PriceBook` records."""
 
@@ -120,6 +234,45 @@ class PriceBookQuerySet(QuerySet["PriceBook"]):
     def get(self, *conditions: Q, **lookups: Unpack[PriceBookLookups]) -> PriceBook:
         """The one record matching; `PriceBook.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[PriceBookFields],
+    ) -> PriceBook:
+        """A new `PriceBook` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: PriceBookOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: PriceBookFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: PriceBookReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[PriceBookRow]: ...
+
+    @overload
+    def values(
+        self, first: PriceBookFieldName, /, *fields: PriceBookFieldName
+    ) -> RowView[PriceBookPartialRow]: ...
+
+    def values(
+        self, *fields: PriceBookFieldName
+    ) -> RowView[PriceBookRow] | RowView[PriceBookPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[PriceBookRow]", self._values(fields))
+
+    def values_list(self, *fields: PriceBookFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class PriceBookRelatedRecords(RelatedRecords["PriceBook"]):
@@ -153,27 +306,6 @@ class PriceBook(Model):
         bool | None,
         VtigerField("active", "boolean", label="Active", default="1", column="int(1)"),
     ] = None
-    currency_id: Annotated[
-        RecordId,
-        VtigerField(
-            "currency_id",
-            "reference",
-            label="Currency",
-            mandatory=True,
-            refers_to=("Currency",),
-            column="int(19)",
-        ),
-    ]
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
     description: Annotated[
         str | None,
         VtigerField("description", "text", label="Description", column="mediumtext"),
@@ -186,6 +318,46 @@ class PriceBook(Model):
         str | None,
         VtigerField("tags", "string", label="tags", column="varchar(1)"),
     ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[PriceBookFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def currency_id(self) -> RecordId | None: ...
+
+        @currency_id.setter
+        def currency_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+    else:
+        currency_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "currency_id",
+                "reference",
+                label="Currency",
+                mandatory=True,
+                refers_to=("Currency",),
+                column="int(19)",
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

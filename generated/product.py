@@ -6,11 +6,31 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    cast,
+    overload,
+)
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
+from vtorm import (
+    DataLossPolicy,
+    Manager,
+    Model,
+    Q,
+    QuerySet,
+    RecordId,
+    RelatedRecords,
+    RowView,
+    VtigerField,
+)
 
 if TYPE_CHECKING:
     from .account import AccountRelatedRecords
@@ -70,8 +90,8 @@ ProductUsageunit = Literal[
 class ProductLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `Product`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     productname: str
     productname__iexact: str
     productname__in: Sequence[str]
@@ -172,8 +192,8 @@ class ProductLookups(TypedDict, total=False):
     website__iendswith: str
     website__like: str
     website__isnull: Literal[False]
-    vendor_id: RecordId | str
-    vendor_id__in: Sequence[RecordId | str]
+    vendor_id: RecordId | str | None
+    vendor_id__in: Sequence[RecordId | str | None]
     vendor_id__isnull: Literal[False]
     mfr_part_no: str
     mfr_part_no__iexact: str
@@ -246,8 +266,8 @@ class ProductLookups(TypedDict, total=False):
     modifiedtime__lte: datetime.datetime
     modifiedtime__range: tuple[datetime.datetime, datetime.datetime]
     modifiedtime__isnull: Literal[False]
-    modifiedby: RecordId | str
-    modifiedby__in: Sequence[RecordId | str]
+    modifiedby: RecordId | str | None
+    modifiedby__in: Sequence[RecordId | str | None]
     modifiedby__isnull: Literal[False]
     unit_price: Decimal | int | float
     unit_price__in: Sequence[Decimal | int | float]
@@ -311,8 +331,8 @@ class ProductLookups(TypedDict, total=False):
     reorderlevel__lte: int
     reorderlevel__range: tuple[int, int]
     reorderlevel__isnull: Literal[False]
-    assigned_user_id: RecordId | str
-    assigned_user_id__in: Sequence[RecordId | str]
+    assigned_user_id: RecordId | str | None
+    assigned_user_id__in: Sequence[RecordId | str | None]
     assigned_user_id__isnull: Literal[False]
     qtyindemand: int
     qtyindemand__in: Sequence[int]
@@ -410,6 +430,306 @@ class ProductLookups(TypedDict, total=False):
     currency1__isnull: Literal[False]
 
 
+ProductFieldName = Literal[
+    "id",
+    "productname",
+    "productcode",
+    "discontinued",
+    "manufacturer",
+    "productcategory",
+    "sales_start_date",
+    "sales_end_date",
+    "start_date",
+    "expiry_date",
+    "website",
+    "vendor_id",
+    "mfr_part_no",
+    "vendor_part_no",
+    "serial_no",
+    "productsheet",
+    "glacct",
+    "modifiedby",
+    "unit_price",
+    "commissionrate",
+    "taxclass",
+    "usageunit",
+    "qty_per_unit",
+    "qtyinstock",
+    "reorderlevel",
+    "assigned_user_id",
+    "qtyindemand",
+    "imagename",
+    "description",
+    "purchase_cost",
+    "starred",
+    "tags",
+    "tax1",
+    "tax2",
+    "tax3",
+    "currency1",
+    "product_no",
+    "createdtime",
+    "modifiedtime",
+    "source",
+]
+
+ProductOrdering = Literal[
+    "id",
+    "-id",
+    "productname",
+    "-productname",
+    "productcode",
+    "-productcode",
+    "discontinued",
+    "-discontinued",
+    "manufacturer",
+    "-manufacturer",
+    "productcategory",
+    "-productcategory",
+    "sales_start_date",
+    "-sales_start_date",
+    "sales_end_date",
+    "-sales_end_date",
+    "start_date",
+    "-start_date",
+    "expiry_date",
+    "-expiry_date",
+    "website",
+    "-website",
+    "vendor_id",
+    "-vendor_id",
+    "mfr_part_no",
+    "-mfr_part_no",
+    "vendor_part_no",
+    "-vendor_part_no",
+    "serial_no",
+    "-serial_no",
+    "productsheet",
+    "-productsheet",
+    "glacct",
+    "-glacct",
+    "modifiedby",
+    "-modifiedby",
+    "unit_price",
+    "-unit_price",
+    "commissionrate",
+    "-commissionrate",
+    "taxclass",
+    "-taxclass",
+    "usageunit",
+    "-usageunit",
+    "qty_per_unit",
+    "-qty_per_unit",
+    "qtyinstock",
+    "-qtyinstock",
+    "reorderlevel",
+    "-reorderlevel",
+    "assigned_user_id",
+    "-assigned_user_id",
+    "qtyindemand",
+    "-qtyindemand",
+    "imagename",
+    "-imagename",
+    "description",
+    "-description",
+    "purchase_cost",
+    "-purchase_cost",
+    "starred",
+    "-starred",
+    "tags",
+    "-tags",
+    "tax1",
+    "-tax1",
+    "tax2",
+    "-tax2",
+    "tax3",
+    "-tax3",
+    "currency1",
+    "-currency1",
+    "product_no",
+    "-product_no",
+    "createdtime",
+    "-createdtime",
+    "modifiedtime",
+    "-modifiedtime",
+    "source",
+    "-source",
+]
+
+ProductReference = Literal["vendor_id", "modifiedby", "assigned_user_id"]
+
+
+class ProductFields(TypedDict, total=False):
+    """What `Product(...)` and `Product.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    productname: Required[str]
+    productcode: str | None
+    discontinued: bool | None
+    manufacturer: ProductManufacturer | None
+    productcategory: ProductProductcategory | None
+    sales_start_date: datetime.date | None
+    sales_end_date: datetime.date | None
+    start_date: datetime.date | None
+    expiry_date: datetime.date | None
+    website: str | None
+    vendor_id: RecordId | str | None
+    mfr_part_no: str | None
+    vendor_part_no: str | None
+    serial_no: str | None
+    productsheet: str | None
+    glacct: ProductGlacct | None
+    modifiedby: RecordId | str | None
+    unit_price: Decimal | int | float | None
+    commissionrate: Decimal | int | float | None
+    taxclass: str | None
+    usageunit: ProductUsageunit | None
+    qty_per_unit: Decimal | int | float | None
+    qtyinstock: Decimal | int | float | None
+    reorderlevel: int | None
+    assigned_user_id: RecordId | str | None
+    qtyindemand: int | None
+    imagename: str | None
+    description: str | None
+    purchase_cost: Decimal | int | float | None
+    starred: bool | None
+    tags: str | None
+    tax1: Decimal | int | float | None
+    tax2: Decimal | int | float | None
+    tax3: Decimal | int | float | None
+    currency1: Decimal | int | float | None
+
+
+class ProductValues(TypedDict, total=False):
+    """Editable fields of `Product`, none required (`defaults=`, conversions)."""
+
+    productname: str
+    productcode: str | None
+    discontinued: bool | None
+    manufacturer: ProductManufacturer | None
+    productcategory: ProductProductcategory | None
+    sales_start_date: datetime.date | None
+    sales_end_date: datetime.date | None
+    start_date: datetime.date | None
+    expiry_date: datetime.date | None
+    website: str | None
+    vendor_id: RecordId | str | None
+    mfr_part_no: str | None
+    vendor_part_no: str | None
+    serial_no: str | None
+    productsheet: str | None
+    glacct: ProductGlacct | None
+    modifiedby: RecordId | str | None
+    unit_price: Decimal | int | float | None
+    commissionrate: Decimal | int | float | None
+    taxclass: str | None
+    usageunit: ProductUsageunit | None
+    qty_per_unit: Decimal | int | float | None
+    qtyinstock: Decimal | int | float | None
+    reorderlevel: int | None
+    assigned_user_id: RecordId | str | None
+    qtyindemand: int | None
+    imagename: str | None
+    description: str | None
+    purchase_cost: Decimal | int | float | None
+    starred: bool | None
+    tags: str | None
+    tax1: Decimal | int | float | None
+    tax2: Decimal | int | float | None
+    tax3: Decimal | int | float | None
+    currency1: Decimal | int | float | None
+
+
+class ProductRow(TypedDict):
+    """A row of `Product.objects.values()`: the id and every field."""
+
+    id: RecordId
+    productname: str
+    productcode: str | None
+    discontinued: bool | None
+    manufacturer: ProductManufacturer | None
+    productcategory: ProductProductcategory | None
+    sales_start_date: datetime.date | None
+    sales_end_date: datetime.date | None
+    start_date: datetime.date | None
+    expiry_date: datetime.date | None
+    website: str | None
+    vendor_id: RecordId | None
+    mfr_part_no: str | None
+    vendor_part_no: str | None
+    serial_no: str | None
+    productsheet: str | None
+    glacct: ProductGlacct | None
+    modifiedby: RecordId | None
+    unit_price: Decimal | None
+    commissionrate: Decimal | None
+    taxclass: str | None
+    usageunit: ProductUsageunit | None
+    qty_per_unit: Decimal | None
+    qtyinstock: Decimal | None
+    reorderlevel: int | None
+    assigned_user_id: RecordId | None
+    qtyindemand: int | None
+    imagename: str | None
+    description: str | None
+    purchase_cost: Decimal | None
+    starred: bool | None
+    tags: str | None
+    tax1: Decimal | None
+    tax2: Decimal | None
+    tax3: Decimal | None
+    currency1: Decimal | None
+    product_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
+class ProductPartialRow(TypedDict, total=False):
+    """A row of `Product.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    productname: str
+    productcode: str | None
+    discontinued: bool | None
+    manufacturer: ProductManufacturer | None
+    productcategory: ProductProductcategory | None
+    sales_start_date: datetime.date | None
+    sales_end_date: datetime.date | None
+    start_date: datetime.date | None
+    expiry_date: datetime.date | None
+    website: str | None
+    vendor_id: RecordId | None
+    mfr_part_no: str | None
+    vendor_part_no: str | None
+    serial_no: str | None
+    productsheet: str | None
+    glacct: ProductGlacct | None
+    modifiedby: RecordId | None
+    unit_price: Decimal | None
+    commissionrate: Decimal | None
+    taxclass: str | None
+    usageunit: ProductUsageunit | None
+    qty_per_unit: Decimal | None
+    qtyinstock: Decimal | None
+    reorderlevel: int | None
+    assigned_user_id: RecordId | None
+    qtyindemand: int | None
+    imagename: str | None
+    description: str | None
+    purchase_cost: Decimal | None
+    starred: bool | None
+    tags: str | None
+    tax1: Decimal | None
+    tax2: Decimal | None
+    tax3: Decimal | None
+    currency1: Decimal | None
+    product_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
 class ProductQuerySet(QuerySet["Product"]):
     """A lazy query over `Product` records."""
 
@@ -424,6 +744,43 @@ class ProductQuerySet(QuerySet["Product"]):
     def get(self, *conditions: Q, **lookups: Unpack[ProductLookups]) -> Product:
         """The one record matching; `Product.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[ProductFields],
+    ) -> Product:
+        """A new `Product` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: ProductOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: ProductFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: ProductReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[ProductRow]: ...
+
+    @overload
+    def values(
+        self, first: ProductFieldName, /, *fields: ProductFieldName
+    ) -> RowView[ProductPartialRow]: ...
+
+    def values(self, *fields: ProductFieldName) -> RowView[ProductRow] | RowView[ProductPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[ProductRow]", self._values(fields))
+
+    def values_list(self, *fields: ProductFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class ProductRelatedRecords(RelatedRecords["Product"]):
@@ -519,12 +876,6 @@ class Product(Model):
         str | None,
         VtigerField("website", "url", label="Website", column="varchar(100)"),
     ] = None
-    vendor_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "vendor_id", "reference", label="Vendor Name", refers_to=("Vendors",), column="int(11)"
-        ),
-    ] = None
     mfr_part_no: Annotated[
         str | None,
         VtigerField("mfr_part_no", "string", label="Mfr PartNo", column="varchar(200)"),
@@ -561,24 +912,6 @@ class Product(Model):
             column="varchar(200)",
         ),
     ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
-    unit_price: Annotated[
-        Decimal | None,
-        VtigerField("unit_price", "currency", label="Unit Price", column="decimal(25,8)"),
-    ] = None
-    commissionrate: Annotated[
-        Decimal | None,
-        VtigerField("commissionrate", "double", label="Commission Rate", column="decimal(7,3)"),
-    ] = None
     taxclass: Annotated[
         str | None,
         VtigerField("taxclass", "string", label="Taxes", column="varchar(200)"),
@@ -610,21 +943,9 @@ class Product(Model):
             column="varchar(200)",
         ),
     ] = None
-    qty_per_unit: Annotated[
-        Decimal | None,
-        VtigerField("qty_per_unit", "double", label="Qty/Unit", column="decimal(11,2)"),
-    ] = None
-    qtyinstock: Annotated[
-        Decimal | None,
-        VtigerField("qtyinstock", "double", label="Qty. in Stock", column="decimal(25,3)"),
-    ] = None
     reorderlevel: Annotated[
         int | None,
         VtigerField("reorderlevel", "integer", label="Reorder Level", column="int(11)"),
-    ] = None
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Handler", mandatory=True, column="int(19)"),
     ] = None
     qtyindemand: Annotated[
         int | None,
@@ -638,10 +959,6 @@ class Product(Model):
         str | None,
         VtigerField("description", "text", label="Description", column="mediumtext"),
     ] = None
-    purchase_cost: Annotated[
-        Decimal | None,
-        VtigerField("purchase_cost", "currency", label="Purchase Cost", column="decimal(27,8)"),
-    ] = None
     starred: Annotated[
         bool | None,
         VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
@@ -650,22 +967,147 @@ class Product(Model):
         str | None,
         VtigerField("tags", "string", label="tags", column="varchar(1)"),
     ] = None
-    tax1: Annotated[
-        Decimal | None,
-        VtigerField("tax1", "double", label="VAT", default="4.500"),
-    ] = None
-    tax2: Annotated[
-        Decimal | None,
-        VtigerField("tax2", "double", label="Sales", default="10.000"),
-    ] = None
-    tax3: Annotated[
-        Decimal | None,
-        VtigerField("tax3", "double", label="Service", default="12.500"),
-    ] = None
-    currency1: Annotated[
-        Decimal | None,
-        VtigerField("currency1", "double", label="USA, Dollars USD"),
-    ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[ProductFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def vendor_id(self) -> RecordId | None: ...
+
+        @vendor_id.setter
+        def vendor_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def unit_price(self) -> Decimal | None: ...
+
+        @unit_price.setter
+        def unit_price(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def commissionrate(self) -> Decimal | None: ...
+
+        @commissionrate.setter
+        def commissionrate(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def qty_per_unit(self) -> Decimal | None: ...
+
+        @qty_per_unit.setter
+        def qty_per_unit(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def qtyinstock(self) -> Decimal | None: ...
+
+        @qtyinstock.setter
+        def qtyinstock(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def purchase_cost(self) -> Decimal | None: ...
+
+        @purchase_cost.setter
+        def purchase_cost(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def tax1(self) -> Decimal | None: ...
+
+        @tax1.setter
+        def tax1(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def tax2(self) -> Decimal | None: ...
+
+        @tax2.setter
+        def tax2(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def tax3(self) -> Decimal | None: ...
+
+        @tax3.setter
+        def tax3(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def currency1(self) -> Decimal | None: ...
+
+        @currency1.setter
+        def currency1(self, value: Decimal | int | float | None) -> None: ...
+    else:
+        vendor_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "vendor_id",
+                "reference",
+                label="Vendor Name",
+                refers_to=("Vendors",),
+                column="int(11)",
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
+        unit_price: Annotated[
+            Decimal | None,
+            VtigerField("unit_price", "currency", label="Unit Price", column="decimal(25,8)"),
+        ] = None
+        commissionrate: Annotated[
+            Decimal | None,
+            VtigerField("commissionrate", "double", label="Commission Rate", column="decimal(7,3)"),
+        ] = None
+        qty_per_unit: Annotated[
+            Decimal | None,
+            VtigerField("qty_per_unit", "double", label="Qty/Unit", column="decimal(11,2)"),
+        ] = None
+        qtyinstock: Annotated[
+            Decimal | None,
+            VtigerField("qtyinstock", "double", label="Qty. in Stock", column="decimal(25,3)"),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Handler", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        purchase_cost: Annotated[
+            Decimal | None,
+            VtigerField("purchase_cost", "currency", label="Purchase Cost", column="decimal(27,8)"),
+        ] = None
+        tax1: Annotated[
+            Decimal | None,
+            VtigerField("tax1", "double", label="VAT", default="4.500"),
+        ] = None
+        tax2: Annotated[
+            Decimal | None,
+            VtigerField("tax2", "double", label="Sales", default="10.000"),
+        ] = None
+        tax3: Annotated[
+            Decimal | None,
+            VtigerField("tax3", "double", label="Service", default="12.500"),
+        ] = None
+        currency1: Annotated[
+            Decimal | None,
+            VtigerField("currency1", "double", label="USA, Dollars USD"),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypedDict, cast, overload
 
 from typing_extensions import Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import DataLossPolicy, Manager, Model, Q, QuerySet, RecordId, RowView, VtigerField
 
 if TYPE_CHECKING:
     from .product import Product
@@ -19,13 +19,13 @@ if TYPE_CHECKING:
 class ProductTaxLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `ProductTax`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
-    productid: RecordId | str
-    productid__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
+    productid: RecordId | str | None
+    productid__in: Sequence[RecordId | str | None]
     productid__isnull: Literal[False]
-    taxid: RecordId | str
-    taxid__in: Sequence[RecordId | str]
+    taxid: RecordId | str | None
+    taxid__in: Sequence[RecordId | str | None]
     taxid__isnull: Literal[False]
     taxpercentage: Decimal | int | float
     taxpercentage__in: Sequence[Decimal | int | float]
@@ -48,6 +48,63 @@ class ProductTaxLookups(TypedDict, total=False):
     regions__isnull: Literal[False]
 
 
+ProductTaxFieldName = Literal["id", "productid", "taxid", "taxpercentage", "regions"]
+
+ProductTaxOrdering = Literal[
+    "id",
+    "-id",
+    "productid",
+    "-productid",
+    "taxid",
+    "-taxid",
+    "taxpercentage",
+    "-taxpercentage",
+    "regions",
+    "-regions",
+]
+
+ProductTaxReference = Literal["productid", "taxid"]
+
+
+class ProductTaxFields(TypedDict, total=False):
+    """What `ProductTax(...)` and `ProductTax.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    productid: RecordId | str | None
+    taxid: RecordId | str | None
+    taxpercentage: Decimal | int | float | None
+    regions: str | None
+
+
+class ProductTaxValues(TypedDict, total=False):
+    """Editable fields of `ProductTax`, none required (`defaults=`, conversions)."""
+
+    productid: RecordId | str | None
+    taxid: RecordId | str | None
+    taxpercentage: Decimal | int | float | None
+    regions: str | None
+
+
+class ProductTaxRow(TypedDict):
+    """A row of `ProductTax.objects.values()`: the id and every field."""
+
+    id: RecordId
+    productid: RecordId | None
+    taxid: RecordId | None
+    taxpercentage: Decimal | None
+    regions: str | None
+
+
+class ProductTaxPartialRow(TypedDict, total=False):
+    """A row of `ProductTax.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    productid: RecordId | None
+    taxid: RecordId | None
+    taxpercentage: Decimal | None
+    regions: str | None
+
+
 class ProductTaxQuerySet(QuerySet["ProductTax"]):
     """A lazy query over `ProductTax` records."""
 
@@ -63,6 +120,45 @@ class ProductTaxQuerySet(QuerySet["ProductTax"]):
         """The one record matching; `ProductTax.DoesNotExist` if none."""
         return self._get(conditions, lookups)
 
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[ProductTaxFields],
+    ) -> ProductTax:
+        """A new `ProductTax` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: ProductTaxOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: ProductTaxFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: ProductTaxReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[ProductTaxRow]: ...
+
+    @overload
+    def values(
+        self, first: ProductTaxFieldName, /, *fields: ProductTaxFieldName
+    ) -> RowView[ProductTaxPartialRow]: ...
+
+    def values(
+        self, *fields: ProductTaxFieldName
+    ) -> RowView[ProductTaxRow] | RowView[ProductTaxPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[ProductTaxRow]", self._values(fields))
+
+    def values_list(self, *fields: ProductTaxFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
+
 
 class ProductTax(Model):
     """ProductTaxes: one record of the Vtiger module `ProductTaxes`."""
@@ -71,21 +167,46 @@ class ProductTax(Model):
     vtiger_id_prefix: ClassVar[str] = "35"
     objects: ClassVar[Manager[ProductTaxQuerySet]] = Manager(ProductTaxQuerySet)
 
-    productid: Annotated[
-        RecordId,
-        VtigerField(
-            "productid", "reference", label="productid", mandatory=True, refers_to=("Products",)
-        ),
-    ]
-    taxid: Annotated[
-        RecordId,
-        VtigerField("taxid", "reference", label="taxid", mandatory=True, refers_to=("Tax",)),
-    ]
-    taxpercentage: Annotated[
-        Decimal | None,
-        VtigerField("taxpercentage", "double", label="taxpercentage"),
-    ] = None
     regions: Annotated[str | None, VtigerField("regions", "text", label="regions")] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[ProductTaxFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def productid(self) -> RecordId | None: ...
+
+        @productid.setter
+        def productid(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def taxid(self) -> RecordId | None: ...
+
+        @taxid.setter
+        def taxid(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def taxpercentage(self) -> Decimal | None: ...
+
+        @taxpercentage.setter
+        def taxpercentage(self, value: Decimal | int | float | None) -> None: ...
+    else:
+        productid: Annotated[
+            RecordId | None,
+            VtigerField(
+                "productid", "reference", label="productid", mandatory=True, refers_to=("Products",)
+            ),
+        ] = None
+        taxid: Annotated[
+            RecordId | None,
+            VtigerField("taxid", "reference", label="taxid", mandatory=True, refers_to=("Tax",)),
+        ] = None
+        taxpercentage: Annotated[
+            Decimal | None,
+            VtigerField("taxpercentage", "double", label="taxpercentage"),
+        ] = None
 
     @property
     def product(self) -> Product | None:

@@ -5,11 +5,31 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    cast,
+    overload,
+)
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
+from vtorm import (
+    DataLossPolicy,
+    Manager,
+    Model,
+    Q,
+    QuerySet,
+    RecordId,
+    RelatedRecords,
+    RowView,
+    VtigerField,
+)
 
 if TYPE_CHECKING:
     from .account import Account
@@ -50,8 +70,8 @@ ProjectProgress = Literal["10%", "20%", "30%", "40%", "50%", "60%", "70%", "80%"
 class ProjectLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `Project`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     projectname: str
     projectname__iexact: str
     projectname__in: Sequence[str]
@@ -109,11 +129,11 @@ class ProjectLookups(TypedDict, total=False):
     projecttype__iendswith: str
     projecttype__like: str
     projecttype__isnull: Literal[False]
-    linktoaccountscontacts: RecordId | str
-    linktoaccountscontacts__in: Sequence[RecordId | str]
+    linktoaccountscontacts: RecordId | str | None
+    linktoaccountscontacts__in: Sequence[RecordId | str | None]
     linktoaccountscontacts__isnull: Literal[False]
-    assigned_user_id: RecordId | str
-    assigned_user_id__in: Sequence[RecordId | str]
+    assigned_user_id: RecordId | str | None
+    assigned_user_id__in: Sequence[RecordId | str | None]
     assigned_user_id__isnull: Literal[False]
     project_no: str
     project_no__iexact: str
@@ -186,8 +206,8 @@ class ProjectLookups(TypedDict, total=False):
     modifiedtime__lte: datetime.datetime
     modifiedtime__range: tuple[datetime.datetime, datetime.datetime]
     modifiedtime__isnull: Literal[False]
-    modifiedby: RecordId | str
-    modifiedby__in: Sequence[RecordId | str]
+    modifiedby: RecordId | str | None
+    modifiedby__in: Sequence[RecordId | str | None]
     modifiedby__isnull: Literal[False]
     description: str
     description__iexact: str
@@ -226,9 +246,192 @@ class ProjectLookups(TypedDict, total=False):
     tags__isnull: Literal[False]
     isconvertedfrompotential: bool
     isconvertedfrompotential__isnull: Literal[False]
-    potentialid: RecordId | str
-    potentialid__in: Sequence[RecordId | str]
+    potentialid: RecordId | str | None
+    potentialid__in: Sequence[RecordId | str | None]
     potentialid__isnull: Literal[False]
+
+
+ProjectFieldName = Literal[
+    "id",
+    "projectname",
+    "startdate",
+    "targetenddate",
+    "actualenddate",
+    "projectstatus",
+    "projecttype",
+    "linktoaccountscontacts",
+    "assigned_user_id",
+    "targetbudget",
+    "projecturl",
+    "projectpriority",
+    "progress",
+    "modifiedby",
+    "description",
+    "starred",
+    "tags",
+    "isconvertedfrompotential",
+    "potentialid",
+    "project_no",
+    "createdtime",
+    "modifiedtime",
+    "source",
+]
+
+ProjectOrdering = Literal[
+    "id",
+    "-id",
+    "projectname",
+    "-projectname",
+    "startdate",
+    "-startdate",
+    "targetenddate",
+    "-targetenddate",
+    "actualenddate",
+    "-actualenddate",
+    "projectstatus",
+    "-projectstatus",
+    "projecttype",
+    "-projecttype",
+    "linktoaccountscontacts",
+    "-linktoaccountscontacts",
+    "assigned_user_id",
+    "-assigned_user_id",
+    "targetbudget",
+    "-targetbudget",
+    "projecturl",
+    "-projecturl",
+    "projectpriority",
+    "-projectpriority",
+    "progress",
+    "-progress",
+    "modifiedby",
+    "-modifiedby",
+    "description",
+    "-description",
+    "starred",
+    "-starred",
+    "tags",
+    "-tags",
+    "isconvertedfrompotential",
+    "-isconvertedfrompotential",
+    "potentialid",
+    "-potentialid",
+    "project_no",
+    "-project_no",
+    "createdtime",
+    "-createdtime",
+    "modifiedtime",
+    "-modifiedtime",
+    "source",
+    "-source",
+]
+
+ProjectReference = Literal[
+    "linktoaccountscontacts", "assigned_user_id", "modifiedby", "potentialid"
+]
+
+
+class ProjectFields(TypedDict, total=False):
+    """What `Project(...)` and `Project.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    projectname: Required[str]
+    startdate: datetime.date | None
+    targetenddate: datetime.date | None
+    actualenddate: datetime.date | None
+    projectstatus: ProjectProjectstatus | None
+    projecttype: ProjectProjecttype | None
+    linktoaccountscontacts: RecordId | str | None
+    assigned_user_id: RecordId | str | None
+    targetbudget: str | None
+    projecturl: str | None
+    projectpriority: ProjectProjectpriority | None
+    progress: ProjectProgress | None
+    modifiedby: RecordId | str | None
+    description: str | None
+    starred: bool | None
+    tags: str | None
+    isconvertedfrompotential: bool | None
+    potentialid: RecordId | str | None
+
+
+class ProjectValues(TypedDict, total=False):
+    """Editable fields of `Project`, none required (`defaults=`, conversions)."""
+
+    projectname: str
+    startdate: datetime.date | None
+    targetenddate: datetime.date | None
+    actualenddate: datetime.date | None
+    projectstatus: ProjectProjectstatus | None
+    projecttype: ProjectProjecttype | None
+    linktoaccountscontacts: RecordId | str | None
+    assigned_user_id: RecordId | str | None
+    targetbudget: str | None
+    projecturl: str | None
+    projectpriority: ProjectProjectpriority | None
+    progress: ProjectProgress | None
+    modifiedby: RecordId | str | None
+    description: str | None
+    starred: bool | None
+    tags: str | None
+    isconvertedfrompotential: bool | None
+    potentialid: RecordId | str | None
+
+
+class ProjectRow(TypedDict):
+    """A row of `Project.objects.values()`: the id and every field."""
+
+    id: RecordId
+    projectname: str
+    startdate: datetime.date | None
+    targetenddate: datetime.date | None
+    actualenddate: datetime.date | None
+    projectstatus: ProjectProjectstatus | None
+    projecttype: ProjectProjecttype | None
+    linktoaccountscontacts: RecordId | None
+    assigned_user_id: RecordId | None
+    targetbudget: str | None
+    projecturl: str | None
+    projectpriority: ProjectProjectpriority | None
+    progress: ProjectProgress | None
+    modifiedby: RecordId | None
+    description: str | None
+    starred: bool | None
+    tags: str | None
+    isconvertedfrompotential: bool | None
+    potentialid: RecordId | None
+    project_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
+class ProjectPartialRow(TypedDict, total=False):
+    """A row of `Project.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    projectname: str
+    startdate: datetime.date | None
+    targetenddate: datetime.date | None
+    actualenddate: datetime.date | None
+    projectstatus: ProjectProjectstatus | None
+    projecttype: ProjectProjecttype | None
+    linktoaccountscontacts: RecordId | None
+    assigned_user_id: RecordId | None
+    targetbudget: str | None
+    projecturl: str | None
+    projectpriority: ProjectProjectpriority | None
+    progress: ProjectProgress | None
+    modifiedby: RecordId | None
+    description: str | None
+    starred: bool | None
+    tags: str | None
+    isconvertedfrompotential: bool | None
+    potentialid: RecordId | None
+    project_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
 
 
 class ProjectQuerySet(QuerySet["Project"]):
@@ -245,6 +448,43 @@ class ProjectQuerySet(QuerySet["Project"]):
     def get(self, *conditions: Q, **lookups: Unpack[ProjectLookups]) -> Project:
         """The one record matching; `Project.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[ProjectFields],
+    ) -> Project:
+        """A new `Project` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: ProjectOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: ProjectFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: ProjectReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[ProjectRow]: ...
+
+    @overload
+    def values(
+        self, first: ProjectFieldName, /, *fields: ProjectFieldName
+    ) -> RowView[ProjectPartialRow]: ...
+
+    def values(self, *fields: ProjectFieldName) -> RowView[ProjectRow] | RowView[ProjectPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[ProjectRow]", self._values(fields))
+
+    def values_list(self, *fields: ProjectFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class ProjectRelatedRecords(RelatedRecords["Project"]):
@@ -324,22 +564,6 @@ class Project(Model):
             column="varchar(100)",
         ),
     ] = None
-    linktoaccountscontacts: Annotated[
-        RecordId | None,
-        VtigerField(
-            "linktoaccountscontacts",
-            "reference",
-            label="Related To",
-            refers_to=("Accounts", "Contacts"),
-            column="varchar(100)",
-        ),
-    ] = None
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
     targetbudget: Annotated[
         str | None,
         VtigerField("targetbudget", "string", label="Target Budget", column="varchar(255)"),
@@ -368,16 +592,6 @@ class Project(Model):
             column="varchar(100)",
         ),
     ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
     description: Annotated[
         str | None,
         VtigerField("description", "text", label="Description", column="mediumtext"),
@@ -399,16 +613,73 @@ class Project(Model):
             column="int(1)",
         ),
     ] = None
-    potentialid: Annotated[
-        RecordId | None,
-        VtigerField(
-            "potentialid",
-            "reference",
-            label="Opportunity Name",
-            refers_to=("Potentials",),
-            column="varchar(100)",
-        ),
-    ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[ProjectFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def linktoaccountscontacts(self) -> RecordId | None: ...
+
+        @linktoaccountscontacts.setter
+        def linktoaccountscontacts(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def potentialid(self) -> RecordId | None: ...
+
+        @potentialid.setter
+        def potentialid(self, value: RecordId | str | None) -> None: ...
+    else:
+        linktoaccountscontacts: Annotated[
+            RecordId | None,
+            VtigerField(
+                "linktoaccountscontacts",
+                "reference",
+                label="Related To",
+                refers_to=("Accounts", "Contacts"),
+                column="varchar(100)",
+            ),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
+        potentialid: Annotated[
+            RecordId | None,
+            VtigerField(
+                "potentialid",
+                "reference",
+                label="Opportunity Name",
+                refers_to=("Potentials",),
+                column="varchar(100)",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

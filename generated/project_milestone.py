@@ -5,11 +5,31 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    cast,
+    overload,
+)
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
+from vtorm import (
+    DataLossPolicy,
+    Manager,
+    Model,
+    Q,
+    QuerySet,
+    RecordId,
+    RelatedRecords,
+    RowView,
+    VtigerField,
+)
 
 if TYPE_CHECKING:
     from .group import Group
@@ -24,8 +44,8 @@ ProjectMilestoneProjectmilestonetype = Literal["administrative", "operative", "o
 class ProjectMilestoneLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `ProjectMilestone`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     projectmilestonename: str
     projectmilestonename__iexact: str
     projectmilestonename__in: Sequence[str]
@@ -45,8 +65,8 @@ class ProjectMilestoneLookups(TypedDict, total=False):
     projectmilestonedate__lte: datetime.date
     projectmilestonedate__range: tuple[datetime.date, datetime.date]
     projectmilestonedate__isnull: Literal[False]
-    projectid: RecordId | str
-    projectid__in: Sequence[RecordId | str]
+    projectid: RecordId | str | None
+    projectid__in: Sequence[RecordId | str | None]
     projectid__isnull: Literal[False]
     projectmilestonetype: ProjectMilestoneProjectmilestonetype
     projectmilestonetype__iexact: ProjectMilestoneProjectmilestonetype
@@ -59,8 +79,8 @@ class ProjectMilestoneLookups(TypedDict, total=False):
     projectmilestonetype__iendswith: str
     projectmilestonetype__like: str
     projectmilestonetype__isnull: Literal[False]
-    assigned_user_id: RecordId | str
-    assigned_user_id__in: Sequence[RecordId | str]
+    assigned_user_id: RecordId | str | None
+    assigned_user_id__in: Sequence[RecordId | str | None]
     assigned_user_id__isnull: Literal[False]
     projectmilestone_no: str
     projectmilestone_no__iexact: str
@@ -89,8 +109,8 @@ class ProjectMilestoneLookups(TypedDict, total=False):
     modifiedtime__lte: datetime.datetime
     modifiedtime__range: tuple[datetime.datetime, datetime.datetime]
     modifiedtime__isnull: Literal[False]
-    modifiedby: RecordId | str
-    modifiedby__in: Sequence[RecordId | str]
+    modifiedby: RecordId | str | None
+    modifiedby__in: Sequence[RecordId | str | None]
     modifiedby__isnull: Literal[False]
     description: str
     description__iexact: str
@@ -129,6 +149,124 @@ class ProjectMilestoneLookups(TypedDict, total=False):
     tags__isnull: Literal[False]
 
 
+ProjectMilestoneFieldName = Literal[
+    "id",
+    "projectmilestonename",
+    "projectmilestonedate",
+    "projectid",
+    "projectmilestonetype",
+    "assigned_user_id",
+    "modifiedby",
+    "description",
+    "starred",
+    "tags",
+    "projectmilestone_no",
+    "createdtime",
+    "modifiedtime",
+    "source",
+]
+
+ProjectMilestoneOrdering = Literal[
+    "id",
+    "-id",
+    "projectmilestonename",
+    "-projectmilestonename",
+    "projectmilestonedate",
+    "-projectmilestonedate",
+    "projectid",
+    "-projectid",
+    "projectmilestonetype",
+    "-projectmilestonetype",
+    "assigned_user_id",
+    "-assigned_user_id",
+    "modifiedby",
+    "-modifiedby",
+    "description",
+    "-description",
+    "starred",
+    "-starred",
+    "tags",
+    "-tags",
+    "projectmilestone_no",
+    "-projectmilestone_no",
+    "createdtime",
+    "-createdtime",
+    "modifiedtime",
+    "-modifiedtime",
+    "source",
+    "-source",
+]
+
+ProjectMilestoneReference = Literal["projectid", "assigned_user_id", "modifiedby"]
+
+
+class ProjectMilestoneFields(TypedDict, total=False):
+    """What `ProjectMilestone(...)` and `ProjectMilestone.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    projectmilestonename: Required[str]
+    projectmilestonedate: datetime.date | None
+    projectid: RecordId | str | None
+    projectmilestonetype: ProjectMilestoneProjectmilestonetype | None
+    assigned_user_id: RecordId | str | None
+    modifiedby: RecordId | str | None
+    description: str | None
+    starred: bool | None
+    tags: str | None
+
+
+class ProjectMilestoneValues(TypedDict, total=False):
+    """Editable fields of `ProjectMilestone`, none required (`defaults=`, conversions)."""
+
+    projectmilestonename: str
+    projectmilestonedate: datetime.date | None
+    projectid: RecordId | str | None
+    projectmilestonetype: ProjectMilestoneProjectmilestonetype | None
+    assigned_user_id: RecordId | str | None
+    modifiedby: RecordId | str | None
+    description: str | None
+    starred: bool | None
+    tags: str | None
+
+
+class ProjectMilestoneRow(TypedDict):
+    """A row of `ProjectMilestone.objects.values()`: the id and every field."""
+
+    id: RecordId
+    projectmilestonename: str
+    projectmilestonedate: datetime.date | None
+    projectid: RecordId | None
+    projectmilestonetype: ProjectMilestoneProjectmilestonetype | None
+    assigned_user_id: RecordId | None
+    modifiedby: RecordId | None
+    description: str | None
+    starred: bool | None
+    tags: str | None
+    projectmilestone_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
+class ProjectMilestonePartialRow(TypedDict, total=False):
+    """A row of `ProjectMilestone.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    projectmilestonename: str
+    projectmilestonedate: datetime.date | None
+    projectid: RecordId | None
+    projectmilestonetype: ProjectMilestoneProjectmilestonetype | None
+    assigned_user_id: RecordId | None
+    modifiedby: RecordId | None
+    description: str | None
+    starred: bool | None
+    tags: str | None
+    projectmilestone_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
 class ProjectMilestoneQuerySet(QuerySet["ProjectMilestone"]):
     """A lazy query over `ProjectMilestone` records."""
 
@@ -143,6 +281,45 @@ class ProjectMilestoneQuerySet(QuerySet["ProjectMilestone"]):
     def get(self, *conditions: Q, **lookups: Unpack[ProjectMilestoneLookups]) -> ProjectMilestone:
         """The one record matching; `ProjectMilestone.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[ProjectMilestoneFields],
+    ) -> ProjectMilestone:
+        """A new `ProjectMilestone` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: ProjectMilestoneOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: ProjectMilestoneFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: ProjectMilestoneReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[ProjectMilestoneRow]: ...
+
+    @overload
+    def values(
+        self, first: ProjectMilestoneFieldName, /, *fields: ProjectMilestoneFieldName
+    ) -> RowView[ProjectMilestonePartialRow]: ...
+
+    def values(
+        self, *fields: ProjectMilestoneFieldName
+    ) -> RowView[ProjectMilestoneRow] | RowView[ProjectMilestonePartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[ProjectMilestoneRow]", self._values(fields))
+
+    def values_list(self, *fields: ProjectMilestoneFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class ProjectMilestoneRelatedRecords(RelatedRecords["ProjectMilestone"]):
@@ -179,17 +356,6 @@ class ProjectMilestone(Model):
         datetime.date | None,
         VtigerField("projectmilestonedate", "date", label="Milestone Date", column="varchar(255)"),
     ] = None
-    projectid: Annotated[
-        RecordId,
-        VtigerField(
-            "projectid",
-            "reference",
-            label="Related To",
-            mandatory=True,
-            refers_to=("Project",),
-            column="varchar(100)",
-        ),
-    ]
     projectmilestonetype: Annotated[
         ProjectMilestoneProjectmilestonetype | None,
         VtigerField(
@@ -198,22 +364,6 @@ class ProjectMilestone(Model):
             label="Type",
             picklist=("administrative", "operative", "other"),
             column="varchar(100)",
-        ),
-    ] = None
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
         ),
     ] = None
     description: Annotated[
@@ -228,6 +378,58 @@ class ProjectMilestone(Model):
         str | None,
         VtigerField("tags", "string", label="tags", column="varchar(1)"),
     ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[ProjectMilestoneFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def projectid(self) -> RecordId | None: ...
+
+        @projectid.setter
+        def projectid(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+    else:
+        projectid: Annotated[
+            RecordId | None,
+            VtigerField(
+                "projectid",
+                "reference",
+                label="Related To",
+                mandatory=True,
+                refers_to=("Project",),
+                column="varchar(100)",
+            ),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

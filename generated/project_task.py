@@ -5,11 +5,31 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    cast,
+    overload,
+)
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
+from vtorm import (
+    DataLossPolicy,
+    Manager,
+    Model,
+    Q,
+    QuerySet,
+    RecordId,
+    RelatedRecords,
+    RowView,
+    VtigerField,
+)
 
 if TYPE_CHECKING:
     from .document import DocumentRelatedRecords
@@ -35,8 +55,8 @@ ProjectTaskProjecttaskstatus = Literal["Open", "In Progress", "Completed", "Defe
 class ProjectTaskLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `ProjectTask`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     projecttaskname: str
     projecttaskname__iexact: str
     projecttaskname__in: Sequence[str]
@@ -70,11 +90,11 @@ class ProjectTaskLookups(TypedDict, total=False):
     projecttaskpriority__iendswith: str
     projecttaskpriority__like: str
     projecttaskpriority__isnull: Literal[False]
-    projectid: RecordId | str
-    projectid__in: Sequence[RecordId | str]
+    projectid: RecordId | str | None
+    projectid__in: Sequence[RecordId | str | None]
     projectid__isnull: Literal[False]
-    assigned_user_id: RecordId | str
-    assigned_user_id__in: Sequence[RecordId | str]
+    assigned_user_id: RecordId | str | None
+    assigned_user_id__in: Sequence[RecordId | str | None]
     assigned_user_id__isnull: Literal[False]
     projecttasknumber: int
     projecttasknumber__in: Sequence[int]
@@ -149,8 +169,8 @@ class ProjectTaskLookups(TypedDict, total=False):
     modifiedtime__lte: datetime.datetime
     modifiedtime__range: tuple[datetime.datetime, datetime.datetime]
     modifiedtime__isnull: Literal[False]
-    modifiedby: RecordId | str
-    modifiedby__in: Sequence[RecordId | str]
+    modifiedby: RecordId | str | None
+    modifiedby__in: Sequence[RecordId | str | None]
     modifiedby__isnull: Literal[False]
     description: str
     description__iexact: str
@@ -200,6 +220,166 @@ class ProjectTaskLookups(TypedDict, total=False):
     projecttaskstatus__isnull: Literal[False]
 
 
+ProjectTaskFieldName = Literal[
+    "id",
+    "projecttaskname",
+    "projecttasktype",
+    "projecttaskpriority",
+    "projectid",
+    "assigned_user_id",
+    "projecttasknumber",
+    "projecttaskprogress",
+    "projecttaskhours",
+    "startdate",
+    "enddate",
+    "modifiedby",
+    "description",
+    "starred",
+    "tags",
+    "projecttaskstatus",
+    "projecttask_no",
+    "createdtime",
+    "modifiedtime",
+    "source",
+]
+
+ProjectTaskOrdering = Literal[
+    "id",
+    "-id",
+    "projecttaskname",
+    "-projecttaskname",
+    "projecttasktype",
+    "-projecttasktype",
+    "projecttaskpriority",
+    "-projecttaskpriority",
+    "projectid",
+    "-projectid",
+    "assigned_user_id",
+    "-assigned_user_id",
+    "projecttasknumber",
+    "-projecttasknumber",
+    "projecttaskprogress",
+    "-projecttaskprogress",
+    "projecttaskhours",
+    "-projecttaskhours",
+    "startdate",
+    "-startdate",
+    "enddate",
+    "-enddate",
+    "modifiedby",
+    "-modifiedby",
+    "description",
+    "-description",
+    "starred",
+    "-starred",
+    "tags",
+    "-tags",
+    "projecttaskstatus",
+    "-projecttaskstatus",
+    "projecttask_no",
+    "-projecttask_no",
+    "createdtime",
+    "-createdtime",
+    "modifiedtime",
+    "-modifiedtime",
+    "source",
+    "-source",
+]
+
+ProjectTaskReference = Literal["projectid", "assigned_user_id", "modifiedby"]
+
+
+class ProjectTaskFields(TypedDict, total=False):
+    """What `ProjectTask(...)` and `ProjectTask.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    projecttaskname: Required[str]
+    projecttasktype: ProjectTaskProjecttasktype | None
+    projecttaskpriority: ProjectTaskProjecttaskpriority | None
+    projectid: RecordId | str | None
+    assigned_user_id: RecordId | str | None
+    projecttasknumber: int | None
+    projecttaskprogress: ProjectTaskProjecttaskprogress | None
+    projecttaskhours: str | None
+    startdate: datetime.date | None
+    enddate: datetime.date | None
+    modifiedby: RecordId | str | None
+    description: str | None
+    starred: bool | None
+    tags: str | None
+    projecttaskstatus: ProjectTaskProjecttaskstatus | None
+
+
+class ProjectTaskValues(TypedDict, total=False):
+    """Editable fields of `ProjectTask`, none required (`defaults=`, conversions)."""
+
+    projecttaskname: str
+    projecttasktype: ProjectTaskProjecttasktype | None
+    projecttaskpriority: ProjectTaskProjecttaskpriority | None
+    projectid: RecordId | str | None
+    assigned_user_id: RecordId | str | None
+    projecttasknumber: int | None
+    projecttaskprogress: ProjectTaskProjecttaskprogress | None
+    projecttaskhours: str | None
+    startdate: datetime.date | None
+    enddate: datetime.date | None
+    modifiedby: RecordId | str | None
+    description: str | None
+    starred: bool | None
+    tags: str | None
+    projecttaskstatus: ProjectTaskProjecttaskstatus | None
+
+
+class ProjectTaskRow(TypedDict):
+    """A row of `ProjectTask.objects.values()`: the id and every field."""
+
+    id: RecordId
+    projecttaskname: str
+    projecttasktype: ProjectTaskProjecttasktype | None
+    projecttaskpriority: ProjectTaskProjecttaskpriority | None
+    projectid: RecordId | None
+    assigned_user_id: RecordId | None
+    projecttasknumber: int | None
+    projecttaskprogress: ProjectTaskProjecttaskprogress | None
+    projecttaskhours: str | None
+    startdate: datetime.date | None
+    enddate: datetime.date | None
+    modifiedby: RecordId | None
+    description: str | None
+    starred: bool | None
+    tags: str | None
+    projecttaskstatus: ProjectTaskProjecttaskstatus | None
+    projecttask_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
+class ProjectTaskPartialRow(TypedDict, total=False):
+    """A row of `ProjectTask.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    projecttaskname: str
+    projecttasktype: ProjectTaskProjecttasktype | None
+    projecttaskpriority: ProjectTaskProjecttaskpriority | None
+    projectid: RecordId | None
+    assigned_user_id: RecordId | None
+    projecttasknumber: int | None
+    projecttaskprogress: ProjectTaskProjecttaskprogress | None
+    projecttaskhours: str | None
+    startdate: datetime.date | None
+    enddate: datetime.date | None
+    modifiedby: RecordId | None
+    description: str | None
+    starred: bool | None
+    tags: str | None
+    projecttaskstatus: ProjectTaskProjecttaskstatus | None
+    projecttask_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
 class ProjectTaskQuerySet(QuerySet["ProjectTask"]):
     """A lazy query over `ProjectTask` records."""
 
@@ -214,6 +394,45 @@ class ProjectTaskQuerySet(QuerySet["ProjectTask"]):
     def get(self, *conditions: Q, **lookups: Unpack[ProjectTaskLookups]) -> ProjectTask:
         """The one record matching; `ProjectTask.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[ProjectTaskFields],
+    ) -> ProjectTask:
+        """A new `ProjectTask` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: ProjectTaskOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: ProjectTaskFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: ProjectTaskReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[ProjectTaskRow]: ...
+
+    @overload
+    def values(
+        self, first: ProjectTaskFieldName, /, *fields: ProjectTaskFieldName
+    ) -> RowView[ProjectTaskPartialRow]: ...
+
+    def values(
+        self, *fields: ProjectTaskFieldName
+    ) -> RowView[ProjectTaskRow] | RowView[ProjectTaskPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[ProjectTaskRow]", self._values(fields))
+
+    def values_list(self, *fields: ProjectTaskFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class ProjectTaskRelatedRecords(RelatedRecords["ProjectTask"]):
@@ -271,23 +490,6 @@ class ProjectTask(Model):
             column="varchar(100)",
         ),
     ] = None
-    projectid: Annotated[
-        RecordId,
-        VtigerField(
-            "projectid",
-            "reference",
-            label="Related To",
-            mandatory=True,
-            refers_to=("Project",),
-            column="varchar(100)",
-        ),
-    ]
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
     projecttasknumber: Annotated[
         int | None,
         VtigerField("projecttasknumber", "integer", label="Project Task Number", column="int(11)"),
@@ -314,16 +516,6 @@ class ProjectTask(Model):
         datetime.date | None,
         VtigerField("enddate", "date", label="End Date", column="date"),
     ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
     description: Annotated[
         str | None,
         VtigerField("description", "text", label="Description", column="mediumtext"),
@@ -346,6 +538,58 @@ class ProjectTask(Model):
             column="varchar(100)",
         ),
     ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[ProjectTaskFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def projectid(self) -> RecordId | None: ...
+
+        @projectid.setter
+        def projectid(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+    else:
+        projectid: Annotated[
+            RecordId | None,
+            VtigerField(
+                "projectid",
+                "reference",
+                label="Related To",
+                mandatory=True,
+                refers_to=("Project",),
+                column="varchar(100)",
+            ),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

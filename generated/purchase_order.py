@@ -6,11 +6,31 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    cast,
+    overload,
+)
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import InventoryModel, Manager, Q, QuerySet, RecordId, RelatedRecords, VtigerField
+from vtorm import (
+    DataLossPolicy,
+    InventoryModel,
+    Manager,
+    Q,
+    QuerySet,
+    RecordId,
+    RelatedRecords,
+    RowView,
+    VtigerField,
+)
 
 from .line_item import LineItem
 
@@ -37,8 +57,8 @@ PurchaseOrderPostatus = Literal[
 class PurchaseOrderLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `PurchaseOrder`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     purchaseorder_no: str
     purchaseorder_no__iexact: str
     purchaseorder_no__in: Sequence[str]
@@ -61,8 +81,8 @@ class PurchaseOrderLookups(TypedDict, total=False):
     subject__iendswith: str
     subject__like: str
     subject__isnull: Literal[False]
-    vendor_id: RecordId | str
-    vendor_id__in: Sequence[RecordId | str]
+    vendor_id: RecordId | str | None
+    vendor_id__in: Sequence[RecordId | str | None]
     vendor_id__isnull: Literal[False]
     requisition_no: str
     requisition_no__iexact: str
@@ -86,8 +106,8 @@ class PurchaseOrderLookups(TypedDict, total=False):
     tracking_no__iendswith: str
     tracking_no__like: str
     tracking_no__isnull: Literal[False]
-    contact_id: RecordId | str
-    contact_id__in: Sequence[RecordId | str]
+    contact_id: RecordId | str | None
+    contact_id__in: Sequence[RecordId | str | None]
     contact_id__isnull: Literal[False]
     duedate: datetime.date
     duedate__in: Sequence[datetime.date]
@@ -194,8 +214,8 @@ class PurchaseOrderLookups(TypedDict, total=False):
     postatus__iendswith: str
     postatus__like: str
     postatus__isnull: Literal[False]
-    assigned_user_id: RecordId | str
-    assigned_user_id__in: Sequence[RecordId | str]
+    assigned_user_id: RecordId | str | None
+    assigned_user_id__in: Sequence[RecordId | str | None]
     assigned_user_id__isnull: Literal[False]
     createdtime: datetime.datetime
     createdtime__in: Sequence[datetime.datetime]
@@ -213,11 +233,11 @@ class PurchaseOrderLookups(TypedDict, total=False):
     modifiedtime__lte: datetime.datetime
     modifiedtime__range: tuple[datetime.datetime, datetime.datetime]
     modifiedtime__isnull: Literal[False]
-    modifiedby: RecordId | str
-    modifiedby__in: Sequence[RecordId | str]
+    modifiedby: RecordId | str | None
+    modifiedby__in: Sequence[RecordId | str | None]
     modifiedby__isnull: Literal[False]
-    currency_id: RecordId | str
-    currency_id__in: Sequence[RecordId | str]
+    currency_id: RecordId | str | None
+    currency_id__in: Sequence[RecordId | str | None]
     currency_id__isnull: Literal[False]
     conversion_rate: Decimal | int | float
     conversion_rate__in: Sequence[Decimal | int | float]
@@ -482,6 +502,386 @@ class PurchaseOrderLookups(TypedDict, total=False):
     shipping_and_handling_service__isnull: Literal[False]
 
 
+PurchaseOrderFieldName = Literal[
+    "id",
+    "subject",
+    "vendor_id",
+    "requisition_no",
+    "tracking_no",
+    "contact_id",
+    "duedate",
+    "carrier",
+    "txtAdjustment",
+    "salescommission",
+    "exciseduty",
+    "hdnGrandTotal",
+    "hdnSubTotal",
+    "hdnTaxType",
+    "hdnDiscountPercent",
+    "hdnDiscountAmount",
+    "hdnS_H_Amount",
+    "postatus",
+    "assigned_user_id",
+    "modifiedby",
+    "currency_id",
+    "conversion_rate",
+    "bill_street",
+    "ship_street",
+    "bill_city",
+    "ship_city",
+    "bill_state",
+    "ship_state",
+    "bill_code",
+    "ship_code",
+    "bill_country",
+    "ship_country",
+    "bill_pobox",
+    "ship_pobox",
+    "description",
+    "terms_conditions",
+    "pre_tax_total",
+    "paid",
+    "balance",
+    "hdnS_H_Percent",
+    "starred",
+    "tags",
+    "region_id",
+    "shipping_and_handling",
+    "shipping_and_handling_vat",
+    "shipping_and_handling_sales",
+    "shipping_and_handling_service",
+    "purchaseorder_no",
+    "createdtime",
+    "modifiedtime",
+    "source",
+]
+
+PurchaseOrderOrdering = Literal[
+    "id",
+    "-id",
+    "subject",
+    "-subject",
+    "vendor_id",
+    "-vendor_id",
+    "requisition_no",
+    "-requisition_no",
+    "tracking_no",
+    "-tracking_no",
+    "contact_id",
+    "-contact_id",
+    "duedate",
+    "-duedate",
+    "carrier",
+    "-carrier",
+    "txtAdjustment",
+    "-txtAdjustment",
+    "salescommission",
+    "-salescommission",
+    "exciseduty",
+    "-exciseduty",
+    "hdnGrandTotal",
+    "-hdnGrandTotal",
+    "hdnSubTotal",
+    "-hdnSubTotal",
+    "hdnTaxType",
+    "-hdnTaxType",
+    "hdnDiscountPercent",
+    "-hdnDiscountPercent",
+    "hdnDiscountAmount",
+    "-hdnDiscountAmount",
+    "hdnS_H_Amount",
+    "-hdnS_H_Amount",
+    "postatus",
+    "-postatus",
+    "assigned_user_id",
+    "-assigned_user_id",
+    "modifiedby",
+    "-modifiedby",
+    "currency_id",
+    "-currency_id",
+    "conversion_rate",
+    "-conversion_rate",
+    "bill_street",
+    "-bill_street",
+    "ship_street",
+    "-ship_street",
+    "bill_city",
+    "-bill_city",
+    "ship_city",
+    "-ship_city",
+    "bill_state",
+    "-bill_state",
+    "ship_state",
+    "-ship_state",
+    "bill_code",
+    "-bill_code",
+    "ship_code",
+    "-ship_code",
+    "bill_country",
+    "-bill_country",
+    "ship_country",
+    "-ship_country",
+    "bill_pobox",
+    "-bill_pobox",
+    "ship_pobox",
+    "-ship_pobox",
+    "description",
+    "-description",
+    "terms_conditions",
+    "-terms_conditions",
+    "pre_tax_total",
+    "-pre_tax_total",
+    "paid",
+    "-paid",
+    "balance",
+    "-balance",
+    "hdnS_H_Percent",
+    "-hdnS_H_Percent",
+    "starred",
+    "-starred",
+    "tags",
+    "-tags",
+    "region_id",
+    "-region_id",
+    "shipping_and_handling",
+    "-shipping_and_handling",
+    "shipping_and_handling_vat",
+    "-shipping_and_handling_vat",
+    "shipping_and_handling_sales",
+    "-shipping_and_handling_sales",
+    "shipping_and_handling_service",
+    "-shipping_and_handling_service",
+    "purchaseorder_no",
+    "-purchaseorder_no",
+    "createdtime",
+    "-createdtime",
+    "modifiedtime",
+    "-modifiedtime",
+    "source",
+    "-source",
+]
+
+PurchaseOrderReference = Literal[
+    "vendor_id", "contact_id", "assigned_user_id", "modifiedby", "currency_id"
+]
+
+
+class PurchaseOrderFields(TypedDict, total=False):
+    """What `PurchaseOrder(...)` and `PurchaseOrder.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    subject: Required[str]
+    vendor_id: RecordId | str | None
+    requisition_no: str | None
+    tracking_no: str | None
+    contact_id: RecordId | str | None
+    duedate: datetime.date | None
+    carrier: PurchaseOrderCarrier | None
+    txtAdjustment: Decimal | int | float | None
+    salescommission: Decimal | int | float | None
+    exciseduty: Decimal | int | float | None
+    hdnGrandTotal: Decimal | int | float | None
+    hdnSubTotal: Decimal | int | float | None
+    hdnTaxType: PurchaseOrderHdnTaxType | None
+    hdnDiscountPercent: Decimal | int | float | None
+    hdnDiscountAmount: Decimal | int | float | None
+    hdnS_H_Amount: Decimal | int | float | None
+    postatus: Required[PurchaseOrderPostatus]
+    assigned_user_id: RecordId | str | None
+    modifiedby: RecordId | str | None
+    currency_id: RecordId | str | None
+    conversion_rate: Decimal | int | float | None
+    bill_street: Required[str]
+    ship_street: Required[str]
+    bill_city: str | None
+    ship_city: str | None
+    bill_state: str | None
+    ship_state: str | None
+    bill_code: str | None
+    ship_code: str | None
+    bill_country: str | None
+    ship_country: str | None
+    bill_pobox: str | None
+    ship_pobox: str | None
+    description: str | None
+    terms_conditions: str | None
+    pre_tax_total: Decimal | int | float | None
+    paid: Decimal | int | float | None
+    balance: Decimal | int | float | None
+    hdnS_H_Percent: Decimal | int | float | None
+    starred: bool | None
+    tags: str | None
+    region_id: str | None
+    shipping_and_handling: Decimal | int | float | None
+    shipping_and_handling_vat: Decimal | int | float | None
+    shipping_and_handling_sales: Decimal | int | float | None
+    shipping_and_handling_service: Decimal | int | float | None
+    line_items: Required[list[LineItem]]
+
+
+class PurchaseOrderValues(TypedDict, total=False):
+    """Editable fields of `PurchaseOrder`, none required (`defaults=`, conversions)."""
+
+    subject: str
+    vendor_id: RecordId | str | None
+    requisition_no: str | None
+    tracking_no: str | None
+    contact_id: RecordId | str | None
+    duedate: datetime.date | None
+    carrier: PurchaseOrderCarrier | None
+    txtAdjustment: Decimal | int | float | None
+    salescommission: Decimal | int | float | None
+    exciseduty: Decimal | int | float | None
+    hdnGrandTotal: Decimal | int | float | None
+    hdnSubTotal: Decimal | int | float | None
+    hdnTaxType: PurchaseOrderHdnTaxType | None
+    hdnDiscountPercent: Decimal | int | float | None
+    hdnDiscountAmount: Decimal | int | float | None
+    hdnS_H_Amount: Decimal | int | float | None
+    postatus: PurchaseOrderPostatus
+    assigned_user_id: RecordId | str | None
+    modifiedby: RecordId | str | None
+    currency_id: RecordId | str | None
+    conversion_rate: Decimal | int | float | None
+    bill_street: str
+    ship_street: str
+    bill_city: str | None
+    ship_city: str | None
+    bill_state: str | None
+    ship_state: str | None
+    bill_code: str | None
+    ship_code: str | None
+    bill_country: str | None
+    ship_country: str | None
+    bill_pobox: str | None
+    ship_pobox: str | None
+    description: str | None
+    terms_conditions: str | None
+    pre_tax_total: Decimal | int | float | None
+    paid: Decimal | int | float | None
+    balance: Decimal | int | float | None
+    hdnS_H_Percent: Decimal | int | float | None
+    starred: bool | None
+    tags: str | None
+    region_id: str | None
+    shipping_and_handling: Decimal | int | float | None
+    shipping_and_handling_vat: Decimal | int | float | None
+    shipping_and_handling_sales: Decimal | int | float | None
+    shipping_and_handling_service: Decimal | int | float | None
+
+
+class PurchaseOrderRow(TypedDict):
+    """A row of `PurchaseOrder.objects.values()`: the id and every field."""
+
+    id: RecordId
+    subject: str
+    vendor_id: RecordId | None
+    requisition_no: str | None
+    tracking_no: str | None
+    contact_id: RecordId | None
+    duedate: datetime.date | None
+    carrier: PurchaseOrderCarrier | None
+    txtAdjustment: Decimal | None
+    salescommission: Decimal | None
+    exciseduty: Decimal | None
+    hdnGrandTotal: Decimal | None
+    hdnSubTotal: Decimal | None
+    hdnTaxType: PurchaseOrderHdnTaxType | None
+    hdnDiscountPercent: Decimal | None
+    hdnDiscountAmount: Decimal | None
+    hdnS_H_Amount: Decimal | None
+    postatus: PurchaseOrderPostatus
+    assigned_user_id: RecordId | None
+    modifiedby: RecordId | None
+    currency_id: RecordId | None
+    conversion_rate: Decimal | None
+    bill_street: str
+    ship_street: str
+    bill_city: str | None
+    ship_city: str | None
+    bill_state: str | None
+    ship_state: str | None
+    bill_code: str | None
+    ship_code: str | None
+    bill_country: str | None
+    ship_country: str | None
+    bill_pobox: str | None
+    ship_pobox: str | None
+    description: str | None
+    terms_conditions: str | None
+    pre_tax_total: Decimal | None
+    paid: Decimal | None
+    balance: Decimal | None
+    hdnS_H_Percent: Decimal | None
+    starred: bool | None
+    tags: str | None
+    region_id: str | None
+    shipping_and_handling: Decimal | None
+    shipping_and_handling_vat: Decimal | None
+    shipping_and_handling_sales: Decimal | None
+    shipping_and_handling_service: Decimal | None
+    purchaseorder_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
+class PurchaseOrderPartialRow(TypedDict, total=False):
+    """A row of `PurchaseOrder.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    subject: str
+    vendor_id: RecordId | None
+    requisition_no: str | None
+    tracking_no: str | None
+    contact_id: RecordId | None
+    duedate: datetime.date | None
+    carrier: PurchaseOrderCarrier | None
+    txtAdjustment: Decimal | None
+    salescommission: Decimal | None
+    exciseduty: Decimal | None
+    hdnGrandTotal: Decimal | None
+    hdnSubTotal: Decimal | None
+    hdnTaxType: PurchaseOrderHdnTaxType | None
+    hdnDiscountPercent: Decimal | None
+    hdnDiscountAmount: Decimal | None
+    hdnS_H_Amount: Decimal | None
+    postatus: PurchaseOrderPostatus
+    assigned_user_id: RecordId | None
+    modifiedby: RecordId | None
+    currency_id: RecordId | None
+    conversion_rate: Decimal | None
+    bill_street: str
+    ship_street: str
+    bill_city: str | None
+    ship_city: str | None
+    bill_state: str | None
+    ship_state: str | None
+    bill_code: str | None
+    ship_code: str | None
+    bill_country: str | None
+    ship_country: str | None
+    bill_pobox: str | None
+    ship_pobox: str | None
+    description: str | None
+    terms_conditions: str | None
+    pre_tax_total: Decimal | None
+    paid: Decimal | None
+    balance: Decimal | None
+    hdnS_H_Percent: Decimal | None
+    starred: bool | None
+    tags: str | None
+    region_id: str | None
+    shipping_and_handling: Decimal | None
+    shipping_and_handling_vat: Decimal | None
+    shipping_and_handling_sales: Decimal | None
+    shipping_and_handling_service: Decimal | None
+    purchaseorder_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
 class PurchaseOrderQuerySet(QuerySet["PurchaseOrder"]):
     """A lazy query over `PurchaseOrder` records."""
 
@@ -496,6 +896,45 @@ class PurchaseOrderQuerySet(QuerySet["PurchaseOrder"]):
     def get(self, *conditions: Q, **lookups: Unpack[PurchaseOrderLookups]) -> PurchaseOrder:
         """The one record matching; `PurchaseOrder.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[PurchaseOrderFields],
+    ) -> PurchaseOrder:
+        """A new `PurchaseOrder` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: PurchaseOrderOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: PurchaseOrderFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: PurchaseOrderReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[PurchaseOrderRow]: ...
+
+    @overload
+    def values(
+        self, first: PurchaseOrderFieldName, /, *fields: PurchaseOrderFieldName
+    ) -> RowView[PurchaseOrderPartialRow]: ...
+
+    def values(
+        self, *fields: PurchaseOrderFieldName
+    ) -> RowView[PurchaseOrderRow] | RowView[PurchaseOrderPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[PurchaseOrderRow]", self._values(fields))
+
+    def values_list(self, *fields: PurchaseOrderFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class PurchaseOrderRelatedRecords(RelatedRecords["PurchaseOrder"]):
@@ -527,17 +966,6 @@ class PurchaseOrder(InventoryModel):
         str,
         VtigerField("subject", "string", label="Subject", mandatory=True, column="varchar(100)"),
     ]
-    vendor_id: Annotated[
-        RecordId,
-        VtigerField(
-            "vendor_id",
-            "reference",
-            label="Vendor Name",
-            mandatory=True,
-            refers_to=("Vendors",),
-            column="int(19)",
-        ),
-    ]
     requisition_no: Annotated[
         str | None,
         VtigerField("requisition_no", "string", label="Requisition Number", column="varchar(100)"),
@@ -545,16 +973,6 @@ class PurchaseOrder(InventoryModel):
     tracking_no: Annotated[
         str | None,
         VtigerField("tracking_no", "string", label="Tracking Number", column="varchar(100)"),
-    ] = None
-    contact_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "contact_id",
-            "reference",
-            label="Contact Name",
-            refers_to=("Contacts",),
-            column="int(19)",
-        ),
     ] = None
     duedate: Annotated[
         datetime.date | None,
@@ -570,26 +988,6 @@ class PurchaseOrder(InventoryModel):
             column="varchar(200)",
         ),
     ] = None
-    txtAdjustment: Annotated[
-        Decimal | None,
-        VtigerField("txtAdjustment", "currency", label="Adjustment", column="decimal(25,8)"),
-    ] = None
-    salescommission: Annotated[
-        Decimal | None,
-        VtigerField("salescommission", "double", label="Sales Commission", column="decimal(25,3)"),
-    ] = None
-    exciseduty: Annotated[
-        Decimal | None,
-        VtigerField("exciseduty", "double", label="Excise Duty", column="decimal(25,3)"),
-    ] = None
-    hdnGrandTotal: Annotated[
-        Decimal | None,
-        VtigerField("hdnGrandTotal", "currency", label="Total", column="decimal(25,8)"),
-    ] = None
-    hdnSubTotal: Annotated[
-        Decimal | None,
-        VtigerField("hdnSubTotal", "currency", label="Sub Total", column="decimal(25,8)"),
-    ] = None
     hdnTaxType: Annotated[
         PurchaseOrderHdnTaxType | None,
         VtigerField(
@@ -599,22 +997,6 @@ class PurchaseOrder(InventoryModel):
             picklist=("individual", "group"),
             column="varchar(25)",
         ),
-    ] = None
-    hdnDiscountPercent: Annotated[
-        Decimal | None,
-        VtigerField(
-            "hdnDiscountPercent", "double", label="Discount Percent", column="decimal(25,3)"
-        ),
-    ] = None
-    hdnDiscountAmount: Annotated[
-        Decimal | None,
-        VtigerField(
-            "hdnDiscountAmount", "currency", label="Discount Amount", column="decimal(25,8)"
-        ),
-    ] = None
-    hdnS_H_Amount: Annotated[
-        Decimal | None,
-        VtigerField("hdnS_H_Amount", "currency", label="Charges", column="decimal(25,8)"),
     ] = None
     postatus: Annotated[
         PurchaseOrderPostatus,
@@ -627,43 +1009,6 @@ class PurchaseOrder(InventoryModel):
             column="varchar(200)",
         ),
     ]
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
-    currency_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "currency_id",
-            "reference",
-            label="Currency",
-            refers_to=("Currency",),
-            default="1",
-            column="int(19)",
-        ),
-    ] = None
-    conversion_rate: Annotated[
-        Decimal | None,
-        VtigerField(
-            "conversion_rate",
-            "double",
-            label="Conversion Rate",
-            default="1",
-            column="decimal(10,3)",
-        ),
-    ] = None
     bill_street: Annotated[
         str,
         VtigerField(
@@ -736,22 +1081,6 @@ class PurchaseOrder(InventoryModel):
             column="text",
         ),
     ] = None
-    pre_tax_total: Annotated[
-        Decimal | None,
-        VtigerField("pre_tax_total", "currency", label="Pre Tax Total", column="decimal(25,8)"),
-    ] = None
-    paid: Annotated[
-        Decimal | None,
-        VtigerField("paid", "currency", label="Paid", default="0", column="decimal(25,8)"),
-    ] = None
-    balance: Annotated[
-        Decimal | None,
-        VtigerField("balance", "currency", label="Balance", default="0", column="decimal(25,8)"),
-    ] = None
-    hdnS_H_Percent: Annotated[
-        Decimal | None,
-        VtigerField("hdnS_H_Percent", "double", label="Taxes On Charges", column="int(11)"),
-    ] = None
     starred: Annotated[
         bool | None,
         VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
@@ -764,35 +1093,291 @@ class PurchaseOrder(InventoryModel):
         str | None,
         VtigerField("region_id", "picklist", label="Tax Region", column="int(19)"),
     ] = None
-    shipping_and_handling: Annotated[
-        Decimal | None,
-        VtigerField("shipping_&_handling", "double", label="Shipping & Handling"),
-    ] = None
-    shipping_and_handling_vat: Annotated[
-        Decimal | None,
-        VtigerField(
-            "shipping_&_handling_shtax1", "double", label="Shipping & Handling VAT", default="4.500"
-        ),
-    ] = None
-    shipping_and_handling_sales: Annotated[
-        Decimal | None,
-        VtigerField(
-            "shipping_&_handling_shtax2",
-            "double",
-            label="Shipping & Handling Sales",
-            default="10.000",
-        ),
-    ] = None
-    shipping_and_handling_service: Annotated[
-        Decimal | None,
-        VtigerField(
-            "shipping_&_handling_shtax3",
-            "double",
-            label="Shipping & Handling Service",
-            default="12.500",
-        ),
-    ] = None
     line_items: list[LineItem]
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[PurchaseOrderFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def vendor_id(self) -> RecordId | None: ...
+
+        @vendor_id.setter
+        def vendor_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def contact_id(self) -> RecordId | None: ...
+
+        @contact_id.setter
+        def contact_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def txtAdjustment(self) -> Decimal | None: ...
+
+        @txtAdjustment.setter
+        def txtAdjustment(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def salescommission(self) -> Decimal | None: ...
+
+        @salescommission.setter
+        def salescommission(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def exciseduty(self) -> Decimal | None: ...
+
+        @exciseduty.setter
+        def exciseduty(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def hdnGrandTotal(self) -> Decimal | None: ...
+
+        @hdnGrandTotal.setter
+        def hdnGrandTotal(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def hdnSubTotal(self) -> Decimal | None: ...
+
+        @hdnSubTotal.setter
+        def hdnSubTotal(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def hdnDiscountPercent(self) -> Decimal | None: ...
+
+        @hdnDiscountPercent.setter
+        def hdnDiscountPercent(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def hdnDiscountAmount(self) -> Decimal | None: ...
+
+        @hdnDiscountAmount.setter
+        def hdnDiscountAmount(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def hdnS_H_Amount(self) -> Decimal | None: ...
+
+        @hdnS_H_Amount.setter
+        def hdnS_H_Amount(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def currency_id(self) -> RecordId | None: ...
+
+        @currency_id.setter
+        def currency_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def conversion_rate(self) -> Decimal | None: ...
+
+        @conversion_rate.setter
+        def conversion_rate(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def pre_tax_total(self) -> Decimal | None: ...
+
+        @pre_tax_total.setter
+        def pre_tax_total(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def paid(self) -> Decimal | None: ...
+
+        @paid.setter
+        def paid(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def balance(self) -> Decimal | None: ...
+
+        @balance.setter
+        def balance(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def hdnS_H_Percent(self) -> Decimal | None: ...
+
+        @hdnS_H_Percent.setter
+        def hdnS_H_Percent(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def shipping_and_handling(self) -> Decimal | None: ...
+
+        @shipping_and_handling.setter
+        def shipping_and_handling(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def shipping_and_handling_vat(self) -> Decimal | None: ...
+
+        @shipping_and_handling_vat.setter
+        def shipping_and_handling_vat(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def shipping_and_handling_sales(self) -> Decimal | None: ...
+
+        @shipping_and_handling_sales.setter
+        def shipping_and_handling_sales(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def shipping_and_handling_service(self) -> Decimal | None: ...
+
+        @shipping_and_handling_service.setter
+        def shipping_and_handling_service(self, value: Decimal | int | float | None) -> None: ...
+    else:
+        vendor_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "vendor_id",
+                "reference",
+                label="Vendor Name",
+                mandatory=True,
+                refers_to=("Vendors",),
+                column="int(19)",
+            ),
+        ] = None
+        contact_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "contact_id",
+                "reference",
+                label="Contact Name",
+                refers_to=("Contacts",),
+                column="int(19)",
+            ),
+        ] = None
+        txtAdjustment: Annotated[
+            Decimal | None,
+            VtigerField("txtAdjustment", "currency", label="Adjustment", column="decimal(25,8)"),
+        ] = None
+        salescommission: Annotated[
+            Decimal | None,
+            VtigerField(
+                "salescommission", "double", label="Sales Commission", column="decimal(25,3)"
+            ),
+        ] = None
+        exciseduty: Annotated[
+            Decimal | None,
+            VtigerField("exciseduty", "double", label="Excise Duty", column="decimal(25,3)"),
+        ] = None
+        hdnGrandTotal: Annotated[
+            Decimal | None,
+            VtigerField("hdnGrandTotal", "currency", label="Total", column="decimal(25,8)"),
+        ] = None
+        hdnSubTotal: Annotated[
+            Decimal | None,
+            VtigerField("hdnSubTotal", "currency", label="Sub Total", column="decimal(25,8)"),
+        ] = None
+        hdnDiscountPercent: Annotated[
+            Decimal | None,
+            VtigerField(
+                "hdnDiscountPercent", "double", label="Discount Percent", column="decimal(25,3)"
+            ),
+        ] = None
+        hdnDiscountAmount: Annotated[
+            Decimal | None,
+            VtigerField(
+                "hdnDiscountAmount", "currency", label="Discount Amount", column="decimal(25,8)"
+            ),
+        ] = None
+        hdnS_H_Amount: Annotated[
+            Decimal | None,
+            VtigerField("hdnS_H_Amount", "currency", label="Charges", column="decimal(25,8)"),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
+        currency_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "currency_id",
+                "reference",
+                label="Currency",
+                refers_to=("Currency",),
+                default="1",
+                column="int(19)",
+            ),
+        ] = None
+        conversion_rate: Annotated[
+            Decimal | None,
+            VtigerField(
+                "conversion_rate",
+                "double",
+                label="Conversion Rate",
+                default="1",
+                column="decimal(10,3)",
+            ),
+        ] = None
+        pre_tax_total: Annotated[
+            Decimal | None,
+            VtigerField("pre_tax_total", "currency", label="Pre Tax Total", column="decimal(25,8)"),
+        ] = None
+        paid: Annotated[
+            Decimal | None,
+            VtigerField("paid", "currency", label="Paid", default="0", column="decimal(25,8)"),
+        ] = None
+        balance: Annotated[
+            Decimal | None,
+            VtigerField(
+                "balance", "currency", label="Balance", default="0", column="decimal(25,8)"
+            ),
+        ] = None
+        hdnS_H_Percent: Annotated[
+            Decimal | None,
+            VtigerField("hdnS_H_Percent", "double", label="Taxes On Charges", column="int(11)"),
+        ] = None
+        shipping_and_handling: Annotated[
+            Decimal | None,
+            VtigerField("shipping_&_handling", "double", label="Shipping & Handling"),
+        ] = None
+        shipping_and_handling_vat: Annotated[
+            Decimal | None,
+            VtigerField(
+                "shipping_&_handling_shtax1",
+                "double",
+                label="Shipping & Handling VAT",
+                default="4.500",
+            ),
+        ] = None
+        shipping_and_handling_sales: Annotated[
+            Decimal | None,
+            VtigerField(
+                "shipping_&_handling_shtax2",
+                "double",
+                label="Shipping & Handling Sales",
+                default="10.000",
+            ),
+        ] = None
+        shipping_and_handling_service: Annotated[
+            Decimal | None,
+            VtigerField(
+                "shipping_&_handling_shtax3",
+                "double",
+                label="Shipping & Handling Service",
+                default="12.500",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

@@ -6,11 +6,31 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    cast,
+    overload,
+)
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import InventoryModel, Manager, Q, QuerySet, RecordId, RelatedRecords, VtigerField
+from vtorm import (
+    DataLossPolicy,
+    InventoryModel,
+    Manager,
+    Q,
+    QuerySet,
+    RecordId,
+    RelatedRecords,
+    RowView,
+    VtigerField,
+)
 
 from .line_item import LineItem
 
@@ -37,8 +57,8 @@ QuoteHdnTaxType = Literal["individual", "group"]
 class QuoteLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `Quote`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     quote_no: str
     quote_no__iexact: str
     quote_no__in: Sequence[str]
@@ -61,8 +81,8 @@ class QuoteLookups(TypedDict, total=False):
     subject__iendswith: str
     subject__like: str
     subject__isnull: Literal[False]
-    potential_id: RecordId | str
-    potential_id__in: Sequence[RecordId | str]
+    potential_id: RecordId | str | None
+    potential_id__in: Sequence[RecordId | str | None]
     potential_id__isnull: Literal[False]
     quotestage: QuoteQuotestage
     quotestage__iexact: QuoteQuotestage
@@ -83,8 +103,8 @@ class QuoteLookups(TypedDict, total=False):
     validtill__lte: datetime.date
     validtill__range: tuple[datetime.date, datetime.date]
     validtill__isnull: Literal[False]
-    contact_id: RecordId | str
-    contact_id__in: Sequence[RecordId | str]
+    contact_id: RecordId | str | None
+    contact_id__in: Sequence[RecordId | str | None]
     contact_id__isnull: Literal[False]
     carrier: QuoteCarrier
     carrier__iexact: QuoteCarrier
@@ -116,8 +136,8 @@ class QuoteLookups(TypedDict, total=False):
     shipping__iendswith: str
     shipping__like: str
     shipping__isnull: Literal[False]
-    assigned_user_id1: RecordId | str
-    assigned_user_id1__in: Sequence[RecordId | str]
+    assigned_user_id1: RecordId | str | None
+    assigned_user_id1__in: Sequence[RecordId | str | None]
     assigned_user_id1__isnull: Literal[False]
     txtAdjustment: Decimal | int | float
     txtAdjustment__in: Sequence[Decimal | int | float]
@@ -170,11 +190,11 @@ class QuoteLookups(TypedDict, total=False):
     hdnS_H_Amount__lte: Decimal | int | float
     hdnS_H_Amount__range: tuple[Decimal | int | float, Decimal | int | float]
     hdnS_H_Amount__isnull: Literal[False]
-    account_id: RecordId | str
-    account_id__in: Sequence[RecordId | str]
+    account_id: RecordId | str | None
+    account_id__in: Sequence[RecordId | str | None]
     account_id__isnull: Literal[False]
-    assigned_user_id: RecordId | str
-    assigned_user_id__in: Sequence[RecordId | str]
+    assigned_user_id: RecordId | str | None
+    assigned_user_id__in: Sequence[RecordId | str | None]
     assigned_user_id__isnull: Literal[False]
     createdtime: datetime.datetime
     createdtime__in: Sequence[datetime.datetime]
@@ -192,11 +212,11 @@ class QuoteLookups(TypedDict, total=False):
     modifiedtime__lte: datetime.datetime
     modifiedtime__range: tuple[datetime.datetime, datetime.datetime]
     modifiedtime__isnull: Literal[False]
-    modifiedby: RecordId | str
-    modifiedby__in: Sequence[RecordId | str]
+    modifiedby: RecordId | str | None
+    modifiedby__in: Sequence[RecordId | str | None]
     modifiedby__isnull: Literal[False]
-    currency_id: RecordId | str
-    currency_id__in: Sequence[RecordId | str]
+    currency_id: RecordId | str | None
+    currency_id__in: Sequence[RecordId | str | None]
     currency_id__isnull: Literal[False]
     conversion_rate: Decimal | int | float
     conversion_rate__in: Sequence[Decimal | int | float]
@@ -445,6 +465,371 @@ class QuoteLookups(TypedDict, total=False):
     shipping_and_handling_service__isnull: Literal[False]
 
 
+QuoteFieldName = Literal[
+    "id",
+    "subject",
+    "potential_id",
+    "quotestage",
+    "validtill",
+    "contact_id",
+    "carrier",
+    "hdnSubTotal",
+    "shipping",
+    "assigned_user_id1",
+    "txtAdjustment",
+    "hdnGrandTotal",
+    "hdnTaxType",
+    "hdnDiscountPercent",
+    "hdnDiscountAmount",
+    "hdnS_H_Amount",
+    "account_id",
+    "assigned_user_id",
+    "modifiedby",
+    "currency_id",
+    "conversion_rate",
+    "bill_street",
+    "ship_street",
+    "bill_city",
+    "ship_city",
+    "bill_state",
+    "ship_state",
+    "bill_code",
+    "ship_code",
+    "bill_country",
+    "ship_country",
+    "bill_pobox",
+    "ship_pobox",
+    "description",
+    "terms_conditions",
+    "pre_tax_total",
+    "hdnS_H_Percent",
+    "starred",
+    "tags",
+    "region_id",
+    "shipping_and_handling",
+    "shipping_and_handling_vat",
+    "shipping_and_handling_sales",
+    "shipping_and_handling_service",
+    "quote_no",
+    "createdtime",
+    "modifiedtime",
+    "source",
+]
+
+QuoteOrdering = Literal[
+    "id",
+    "-id",
+    "subject",
+    "-subject",
+    "potential_id",
+    "-potential_id",
+    "quotestage",
+    "-quotestage",
+    "validtill",
+    "-validtill",
+    "contact_id",
+    "-contact_id",
+    "carrier",
+    "-carrier",
+    "hdnSubTotal",
+    "-hdnSubTotal",
+    "shipping",
+    "-shipping",
+    "assigned_user_id1",
+    "-assigned_user_id1",
+    "txtAdjustment",
+    "-txtAdjustment",
+    "hdnGrandTotal",
+    "-hdnGrandTotal",
+    "hdnTaxType",
+    "-hdnTaxType",
+    "hdnDiscountPercent",
+    "-hdnDiscountPercent",
+    "hdnDiscountAmount",
+    "-hdnDiscountAmount",
+    "hdnS_H_Amount",
+    "-hdnS_H_Amount",
+    "account_id",
+    "-account_id",
+    "assigned_user_id",
+    "-assigned_user_id",
+    "modifiedby",
+    "-modifiedby",
+    "currency_id",
+    "-currency_id",
+    "conversion_rate",
+    "-conversion_rate",
+    "bill_street",
+    "-bill_street",
+    "ship_street",
+    "-ship_street",
+    "bill_city",
+    "-bill_city",
+    "ship_city",
+    "-ship_city",
+    "bill_state",
+    "-bill_state",
+    "ship_state",
+    "-ship_state",
+    "bill_code",
+    "-bill_code",
+    "ship_code",
+    "-ship_code",
+    "bill_country",
+    "-bill_country",
+    "ship_country",
+    "-ship_country",
+    "bill_pobox",
+    "-bill_pobox",
+    "ship_pobox",
+    "-ship_pobox",
+    "description",
+    "-description",
+    "terms_conditions",
+    "-terms_conditions",
+    "pre_tax_total",
+    "-pre_tax_total",
+    "hdnS_H_Percent",
+    "-hdnS_H_Percent",
+    "starred",
+    "-starred",
+    "tags",
+    "-tags",
+    "region_id",
+    "-region_id",
+    "shipping_and_handling",
+    "-shipping_and_handling",
+    "shipping_and_handling_vat",
+    "-shipping_and_handling_vat",
+    "shipping_and_handling_sales",
+    "-shipping_and_handling_sales",
+    "shipping_and_handling_service",
+    "-shipping_and_handling_service",
+    "quote_no",
+    "-quote_no",
+    "createdtime",
+    "-createdtime",
+    "modifiedtime",
+    "-modifiedtime",
+    "source",
+    "-source",
+]
+
+QuoteReference = Literal[
+    "potential_id",
+    "contact_id",
+    "assigned_user_id1",
+    "account_id",
+    "assigned_user_id",
+    "modifiedby",
+    "currency_id",
+]
+
+
+class QuoteFields(TypedDict, total=False):
+    """What `Quote(...)` and `Quote.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    subject: Required[str]
+    potential_id: RecordId | str | None
+    quotestage: Required[QuoteQuotestage]
+    validtill: datetime.date | None
+    contact_id: RecordId | str | None
+    carrier: QuoteCarrier | None
+    hdnSubTotal: Decimal | int | float | None
+    shipping: str | None
+    assigned_user_id1: RecordId | str | None
+    txtAdjustment: Decimal | int | float | None
+    hdnGrandTotal: Decimal | int | float | None
+    hdnTaxType: QuoteHdnTaxType | None
+    hdnDiscountPercent: Decimal | int | float | None
+    hdnDiscountAmount: Decimal | int | float | None
+    hdnS_H_Amount: Decimal | int | float | None
+    account_id: RecordId | str | None
+    assigned_user_id: RecordId | str | None
+    modifiedby: RecordId | str | None
+    currency_id: RecordId | str | None
+    conversion_rate: Decimal | int | float | None
+    bill_street: Required[str]
+    ship_street: Required[str]
+    bill_city: str | None
+    ship_city: str | None
+    bill_state: str | None
+    ship_state: str | None
+    bill_code: str | None
+    ship_code: str | None
+    bill_country: str | None
+    ship_country: str | None
+    bill_pobox: str | None
+    ship_pobox: str | None
+    description: str | None
+    terms_conditions: str | None
+    pre_tax_total: Decimal | int | float | None
+    hdnS_H_Percent: Decimal | int | float | None
+    starred: bool | None
+    tags: str | None
+    region_id: str | None
+    shipping_and_handling: Decimal | int | float | None
+    shipping_and_handling_vat: Decimal | int | float | None
+    shipping_and_handling_sales: Decimal | int | float | None
+    shipping_and_handling_service: Decimal | int | float | None
+    line_items: Required[list[LineItem]]
+
+
+class QuoteValues(TypedDict, total=False):
+    """Editable fields of `Quote`, none required (`defaults=`, conversions)."""
+
+    subject: str
+    potential_id: RecordId | str | None
+    quotestage: QuoteQuotestage
+    validtill: datetime.date | None
+    contact_id: RecordId | str | None
+    carrier: QuoteCarrier | None
+    hdnSubTotal: Decimal | int | float | None
+    shipping: str | None
+    assigned_user_id1: RecordId | str | None
+    txtAdjustment: Decimal | int | float | None
+    hdnGrandTotal: Decimal | int | float | None
+    hdnTaxType: QuoteHdnTaxType | None
+    hdnDiscountPercent: Decimal | int | float | None
+    hdnDiscountAmount: Decimal | int | float | None
+    hdnS_H_Amount: Decimal | int | float | None
+    account_id: RecordId | str | None
+    assigned_user_id: RecordId | str | None
+    modifiedby: RecordId | str | None
+    currency_id: RecordId | str | None
+    conversion_rate: Decimal | int | float | None
+    bill_street: str
+    ship_street: str
+    bill_city: str | None
+    ship_city: str | None
+    bill_state: str | None
+    ship_state: str | None
+    bill_code: str | None
+    ship_code: str | None
+    bill_country: str | None
+    ship_country: str | None
+    bill_pobox: str | None
+    ship_pobox: str | None
+    description: str | None
+    terms_conditions: str | None
+    pre_tax_total: Decimal | int | float | None
+    hdnS_H_Percent: Decimal | int | float | None
+    starred: bool | None
+    tags: str | None
+    region_id: str | None
+    shipping_and_handling: Decimal | int | float | None
+    shipping_and_handling_vat: Decimal | int | float | None
+    shipping_and_handling_sales: Decimal | int | float | None
+    shipping_and_handling_service: Decimal | int | float | None
+
+
+class QuoteRow(TypedDict):
+    """A row of `Quote.objects.values()`: the id and every field."""
+
+    id: RecordId
+    subject: str
+    potential_id: RecordId | None
+    quotestage: QuoteQuotestage
+    validtill: datetime.date | None
+    contact_id: RecordId | None
+    carrier: QuoteCarrier | None
+    hdnSubTotal: Decimal | None
+    shipping: str | None
+    assigned_user_id1: RecordId | None
+    txtAdjustment: Decimal | None
+    hdnGrandTotal: Decimal | None
+    hdnTaxType: QuoteHdnTaxType | None
+    hdnDiscountPercent: Decimal | None
+    hdnDiscountAmount: Decimal | None
+    hdnS_H_Amount: Decimal | None
+    account_id: RecordId | None
+    assigned_user_id: RecordId | None
+    modifiedby: RecordId | None
+    currency_id: RecordId | None
+    conversion_rate: Decimal | None
+    bill_street: str
+    ship_street: str
+    bill_city: str | None
+    ship_city: str | None
+    bill_state: str | None
+    ship_state: str | None
+    bill_code: str | None
+    ship_code: str | None
+    bill_country: str | None
+    ship_country: str | None
+    bill_pobox: str | None
+    ship_pobox: str | None
+    description: str | None
+    terms_conditions: str | None
+    pre_tax_total: Decimal | None
+    hdnS_H_Percent: Decimal | None
+    starred: bool | None
+    tags: str | None
+    region_id: str | None
+    shipping_and_handling: Decimal | None
+    shipping_and_handling_vat: Decimal | None
+    shipping_and_handling_sales: Decimal | None
+    shipping_and_handling_service: Decimal | None
+    quote_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
+class QuotePartialRow(TypedDict, total=False):
+    """A row of `Quote.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    subject: str
+    potential_id: RecordId | None
+    quotestage: QuoteQuotestage
+    validtill: datetime.date | None
+    contact_id: RecordId | None
+    carrier: QuoteCarrier | None
+    hdnSubTotal: Decimal | None
+    shipping: str | None
+    assigned_user_id1: RecordId | None
+    txtAdjustment: Decimal | None
+    hdnGrandTotal: Decimal | None
+    hdnTaxType: QuoteHdnTaxType | None
+    hdnDiscountPercent: Decimal | None
+    hdnDiscountAmount: Decimal | None
+    hdnS_H_Amount: Decimal | None
+    account_id: RecordId | None
+    assigned_user_id: RecordId | None
+    modifiedby: RecordId | None
+    currency_id: RecordId | None
+    conversion_rate: Decimal | None
+    bill_street: str
+    ship_street: str
+    bill_city: str | None
+    ship_city: str | None
+    bill_state: str | None
+    ship_state: str | None
+    bill_code: str | None
+    ship_code: str | None
+    bill_country: str | None
+    ship_country: str | None
+    bill_pobox: str | None
+    ship_pobox: str | None
+    description: str | None
+    terms_conditions: str | None
+    pre_tax_total: Decimal | None
+    hdnS_H_Percent: Decimal | None
+    starred: bool | None
+    tags: str | None
+    region_id: str | None
+    shipping_and_handling: Decimal | None
+    shipping_and_handling_vat: Decimal | None
+    shipping_and_handling_sales: Decimal | None
+    shipping_and_handling_service: Decimal | None
+    quote_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
 class QuoteQuerySet(QuerySet["Quote"]):
     """A lazy query over `Quote` records."""
 
@@ -459,6 +844,43 @@ class QuoteQuerySet(QuerySet["Quote"]):
     def get(self, *conditions: Q, **lookups: Unpack[QuoteLookups]) -> Quote:
         """The one record matching; `Quote.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[QuoteFields],
+    ) -> Quote:
+        """A new `Quote` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: QuoteOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: QuoteFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: QuoteReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[QuoteRow]: ...
+
+    @overload
+    def values(
+        self, first: QuoteFieldName, /, *fields: QuoteFieldName
+    ) -> RowView[QuotePartialRow]: ...
+
+    def values(self, *fields: QuoteFieldName) -> RowView[QuoteRow] | RowView[QuotePartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[QuoteRow]", self._values(fields))
+
+    def values_list(self, *fields: QuoteFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class QuoteRelatedRecords(RelatedRecords["Quote"]):
@@ -491,16 +913,6 @@ class Quote(InventoryModel):
         str,
         VtigerField("subject", "string", label="Subject", mandatory=True, column="varchar(100)"),
     ]
-    potential_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "potential_id",
-            "reference",
-            label="Opportunity Name",
-            refers_to=("Potentials",),
-            column="int(19)",
-        ),
-    ] = None
     quotestage: Annotated[
         QuoteQuotestage,
         VtigerField(
@@ -516,16 +928,6 @@ class Quote(InventoryModel):
         datetime.date | None,
         VtigerField("validtill", "date", label="Valid Until", column="date"),
     ] = None
-    contact_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "contact_id",
-            "reference",
-            label="Contact Name",
-            refers_to=("Contacts",),
-            column="int(19)",
-        ),
-    ] = None
     carrier: Annotated[
         QuoteCarrier | None,
         VtigerField(
@@ -536,31 +938,9 @@ class Quote(InventoryModel):
             column="varchar(200)",
         ),
     ] = None
-    hdnSubTotal: Annotated[
-        Decimal | None,
-        VtigerField("hdnSubTotal", "currency", label="Sub Total", column="decimal(25,8)"),
-    ] = None
     shipping: Annotated[
         str | None,
         VtigerField("shipping", "string", label="Shipping", column="varchar(100)"),
-    ] = None
-    assigned_user_id1: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id1",
-            "reference",
-            label="Inventory Manager",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
-    txtAdjustment: Annotated[
-        Decimal | None,
-        VtigerField("txtAdjustment", "currency", label="Adjustment", column="decimal(25,8)"),
-    ] = None
-    hdnGrandTotal: Annotated[
-        Decimal | None,
-        VtigerField("hdnGrandTotal", "currency", label="Total", column="decimal(25,8)"),
     ] = None
     hdnTaxType: Annotated[
         QuoteHdnTaxType | None,
@@ -570,70 +950,6 @@ class Quote(InventoryModel):
             label="Tax Type",
             picklist=("individual", "group"),
             column="varchar(25)",
-        ),
-    ] = None
-    hdnDiscountPercent: Annotated[
-        Decimal | None,
-        VtigerField(
-            "hdnDiscountPercent", "double", label="Discount Percent", column="decimal(25,3)"
-        ),
-    ] = None
-    hdnDiscountAmount: Annotated[
-        Decimal | None,
-        VtigerField(
-            "hdnDiscountAmount", "currency", label="Discount Amount", column="decimal(25,8)"
-        ),
-    ] = None
-    hdnS_H_Amount: Annotated[
-        Decimal | None,
-        VtigerField("hdnS_H_Amount", "currency", label="Charges", column="decimal(25,8)"),
-    ] = None
-    account_id: Annotated[
-        RecordId,
-        VtigerField(
-            "account_id",
-            "reference",
-            label="Organization Name",
-            mandatory=True,
-            refers_to=("Accounts",),
-            column="int(19)",
-        ),
-    ]
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
-    currency_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "currency_id",
-            "reference",
-            label="Currency",
-            refers_to=("Currency",),
-            default="1",
-            column="int(19)",
-        ),
-    ] = None
-    conversion_rate: Annotated[
-        Decimal | None,
-        VtigerField(
-            "conversion_rate",
-            "double",
-            label="Conversion Rate",
-            default="1",
-            column="decimal(10,3)",
         ),
     ] = None
     bill_street: Annotated[
@@ -708,14 +1024,6 @@ class Quote(InventoryModel):
             column="text",
         ),
     ] = None
-    pre_tax_total: Annotated[
-        Decimal | None,
-        VtigerField("pre_tax_total", "currency", label="Pre Tax Total", column="decimal(25,8)"),
-    ] = None
-    hdnS_H_Percent: Annotated[
-        Decimal | None,
-        VtigerField("hdnS_H_Percent", "double", label="Taxes On Charges", column="int(11)"),
-    ] = None
     starred: Annotated[
         bool | None,
         VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
@@ -728,35 +1036,279 @@ class Quote(InventoryModel):
         str | None,
         VtigerField("region_id", "picklist", label="Tax Region", column="int(19)"),
     ] = None
-    shipping_and_handling: Annotated[
-        Decimal | None,
-        VtigerField("shipping_&_handling", "double", label="Shipping & Handling"),
-    ] = None
-    shipping_and_handling_vat: Annotated[
-        Decimal | None,
-        VtigerField(
-            "shipping_&_handling_shtax1", "double", label="Shipping & Handling VAT", default="4.500"
-        ),
-    ] = None
-    shipping_and_handling_sales: Annotated[
-        Decimal | None,
-        VtigerField(
-            "shipping_&_handling_shtax2",
-            "double",
-            label="Shipping & Handling Sales",
-            default="10.000",
-        ),
-    ] = None
-    shipping_and_handling_service: Annotated[
-        Decimal | None,
-        VtigerField(
-            "shipping_&_handling_shtax3",
-            "double",
-            label="Shipping & Handling Service",
-            default="12.500",
-        ),
-    ] = None
     line_items: list[LineItem]
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[QuoteFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def potential_id(self) -> RecordId | None: ...
+
+        @potential_id.setter
+        def potential_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def contact_id(self) -> RecordId | None: ...
+
+        @contact_id.setter
+        def contact_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def hdnSubTotal(self) -> Decimal | None: ...
+
+        @hdnSubTotal.setter
+        def hdnSubTotal(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def assigned_user_id1(self) -> RecordId | None: ...
+
+        @assigned_user_id1.setter
+        def assigned_user_id1(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def txtAdjustment(self) -> Decimal | None: ...
+
+        @txtAdjustment.setter
+        def txtAdjustment(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def hdnGrandTotal(self) -> Decimal | None: ...
+
+        @hdnGrandTotal.setter
+        def hdnGrandTotal(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def hdnDiscountPercent(self) -> Decimal | None: ...
+
+        @hdnDiscountPercent.setter
+        def hdnDiscountPercent(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def hdnDiscountAmount(self) -> Decimal | None: ...
+
+        @hdnDiscountAmount.setter
+        def hdnDiscountAmount(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def hdnS_H_Amount(self) -> Decimal | None: ...
+
+        @hdnS_H_Amount.setter
+        def hdnS_H_Amount(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def account_id(self) -> RecordId | None: ...
+
+        @account_id.setter
+        def account_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def currency_id(self) -> RecordId | None: ...
+
+        @currency_id.setter
+        def currency_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def conversion_rate(self) -> Decimal | None: ...
+
+        @conversion_rate.setter
+        def conversion_rate(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def pre_tax_total(self) -> Decimal | None: ...
+
+        @pre_tax_total.setter
+        def pre_tax_total(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def hdnS_H_Percent(self) -> Decimal | None: ...
+
+        @hdnS_H_Percent.setter
+        def hdnS_H_Percent(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def shipping_and_handling(self) -> Decimal | None: ...
+
+        @shipping_and_handling.setter
+        def shipping_and_handling(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def shipping_and_handling_vat(self) -> Decimal | None: ...
+
+        @shipping_and_handling_vat.setter
+        def shipping_and_handling_vat(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def shipping_and_handling_sales(self) -> Decimal | None: ...
+
+        @shipping_and_handling_sales.setter
+        def shipping_and_handling_sales(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def shipping_and_handling_service(self) -> Decimal | None: ...
+
+        @shipping_and_handling_service.setter
+        def shipping_and_handling_service(self, value: Decimal | int | float | None) -> None: ...
+    else:
+        potential_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "potential_id",
+                "reference",
+                label="Opportunity Name",
+                refers_to=("Potentials",),
+                column="int(19)",
+            ),
+        ] = None
+        contact_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "contact_id",
+                "reference",
+                label="Contact Name",
+                refers_to=("Contacts",),
+                column="int(19)",
+            ),
+        ] = None
+        hdnSubTotal: Annotated[
+            Decimal | None,
+            VtigerField("hdnSubTotal", "currency", label="Sub Total", column="decimal(25,8)"),
+        ] = None
+        assigned_user_id1: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id1",
+                "reference",
+                label="Inventory Manager",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
+        txtAdjustment: Annotated[
+            Decimal | None,
+            VtigerField("txtAdjustment", "currency", label="Adjustment", column="decimal(25,8)"),
+        ] = None
+        hdnGrandTotal: Annotated[
+            Decimal | None,
+            VtigerField("hdnGrandTotal", "currency", label="Total", column="decimal(25,8)"),
+        ] = None
+        hdnDiscountPercent: Annotated[
+            Decimal | None,
+            VtigerField(
+                "hdnDiscountPercent", "double", label="Discount Percent", column="decimal(25,3)"
+            ),
+        ] = None
+        hdnDiscountAmount: Annotated[
+            Decimal | None,
+            VtigerField(
+                "hdnDiscountAmount", "currency", label="Discount Amount", column="decimal(25,8)"
+            ),
+        ] = None
+        hdnS_H_Amount: Annotated[
+            Decimal | None,
+            VtigerField("hdnS_H_Amount", "currency", label="Charges", column="decimal(25,8)"),
+        ] = None
+        account_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "account_id",
+                "reference",
+                label="Organization Name",
+                mandatory=True,
+                refers_to=("Accounts",),
+                column="int(19)",
+            ),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
+        currency_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "currency_id",
+                "reference",
+                label="Currency",
+                refers_to=("Currency",),
+                default="1",
+                column="int(19)",
+            ),
+        ] = None
+        conversion_rate: Annotated[
+            Decimal | None,
+            VtigerField(
+                "conversion_rate",
+                "double",
+                label="Conversion Rate",
+                default="1",
+                column="decimal(10,3)",
+            ),
+        ] = None
+        pre_tax_total: Annotated[
+            Decimal | None,
+            VtigerField("pre_tax_total", "currency", label="Pre Tax Total", column="decimal(25,8)"),
+        ] = None
+        hdnS_H_Percent: Annotated[
+            Decimal | None,
+            VtigerField("hdnS_H_Percent", "double", label="Taxes On Charges", column="int(11)"),
+        ] = None
+        shipping_and_handling: Annotated[
+            Decimal | None,
+            VtigerField("shipping_&_handling", "double", label="Shipping & Handling"),
+        ] = None
+        shipping_and_handling_vat: Annotated[
+            Decimal | None,
+            VtigerField(
+                "shipping_&_handling_shtax1",
+                "double",
+                label="Shipping & Handling VAT",
+                default="4.500",
+            ),
+        ] = None
+        shipping_and_handling_sales: Annotated[
+            Decimal | None,
+            VtigerField(
+                "shipping_&_handling_shtax2",
+                "double",
+                label="Shipping & Handling Sales",
+                default="10.000",
+            ),
+        ] = None
+        shipping_and_handling_service: Annotated[
+            Decimal | None,
+            VtigerField(
+                "shipping_&_handling_shtax3",
+                "double",
+                label="Shipping & Handling Service",
+                default="12.500",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

@@ -6,11 +6,31 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    cast,
+    overload,
+)
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
+from vtorm import (
+    DataLossPolicy,
+    Manager,
+    Model,
+    Q,
+    QuerySet,
+    RecordId,
+    RelatedRecords,
+    RowView,
+    VtigerField,
+)
 
 if TYPE_CHECKING:
     from .account import AccountRelatedRecords
@@ -39,8 +59,8 @@ ServiceServicecategory = Literal[
 class ServiceLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `Service`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     servicename: str
     servicename__iexact: str
     servicename__in: Sequence[str]
@@ -124,8 +144,8 @@ class ServiceLookups(TypedDict, total=False):
     modifiedtime__lte: datetime.datetime
     modifiedtime__range: tuple[datetime.datetime, datetime.datetime]
     modifiedtime__isnull: Literal[False]
-    modifiedby: RecordId | str
-    modifiedby__in: Sequence[RecordId | str]
+    modifiedby: RecordId | str | None
+    modifiedby__in: Sequence[RecordId | str | None]
     modifiedby__isnull: Literal[False]
     service_usageunit: ServiceServiceUsageunit
     service_usageunit__iexact: ServiceServiceUsageunit
@@ -146,8 +166,8 @@ class ServiceLookups(TypedDict, total=False):
     qty_per_unit__lte: Decimal | int | float
     qty_per_unit__range: tuple[Decimal | int | float, Decimal | int | float]
     qty_per_unit__isnull: Literal[False]
-    assigned_user_id: RecordId | str
-    assigned_user_id__in: Sequence[RecordId | str]
+    assigned_user_id: RecordId | str | None
+    assigned_user_id__in: Sequence[RecordId | str | None]
     assigned_user_id__isnull: Literal[False]
     servicecategory: ServiceServicecategory
     servicecategory__iexact: ServiceServicecategory
@@ -264,6 +284,222 @@ class ServiceLookups(TypedDict, total=False):
     currency1__isnull: Literal[False]
 
 
+ServiceFieldName = Literal[
+    "id",
+    "servicename",
+    "discontinued",
+    "sales_start_date",
+    "sales_end_date",
+    "start_date",
+    "expiry_date",
+    "website",
+    "modifiedby",
+    "service_usageunit",
+    "qty_per_unit",
+    "assigned_user_id",
+    "servicecategory",
+    "unit_price",
+    "taxclass",
+    "commissionrate",
+    "description",
+    "starred",
+    "tags",
+    "purchase_cost",
+    "tax1",
+    "tax2",
+    "tax3",
+    "currency1",
+    "service_no",
+    "createdtime",
+    "modifiedtime",
+    "source",
+]
+
+ServiceOrdering = Literal[
+    "id",
+    "-id",
+    "servicename",
+    "-servicename",
+    "discontinued",
+    "-discontinued",
+    "sales_start_date",
+    "-sales_start_date",
+    "sales_end_date",
+    "-sales_end_date",
+    "start_date",
+    "-start_date",
+    "expiry_date",
+    "-expiry_date",
+    "website",
+    "-website",
+    "modifiedby",
+    "-modifiedby",
+    "service_usageunit",
+    "-service_usageunit",
+    "qty_per_unit",
+    "-qty_per_unit",
+    "assigned_user_id",
+    "-assigned_user_id",
+    "servicecategory",
+    "-servicecategory",
+    "unit_price",
+    "-unit_price",
+    "taxclass",
+    "-taxclass",
+    "commissionrate",
+    "-commissionrate",
+    "description",
+    "-description",
+    "starred",
+    "-starred",
+    "tags",
+    "-tags",
+    "purchase_cost",
+    "-purchase_cost",
+    "tax1",
+    "-tax1",
+    "tax2",
+    "-tax2",
+    "tax3",
+    "-tax3",
+    "currency1",
+    "-currency1",
+    "service_no",
+    "-service_no",
+    "createdtime",
+    "-createdtime",
+    "modifiedtime",
+    "-modifiedtime",
+    "source",
+    "-source",
+]
+
+ServiceReference = Literal["modifiedby", "assigned_user_id"]
+
+
+class ServiceFields(TypedDict, total=False):
+    """What `Service(...)` and `Service.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    servicename: Required[str]
+    discontinued: bool | None
+    sales_start_date: datetime.date | None
+    sales_end_date: datetime.date | None
+    start_date: datetime.date | None
+    expiry_date: datetime.date | None
+    website: str | None
+    modifiedby: RecordId | str | None
+    service_usageunit: ServiceServiceUsageunit | None
+    qty_per_unit: Decimal | int | float | None
+    assigned_user_id: RecordId | str | None
+    servicecategory: ServiceServicecategory | None
+    unit_price: Decimal | int | float | None
+    taxclass: str | None
+    commissionrate: Decimal | int | float | None
+    description: str | None
+    starred: bool | None
+    tags: str | None
+    purchase_cost: Decimal | int | float | None
+    tax1: Decimal | int | float | None
+    tax2: Decimal | int | float | None
+    tax3: Decimal | int | float | None
+    currency1: Decimal | int | float | None
+
+
+class ServiceValues(TypedDict, total=False):
+    """Editable fields of `Service`, none required (`defaults=`, conversions)."""
+
+    servicename: str
+    discontinued: bool | None
+    sales_start_date: datetime.date | None
+    sales_end_date: datetime.date | None
+    start_date: datetime.date | None
+    expiry_date: datetime.date | None
+    website: str | None
+    modifiedby: RecordId | str | None
+    service_usageunit: ServiceServiceUsageunit | None
+    qty_per_unit: Decimal | int | float | None
+    assigned_user_id: RecordId | str | None
+    servicecategory: ServiceServicecategory | None
+    unit_price: Decimal | int | float | None
+    taxclass: str | None
+    commissionrate: Decimal | int | float | None
+    description: str | None
+    starred: bool | None
+    tags: str | None
+    purchase_cost: Decimal | int | float | None
+    tax1: Decimal | int | float | None
+    tax2: Decimal | int | float | None
+    tax3: Decimal | int | float | None
+    currency1: Decimal | int | float | None
+
+
+class ServiceRow(TypedDict):
+    """A row of `Service.objects.values()`: the id and every field."""
+
+    id: RecordId
+    servicename: str
+    discontinued: bool | None
+    sales_start_date: datetime.date | None
+    sales_end_date: datetime.date | None
+    start_date: datetime.date | None
+    expiry_date: datetime.date | None
+    website: str | None
+    modifiedby: RecordId | None
+    service_usageunit: ServiceServiceUsageunit | None
+    qty_per_unit: Decimal | None
+    assigned_user_id: RecordId | None
+    servicecategory: ServiceServicecategory | None
+    unit_price: Decimal | None
+    taxclass: str | None
+    commissionrate: Decimal | None
+    description: str | None
+    starred: bool | None
+    tags: str | None
+    purchase_cost: Decimal | None
+    tax1: Decimal | None
+    tax2: Decimal | None
+    tax3: Decimal | None
+    currency1: Decimal | None
+    service_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
+class ServicePartialRow(TypedDict, total=False):
+    """A row of `Service.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    servicename: str
+    discontinued: bool | None
+    sales_start_date: datetime.date | None
+    sales_end_date: datetime.date | None
+    start_date: datetime.date | None
+    expiry_date: datetime.date | None
+    website: str | None
+    modifiedby: RecordId | None
+    service_usageunit: ServiceServiceUsageunit | None
+    qty_per_unit: Decimal | None
+    assigned_user_id: RecordId | None
+    servicecategory: ServiceServicecategory | None
+    unit_price: Decimal | None
+    taxclass: str | None
+    commissionrate: Decimal | None
+    description: str | None
+    starred: bool | None
+    tags: str | None
+    purchase_cost: Decimal | None
+    tax1: Decimal | None
+    tax2: Decimal | None
+    tax3: Decimal | None
+    currency1: Decimal | None
+    service_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
 class ServiceQuerySet(QuerySet["Service"]):
     """A lazy query over `Service` records."""
 
@@ -278,6 +514,43 @@ class ServiceQuerySet(QuerySet["Service"]):
     def get(self, *conditions: Q, **lookups: Unpack[ServiceLookups]) -> Service:
         """The one record matching; `Service.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[ServiceFields],
+    ) -> Service:
+        """A new `Service` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: ServiceOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: ServiceFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: ServiceReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[ServiceRow]: ...
+
+    @overload
+    def values(
+        self, first: ServiceFieldName, /, *fields: ServiceFieldName
+    ) -> RowView[ServicePartialRow]: ...
+
+    def values(self, *fields: ServiceFieldName) -> RowView[ServiceRow] | RowView[ServicePartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[ServiceRow]", self._values(fields))
+
+    def values_list(self, *fields: ServiceFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class ServiceRelatedRecords(RelatedRecords["Service"]):
@@ -343,16 +616,6 @@ class Service(Model):
         str | None,
         VtigerField("website", "url", label="Website", column="varchar(100)"),
     ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
     service_usageunit: Annotated[
         ServiceServiceUsageunit | None,
         VtigerField(
@@ -362,14 +625,6 @@ class Service(Model):
             picklist=("Hours", "Days", "Incidents"),
             column="varchar(200)",
         ),
-    ] = None
-    qty_per_unit: Annotated[
-        Decimal | None,
-        VtigerField("qty_per_unit", "double", label="Number of Units", column="decimal(11,2)"),
-    ] = None
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField("assigned_user_id", "owner", label="Owner", column="int(19)"),
     ] = None
     servicecategory: Annotated[
         ServiceServicecategory | None,
@@ -381,17 +636,9 @@ class Service(Model):
             column="varchar(200)",
         ),
     ] = None
-    unit_price: Annotated[
-        Decimal | None,
-        VtigerField("unit_price", "currency", label="Price", column="decimal(25,8)"),
-    ] = None
     taxclass: Annotated[
         str | None,
         VtigerField("taxclass", "string", label="Taxes", column="varchar(200)"),
-    ] = None
-    commissionrate: Annotated[
-        Decimal | None,
-        VtigerField("commissionrate", "double", label="Commission Rate", column="decimal(7,3)"),
     ] = None
     description: Annotated[
         str | None,
@@ -405,26 +652,119 @@ class Service(Model):
         str | None,
         VtigerField("tags", "string", label="tags", column="varchar(1)"),
     ] = None
-    purchase_cost: Annotated[
-        Decimal | None,
-        VtigerField("purchase_cost", "currency", label="Purchase Cost", column="decimal(27,8)"),
-    ] = None
-    tax1: Annotated[
-        Decimal | None,
-        VtigerField("tax1", "double", label="VAT", default="4.500"),
-    ] = None
-    tax2: Annotated[
-        Decimal | None,
-        VtigerField("tax2", "double", label="Sales", default="10.000"),
-    ] = None
-    tax3: Annotated[
-        Decimal | None,
-        VtigerField("tax3", "double", label="Service", default="12.500"),
-    ] = None
-    currency1: Annotated[
-        Decimal | None,
-        VtigerField("currency1", "double", label="USA, Dollars USD"),
-    ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[ServiceFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def qty_per_unit(self) -> Decimal | None: ...
+
+        @qty_per_unit.setter
+        def qty_per_unit(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def unit_price(self) -> Decimal | None: ...
+
+        @unit_price.setter
+        def unit_price(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def commissionrate(self) -> Decimal | None: ...
+
+        @commissionrate.setter
+        def commissionrate(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def purchase_cost(self) -> Decimal | None: ...
+
+        @purchase_cost.setter
+        def purchase_cost(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def tax1(self) -> Decimal | None: ...
+
+        @tax1.setter
+        def tax1(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def tax2(self) -> Decimal | None: ...
+
+        @tax2.setter
+        def tax2(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def tax3(self) -> Decimal | None: ...
+
+        @tax3.setter
+        def tax3(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def currency1(self) -> Decimal | None: ...
+
+        @currency1.setter
+        def currency1(self, value: Decimal | int | float | None) -> None: ...
+    else:
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
+        qty_per_unit: Annotated[
+            Decimal | None,
+            VtigerField("qty_per_unit", "double", label="Number of Units", column="decimal(11,2)"),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField("assigned_user_id", "owner", label="Owner", column="int(19)"),
+        ] = None
+        unit_price: Annotated[
+            Decimal | None,
+            VtigerField("unit_price", "currency", label="Price", column="decimal(25,8)"),
+        ] = None
+        commissionrate: Annotated[
+            Decimal | None,
+            VtigerField("commissionrate", "double", label="Commission Rate", column="decimal(7,3)"),
+        ] = None
+        purchase_cost: Annotated[
+            Decimal | None,
+            VtigerField("purchase_cost", "currency", label="Purchase Cost", column="decimal(27,8)"),
+        ] = None
+        tax1: Annotated[
+            Decimal | None,
+            VtigerField("tax1", "double", label="VAT", default="4.500"),
+        ] = None
+        tax2: Annotated[
+            Decimal | None,
+            VtigerField("tax2", "double", label="Sales", default="10.000"),
+        ] = None
+        tax3: Annotated[
+            Decimal | None,
+            VtigerField("tax3", "double", label="Service", default="12.500"),
+        ] = None
+        currency1: Annotated[
+            Decimal | None,
+            VtigerField("currency1", "double", label="USA, Dollars USD"),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

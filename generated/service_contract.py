@@ -6,11 +6,31 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    cast,
+    overload,
+)
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
+from vtorm import (
+    DataLossPolicy,
+    Manager,
+    Model,
+    Q,
+    QuerySet,
+    RecordId,
+    RelatedRecords,
+    RowView,
+    VtigerField,
+)
 
 if TYPE_CHECKING:
     from .account import Account
@@ -37,10 +57,10 @@ ServiceContractContractType = Literal["Support", "Services", "Administrative"]
 class ServiceContractLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `ServiceContract`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
-    assigned_user_id: RecordId | str
-    assigned_user_id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
+    assigned_user_id: RecordId | str | None
+    assigned_user_id__in: Sequence[RecordId | str | None]
     assigned_user_id__isnull: Literal[False]
     createdtime: datetime.datetime
     createdtime__in: Sequence[datetime.datetime]
@@ -74,8 +94,8 @@ class ServiceContractLookups(TypedDict, total=False):
     end_date__lte: datetime.date
     end_date__range: tuple[datetime.date, datetime.date]
     end_date__isnull: Literal[False]
-    sc_related_to: RecordId | str
-    sc_related_to__in: Sequence[RecordId | str]
+    sc_related_to: RecordId | str | None
+    sc_related_to__in: Sequence[RecordId | str | None]
     sc_related_to__isnull: Literal[False]
     tracking_unit: ServiceContractTrackingUnit
     tracking_unit__iexact: ServiceContractTrackingUnit
@@ -197,8 +217,8 @@ class ServiceContractLookups(TypedDict, total=False):
     contract_no__iendswith: str
     contract_no__like: str
     contract_no__isnull: Literal[False]
-    modifiedby: RecordId | str
-    modifiedby__in: Sequence[RecordId | str]
+    modifiedby: RecordId | str | None
+    modifiedby__in: Sequence[RecordId | str | None]
     modifiedby__isnull: Literal[False]
     source: str
     source__iexact: str
@@ -226,6 +246,179 @@ class ServiceContractLookups(TypedDict, total=False):
     tags__isnull: Literal[False]
 
 
+ServiceContractFieldName = Literal[
+    "id",
+    "assigned_user_id",
+    "start_date",
+    "sc_related_to",
+    "tracking_unit",
+    "total_units",
+    "used_units",
+    "subject",
+    "due_date",
+    "contract_status",
+    "contract_priority",
+    "contract_type",
+    "modifiedby",
+    "starred",
+    "tags",
+    "createdtime",
+    "modifiedtime",
+    "end_date",
+    "planned_duration",
+    "actual_duration",
+    "progress",
+    "contract_no",
+    "source",
+]
+
+ServiceContractOrdering = Literal[
+    "id",
+    "-id",
+    "assigned_user_id",
+    "-assigned_user_id",
+    "start_date",
+    "-start_date",
+    "sc_related_to",
+    "-sc_related_to",
+    "tracking_unit",
+    "-tracking_unit",
+    "total_units",
+    "-total_units",
+    "used_units",
+    "-used_units",
+    "subject",
+    "-subject",
+    "due_date",
+    "-due_date",
+    "contract_status",
+    "-contract_status",
+    "contract_priority",
+    "-contract_priority",
+    "contract_type",
+    "-contract_type",
+    "modifiedby",
+    "-modifiedby",
+    "starred",
+    "-starred",
+    "tags",
+    "-tags",
+    "createdtime",
+    "-createdtime",
+    "modifiedtime",
+    "-modifiedtime",
+    "end_date",
+    "-end_date",
+    "planned_duration",
+    "-planned_duration",
+    "actual_duration",
+    "-actual_duration",
+    "progress",
+    "-progress",
+    "contract_no",
+    "-contract_no",
+    "source",
+    "-source",
+]
+
+ServiceContractReference = Literal["assigned_user_id", "sc_related_to", "modifiedby"]
+
+
+class ServiceContractFields(TypedDict, total=False):
+    """What `ServiceContract(...)` and `ServiceContract.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    assigned_user_id: RecordId | str | None
+    start_date: datetime.date | None
+    sc_related_to: RecordId | str | None
+    tracking_unit: ServiceContractTrackingUnit | None
+    total_units: Decimal | int | float | None
+    used_units: Decimal | int | float | None
+    subject: Required[str]
+    due_date: datetime.date | None
+    contract_status: ServiceContractContractStatus | None
+    contract_priority: ServiceContractContractPriority | None
+    contract_type: ServiceContractContractType | None
+    modifiedby: RecordId | str | None
+    starred: bool | None
+    tags: str | None
+
+
+class ServiceContractValues(TypedDict, total=False):
+    """Editable fields of `ServiceContract`, none required (`defaults=`, conversions)."""
+
+    assigned_user_id: RecordId | str | None
+    start_date: datetime.date | None
+    sc_related_to: RecordId | str | None
+    tracking_unit: ServiceContractTrackingUnit | None
+    total_units: Decimal | int | float | None
+    used_units: Decimal | int | float | None
+    subject: str
+    due_date: datetime.date | None
+    contract_status: ServiceContractContractStatus | None
+    contract_priority: ServiceContractContractPriority | None
+    contract_type: ServiceContractContractType | None
+    modifiedby: RecordId | str | None
+    starred: bool | None
+    tags: str | None
+
+
+class ServiceContractRow(TypedDict):
+    """A row of `ServiceContract.objects.values()`: the id and every field."""
+
+    id: RecordId
+    assigned_user_id: RecordId | None
+    start_date: datetime.date | None
+    sc_related_to: RecordId | None
+    tracking_unit: ServiceContractTrackingUnit | None
+    total_units: Decimal | None
+    used_units: Decimal | None
+    subject: str
+    due_date: datetime.date | None
+    contract_status: ServiceContractContractStatus | None
+    contract_priority: ServiceContractContractPriority | None
+    contract_type: ServiceContractContractType | None
+    modifiedby: RecordId | None
+    starred: bool | None
+    tags: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    end_date: datetime.date | None
+    planned_duration: str | None
+    actual_duration: str | None
+    progress: Decimal | None
+    contract_no: str | None
+    source: str | None
+
+
+class ServiceContractPartialRow(TypedDict, total=False):
+    """A row of `ServiceContract.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    assigned_user_id: RecordId | None
+    start_date: datetime.date | None
+    sc_related_to: RecordId | None
+    tracking_unit: ServiceContractTrackingUnit | None
+    total_units: Decimal | None
+    used_units: Decimal | None
+    subject: str
+    due_date: datetime.date | None
+    contract_status: ServiceContractContractStatus | None
+    contract_priority: ServiceContractContractPriority | None
+    contract_type: ServiceContractContractType | None
+    modifiedby: RecordId | None
+    starred: bool | None
+    tags: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    end_date: datetime.date | None
+    planned_duration: str | None
+    actual_duration: str | None
+    progress: Decimal | None
+    contract_no: str | None
+    source: str | None
+
+
 class ServiceContractQuerySet(QuerySet["ServiceContract"]):
     """A lazy query over `ServiceContract` records."""
 
@@ -240,6 +433,45 @@ class ServiceContractQuerySet(QuerySet["ServiceContract"]):
     def get(self, *conditions: Q, **lookups: Unpack[ServiceContractLookups]) -> ServiceContract:
         """The one record matching; `ServiceContract.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[ServiceContractFields],
+    ) -> ServiceContract:
+        """A new `ServiceContract` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: ServiceContractOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: ServiceContractFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: ServiceContractReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[ServiceContractRow]: ...
+
+    @overload
+    def values(
+        self, first: ServiceContractFieldName, /, *fields: ServiceContractFieldName
+    ) -> RowView[ServiceContractPartialRow]: ...
+
+    def values(
+        self, *fields: ServiceContractFieldName
+    ) -> RowView[ServiceContractRow] | RowView[ServiceContractPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[ServiceContractRow]", self._values(fields))
+
+    def values_list(self, *fields: ServiceContractFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class ServiceContractRelatedRecords(RelatedRecords["ServiceContract"]):
@@ -266,25 +498,9 @@ class ServiceContract(Model):
         "Service Requests": "HelpDesk",
     }
 
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
     start_date: Annotated[
         datetime.date | None,
         VtigerField("start_date", "date", label="Start Date", column="date"),
-    ] = None
-    sc_related_to: Annotated[
-        RecordId | None,
-        VtigerField(
-            "sc_related_to",
-            "reference",
-            label="Related To",
-            refers_to=("Contacts", "Accounts"),
-            column="int(11)",
-        ),
     ] = None
     tracking_unit: Annotated[
         ServiceContractTrackingUnit | None,
@@ -295,14 +511,6 @@ class ServiceContract(Model):
             picklist=("Hours", "Days", "Incidents"),
             column="varchar(100)",
         ),
-    ] = None
-    total_units: Annotated[
-        Decimal | None,
-        VtigerField("total_units", "double", label="Total Units", column="decimal(5,2)"),
-    ] = None
-    used_units: Annotated[
-        Decimal | None,
-        VtigerField("used_units", "double", label="Used Units", column="decimal(5,2)"),
     ] = None
     subject: Annotated[
         str,
@@ -342,16 +550,6 @@ class ServiceContract(Model):
             column="varchar(200)",
         ),
     ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
     starred: Annotated[
         bool | None,
         VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
@@ -360,6 +558,77 @@ class ServiceContract(Model):
         str | None,
         VtigerField("tags", "string", label="tags", column="varchar(1)"),
     ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[ServiceContractFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def sc_related_to(self) -> RecordId | None: ...
+
+        @sc_related_to.setter
+        def sc_related_to(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def total_units(self) -> Decimal | None: ...
+
+        @total_units.setter
+        def total_units(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def used_units(self) -> Decimal | None: ...
+
+        @used_units.setter
+        def used_units(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+    else:
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        sc_related_to: Annotated[
+            RecordId | None,
+            VtigerField(
+                "sc_related_to",
+                "reference",
+                label="Related To",
+                refers_to=("Contacts", "Accounts"),
+                column="int(11)",
+            ),
+        ] = None
+        total_units: Annotated[
+            Decimal | None,
+            VtigerField("total_units", "double", label="Total Units", column="decimal(5,2)"),
+        ] = None
+        used_units: Annotated[
+            Decimal | None,
+            VtigerField("used_units", "double", label="Used Units", column="decimal(5,2)"),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

@@ -5,11 +5,21 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    cast,
+    overload,
+)
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import DataLossPolicy, Manager, Model, Q, QuerySet, RecordId, RowView, VtigerField
 
 if TYPE_CHECKING:
     from .account import AccountRelatedRecords
@@ -24,10 +34,10 @@ if TYPE_CHECKING:
 class SMSNotifierLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `SMSNotifier`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
-    assigned_user_id: RecordId | str
-    assigned_user_id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
+    assigned_user_id: RecordId | str | None
+    assigned_user_id__in: Sequence[RecordId | str | None]
     assigned_user_id__isnull: Literal[False]
     createdtime: datetime.datetime
     createdtime__in: Sequence[datetime.datetime]
@@ -56,8 +66,8 @@ class SMSNotifierLookups(TypedDict, total=False):
     message__iendswith: str
     message__like: str
     message__isnull: Literal[False]
-    modifiedby: RecordId | str
-    modifiedby__in: Sequence[RecordId | str]
+    modifiedby: RecordId | str | None
+    modifiedby__in: Sequence[RecordId | str | None]
     modifiedby__isnull: Literal[False]
     source: str
     source__iexact: str
@@ -70,6 +80,71 @@ class SMSNotifierLookups(TypedDict, total=False):
     source__iendswith: str
     source__like: str
     source__isnull: Literal[False]
+
+
+SMSNotifierFieldName = Literal[
+    "id", "assigned_user_id", "message", "modifiedby", "createdtime", "modifiedtime", "source"
+]
+
+SMSNotifierOrdering = Literal[
+    "id",
+    "-id",
+    "assigned_user_id",
+    "-assigned_user_id",
+    "message",
+    "-message",
+    "modifiedby",
+    "-modifiedby",
+    "createdtime",
+    "-createdtime",
+    "modifiedtime",
+    "-modifiedtime",
+    "source",
+    "-source",
+]
+
+SMSNotifierReference = Literal["assigned_user_id", "modifiedby"]
+
+
+class SMSNotifierFields(TypedDict, total=False):
+    """What `SMSNotifier(...)` and `SMSNotifier.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    assigned_user_id: RecordId | str | None
+    message: Required[str]
+    modifiedby: RecordId | str | None
+
+
+class SMSNotifierValues(TypedDict, total=False):
+    """Editable fields of `SMSNotifier`, none required (`defaults=`, conversions)."""
+
+    assigned_user_id: RecordId | str | None
+    message: str
+    modifiedby: RecordId | str | None
+
+
+class SMSNotifierRow(TypedDict):
+    """A row of `SMSNotifier.objects.values()`: the id and every field."""
+
+    id: RecordId
+    assigned_user_id: RecordId | None
+    message: str
+    modifiedby: RecordId | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
+class SMSNotifierPartialRow(TypedDict, total=False):
+    """A row of `SMSNotifier.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    assigned_user_id: RecordId | None
+    message: str
+    modifiedby: RecordId | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
 
 
 class SMSNotifierQuerySet(QuerySet["SMSNotifier"]):
@@ -87,6 +162,45 @@ class SMSNotifierQuerySet(QuerySet["SMSNotifier"]):
         """The one record matching; `SMSNotifier.DoesNotExist` if none."""
         return self._get(conditions, lookups)
 
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[SMSNotifierFields],
+    ) -> SMSNotifier:
+        """A new `SMSNotifier` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: SMSNotifierOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: SMSNotifierFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: SMSNotifierReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[SMSNotifierRow]: ...
+
+    @overload
+    def values(
+        self, first: SMSNotifierFieldName, /, *fields: SMSNotifierFieldName
+    ) -> RowView[SMSNotifierPartialRow]: ...
+
+    def values(
+        self, *fields: SMSNotifierFieldName
+    ) -> RowView[SMSNotifierRow] | RowView[SMSNotifierPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[SMSNotifierRow]", self._values(fields))
+
+    def values_list(self, *fields: SMSNotifierFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
+
 
 class SMSNotifier(Model):
     """SMS Notifier: one record of the Vtiger module `SMSNotifier`."""
@@ -100,25 +214,44 @@ class SMSNotifier(Model):
         "Leads": "Leads",
     }
 
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
     message: Annotated[
         str, VtigerField("message", "text", label="Message", mandatory=True, column="text")
     ]
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[SMSNotifierFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+    else:
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypedDict, cast, overload
 
 from typing_extensions import Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import DataLossPolicy, Manager, Model, Q, QuerySet, RecordId, RowView, VtigerField
 
 
 class TaxLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `Tax`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     taxname: str
     taxname__iexact: str
     taxname__in: Sequence[str]
@@ -101,6 +101,73 @@ class TaxLookups(TypedDict, total=False):
     regions__isnull: Literal[False]
 
 
+TaxFieldName = Literal[
+    "id", "deleted", "taxname", "taxlabel", "percentage", "method", "type_", "compoundon", "regions"
+]
+
+TaxOrdering = Literal[
+    "id",
+    "-id",
+    "deleted",
+    "-deleted",
+    "taxname",
+    "-taxname",
+    "taxlabel",
+    "-taxlabel",
+    "percentage",
+    "-percentage",
+    "method",
+    "-method",
+    "type_",
+    "-type_",
+    "compoundon",
+    "-compoundon",
+    "regions",
+    "-regions",
+]
+
+
+class TaxFields(TypedDict, total=False):
+    """What `Tax(...)` and `Tax.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    deleted: int | None
+
+
+class TaxValues(TypedDict, total=False):
+    """Editable fields of `Tax`, none required (`defaults=`, conversions)."""
+
+    deleted: int | None
+
+
+class TaxRow(TypedDict):
+    """A row of `Tax.objects.values()`: the id and every field."""
+
+    id: RecordId
+    deleted: int | None
+    taxname: str | None
+    taxlabel: str | None
+    percentage: Decimal | None
+    method: str | None
+    type_: str | None
+    compoundon: str | None
+    regions: str | None
+
+
+class TaxPartialRow(TypedDict, total=False):
+    """A row of `Tax.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    deleted: int | None
+    taxname: str | None
+    taxlabel: str | None
+    percentage: Decimal | None
+    method: str | None
+    type_: str | None
+    compoundon: str | None
+    regions: str | None
+
+
 class TaxQuerySet(QuerySet["Tax"]):
     """A lazy query over `Tax` records."""
 
@@ -116,6 +183,37 @@ class TaxQuerySet(QuerySet["Tax"]):
         """The one record matching; `Tax.DoesNotExist` if none."""
         return self._get(conditions, lookups)
 
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[TaxFields],
+    ) -> Tax:
+        """A new `Tax` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: TaxOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: TaxFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    @overload
+    def values(self) -> RowView[TaxRow]: ...
+
+    @overload
+    def values(self, first: TaxFieldName, /, *fields: TaxFieldName) -> RowView[TaxPartialRow]: ...
+
+    def values(self, *fields: TaxFieldName) -> RowView[TaxRow] | RowView[TaxPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[TaxRow]", self._values(fields))
+
+    def values_list(self, *fields: TaxFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
+
 
 class Tax(Model):
     """Tax: one record of the Vtiger module `Tax`."""
@@ -125,6 +223,10 @@ class Tax(Model):
     objects: ClassVar[Manager[TaxQuerySet]] = Manager(TaxQuerySet)
 
     deleted: Annotated[int | None, VtigerField("deleted", "integer", label="deleted")] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[TaxFields]) -> None: ...
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypedDict, cast, overload
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, VtigerField
+from vtorm import DataLossPolicy, Manager, Model, Q, QuerySet, RecordId, RowView, VtigerField
 
 if TYPE_CHECKING:
     from .currency import Currency
@@ -186,8 +186,8 @@ UserDefaultcalendarview = Literal["ListView", "MyCalendar", "SharedCalendar"]
 class UserLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `User`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     user_name: str
     user_name__iexact: str
     user_name__in: Sequence[str]
@@ -245,8 +245,8 @@ class UserLookups(TypedDict, total=False):
     last_name__iendswith: str
     last_name__like: str
     last_name__isnull: Literal[False]
-    roleid: RecordId | str
-    roleid__in: Sequence[RecordId | str]
+    roleid: RecordId | str | None
+    roleid__in: Sequence[RecordId | str | None]
     roleid__isnull: Literal[False]
     email1: str
     email1__iexact: str
@@ -380,8 +380,8 @@ class UserLookups(TypedDict, total=False):
     phone_mobile__iendswith: str
     phone_mobile__like: str
     phone_mobile__isnull: Literal[False]
-    reports_to_id: RecordId | str
-    reports_to_id__in: Sequence[RecordId | str]
+    reports_to_id: RecordId | str | None
+    reports_to_id__in: Sequence[RecordId | str | None]
     reports_to_id__isnull: Literal[False]
     phone_other: str
     phone_other__iexact: str
@@ -526,8 +526,8 @@ class UserLookups(TypedDict, total=False):
     address_country__iendswith: str
     address_country__like: str
     address_country__isnull: Literal[False]
-    accesskey: RecordId | str
-    accesskey__in: Sequence[RecordId | str]
+    accesskey: RecordId | str | None
+    accesskey__in: Sequence[RecordId | str | None]
     accesskey__isnull: Literal[False]
     time_zone: UserTimeZone
     time_zone__iexact: UserTimeZone
@@ -540,8 +540,8 @@ class UserLookups(TypedDict, total=False):
     time_zone__iendswith: str
     time_zone__like: str
     time_zone__isnull: Literal[False]
-    currency_id: RecordId | str
-    currency_id__in: Sequence[RecordId | str]
+    currency_id: RecordId | str | None
+    currency_id__in: Sequence[RecordId | str | None]
     currency_id__isnull: Literal[False]
     currency_grouping_pattern: UserCurrencyGroupingPattern
     currency_grouping_pattern__iexact: UserCurrencyGroupingPattern
@@ -784,6 +784,466 @@ class UserLookups(TypedDict, total=False):
     userlabel__isnull: Literal[False]
 
 
+UserFieldName = Literal[
+    "id",
+    "user_name",
+    "is_admin",
+    "user_password",
+    "confirm_password",
+    "first_name",
+    "last_name",
+    "roleid",
+    "email1",
+    "status",
+    "activity_view",
+    "lead_view",
+    "hour_format",
+    "end_hour",
+    "start_hour",
+    "is_owner",
+    "title",
+    "phone_work",
+    "department",
+    "phone_mobile",
+    "reports_to_id",
+    "phone_other",
+    "email2",
+    "phone_fax",
+    "secondaryemail",
+    "phone_home",
+    "date_format",
+    "signature",
+    "description",
+    "address_street",
+    "address_city",
+    "address_state",
+    "address_postalcode",
+    "address_country",
+    "time_zone",
+    "currency_id",
+    "currency_grouping_pattern",
+    "currency_decimal_separator",
+    "currency_grouping_separator",
+    "currency_symbol_placement",
+    "imagename",
+    "internal_mailer",
+    "theme",
+    "language",
+    "reminder_interval",
+    "phone_crm_extension",
+    "no_of_currency_decimals",
+    "truncate_trailing_zeros",
+    "dayoftheweek",
+    "callduration",
+    "othereventduration",
+    "calendarsharedtype",
+    "default_record_view",
+    "leftpanelhide",
+    "rowheight",
+    "defaulteventstatus",
+    "defaultactivitytype",
+    "hidecompletedevents",
+    "defaultcalendarview",
+    "defaultlandingpage",
+    "userlabel",
+    "accesskey",
+]
+
+UserOrdering = Literal[
+    "id",
+    "-id",
+    "user_name",
+    "-user_name",
+    "is_admin",
+    "-is_admin",
+    "user_password",
+    "-user_password",
+    "confirm_password",
+    "-confirm_password",
+    "first_name",
+    "-first_name",
+    "last_name",
+    "-last_name",
+    "roleid",
+    "-roleid",
+    "email1",
+    "-email1",
+    "status",
+    "-status",
+    "activity_view",
+    "-activity_view",
+    "lead_view",
+    "-lead_view",
+    "hour_format",
+    "-hour_format",
+    "end_hour",
+    "-end_hour",
+    "start_hour",
+    "-start_hour",
+    "is_owner",
+    "-is_owner",
+    "title",
+    "-title",
+    "phone_work",
+    "-phone_work",
+    "department",
+    "-department",
+    "phone_mobile",
+    "-phone_mobile",
+    "reports_to_id",
+    "-reports_to_id",
+    "phone_other",
+    "-phone_other",
+    "email2",
+    "-email2",
+    "phone_fax",
+    "-phone_fax",
+    "secondaryemail",
+    "-secondaryemail",
+    "phone_home",
+    "-phone_home",
+    "date_format",
+    "-date_format",
+    "signature",
+    "-signature",
+    "description",
+    "-description",
+    "address_street",
+    "-address_street",
+    "address_city",
+    "-address_city",
+    "address_state",
+    "-address_state",
+    "address_postalcode",
+    "-address_postalcode",
+    "address_country",
+    "-address_country",
+    "time_zone",
+    "-time_zone",
+    "currency_id",
+    "-currency_id",
+    "currency_grouping_pattern",
+    "-currency_grouping_pattern",
+    "currency_decimal_separator",
+    "-currency_decimal_separator",
+    "currency_grouping_separator",
+    "-currency_grouping_separator",
+    "currency_symbol_placement",
+    "-currency_symbol_placement",
+    "imagename",
+    "-imagename",
+    "internal_mailer",
+    "-internal_mailer",
+    "theme",
+    "-theme",
+    "language",
+    "-language",
+    "reminder_interval",
+    "-reminder_interval",
+    "phone_crm_extension",
+    "-phone_crm_extension",
+    "no_of_currency_decimals",
+    "-no_of_currency_decimals",
+    "truncate_trailing_zeros",
+    "-truncate_trailing_zeros",
+    "dayoftheweek",
+    "-dayoftheweek",
+    "callduration",
+    "-callduration",
+    "othereventduration",
+    "-othereventduration",
+    "calendarsharedtype",
+    "-calendarsharedtype",
+    "default_record_view",
+    "-default_record_view",
+    "leftpanelhide",
+    "-leftpanelhide",
+    "rowheight",
+    "-rowheight",
+    "defaulteventstatus",
+    "-defaulteventstatus",
+    "defaultactivitytype",
+    "-defaultactivitytype",
+    "hidecompletedevents",
+    "-hidecompletedevents",
+    "defaultcalendarview",
+    "-defaultcalendarview",
+    "defaultlandingpage",
+    "-defaultlandingpage",
+    "userlabel",
+    "-userlabel",
+    "accesskey",
+    "-accesskey",
+]
+
+UserReference = Literal["roleid", "reports_to_id", "currency_id", "accesskey"]
+
+
+class UserFields(TypedDict, total=False):
+    """What `User(...)` and `User.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    user_name: Required[str]
+    is_admin: bool | None
+    user_password: Required[str]
+    confirm_password: Required[str]
+    first_name: str | None
+    last_name: Required[str]
+    roleid: RecordId | str | None
+    email1: Required[str]
+    status: str | None
+    activity_view: UserActivityView | None
+    lead_view: UserLeadView | None
+    hour_format: UserHourFormat | None
+    end_hour: str | None
+    start_hour: UserStartHour | None
+    is_owner: str | None
+    title: str | None
+    phone_work: str | None
+    department: str | None
+    phone_mobile: str | None
+    reports_to_id: RecordId | str | None
+    phone_other: str | None
+    email2: str | None
+    phone_fax: str | None
+    secondaryemail: str | None
+    phone_home: str | None
+    date_format: UserDateFormat | None
+    signature: str | None
+    description: str | None
+    address_street: str | None
+    address_city: str | None
+    address_state: str | None
+    address_postalcode: str | None
+    address_country: str | None
+    time_zone: UserTimeZone | None
+    currency_id: RecordId | str | None
+    currency_grouping_pattern: UserCurrencyGroupingPattern | None
+    currency_decimal_separator: UserCurrencyDecimalSeparator | None
+    currency_grouping_separator: UserCurrencyGroupingSeparator | None
+    currency_symbol_placement: UserCurrencySymbolPlacement | None
+    imagename: str | None
+    internal_mailer: bool | None
+    theme: str | None
+    language: str | None
+    reminder_interval: UserReminderInterval | None
+    phone_crm_extension: str | None
+    no_of_currency_decimals: UserNoOfCurrencyDecimals | None
+    truncate_trailing_zeros: bool | None
+    dayoftheweek: UserDayoftheweek | None
+    callduration: UserCallduration | None
+    othereventduration: UserOthereventduration | None
+    calendarsharedtype: UserCalendarsharedtype | None
+    default_record_view: UserDefaultRecordView | None
+    leftpanelhide: bool | None
+    rowheight: UserRowheight | None
+    defaulteventstatus: UserDefaulteventstatus | None
+    defaultactivitytype: UserDefaultactivitytype | None
+    hidecompletedevents: bool | None
+    defaultcalendarview: UserDefaultcalendarview | None
+    defaultlandingpage: str | None
+    userlabel: str | None
+
+
+class UserValues(TypedDict, total=False):
+    """Editable fields of `User`, none required (`defaults=`, conversions)."""
+
+    user_name: str
+    is_admin: bool | None
+    user_password: str
+    confirm_password: str
+    first_name: str | None
+    last_name: str
+    roleid: RecordId | str | None
+    email1: str
+    status: str | None
+    activity_view: UserActivityView | None
+    lead_view: UserLeadView | None
+    hour_format: UserHourFormat | None
+    end_hour: str | None
+    start_hour: UserStartHour | None
+    is_owner: str | None
+    title: str | None
+    phone_work: str | None
+    department: str | None
+    phone_mobile: str | None
+    reports_to_id: RecordId | str | None
+    phone_other: str | None
+    email2: str | None
+    phone_fax: str | None
+    secondaryemail: str | None
+    phone_home: str | None
+    date_format: UserDateFormat | None
+    signature: str | None
+    description: str | None
+    address_street: str | None
+    address_city: str | None
+    address_state: str | None
+    address_postalcode: str | None
+    address_country: str | None
+    time_zone: UserTimeZone | None
+    currency_id: RecordId | str | None
+    currency_grouping_pattern: UserCurrencyGroupingPattern | None
+    currency_decimal_separator: UserCurrencyDecimalSeparator | None
+    currency_grouping_separator: UserCurrencyGroupingSeparator | None
+    currency_symbol_placement: UserCurrencySymbolPlacement | None
+    imagename: str | None
+    internal_mailer: bool | None
+    theme: str | None
+    language: str | None
+    reminder_interval: UserReminderInterval | None
+    phone_crm_extension: str | None
+    no_of_currency_decimals: UserNoOfCurrencyDecimals | None
+    truncate_trailing_zeros: bool | None
+    dayoftheweek: UserDayoftheweek | None
+    callduration: UserCallduration | None
+    othereventduration: UserOthereventduration | None
+    calendarsharedtype: UserCalendarsharedtype | None
+    default_record_view: UserDefaultRecordView | None
+    leftpanelhide: bool | None
+    rowheight: UserRowheight | None
+    defaulteventstatus: UserDefaulteventstatus | None
+    defaultactivitytype: UserDefaultactivitytype | None
+    hidecompletedevents: bool | None
+    defaultcalendarview: UserDefaultcalendarview | None
+    defaultlandingpage: str | None
+    userlabel: str | None
+
+
+class UserRow(TypedDict):
+    """A row of `User.objects.values()`: the id and every field."""
+
+    id: RecordId
+    user_name: str
+    is_admin: bool | None
+    user_password: str
+    confirm_password: str
+    first_name: str | None
+    last_name: str
+    roleid: RecordId | None
+    email1: str
+    status: str | None
+    activity_view: UserActivityView | None
+    lead_view: UserLeadView | None
+    hour_format: UserHourFormat | None
+    end_hour: str | None
+    start_hour: UserStartHour | None
+    is_owner: str | None
+    title: str | None
+    phone_work: str | None
+    department: str | None
+    phone_mobile: str | None
+    reports_to_id: RecordId | None
+    phone_other: str | None
+    email2: str | None
+    phone_fax: str | None
+    secondaryemail: str | None
+    phone_home: str | None
+    date_format: UserDateFormat | None
+    signature: str | None
+    description: str | None
+    address_street: str | None
+    address_city: str | None
+    address_state: str | None
+    address_postalcode: str | None
+    address_country: str | None
+    time_zone: UserTimeZone | None
+    currency_id: RecordId | None
+    currency_grouping_pattern: UserCurrencyGroupingPattern | None
+    currency_decimal_separator: UserCurrencyDecimalSeparator | None
+    currency_grouping_separator: UserCurrencyGroupingSeparator | None
+    currency_symbol_placement: UserCurrencySymbolPlacement | None
+    imagename: str | None
+    internal_mailer: bool | None
+    theme: str | None
+    language: str | None
+    reminder_interval: UserReminderInterval | None
+    phone_crm_extension: str | None
+    no_of_currency_decimals: UserNoOfCurrencyDecimals | None
+    truncate_trailing_zeros: bool | None
+    dayoftheweek: UserDayoftheweek | None
+    callduration: UserCallduration | None
+    othereventduration: UserOthereventduration | None
+    calendarsharedtype: UserCalendarsharedtype | None
+    default_record_view: UserDefaultRecordView | None
+    leftpanelhide: bool | None
+    rowheight: UserRowheight | None
+    defaulteventstatus: UserDefaulteventstatus | None
+    defaultactivitytype: UserDefaultactivitytype | None
+    hidecompletedevents: bool | None
+    defaultcalendarview: UserDefaultcalendarview | None
+    defaultlandingpage: str | None
+    userlabel: str | None
+    accesskey: RecordId | None
+
+
+class UserPartialRow(TypedDict, total=False):
+    """A row of `User.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    user_name: str
+    is_admin: bool | None
+    user_password: str
+    confirm_password: str
+    first_name: str | None
+    last_name: str
+    roleid: RecordId | None
+    email1: str
+    status: str | None
+    activity_view: UserActivityView | None
+    lead_view: UserLeadView | None
+    hour_format: UserHourFormat | None
+    end_hour: str | None
+    start_hour: UserStartHour | None
+    is_owner: str | None
+    title: str | None
+    phone_work: str | None
+    department: str | None
+    phone_mobile: str | None
+    reports_to_id: RecordId | None
+    phone_other: str | None
+    email2: str | None
+    phone_fax: str | None
+    secondaryemail: str | None
+    phone_home: str | None
+    date_format: UserDateFormat | None
+    signature: str | None
+    description: str | None
+    address_street: str | None
+    address_city: str | None
+    address_state: str | None
+    address_postalcode: str | None
+    address_country: str | None
+    time_zone: UserTimeZone | None
+    currency_id: RecordId | None
+    currency_grouping_pattern: UserCurrencyGroupingPattern | None
+    currency_decimal_separator: UserCurrencyDecimalSeparator | None
+    currency_grouping_separator: UserCurrencyGroupingSeparator | None
+    currency_symbol_placement: UserCurrencySymbolPlacement | None
+    imagename: str | None
+    internal_mailer: bool | None
+    theme: str | None
+    language: str | None
+    reminder_interval: UserReminderInterval | None
+    phone_crm_extension: str | None
+    no_of_currency_decimals: UserNoOfCurrencyDecimals | None
+    truncate_trailing_zeros: bool | None
+    dayoftheweek: UserDayoftheweek | None
+    callduration: UserCallduration | None
+    othereventduration: UserOthereventduration | None
+    calendarsharedtype: UserCalendarsharedtype | None
+    default_record_view: UserDefaultRecordView | None
+    leftpanelhide: bool | None
+    rowheight: UserRowheight | None
+    defaulteventstatus: UserDefaulteventstatus | None
+    defaultactivitytype: UserDefaultactivitytype | None
+    hidecompletedevents: bool | None
+    defaultcalendarview: UserDefaultcalendarview | None
+    defaultlandingpage: str | None
+    userlabel: str | None
+    accesskey: RecordId | None
+
+
 class UserQuerySet(QuerySet["User"]):
     """A lazy query over `User` records."""
 
@@ -798,6 +1258,43 @@ class UserQuerySet(QuerySet["User"]):
     def get(self, *conditions: Q, **lookups: Unpack[UserLookups]) -> User:
         """The one record matching; `User.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[UserFields],
+    ) -> User:
+        """A new `User` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: UserOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: UserFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: UserReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[UserRow]: ...
+
+    @overload
+    def values(
+        self, first: UserFieldName, /, *fields: UserFieldName
+    ) -> RowView[UserPartialRow]: ...
+
+    def values(self, *fields: UserFieldName) -> RowView[UserRow] | RowView[UserPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[UserRow]", self._values(fields))
+
+    def values_list(self, *fields: UserFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class User(Model):
@@ -840,10 +1337,6 @@ class User(Model):
     last_name: Annotated[
         str,
         VtigerField("last_name", "string", label="Last Name", mandatory=True, column="varchar(30)"),
-    ]
-    roleid: Annotated[
-        RecordId,
-        VtigerField("roleid", "reference", label="Role", mandatory=True, column="varchar(255)"),
     ]
     email1: Annotated[
         str,
@@ -946,16 +1439,6 @@ class User(Model):
     phone_mobile: Annotated[
         str | None,
         VtigerField("phone_mobile", "phone", label="Mobile Phone", column="varchar(50)"),
-    ] = None
-    reports_to_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "reports_to_id",
-            "reference",
-            label="Reports To",
-            refers_to=("Users",),
-            column="varchar(36)",
-        ),
     ] = None
     phone_other: Annotated[
         str | None,
@@ -1121,12 +1604,6 @@ class User(Model):
                 "Pacific/Tongatapu",
             ),
             column="varchar(200)",
-        ),
-    ] = None
-    currency_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "currency_id", "reference", label="Currency", refers_to=("Currency",), column="int(19)"
         ),
     ] = None
     currency_grouping_pattern: Annotated[
@@ -1363,6 +1840,55 @@ class User(Model):
         str | None,
         VtigerField("userlabel", "string", label="User Label", column="varchar(255)"),
     ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[UserFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def roleid(self) -> RecordId | None: ...
+
+        @roleid.setter
+        def roleid(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def reports_to_id(self) -> RecordId | None: ...
+
+        @reports_to_id.setter
+        def reports_to_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def currency_id(self) -> RecordId | None: ...
+
+        @currency_id.setter
+        def currency_id(self, value: RecordId | str | None) -> None: ...
+    else:
+        roleid: Annotated[
+            RecordId | None,
+            VtigerField("roleid", "reference", label="Role", mandatory=True, column="varchar(255)"),
+        ] = None
+        reports_to_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "reports_to_id",
+                "reference",
+                label="Reports To",
+                refers_to=("Users",),
+                column="varchar(36)",
+            ),
+        ] = None
+        currency_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "currency_id",
+                "reference",
+                label="Currency",
+                refers_to=("Currency",),
+                column="int(19)",
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

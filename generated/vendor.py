@@ -5,11 +5,31 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias, TypedDict, cast
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeAlias,
+    TypedDict,
+    cast,
+    overload,
+)
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
+from vtorm import (
+    DataLossPolicy,
+    Manager,
+    Model,
+    Q,
+    QuerySet,
+    RecordId,
+    RelatedRecords,
+    RowView,
+    VtigerField,
+)
 
 if TYPE_CHECKING:
     from .contact import ContactRelatedRecords
@@ -37,8 +57,8 @@ VendorGlacct = Literal[
 class VendorLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `Vendor`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     vendorname: str
     vendorname__iexact: str
     vendorname__in: Sequence[str]
@@ -132,8 +152,8 @@ class VendorLookups(TypedDict, total=False):
     modifiedtime__lte: datetime.datetime
     modifiedtime__range: tuple[datetime.datetime, datetime.datetime]
     modifiedtime__isnull: Literal[False]
-    modifiedby: RecordId | str
-    modifiedby__in: Sequence[RecordId | str]
+    modifiedby: RecordId | str | None
+    modifiedby__in: Sequence[RecordId | str | None]
     modifiedby__isnull: Literal[False]
     street: str
     street__iexact: str
@@ -212,8 +232,8 @@ class VendorLookups(TypedDict, total=False):
     description__iendswith: str
     description__like: str
     description__isnull: Literal[False]
-    assigned_user_id: RecordId | str
-    assigned_user_id__in: Sequence[RecordId | str]
+    assigned_user_id: RecordId | str | None
+    assigned_user_id__in: Sequence[RecordId | str | None]
     assigned_user_id__isnull: Literal[False]
     source: str
     source__iexact: str
@@ -241,6 +261,180 @@ class VendorLookups(TypedDict, total=False):
     tags__isnull: Literal[False]
 
 
+VendorFieldName = Literal[
+    "id",
+    "vendorname",
+    "phone",
+    "email",
+    "website",
+    "glacct",
+    "category",
+    "modifiedby",
+    "street",
+    "pobox",
+    "city",
+    "state",
+    "postalcode",
+    "country",
+    "description",
+    "assigned_user_id",
+    "starred",
+    "tags",
+    "vendor_no",
+    "createdtime",
+    "modifiedtime",
+    "source",
+]
+
+VendorOrdering = Literal[
+    "id",
+    "-id",
+    "vendorname",
+    "-vendorname",
+    "phone",
+    "-phone",
+    "email",
+    "-email",
+    "website",
+    "-website",
+    "glacct",
+    "-glacct",
+    "category",
+    "-category",
+    "modifiedby",
+    "-modifiedby",
+    "street",
+    "-street",
+    "pobox",
+    "-pobox",
+    "city",
+    "-city",
+    "state",
+    "-state",
+    "postalcode",
+    "-postalcode",
+    "country",
+    "-country",
+    "description",
+    "-description",
+    "assigned_user_id",
+    "-assigned_user_id",
+    "starred",
+    "-starred",
+    "tags",
+    "-tags",
+    "vendor_no",
+    "-vendor_no",
+    "createdtime",
+    "-createdtime",
+    "modifiedtime",
+    "-modifiedtime",
+    "source",
+    "-source",
+]
+
+VendorReference = Literal["modifiedby", "assigned_user_id"]
+
+
+class VendorFields(TypedDict, total=False):
+    """What `Vendor(...)` and `Vendor.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    vendorname: Required[str]
+    phone: str | None
+    email: str | None
+    website: str | None
+    glacct: VendorGlacct | None
+    category: str | None
+    modifiedby: RecordId | str | None
+    street: str | None
+    pobox: str | None
+    city: str | None
+    state: str | None
+    postalcode: str | None
+    country: str | None
+    description: str | None
+    assigned_user_id: RecordId | str | None
+    starred: bool | None
+    tags: str | None
+
+
+class VendorValues(TypedDict, total=False):
+    """Editable fields of `Vendor`, none required (`defaults=`, conversions)."""
+
+    vendorname: str
+    phone: str | None
+    email: str | None
+    website: str | None
+    glacct: VendorGlacct | None
+    category: str | None
+    modifiedby: RecordId | str | None
+    street: str | None
+    pobox: str | None
+    city: str | None
+    state: str | None
+    postalcode: str | None
+    country: str | None
+    description: str | None
+    assigned_user_id: RecordId | str | None
+    starred: bool | None
+    tags: str | None
+
+
+class VendorRow(TypedDict):
+    """A row of `Vendor.objects.values()`: the id and every field."""
+
+    id: RecordId
+    vendorname: str
+    phone: str | None
+    email: str | None
+    website: str | None
+    glacct: VendorGlacct | None
+    category: str | None
+    modifiedby: RecordId | None
+    street: str | None
+    pobox: str | None
+    city: str | None
+    state: str | None
+    postalcode: str | None
+    country: str | None
+    description: str | None
+    assigned_user_id: RecordId | None
+    starred: bool | None
+    tags: str | None
+    vendor_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
+class VendorPartialRow(TypedDict, total=False):
+    """A row of `Vendor.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    vendorname: str
+    phone: str | None
+    email: str | None
+    website: str | None
+    glacct: VendorGlacct | None
+    category: str | None
+    modifiedby: RecordId | None
+    street: str | None
+    pobox: str | None
+    city: str | None
+    state: str | None
+    postalcode: str | None
+    country: str | None
+    description: str | None
+    assigned_user_id: RecordId | None
+    starred: bool | None
+    tags: str | None
+    vendor_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+    source: str | None
+
+
 class VendorQuerySet(QuerySet["Vendor"]):
     """A lazy query over `Vendor` records."""
 
@@ -255,6 +449,43 @@ class VendorQuerySet(QuerySet["Vendor"]):
     def get(self, *conditions: Q, **lookups: Unpack[VendorLookups]) -> Vendor:
         """The one record matching; `Vendor.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[VendorFields],
+    ) -> Vendor:
+        """A new `Vendor` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: VendorOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: VendorFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: VendorReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[VendorRow]: ...
+
+    @overload
+    def values(
+        self, first: VendorFieldName, /, *fields: VendorFieldName
+    ) -> RowView[VendorPartialRow]: ...
+
+    def values(self, *fields: VendorFieldName) -> RowView[VendorRow] | RowView[VendorPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[VendorRow]", self._values(fields))
+
+    def values_list(self, *fields: VendorFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class VendorRelatedRecords(RelatedRecords["Vendor"]):
@@ -325,16 +556,6 @@ class Vendor(Model):
         str | None,
         VtigerField("category", "string", label="Category", column="varchar(50)"),
     ] = None
-    modifiedby: Annotated[
-        RecordId | None,
-        VtigerField(
-            "modifiedby",
-            "reference",
-            label="Last Modified By",
-            refers_to=("Users",),
-            column="int(19)",
-        ),
-    ] = None
     street: Annotated[
         str | None,
         VtigerField("street", "text", label="Street", column="text"),
@@ -363,12 +584,6 @@ class Vendor(Model):
         str | None,
         VtigerField("description", "text", label="Description", column="mediumtext"),
     ] = None
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
     starred: Annotated[
         bool | None,
         VtigerField("starred", "boolean", label="starred", column="varchar(100)"),
@@ -377,6 +592,41 @@ class Vendor(Model):
         str | None,
         VtigerField("tags", "string", label="tags", column="varchar(1)"),
     ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[VendorFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def modifiedby(self) -> RecordId | None: ...
+
+        @modifiedby.setter
+        def modifiedby(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+    else:
+        modifiedby: Annotated[
+            RecordId | None,
+            VtigerField(
+                "modifiedby",
+                "reference",
+                label="Last Modified By",
+                refers_to=("Users",),
+                column="int(19)",
+            ),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

@@ -16,5 +16,6 @@ def make_client(emulator: Emulator, *, retries: int = 0) -> Client:
     session = requests.Session()
     session.mount(f"{BASE_URL}/", WSGIAdapter(emulator.wsgi_app))
     return Client(
-        BASE_URL, emulator.username, emulator.access_key, session=session, retries=retries
-    )
+        BASE_URL, emulator.username, emulator.access_key, session=session, retries=retries,
+        timezone=emulator.timezone,
+    )  # fmt: skip

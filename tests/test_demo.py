@@ -22,6 +22,7 @@ def line_after(text: str, marker: str) -> str:
     return lines[index + 1].strip()
 
 
+@pytest.mark.embedded_only(reason="`vtorm demo` always tours its own embedded server")
 def test_demo_tour(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """One in-process run (it takes a few seconds), checked step by step below."""
     assert main(["demo", "--output", str(tmp_path)]) == 0

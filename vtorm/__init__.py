@@ -20,6 +20,7 @@ from vtorm.errors import (
     ConflictError,
     DatabaseError,
     DataLossError,
+    DataLossPolicy,
     DataLossWarning,
     DuplicateRecord,
     FieldError,
@@ -52,13 +53,15 @@ if TYPE_CHECKING:
     from vtorm.client.connection import connect, get_default_client, set_default_client
     from vtorm.ids import RecordId
     from vtorm.model.base import Model
+    from vtorm.model.changes import Checkpoint
+    from vtorm.model.convert import ConvertedLead
     from vtorm.model.fields import VtigerField
     from vtorm.model.inventory import InventoryModel
     from vtorm.model.reverse import RelatedRecords
     from vtorm.query.aggregates import Avg, Count, Max, Min, Sum
     from vtorm.query.manager import Manager
     from vtorm.query.q import Q
-    from vtorm.query.queryset import QuerySet
+    from vtorm.query.queryset import QuerySet, RowView
 
 # The runtime names load on first use: `import vtorm.emulator` (which runs this file first)
 # then costs no requests or pydantic import, and the embedded server starts in milliseconds.
@@ -80,6 +83,9 @@ _LAZY = {
     "Max": "vtorm.query.aggregates",
     "Min": "vtorm.query.aggregates",
     "Sum": "vtorm.query.aggregates",
+    "RowView": "vtorm.query.queryset",
+    "Checkpoint": "vtorm.model.changes",
+    "ConvertedLead": "vtorm.model.convert",
 }
 
 
@@ -101,11 +107,14 @@ __all__ = [
     "AccessDenied",
     "AuthenticationFailed",
     "Avg",
+    "Checkpoint",
     "Client",
     "ConfigurationError",
     "ConflictError",
+    "ConvertedLead",
     "Count",
     "DataLossError",
+    "DataLossPolicy",
     "DataLossWarning",
     "DatabaseError",
     "DuplicateRecord",
@@ -134,6 +143,7 @@ __all__ = [
     "RecordNotFound",
     "ReferenceInvalid",
     "RelatedRecords",
+    "RowView",
     "ServerError",
     "Sum",
     "TransportError",

@@ -1,7 +1,9 @@
 """`python -m tests.benchmarks [--quick] [--only NAME ...]`: run the figures, print the table.
 
 Writes the same figures to tests/benchmarks/results.json (gitignored). Figures: iteration,
-latency, construction, materialisation, codegen, memory, emulator.
+latency, construction, materialisation, codegen, memory, emulator, suite. The emulator
+figures compare with a real server when VTORM_LIVE_URL, VTORM_LIVE_USERNAME and
+VTORM_LIVE_ACCESS_KEY are set.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.benchmarks import figures_local, figures_memory, figures_wire
+from tests.benchmarks import figures_local, figures_memory, figures_server, figures_wire
 from tests.benchmarks.harness import Figure, render_table, write_json
 from tests.benchmarks.served import Served, served
 
@@ -41,12 +43,15 @@ FIGURES: dict[str, tuple[bool, Runner]] = {
         lambda ctx, repeat, quick: figures_memory.memory(20_000 if quick else 100_000),
     ),
     "emulator": (
-        True,
+        False,
         lambda ctx, repeat, quick: [
             *figures_local.cold_start(repeat),
-            *figures_wire.queries_served(ctx, repeat),  # type: ignore[arg-type]
+            *figures_server.http_pages(repeat),
+            *figures_server.wsgi_pages(repeat),
         ],
     ),
+    # One run of the fast tests (about a minute): not alternated, it has no baseline.
+    "suite": (False, lambda ctx, repeat, quick: figures_server.test_suite()),
 }
 
 

@@ -1,4 +1,4 @@
-"""Figures measured over HTTP: iteration overhead, latency-bound export, queries/s served."""
+"""Figures measured over HTTP: iteration overhead, latency-bound export."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 import requests
 
 from generated.contact import Contact
-from tests.benchmarks.harness import Figure, interleaved_medians, median_seconds
+from tests.benchmarks.harness import Figure, interleaved_medians
 from tests.benchmarks.served import (
     Served,
     captured,
@@ -100,32 +100,5 @@ def latency_export(ctx: Served, repeat: int) -> list[Figure]:
             "ratio <= 0.35",
             vtorm_s / raw_s <= 0.35,
             note="server in its own process",
-        )
-    ]
-
-
-def queries_served(ctx: Served, repeat: int) -> list[Figure]:
-    """Queries per second the emulator answers over loopback, one client, 100-row pages."""
-    statement = "SELECT * FROM Contacts ORDER BY id LIMIT 100;"
-    (request,) = captured(ctx.emulator, lambda: ctx.client.query(statement))
-    session = requests.Session()
-    url = ctx.server.url
-    batch = 50
-
-    def run() -> None:
-        for _ in range(batch):
-            assert len(replay(session, url, [request])) == 100
-
-    seconds = median_seconds(run, repeat=repeat)
-    session.close()
-    return [
-        Figure(
-            "emulator: queries/s served (100-row pages)",
-            batch / seconds,
-            0.0,
-            "q/s",
-            "reported",
-            None,
-            note="one sequential client",
         )
     ]

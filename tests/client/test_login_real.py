@@ -9,14 +9,15 @@ import os
 
 import pytest
 
+from tests.live import LIVE
 from vtorm.client import Client
 from vtorm.errors import AuthenticationFailed
 
 from .test_login_race import run_login_workers
 
-URL = os.environ.get("VTORM_REAL_URL", "")
-KEY = os.environ.get("VTORM_REAL_KEY", "RealKey0123456789")
-pytestmark = pytest.mark.skipif(not URL, reason="VTORM_REAL_URL is not set")
+URL = os.environ.get("VTORM_REAL_URL", "") or (LIVE.url if LIVE is not None else "")
+KEY = os.environ.get("VTORM_REAL_KEY") or (LIVE.access_key if LIVE else "RealKey0123456789")
+pytestmark = pytest.mark.skipif(not URL, reason="VTORM_REAL_URL is not set (nor live mode)")
 
 
 @pytest.mark.slow

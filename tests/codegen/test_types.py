@@ -75,8 +75,8 @@ def test_date_lookups_compare_dates_and_have_no_patterns() -> None:
 
 def test_reference_boolean_and_picklist_lookups() -> None:
     assert dict(lookup_types("account_id", type_info("reference"))) == {
-        "account_id": "RecordId | str",
-        "account_id__in": "Sequence[RecordId | str]",
+        "account_id": "RecordId | str | None",  # None: an empty reference (isnull=True)
+        "account_id__in": "Sequence[RecordId | str | None]",  # None items are no record
         "account_id__isnull": "Literal[False]",
     }
     assert dict(lookup_types("vip", type_info("boolean"))) == {

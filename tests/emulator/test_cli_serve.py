@@ -49,6 +49,15 @@ def test_vtorm_serve_reports_a_busy_port(vtiger_server: RunningServer) -> None:
     assert "cannot listen" in result.stderr
 
 
+def test_vtorm_serve_refuses_an_unknown_time_zone() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "vtorm", "serve", "--port", "0", "--timezone", "Mars/Olympus"],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "Mars/Olympus" in result.stderr
+
+
 def test_vtiger_server_fixture_is_fresh_and_empty(vtiger_server: RunningServer) -> None:
     emulator = vtiger_server.emulator
     assert emulator is not None

@@ -1,4 +1,4 @@
-"""Fixtures: an in-process emulator, a client of it as the default, and two products."""
+"""Fixtures: a server (in-process emulator or live), its client as the default, two products."""
 
 from __future__ import annotations
 
@@ -7,15 +7,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-import requests
 
 from generated import Account, Product
+from tests.inprocess import make_client
+from tests.live import LIVE, unique
 from vtorm.client import Client
 from vtorm.client.connection import set_default_client
-from vtorm.client.wsgi import WSGIAdapter
-from vtorm.emulator import Emulator
-
-BASE_URL = "http://vtiger.test"
 
 
 @dataclass(frozen=True)
@@ -28,11 +25,13 @@ class Catalogue:
 
 
 @pytest.fixture
-def client(emulator: Emulator) -> Iterator[Client]:
-    """A client of the emulator, also the process default (so `objects.create` works)."""
-    session = requests.Session()
-    session.mount(f"{BASE_URL}/", WSGIAdapter(emulator.wsgi_app))
-    connected = Client(BASE_URL, emulator.username, emulator.access_key, session=session)
+def client(request: pytest.FixtureRequest) -> Iterator[Client]:
+    """A client of the server, also the process default (so `objects.create` works)."""
+    if LIVE is not None:
+        request.getfixturevalue("live_crm")
+        connected = LIVE.client()
+    else:
+        connected = make_client(request.getfixturevalue("emulator"), retries=3)
     previous = set_default_client(connected)
     try:
         yield connected
@@ -43,7 +42,7 @@ def client(emulator: Emulator) -> Iterator[Client]:
 
 @pytest.fixture
 def catalogue(client: Client) -> Catalogue:
-    account = Account.objects.create(accountname="Acme")
+    account = Account.objects.create(accountname=unique("Acme"))  # live: Accounts refuse duplicates
     widget = Product.objects.create(productname="Widget Pro 3000", unit_price=Decimal("149.99"))
     support = Product.objects.create(productname="Basic Support Plan", unit_price=Decimal("49.5"))
     return Catalogue(account, widget, support)

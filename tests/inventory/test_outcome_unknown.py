@@ -26,6 +26,10 @@ def _element(shop: Catalogue, subject: str, tax_type: str) -> dict[str, Any]:
     }
 
 
+@pytest.mark.embedded_only(
+    reason="the captured 500 on an individual-tax create (this real 8.0 answers 200), "
+    "counted in the emulator's request log"
+)
 def test_the_individual_tax_500_is_outcome_unknown_and_sent_once(
     emulator: Emulator, client: Client, catalogue: Catalogue
 ) -> None:

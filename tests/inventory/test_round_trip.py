@@ -11,6 +11,7 @@ import pytest
 
 from generated import Invoice, LineItem, Quote
 from tests.inventory.conftest import Catalogue
+from tests.live import LIVE
 from vtorm import InvalidArgument, MissingFieldsError, OutcomeUnknown, RecordId
 from vtorm.client import Client
 
@@ -97,6 +98,12 @@ def totals(record: Quote) -> tuple[Decimal | None, Decimal | None, Decimal | Non
     return record.hdnSubTotal, record.pre_tax_total, record.hdnGrandTotal
 
 
+@pytest.mark.xfail(
+    LIVE is not None,
+    strict=True,
+    reason="real 8.0: a revise that sends LineItems without hdnS_H_Amount/txtAdjustment resets "
+    "both to 0 (and hdnTaxType to ''); the ORM sends only the lines, the emulator keeps them",
+)
 def test_three_line_quote_round_trips_with_exact_totals(
     client: Client, catalogue: Catalogue
 ) -> None:
@@ -243,6 +250,9 @@ def test_line_fields_stay_out_of_the_record_constructor(catalogue: Catalogue) ->
         empty.save()
 
 
+@pytest.mark.embedded_only(
+    reason="the captured 500 on an individual-tax create: this real 8.0 stores and answers 200"
+)
 def test_a_500_on_create_may_have_stored_the_quote(client: Client, catalogue: Catalogue) -> None:
     quote = three_line_quote(catalogue)
     quote.subject = "Quote individual tax"

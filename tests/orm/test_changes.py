@@ -10,6 +10,14 @@ import pytest
 from tests.orm.fakes import FakeBackend
 from tests.orm.models import Contact
 from vtorm import InvalidArgument, ServerError
+from vtorm.model import changes as changes_module
+from vtorm.model.changes import SyncFallbackWarning
+
+
+@pytest.fixture
+def no_retry_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The feed's pause before sending a failed sync again, made instant."""
+    monkeypatch.setattr(changes_module, "SYNC_RETRY_DELAY", 0.0)
 
 
 class SyncingFake(FakeBackend):
@@ -47,7 +55,7 @@ def test_feed_walks_every_page_and_reports_deletions() -> None:
     ]  # fmt: skip
     assert changes[0].record is not None and changes[0].record.lastname == "A"
     assert backend.asked == [1, 100]  # 0 is sent as 1: the real server fails on 0
-    assert feed.checkpoint == 200
+    assert feed.checkpoint.time == 200
 
 
 def test_checkpoint_moves_only_after_a_whole_page() -> None:
@@ -59,10 +67,10 @@ def test_checkpoint_moves_only_after_a_whole_page() -> None:
             seen.append(change.id)
             if change.id == "12x9":  # the page's last change: the consumer dies on it
                 raise RuntimeError("consumer crashed")
-    assert feed.checkpoint == 1
+    assert feed.checkpoint.time == 1
     resumed = Contact.objects.changes(since=feed.checkpoint, using=backend)
     assert [c.id for c in resumed] == ["12x1", "12x2", "12x9", "12x3"]
-    assert resumed.checkpoint == 200
+    assert resumed.checkpoint.time == 200
 
 
 def test_since_accepts_datetimes_and_refuses_junk() -> None:
@@ -80,16 +88,20 @@ class BrokenSync(FakeBackend):
         raise ServerError("empty body", operation="sync", http_status=500)
 
 
-def test_a_server_without_sync_falls_back_to_modifiedtime_queries() -> None:
+def test_a_server_without_sync_falls_back_to_modifiedtime_queries(
+    no_retry_delay: None,
+) -> None:
     backend = BrokenSync()
     backend.add({"lastname": "Old", "modifiedtime": "1970-01-01 00:00:50"})
     backend.add({"lastname": "New", "modifiedtime": "1970-01-01 00:01:40"})
     feed = Contact.objects.changes(since=60, using=backend)
-    changes = list(feed)
+    with pytest.warns(SyncFallbackWarning, match="does not see deletions"):
+        changes = list(feed)
     assert feed.sees_deletions is False
+    assert feed.fallback_reason is not None and "empty body" in feed.fallback_reason
     assert backend.queries[0] == (
-        "SELECT * FROM Contacts WHERE modifiedtime > '1970-01-01 00:01:00' "
+        "SELECT * FROM Contacts WHERE modifiedtime >= '1970-01-01 00:01:00' "
         "ORDER BY modifiedtime, id LIMIT 100;"
     )
     assert [c.id for c in changes] == ["12x1", "12x2"]  # the fake ignores the condition
-    assert feed.checkpoint == 100
+    assert feed.checkpoint.time == 100

@@ -23,13 +23,14 @@ from typing import Any
 
 import pytest
 
+from tests.live import LIVE
 from tests.orm.test_dataloss import Account, Product
 from vtorm import DataLossError, Model, RecordId, ValueAlteredError
 from vtorm.client import Client
 
-URL = os.environ.get("VTORM_REAL_URL", "")
-KEY = os.environ.get("VTORM_REAL_KEY", "RealKey0123456789")
-pytestmark = pytest.mark.skipif(not URL, reason="VTORM_REAL_URL is not set")
+URL = os.environ.get("VTORM_REAL_URL", "") or (LIVE.url if LIVE is not None else "")
+KEY = os.environ.get("VTORM_REAL_KEY") or (LIVE.access_key if LIVE else "RealKey0123456789")
+pytestmark = pytest.mark.skipif(not URL, reason="VTORM_REAL_URL is not set (nor live mode)")
 
 CASES: list[tuple[type[Model], str, Any]] = [
     (Account, "bill_city", "Llanfairpwllgwyngyllgogerychwyrndrobwll"),  # varchar(30)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
-from tests.orm.conftest import make_client, query_requests
+import pytest
+
+from tests.orm.conftest import query_requests
 from tests.orm.models import Account, Contact
 from vtorm import Q
 from vtorm.client import Client
@@ -60,20 +62,22 @@ def test_delete_removes_the_record(client: Client) -> None:
     assert not Contact.objects.using(client).filter(id=record_id).exists()
 
 
-def test_two_clients_editing_different_fields_both_survive(emulator: Emulator) -> None:
-    with make_client(emulator) as first, make_client(emulator) as second:
-        created = Contact(lastname="Shared", firstname="Ann", mailingcity="Cork")
-        created.save(using=first)
-        assert created.id is not None
-        mine = Contact.objects.using(first).get(id=created.id)
-        theirs = Contact.objects.using(second).get(id=created.id)
-        mine.firstname = "Anne"
-        theirs.mailingcity = "Galway"
-        mine.save()
-        theirs.save()
-        final = Contact.objects.using(first).get(id=created.id)
-        assert (final.firstname, final.mailingcity) == ("Anne", "Galway")
-        assert (theirs.firstname, theirs.mailingcity) == ("Anne", "Galway")
+def test_two_clients_editing_different_fields_both_survive(
+    client: Client, other_client: Client
+) -> None:
+    first, second = client, other_client
+    created = Contact(lastname="Shared", firstname="Ann", mailingcity="Cork")
+    created.save(using=first)
+    assert created.id is not None
+    mine = Contact.objects.using(first).get(id=created.id)
+    theirs = Contact.objects.using(second).get(id=created.id)
+    mine.firstname = "Anne"
+    theirs.mailingcity = "Galway"
+    mine.save()
+    theirs.save()
+    final = Contact.objects.using(first).get(id=created.id)
+    assert (final.firstname, final.mailingcity) == ("Anne", "Galway")
+    assert (theirs.firstname, theirs.mailingcity) == ("Anne", "Galway")
 
 
 def seed_contacts(client: Client, count: int) -> list[str]:
@@ -85,6 +89,7 @@ def seed_contacts(client: Client, count: int) -> list[str]:
     ]
 
 
+@pytest.mark.embedded_only(reason="counts the queries in the emulator's request log")
 def test_iterating_1234_records_pages_by_id(emulator: Emulator, client: Client) -> None:
     client.login()
     ids = seed_contacts(client, 1234)
@@ -94,25 +99,26 @@ def test_iterating_1234_records_pages_by_id(emulator: Emulator, client: Client) 
     assert query_requests(emulator) <= math.ceil(1234 / 100) + 1
 
 
-def test_scan_survives_concurrent_creates_and_deletes(emulator: Emulator, client: Client) -> None:
+def test_scan_survives_concurrent_creates_and_deletes(client: Client, other_client: Client) -> None:
     client.login()
     ids = seed_contacts(client, 450)
     deleted = set(ids[50:60]) | set(ids[300:320])  # some already seen, some ahead
     untouched = set(ids) - deleted
     seen: list[str] = []
-    with make_client(emulator) as other:
-        for index, contact in enumerate(Contact.objects.using(client).iterator()):
-            assert contact.id is not None
-            seen.append(contact.id)
-            if index == 150:
-                for record_id in deleted:
-                    other.delete(record_id)
-                seed_contacts(other, 25)
+    other = other_client
+    for index, contact in enumerate(Contact.objects.using(client).iterator()):
+        assert contact.id is not None
+        seen.append(contact.id)
+        if index == 150:
+            for record_id in deleted:
+                other.delete(record_id)
+            seed_contacts(other, 25)
     assert len(seen) == len(set(seen))
     assert untouched <= set(seen)
     assert not set(ids[300:320]) & set(seen)
 
 
+@pytest.mark.fresh_crm
 def test_ordered_slices_and_count(client: Client) -> None:
     client.login()
     seed_contacts(client, 230)
@@ -127,6 +133,7 @@ def test_ordered_slices_and_count(client: Client) -> None:
     )
 
 
+@pytest.mark.fresh_crm
 def test_prefetched_export_yields_every_record_once_in_order(client: Client) -> None:
     client.login()
     ids = seed_contacts(client, 345)
@@ -134,6 +141,7 @@ def test_prefetched_export_yields_every_record_once_in_order(client: Client) -> 
     assert exported == ids
 
 
+@pytest.mark.fresh_crm
 def test_reference_emptiness_follows_the_server(client: Client) -> None:
     acme = Account(accountname="Acme")
     acme.save(using=client)

@@ -45,6 +45,7 @@ def sequential_statements(emulator: Emulator, client: Client, query: Any) -> lis
     return served_statements(emulator)
 
 
+@pytest.mark.embedded_only(reason="reads the statements in the emulator's request log")
 def test_served_scans_send_the_sequential_statements_in_order(emulator: Emulator) -> None:
     with make_client(emulator) as client:
         client.login()

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from tests.live import unique
 from tests.orm.models import Account, Campaign, Contact
 from vtorm import InvalidArgument, Q, UnsupportedQuery
 from vtorm.client import Client
@@ -13,7 +14,7 @@ from vtorm.client import Client
 
 @pytest.fixture
 def acme(client: Client) -> Account:
-    account = Account(accountname="Acme")
+    account = Account(accountname=unique("Acme"))  # live: Accounts refuse duplicate names
     account.save(using=client)
     for n in range(130):
         Contact(lastname=f"C{n:03}", account_id=account.id).save(using=client)

@@ -13,7 +13,7 @@ import pytest
 
 from tests.orm.fakes import FakeBackend
 from tests.orm.models import Account, Contact
-from vtorm import Avg, Count, InvalidArgument, Max, Min, Q, Sum, UnsupportedQuery
+from vtorm import Avg, Count, InvalidArgument, Max, Min, Q, Sum, UnsupportedQuery, UsageError
 from vtorm.model.fields import VtigerField
 from vtorm.query import collation
 from vtorm.query.aggregates import distinct_rows, group_rows
@@ -332,6 +332,11 @@ def test_the_manager_starts_residual_queries_too() -> None:
         None,
     ]
     assert Contact.objects.using(backend).aggregate(Count("email")) == {"email__count": 2}
+
+
+def test_annotate_groups_values_rows_only() -> None:
+    with pytest.raises(UsageError, match="values_list"):
+        Contact.objects.values_list("email").annotate(n=Count("id"))
 
 
 def test_aggregate_arguments_are_checked() -> None:

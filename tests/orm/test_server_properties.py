@@ -18,11 +18,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.orm.conftest import make_client
+from tests.live import crm_client
 from tests.orm.models import Account, Contact
 from vtorm import Q, UnsupportedQuery
 from vtorm.client import Client
-from vtorm.emulator import Emulator
 
 NAMES = (
     "alpha", "Alpha Beta", "ALPHA GAMMA", "beta", "betamax  ", "Beta_Gamma", "betaXgamma",
@@ -44,8 +43,7 @@ Truth = float  # 1 true, 0 false, 0.5 unknown (SQL NULL)
 
 @pytest.fixture(scope="module")
 def seeded() -> Iterator[tuple[Client, list[Record]]]:
-    emulator = Emulator()
-    with make_client(emulator) as client:
+    with crm_client() as client:
         records = []
         for index, name in enumerate(NAMES):
             account = Account(
@@ -59,7 +57,6 @@ def seeded() -> Iterator[tuple[Client, list[Record]]]:
             row = client.retrieve(str(account.id))
             records.append(row)
         yield client, records
-    emulator.close()
 
 
 # -- the server's comparison rules, in Python ----------------------------------------
@@ -249,10 +246,8 @@ stored_text = st.text(
 
 @pytest.fixture(scope="module")
 def plain_client() -> Iterator[Client]:
-    emulator = Emulator()
-    with make_client(emulator) as client:
+    with crm_client() as client:
         yield client
-    emulator.close()
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from vtorm import InvalidArgument, RecordId
-from vtorm.model.values import to_python, to_wire
+from vtorm.model.values import UTC, to_python, to_wire
 
 
 @pytest.mark.parametrize(
@@ -20,7 +20,7 @@ from vtorm.model.values import to_python, to_wire
         ("currency", "149.99000000", Decimal("149.99000000")),
         ("double", "40.000", Decimal("40.000")),
         ("date", "1984-02-29", dt.date(1984, 2, 29)),
-        ("datetime", "2026-11-28 01:51:58", dt.datetime(2026, 11, 28, 1, 51, 58)),
+        ("datetime", "2026-11-28 01:51:58", dt.datetime(2026, 11, 28, 1, 51, 58, tzinfo=UTC)),
         ("time", "09:30:00", dt.time(9, 30)),
         ("multipicklist", "Email |##| SMS", ["Email", "SMS"]),
         ("multipicklist", "Post", ["Post"]),

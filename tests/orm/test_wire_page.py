@@ -69,3 +69,25 @@ def test_subclass_loaders_are_used() -> None:
     rows = [{"id": "4x1", "subject": "Q", "hdnGrandTotal": "10.50000000"}]
     (quote,) = Quote.vtiger_from_wire_page(rows)
     assert _state(quote)[0] == _state(Quote.vtiger_from_wire(rows[0]))[0]
+
+
+def test_loaded_records_behave_as_validated_ones() -> None:
+    # The page loader leaves the fields-set to be made on first use: pydantic must see it.
+    import copy
+    import pickle
+
+    rows = [{"id": "12x1", "lastname": "Lovelace", "birthday": "1815-12-10", "phone": ""}]
+    (record,) = Contact.vtiger_from_wire_page(rows)
+    assert record.model_fields_set == set(Contact.model_fields)
+    assert record.model_dump(exclude_unset=True) == record.model_dump()
+    again = pickle.loads(pickle.dumps(record))
+    assert again == record and again.model_fields_set == record.model_fields_set
+    twin = copy.deepcopy(record)
+    assert twin == record and twin.model_fields_set is not record.model_fields_set
+    record.lastname = "Byron"
+    assert record.model_fields_set == set(Contact.model_fields)
+    assert twin.lastname == "Lovelace"
+    with pytest.raises(ValueError):
+        record.birthday = "not a date"  # type: ignore[assignment]  # validate_assignment
+    assert record.vtiger_changed() == ["lastname"]
+    assert record.vtiger_wire(["birthday", "phone"]) == {"birthday": "1815-12-10", "phone": ""}

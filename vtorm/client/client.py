@@ -18,7 +18,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any, cast
 
 import requests
@@ -57,6 +57,7 @@ from vtorm.client.results import (
     SyncResult,
 )
 from vtorm.client.retry import Failure, RetryPolicy, is_repeatable
+from vtorm.client.zones import server_zone
 from vtorm.errors import (
     DATA_LOSS_POLICIES,
     AuthenticationFailed,
@@ -109,6 +110,8 @@ class Client:
     `data_loss` is what model saves do when the server would change a value ("raise",
     "warn" or "allow", see docs/data-loss.md); `charset="utf8mb4"` declares a server
     whose tables keep characters outside the BMP (stock installs are utf8mb3).
+    `timezone` is the server's `$default_timezone` (a zone name or tzinfo; default the
+    VTIGER_TIMEZONE variable, else UTC): records' datetimes are read and written in it.
     """
 
     def __init__(
@@ -124,8 +127,11 @@ class Client:
         backoff: float = 0.5,
         data_loss: DataLossPolicy = "raise",
         charset: str = "utf8mb3",
+        timezone: str | tzinfo | None = None,
     ) -> None:
         self.url = normalize_url(url)
+        #: The server's time zone, in which datetimes travel (see `vtorm.client.zones`).
+        self.timezone = server_zone(timezone)
         self.username = require_setting(username, "username")
         self._access_key = Secret(require_setting(access_key, "access_key"))
         if needs_transport_warning(self.url):
@@ -373,9 +379,9 @@ class Client:
         return as_rows(self._call("query", {"query": vtql}, module), "query")
 
     def sync(self, modified_time: int | float | datetime, module: str | None = None) -> SyncResult:
-        """Records changed and ids deleted after `modified_time` (epoch seconds or an
-        aware datetime; a naive one is taken as UTC)."""
-        params = {"modifiedTime": str(epoch_seconds(modified_time))}
+        """Records changed and ids deleted after `modified_time` (epoch seconds or a
+        datetime; a naive one is server time, in `timezone`)."""
+        params = {"modifiedTime": str(epoch_seconds(modified_time, self.timezone))}
         if module is not None:
             require_module(module)
             params["elementType"] = module

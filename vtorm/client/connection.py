@@ -34,7 +34,8 @@ def connect(
     """Create a client and make it the default; arguments left out come from VTIGER_URL,
     VTIGER_USERNAME and VTIGER_ACCESS_KEY. Use it as a context manager to log out on exit.
 
-    `options` are `Client`'s keyword arguments (timeout, verify, retries, session, backoff).
+    `options` are `Client`'s keyword arguments (timeout, verify, retries, session, backoff,
+    timezone).
     """
     if url is None and username is None and access_key is None:
         client = Client.from_env(**options)

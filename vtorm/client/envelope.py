@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from typing import Any
 
 from vtorm.errors import ConfigurationError, InvalidArgument, ServerError
@@ -97,10 +97,13 @@ def encode_element(element: object) -> str:
         raise InvalidArgument(f"the element cannot be sent as JSON: {error}") from None
 
 
-def epoch_seconds(moment: object) -> int:
-    """Whole epoch seconds, at least 1: the server reads "0" as a missing parameter."""
+def epoch_seconds(moment: object, zone: tzinfo = timezone.utc) -> int:
+    """Whole epoch seconds, at least 1: the server reads "0" as a missing parameter.
+
+    A naive datetime is a wall clock in `zone` (the server's time zone).
+    """
     if isinstance(moment, datetime):
-        aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+        aware = moment if moment.utcoffset() is not None else moment.replace(tzinfo=zone)
         seconds = aware.timestamp()
     elif isinstance(moment, (int, float)) and not isinstance(moment, bool):
         seconds = float(moment)

@@ -7,7 +7,7 @@ are for. Metadata has one layout everywhere, so it is typed here.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from typing_extensions import NotRequired, TypedDict
 
@@ -24,6 +24,9 @@ __all__ = [
     "SyncResult",
     "TypeInformation",
 ]
+
+
+_Info = TypeVar("_Info")
 
 
 class ChallengeResult(TypedDict):
@@ -71,11 +74,15 @@ class TypeInformation(TypedDict):
     singular: str
 
 
-class ListTypesResult(TypedDict):
-    """`listtypes`: the type names the user may access, and a label for each."""
+class _Listing(TypedDict, Generic[_Info]):
+    """The layout `listtypes` and `relatedtypes` share: names, and an entry per name."""
 
     types: list[str]
-    information: dict[str, TypeInformation]
+    information: dict[str, _Info]
+
+
+class ListTypesResult(_Listing[TypeInformation]):
+    """`listtypes`: the type names the user may access, and a label for each."""
 
 
 class FieldDescription(TypedDict, total=False):
@@ -130,11 +137,8 @@ class RelatedTypeInformation(TypedDict):
     isEntity: str
 
 
-class RelatedTypesResult(TypedDict):
+class RelatedTypesResult(_Listing[RelatedTypeInformation]):
     """`relatedtypes`: related modules (may repeat) and the relations by label."""
-
-    types: list[str]
-    information: dict[str, RelatedTypeInformation]
 
 
 class ConvertLeadResult(TypedDict, total=False):

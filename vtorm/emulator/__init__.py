@@ -13,6 +13,7 @@ the database is built on first use. See ARCHITECTURE.md next to this file for th
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import threading
 import time
@@ -56,6 +57,20 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def _zone(name: str | dt.tzinfo) -> dt.tzinfo:
+    """A zone from an IANA name (`Europe/Berlin`) or a tzinfo; ValueError names a bad one."""
+    if isinstance(name, dt.tzinfo):
+        return name
+    if name.upper() == "UTC":
+        return dt.timezone.utc
+    import zoneinfo
+
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"timezone={name!r} is not a zone name like 'Europe/Berlin'") from None
+
+
 @functools.lru_cache(maxsize=1)
 def standard_schema() -> Schema:
     """The stock Vtiger 8.0 schema, read once per process (it is immutable)."""
@@ -70,7 +85,9 @@ class Emulator:
     `schema` is a `Schema`, a snapshot path or a generated package (module or import name),
     see `vtorm.emulator.snapshot`. `users`, `roles`, `profiles`, `groups` and `sharing` add
     to the stock directory of a fresh Vtiger (see `vtorm.emulator.users`); each user logs in
-    with `access_key_for(name)`.
+    with `access_key_for(name)`. `timezone` is the server's `$default_timezone` (a zone
+    name or tzinfo, UTC by default): datetimes are stored and served as its wall clock, and
+    `sync` reads and answers epoch seconds in it, as PHP's date()/strtotime() do.
     """
 
     def __init__(
@@ -87,6 +104,7 @@ class Emulator:
         profiles: Iterable[Profile] = (),
         groups: Iterable[Group] = (),
         sharing: Mapping[str, Sharing] | None = None,
+        timezone: str | dt.tzinfo = "UTC",
     ) -> None:
         if schema is not None:
             from vtorm.emulator.snapshot import load_schema
@@ -99,6 +117,7 @@ class Emulator:
         self._access_key = access_key
         self._username = username
         self.clock = clock
+        self.timezone = _zone(timezone)
         self.faults = faults if isinstance(faults, Faults) else Faults(faults or ())
         self._app: WebserviceApp | None = None
         self._lock = threading.Lock()
@@ -122,7 +141,7 @@ class Emulator:
 
                     backend = Backend(
                         self.schema, self.db, username=self._username,
-                        access_key=self._access_key, clock=self.clock,
+                        access_key=self._access_key, clock=self.clock, zone=self.timezone,
                     )  # fmt: skip
                     self._user_keys = install_directory(backend, *self._directory)
                     self._app = WebserviceApp(backend, self.faults)

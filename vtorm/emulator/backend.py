@@ -18,6 +18,7 @@ import secrets
 import string
 import time
 from collections.abc import Callable
+from datetime import timezone, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from vtorm.emulator.errors import WebserviceError
@@ -83,9 +84,10 @@ class Backend:
         username: str = "admin",
         access_key: str | None = None,
         clock: Callable[[], float] = time.time,
+        zone: tzinfo = timezone.utc,
     ) -> None:
         self.schema = schema
-        self.store = Store(schema, db, clock)
+        self.store = Store(schema, db, clock, zone)
         self.records = Records(self.store, schema)
         self.sessions = Sessions(clock)
         #: Roles, profiles, groups, sharing and the users' permissions (permissions.py).

@@ -19,6 +19,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--access-key", default=None, help="the admin's access key")
     parser.add_argument("--demo", action="store_true", help="seed a realistic demo data set")
     parser.add_argument(
+        "--timezone",
+        default="UTC",
+        metavar="ZONE",
+        help="the server's $default_timezone, e.g. Europe/Berlin (default: UTC)",
+    )
+    parser.add_argument(
         "--user",
         action="append",
         default=[],
@@ -56,10 +62,14 @@ def run(args: argparse.Namespace) -> int:
 
     users = [User(n.strip(), role=r.strip() or "Sales Person") for n, _, r in
              (text.partition(":") for text in args.user)]  # fmt: skip
-    emulator = Emulator(
-        schema, args.db, args.access_key, username=args.username, users=users,
-        sharing=dict.fromkeys(args.private, "private") or None,
-    )  # fmt: skip
+    try:
+        emulator = Emulator(
+            schema, args.db, args.access_key, username=args.username, users=users,
+            sharing=dict.fromkeys(args.private, "private") or None, timezone=args.timezone,
+        )  # fmt: skip
+    except ValueError as exc:
+        print(f"vtorm serve: {exc}", file=sys.stderr)
+        return 2
     try:
         emulator.backend  # noqa: B018 - build now, so bad users or modules fail here
     except ValueError as exc:

@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 
 from vtorm.emulator.schema import ModuleSchema, Schema
 from vtorm.emulator.sqlfuncs import install as install_sql_functions
@@ -75,9 +75,12 @@ class Store:
         schema: Schema,
         path: str = ":memory:",
         clock: Callable[[], float] = time.time,
+        zone: tzinfo = timezone.utc,
     ) -> None:
         self.schema = schema
         self.clock = clock
+        #: The server's `$default_timezone`: datetimes are stored as its wall clock.
+        self.zone = zone
         self.lock = threading.RLock()
         self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self.conn.row_factory = sqlite3.Row
@@ -112,8 +115,16 @@ class Store:
                 self._depth = 0
 
     def now(self) -> str:
-        """The server clock as the DB stores datetimes (UTC, `YYYY-MM-DD HH:MM:SS`)."""
-        return datetime.fromtimestamp(self.clock(), timezone.utc).strftime(DATETIME_FORMAT)
+        """The server clock as the DB stores datetimes (`YYYY-MM-DD HH:MM:SS` in `zone`)."""
+        return datetime.fromtimestamp(self.clock(), self.zone).strftime(DATETIME_FORMAT)
+
+    def epoch_text(self, seconds: float) -> str:
+        """Epoch seconds as PHP's `date('Y-m-d H:i:s')` writes them in the server's zone."""
+        return datetime.fromtimestamp(seconds, self.zone).strftime(DATETIME_FORMAT)
+
+    def epoch_of(self, text: str) -> int:
+        """PHP's `strtotime()` of a stored datetime: its epoch seconds in the server's zone."""
+        return int(datetime.strptime(text, DATETIME_FORMAT).replace(tzinfo=self.zone).timestamp())
 
     # -- schema -----------------------------------------------------------------------
 

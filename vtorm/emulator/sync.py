@@ -19,9 +19,7 @@ with the default sync type `user`:
 
 from __future__ import annotations
 
-import calendar
 import re
-import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +27,7 @@ from vtorm.emulator.conversion import converted_leads
 from vtorm.emulator.errors import FatalError
 from vtorm.emulator.records import NON_CRM_TYPES, denied
 from vtorm.emulator.storage import quote_ident, table_name
-from vtorm.wire import DATETIME_FORMAT, MAX_QUERY_ROWS
+from vtorm.wire import MAX_QUERY_ROWS
 
 if TYPE_CHECKING:
     from vtorm.emulator.backend import Backend
@@ -57,7 +55,7 @@ def sync_changes(
         return {"updated": [], "deleted": [], "lastModifiedTime": modified_time, "more": False}
     if module is None or not module.is_entity or module.name in NON_CRM_TYPES:
         raise denied()
-    since = time.strftime(DATETIME_FORMAT, time.gmtime(since_seconds))
+    since = backend.store.epoch_text(since_seconds)
     owner = _owner_filter(backend, module.name)
     bound = _upper_bound(backend, module.name, since, owner, user_id)
     if bound is None:
@@ -70,7 +68,7 @@ def sync_changes(
         "updated": _query_rows(backend, module.name, prefix, live, user_id),
         "deleted": [f"{prefix}x{crmid}" for crmid, deleted in changed if deleted or crmid in gone],
         "more": _more(backend, module.name, bound, owner, user_id),
-        "lastModifiedTime": calendar.timegm(time.strptime(bound, DATETIME_FORMAT)),
+        "lastModifiedTime": backend.store.epoch_of(bound),
     }
 
 

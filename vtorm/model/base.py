@@ -8,6 +8,7 @@ string, byte for byte.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast, overload
@@ -19,24 +20,26 @@ from vtorm import errors
 from vtorm.errors import DataLossPolicy
 from vtorm.ids import RecordId
 from vtorm.model import conflicts, dataloss, drift, registry
+from vtorm.model.convert import ConvertedLead, Entity, TransferTarget, convert_lead
 from vtorm.model.fields import VtigerField
+from vtorm.model.loader import PageLoader, compile_page_loader
 from vtorm.model.references import fetch_by_ids, related_models
 from vtorm.model.reverse import RelatedRecords, resolve_relation
-from vtorm.model.values import fast_decoder, to_python, to_wire
-from vtorm.query.backend import Backend, default_backend
+from vtorm.model.values import UTC, fast_decoder, to_python, to_wire
+from vtorm.query.backend import Backend, default_backend, server_timezone
 
 __all__ = ["Model"]
 
 _M = TypeVar("_M", bound="Model")
+_A = TypeVar("_A", bound="Model")
+_C = TypeVar("_C", bound="Model")
+_P = TypeVar("_P", bound="Model")
 #: How one wire key is read: the python name ("" to drop it) and its decoder (None: as is).
 _Step = tuple[str, "Callable[[str], Any] | None"]
-#: How a page is decoded column by column: the python names written, each one's column
-#: index and decoder, and a template dict (every name, then the defaults of the others).
-_PageProgram = tuple[
-    tuple[str, ...], tuple[tuple[int, "Callable[[str], Any] | None"], ...], dict[str, Any]
-]
-#: "" -> None, anything else as is, in one C-level call per value (`get(raw, raw)`).
-_EMPTY_AS_NONE = {"": None}.get
+#: The slot pydantic keeps `__pydantic_fields_set__` in (Model reads it through a property).
+_FIELDS_SET_SLOT: Any = BaseModel.__dict__["__pydantic_fields_set__"]
+#: Compiled page loaders kept per model (one per row shape, that is per select list).
+_MAX_PAGE_LOADERS = 64
 
 
 def _error_subclass(cls: type, name: str, base: type[Exception]) -> type[Exception]:
@@ -106,10 +109,10 @@ class Model(BaseModel):
         errors.MultipleObjectsReturned
     )
 
-    _vt_plan: ClassVar[dict[str, _Step]] = {}
+    _vt_plans: ClassVar[dict[dt.tzinfo, dict[str, _Step]]] = {}
     _vt_defaults: ClassVar[dict[str, Any]] = {}
-    _vt_programs: ClassVar[dict[tuple[str, ...], Any]] = {}
-    _vt_page_programs: ClassVar[dict[tuple[str, ...], _PageProgram]] = {}
+    _vt_programs: ClassVar[dict[dt.tzinfo, dict[tuple[str, ...], Any]]] = {}
+    _vt_page_loaders: ClassVar[dict[dt.tzinfo, dict[tuple[str, ...], PageLoader]]] = {}
     _vt_field_names: ClassVar[set[str]] = set()
     _vt_label_names: ClassVar[tuple[str, ...]] = ()
 
@@ -118,6 +121,24 @@ class Model(BaseModel):
     _vt_loaded: dict[str, Any] = PrivateAttr(default_factory=dict)
     _vt_backend: Backend | None = PrivateAttr(default=None)
     _vt_related: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    if not TYPE_CHECKING:
+        # Loaded instances get their fields set on first use, not per row: a set of every
+        # field name per instance was a tenth of loading a page. Pydantic reads and writes
+        # the slot through this property; what it holds for a loaded record is unchanged.
+
+        @property
+        def __pydantic_fields_set__(self) -> set[str]:
+            try:
+                return _FIELDS_SET_SLOT.__get__(self, type(self))  # type: ignore[no-any-return]
+            except AttributeError:
+                fields_set = type(self)._vt_field_names.copy()
+                _FIELDS_SET_SLOT.__set__(self, fields_set)
+                return fields_set
+
+        @__pydantic_fields_set__.setter
+        def __pydantic_fields_set__(self, value: set[str]) -> None:
+            _FIELDS_SET_SLOT.__set__(self, value)
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -132,9 +153,9 @@ class Model(BaseModel):
         cls.vtiger_fields = specs
         cls.vtiger_wire_names = {spec.wire_name: name for name, spec in specs.items()}
         cls.vtiger_read_only = frozenset(n for n, s in specs.items() if not s.editable)
-        cls._vt_plan = {s.wire_name: (n, fast_decoder(s.vtiger_type)) for n, s in specs.items()}
+        cls._vt_plans = {}
         cls._vt_programs = {}
-        cls._vt_page_programs = {}
+        cls._vt_page_loaders = {}
         cls._vt_field_names = set(cls.model_fields)
         cls._vt_label_names = cls.vtiger_label_fields or _guess_label_names(specs)
         registry.register(cls)
@@ -207,6 +228,24 @@ class Model(BaseModel):
         target, chosen = resolve_relation(type(self), model, label)
         return target.vtiger_related_records_class.of(self, target, chosen, using=using)
 
+    def vtiger_convert_lead(
+        self,
+        models: tuple[type[_A], type[_C], type[_P]],
+        entities: tuple[Entity, Entity, Entity],
+        *,
+        assigned_to: str | Model | None = None,
+        transfer_related_to: TransferTarget = "Contacts",
+        using: Backend | None = None,
+    ) -> ConvertedLead[_A, _C, _P]:
+        """Convert this lead into (account, contact, potential) records of `models`.
+
+        The generated `Lead.convert()` calls this with its typed models (docs/leads.md).
+        """
+        return convert_lead(
+            self, models, entities,
+            assigned_to=assigned_to, transfer_related_to=transfer_related_to, using=using,
+        )  # fmt: skip
+
     def __eq__(self, other: object) -> bool:
         """Same model and same field values (how each was loaded does not matter)."""
         if type(other) is not type(self):
@@ -263,14 +302,15 @@ class Model(BaseModel):
         which could not fail on values the converters produced. The row is kept (not
         copied) as the loaded wire state, so the caller must not reuse it.
         """
+        zone = server_timezone(backend)
         try:
-            values = cls._vt_decode(row)
+            values = cls._vt_decode(row, zone)
         except (ValueError, TypeError, ArithmeticError):
             values = {**cls._vt_defaults, "id": _trusted_id(row["id"]) if row.get("id") else None}
             for wire, raw in row.items():  # the slow path names the field at fault
                 if wire in cls.vtiger_wire_names:
                     name = cls.vtiger_wire_names[wire]
-                    values[name] = to_python(cls.vtiger_fields[name].vtiger_type, raw)
+                    values[name] = to_python(cls.vtiger_fields[name].vtiger_type, raw, zone)
         return cls._vt_instance(values, row, backend)
 
     @classmethod
@@ -281,8 +321,7 @@ class Model(BaseModel):
         instance = cls.__new__(cls)
         setter = object.__setattr__
         setter(instance, "__dict__", values)
-        setter(instance, "__pydantic_fields_set__", cls._vt_field_names.copy())
-        setter(instance, "__pydantic_extra__", None)
+        setter(instance, "__pydantic_extra__", None)  # fields-set: made when first asked for
         private = {"_vt_loaded": row, "_vt_backend": backend, "_vt_related": {}}
         setter(instance, "__pydantic_private__", private)
         return instance
@@ -291,82 +330,42 @@ class Model(BaseModel):
     def vtiger_from_wire_page(
         cls, rows: list[dict[str, Any]], backend: Backend | None = None
     ) -> list[Self]:
-        """`vtiger_from_wire` of each row of a page, the same instances, decoded in bulk.
+        """`vtiger_from_wire` of each row of a page, the same instances, built in bulk.
 
-        A page's rows share their keys, so the text columns (most of them) are converted
-        by one C-level `map` each instead of Python work per value. Pages that do not fit
-        (mixed keys, odd values, subclasses that read rows their own way) go row by row.
+        A page's rows share their keys, so the work that depends only on the keys is done
+        once, by a loader compiled for this model and these keys (`vtorm.model.loader`).
+        Pages that do not fit (mixed keys, odd values, subclasses that read rows their own
+        way) go row by row.
         """
         if getattr(cls.vtiger_from_wire, "__func__", None) is not _BASE_FROM_WIRE:
             return [cls.vtiger_from_wire(row, backend) for row in rows]
-        try:
-            decoded = cls._vt_decode_page(rows)
-        except (ValueError, TypeError, ArithmeticError):
-            decoded = None
-        if decoded is None:
-            return [cls.vtiger_from_wire(row, backend) for row in rows]
-        instances: list[Self] = []
-        new, setter, field_names = cls.__new__, object.__setattr__, cls._vt_field_names
-        for values, row in zip(decoded, rows, strict=True):  # _vt_instance, inlined
-            instance = new(cls)
-            setter(instance, "__dict__", values)
-            setter(instance, "__pydantic_fields_set__", field_names.copy())
-            setter(instance, "__pydantic_extra__", None)
-            private = {"_vt_loaded": row, "_vt_backend": backend, "_vt_related": {}}
-            setter(instance, "__pydantic_private__", private)
-            instances.append(instance)
-        return instances
-
-    @classmethod
-    def _vt_decode_page(cls, rows: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
-        """What `_vt_decode` gives for each row, or None when the rows' keys differ."""
         if not rows:
             return []
         keys = tuple(rows[0])
-        if any(map(keys.__ne__, map(tuple, rows))):
-            return None
-        program = cls._vt_page_programs.get(keys)
-        if program is None:
-            program = cls._vt_page_programs[keys] = cls._vt_page_program(keys)
-        names, columns, template = program
-        if not columns:  # no key the model maps: every row reads as the defaults
-            return [template.copy() for _ in rows]
-        transposed = list(zip(*[row.values() for row in rows], strict=True))
-        converted: list[Iterable[Any]] = []
-        for index, decode in columns:
-            column = transposed[index]
-            if decode is None:
-                converted.append(map(_EMPTY_AS_NONE, column, column))
-            elif isinstance(getattr(decode, "__self__", None), dict):
-                # A memo decoder (booleans, ids): few distinct values, each decoded once.
-                table = {v: None if v is None or v == "" else decode(v) for v in set(column)}
-                converted.append(map(table.__getitem__, column))
-            else:
-                converted.append([None if v is None or v == "" else decode(v) for v in column])
-        page: list[dict[str, Any]] = []
-        copy = template.copy
-        for values in zip(*converted, strict=True):
-            decoded = copy()
-            decoded.update(zip(names, values, strict=True))
-            page.append(decoded)
-        return page
+        zone = server_timezone(backend)  # datetimes are read in the server's zone
+        loaders = cls._vt_page_loaders.setdefault(zone, {})
+        load = loaders.get(keys)
+        if load is None:
+            if len(loaders) >= _MAX_PAGE_LOADERS:
+                loaders.clear()  # bounded: select lists are few in practice
+            steps, missing = cls._vt_program(keys, zone)
+            load = compile_page_loader(cls, keys, steps, missing, _trusted_id)
+            loaders[keys] = load
+        try:
+            instances = load(rows, backend)
+        except (ValueError, TypeError, ArithmeticError):
+            instances = None  # row by row, which names the field at fault
+        if instances is None:
+            return [cls.vtiger_from_wire(row, backend) for row in rows]
+        return instances
 
     @classmethod
-    def _vt_page_program(cls, keys: tuple[str, ...]) -> _PageProgram:
-        steps, missing = cls._vt_program(keys)
-        kept = [(index, step) for index, step in enumerate(steps) if step[0]]
-        names = tuple(name for _, (name, _) in kept)
-        columns = tuple((index, decode) for index, (_, decode) in kept)
-        template: dict[str, Any] = dict.fromkeys(names)
-        template.update(missing)
-        return names, columns, template
-
-    @classmethod
-    def _vt_decode(cls, row: dict[str, Any]) -> dict[str, Any]:
+    def _vt_decode(cls, row: dict[str, Any], zone: dt.tzinfo = UTC) -> dict[str, Any]:
         keys = tuple(row)
-        program = cls._vt_programs.get(keys)
+        programs = cls._vt_programs.setdefault(zone, {})
+        program = programs.get(keys)
         if program is None:
-            program = cls._vt_programs[keys] = cls._vt_program(keys)
+            program = programs[keys] = cls._vt_program(keys, zone)
         steps, missing = program
         # One comprehension over the row: "" and null become None, others decode if needed.
         values = {
@@ -379,14 +378,30 @@ class Model(BaseModel):
         return values
 
     @classmethod
-    def _vt_program(cls, keys: tuple[str, ...]) -> tuple[tuple[_Step, ...], dict[str, Any]]:
+    def _vt_program(
+        cls, keys: tuple[str, ...], zone: dt.tzinfo
+    ) -> tuple[tuple[_Step, ...], dict[str, Any]]:
         """How to decode rows with these keys, in order; and the defaults of the others."""
-        plan: dict[str, _Step] = {**cls._vt_plan, "id": ("id", _trusted_id)}
+        plan: dict[str, _Step] = {**cls._vt_plan(zone), "id": ("id", _trusted_id)}
         drift.check_keys(cls, keys, plan)
         steps = tuple(drift_step(cls, key, plan.get(key, ("", None))) for key in keys)
         seen = {name for name, _ in steps}
         missing = {k: v for k, v in cls._vt_defaults.items() if k not in seen}
         return steps, missing
+
+    @classmethod
+    def _vt_plan(cls, zone: dt.tzinfo) -> dict[str, _Step]:
+        """Wire name -> (python name, decoder) on a server in `zone`, built once per zone."""
+        plan = cls._vt_plans.get(zone)
+        if plan is None:
+            specs = cls.vtiger_fields.items()
+            plan = {s.wire_name: (n, fast_decoder(s.vtiger_type, zone)) for n, s in specs}
+            cls._vt_plans[zone] = plan
+        return plan
+
+    def _vt_zone(self) -> dt.tzinfo:
+        """The time zone of the server this record was loaded from or saved to."""
+        return server_timezone(self._vt_backend)
 
     def _vt_apply(self, row: Mapping[str, Any], keep: Iterable[str] = ()) -> None:
         """Take the server's values; fields named in `keep` keep their unsaved local value."""
@@ -394,13 +409,14 @@ class Model(BaseModel):
         names = type(self).vtiger_wire_names
         specs = type(self).vtiger_fields
         values: dict[str, Any] = vars(self)
+        zone = self._vt_zone()
         for wire, raw in row.items():
             name = names.get(wire)
             if name is None:
                 continue
             self._vt_loaded[wire] = raw
             if name not in kept:
-                values[name] = to_python(specs[name].vtiger_type, raw)
+                values[name] = to_python(specs[name].vtiger_type, raw, zone)
         if row.get("id"):
             values["id"] = RecordId(row["id"])
 
@@ -415,14 +431,19 @@ class Model(BaseModel):
         current = self.__dict__.get(name)
         if spec.wire_name not in self._vt_loaded:
             return current is None
+        loaded = self._vt_loaded[spec.wire_name]
         try:
-            return bool(to_python(spec.vtiger_type, self._vt_loaded[spec.wire_name]) == current)
+            return bool(to_python(spec.vtiger_type, loaded, self._vt_zone()) == current)
         except errors.InvalidArgument:
             return False
 
     def vtiger_wire(self, names: Iterable[str] | None = None) -> dict[str, str]:
-        """Wire values of these fields (all by default); unchanged ones byte-identical."""
+        """Wire values of these fields (all by default); unchanged ones byte-identical.
+
+        Aware datetimes are written in the time zone of the record's server.
+        """
         specs = type(self).vtiger_fields
+        zone = self._vt_zone()
         element: dict[str, str] = {}
         for name in specs if names is None else names:
             spec = specs[name]
@@ -430,7 +451,8 @@ class Model(BaseModel):
                 loaded = self._vt_loaded[spec.wire_name]
                 element[spec.wire_name] = "" if loaded is None else str(loaded)
             else:
-                element[spec.wire_name] = to_wire(spec.vtiger_type, self.__dict__.get(name))
+                value = self.__dict__.get(name)
+                element[spec.wire_name] = to_wire(spec.vtiger_type, value, zone)
         return element
 
     # -- persistence ---------------------------------------------------------------

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 from vtorm.errors import ConflictError, InvalidArgument
 from vtorm.model.fields import VtigerField
 from vtorm.model.values import to_python
+from vtorm.query.backend import BackendWrapper
 from vtorm.wire import LINE_ITEMS
 
 if TYPE_CHECKING:
@@ -117,24 +118,21 @@ def _check_loaded(
         )
 
 
-class ConflictCheck:
+class ConflictCheck(BackendWrapper):
     """The backend of one `save(detect_conflicts=...)`: each revise is preceded by a
     retrieve, and sent only if the record is as the instance loaded it."""
 
     def __init__(self, backend: Backend, record: Model, mode: ConflictMode) -> None:
-        self._backend = backend
+        super().__init__(backend)
         self._record = record
         self._mode = mode
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._backend, name)  # user_id, login(), data_loss, ...: the client's
 
     def revise(self, element: Mapping[str, Any], /) -> dict[str, Any]:
         model = type(self._record)
         loaded = self._record._vt_loaded
         _check_loaded(model, loaded, element, self._mode)
         record_id = str(element["id"])
-        current = self._backend.retrieve(record_id)
+        current = self.wrapped.retrieve(record_id)
         changed = conflicts(model, loaded, current, element, self._mode)
         if changed:
             raise ConflictError(
@@ -143,16 +141,4 @@ class ConflictCheck:
                 id=record_id,
                 changes=changed,
             )
-        return self._backend.revise(element)
-
-    def create(self, module: str, element: Mapping[str, Any], /) -> dict[str, Any]:
-        return self._backend.create(module, element)
-
-    def query(self, vtql: str, /) -> list[dict[str, Any]]:
-        return self._backend.query(vtql)
-
-    def retrieve(self, id: str, /) -> dict[str, Any]:
-        return self._backend.retrieve(id)
-
-    def delete(self, id: str, /) -> None:
-        self._backend.delete(id)
+        return self.wrapped.revise(element)

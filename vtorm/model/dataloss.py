@@ -31,6 +31,7 @@ from vtorm.errors import (
 )
 from vtorm.model.fields import VtigerField
 from vtorm.model.values import to_python
+from vtorm.query.backend import BackendWrapper
 from vtorm.wire import LINE_ITEMS
 
 if TYPE_CHECKING:
@@ -143,14 +144,21 @@ def php_decode(text: str) -> str:
 
 
 def _decode_entity(match: re.Match[str]) -> str:
-    decimal, hexadecimal, name = match.groups()
+    """One entity as PHP decodes it, or left as it stands where PHP leaves it."""
+    number, hexadecimal, name = match.groups()
     if name is not None:
-        codepoint = html.entities.name2codepoint.get(name)
-    else:
-        codepoint = int(decimal) if decimal is not None else int(hexadecimal, 16)
-    if codepoint is None or not 0 < codepoint <= 0x10FFFF or 0xD800 <= codepoint <= 0xDFFF:
-        return match.group()
-    return chr(codepoint)
+        return chr(_HTML4_NAMES[name]) if name in _HTML4_NAMES else match.group()
+    code = int(number) if number is not None else int(hexadecimal, 16)
+    return chr(code) if _decodable(code) else match.group()
+
+
+def _decodable(code: int) -> bool:
+    """Whether PHP turns this code point into a character: not NUL, not a surrogate, in range."""
+    return 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF
+
+
+#: The named entities PHP's default (ENT_HTML401) table knows: HTML 4.01's, without `apos`.
+_HTML4_NAMES: Final = html.entities.name2codepoint
 
 
 def _mb3(character: str) -> str:
@@ -377,7 +385,7 @@ def _short(text: str, limit: int = 40) -> str:
     return f"{text[: limit - 1]!r}… ({len(text)} characters)"
 
 
-class Guard:
+class Guard(BackendWrapper):
     """The backend of one save: each create/revise is checked before and after it is sent.
 
     The checks that precede the request raise (or warn) at once, so nothing is sent;
@@ -385,35 +393,23 @@ class Guard:
     """
 
     def __init__(self, backend: Backend, model: type[Model], policy: DataLossPolicy) -> None:
-        self._backend = backend
+        super().__init__(backend)
         self._model = model
         self._policy = policy
         self._utf8mb4 = getattr(backend, "charset", "utf8mb3") == "utf8mb4"
         self._sent: list[tuple[str, Mapping[str, Any], Mapping[str, Any]]] = []
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._backend, name)  # user_id, login(), ...: the client's own
-
     def create(self, module: str, element: Mapping[str, Any], /) -> dict[str, Any]:
         self._before("create", element)
-        answer = self._backend.create(module, element)
+        answer = self.wrapped.create(module, element)
         self._sent.append(("create", element, answer))
         return answer
 
     def revise(self, element: Mapping[str, Any], /) -> dict[str, Any]:
         self._before("revise", element)
-        answer = self._backend.revise(element)
+        answer = self.wrapped.revise(element)
         self._sent.append(("revise", element, answer))
         return answer
-
-    def query(self, vtql: str, /) -> list[dict[str, Any]]:
-        return self._backend.query(vtql)
-
-    def retrieve(self, id: str, /) -> dict[str, Any]:
-        return self._backend.retrieve(id)
-
-    def delete(self, id: str, /) -> None:
-        self._backend.delete(id)
 
     def _before(self, operation: str, element: Mapping[str, Any]) -> None:
         revise = operation == "revise"

@@ -85,4 +85,6 @@ def picklist_decoder(
             )  # fmt: skip
         return raw if decode is None else decode(raw)
 
+    # For compiled page loaders (vtorm.model.loader): a listed value needs no call.
+    checked.vtorm_picklist = (allowed, decode)  # type: ignore[attr-defined]
     return checked

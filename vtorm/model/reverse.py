@@ -16,7 +16,7 @@ from typing_extensions import Self
 from vtorm.errors import InvalidArgument, UnsupportedQuery, UsageError
 from vtorm.ids import RecordId
 from vtorm.model.registry import model_for
-from vtorm.query.backend import Backend
+from vtorm.query.backend import Backend, server_timezone
 from vtorm.query.compiler import QueryDescription, compile_query, filter_formula
 from vtorm.query.filterable import Filterable
 from vtorm.query.lookups import Formula, Junction
@@ -91,8 +91,9 @@ class RelatedRecords(Filterable, Generic[M]):
     def _statement(self, after: RecordId | None) -> str:
         bound = after or RecordId.of(self.model.vtiger_id_prefix or "0", 0)
         description = QueryDescription(
-            self.model.vtiger_module, self.model.vtiger_fields, self._where
-        )
+            self.model.vtiger_module, self.model.vtiger_fields, self._where,
+            timezone=server_timezone(self._backend),
+        )  # fmt: skip
         compiled = compile_query(description)
         groups = compiled.groups
         if not groups:

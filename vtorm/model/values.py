@@ -3,21 +3,31 @@
 The server sends (almost) every value as a string and `""` (retrieve) or `null` (query)
 for empty; both become `None`. Converters live in a table keyed by the Vtiger type name;
 unknown types are kept as strings, so a new server type never breaks reading.
+
+Datetimes travel as wall-clock text in the server's time zone (`$default_timezone` of the
+CRM, UTC in the stock config). Decoding attaches that zone, so loaded datetimes are aware
+and compare correctly with any other aware datetime; encoding converts an aware datetime to
+the server's wall clock and sends a naive one as it is (naive means server time). Dates and
+times of day have no zone and are left alone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Final
 
 from vtorm.errors import InvalidArgument
 from vtorm.ids import RecordId
 from vtorm.wire import DATE_FORMAT, DATETIME_FORMAT, MULTIPICKLIST_SEPARATOR, TIME_FORMAT
 
-__all__ = ["Converter", "converter_for", "fast_decoder", "to_python", "to_wire"]
+__all__ = ["UTC", "Converter", "converter_for", "fast_decoder", "to_python", "to_wire"]
+
+#: The zone of servers that say nothing else (the stock `$default_timezone`).
+UTC: Final = dt.timezone.utc
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,17 +80,48 @@ def _encode_date(value: Any) -> str:
     return dt.date.fromisoformat(str(value)).strftime(DATE_FORMAT)
 
 
-def _decode_datetime(text: str) -> dt.datetime:
-    # fromisoformat is C code and ~10x faster than strptime; it reads "YYYY-MM-DD HH:MM:SS".
-    return dt.datetime.fromisoformat(text)
+def _datetime_decoder(zone: dt.tzinfo) -> Callable[[str], dt.datetime]:
+    fromisoformat = dt.datetime.fromisoformat  # C code, ~10x faster than strptime
+
+    def decode(text: str) -> dt.datetime:
+        moment = fromisoformat(text)
+        return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
+
+    if not isinstance(zone, dt.timezone):
+        return decode  # a zone with daylight saving time: its offset depends on the date
+    offset = zone.utcoffset(None)
+    minutes = int(offset.total_seconds()) // 60
+    suffix = f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+    def decode_fixed(text: str) -> dt.datetime:
+        # "YYYY-MM-DD HH:MM:SS" plus the offset: one C call (datetime.replace is ~10x slower).
+        return fromisoformat(text + suffix) if len(text) == 19 else decode(text)
+
+    return decode_fixed
 
 
-def _encode_datetime(value: Any) -> str:
-    if isinstance(value, dt.datetime):
-        return value.strftime(DATETIME_FORMAT)
-    if isinstance(value, dt.date):
-        return value.strftime(DATE_FORMAT) + " 00:00:00"
-    return dt.datetime.strptime(str(value), DATETIME_FORMAT).strftime(DATETIME_FORMAT)
+def server_wall_clock(value: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    """`value` as the server's naive wall clock: aware ones converted, naive ones as they are."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        return value.replace(tzinfo=None)
+    return value.astimezone(zone).replace(tzinfo=None)
+
+
+def _datetime_encoder(zone: dt.tzinfo) -> Callable[[Any], str]:
+    def encode(value: Any) -> str:
+        if isinstance(value, dt.datetime):
+            return server_wall_clock(value, zone).strftime(DATETIME_FORMAT)
+        if isinstance(value, dt.date):
+            return value.strftime(DATE_FORMAT) + " 00:00:00"
+        return encode(dt.datetime.fromisoformat(str(value)))
+
+    return encode
+
+
+@functools.lru_cache(maxsize=64)
+def _datetime_converter(zone: dt.tzinfo) -> Converter:
+    """The datetime converter of a server in `zone` (one per zone, shared)."""
+    return Converter(decode=_datetime_decoder(zone), encode=_datetime_encoder(zone))
 
 
 def _encode_time(value: Any) -> str:
@@ -144,7 +185,7 @@ _CONVERTERS: dict[str, Converter] = {
     "currency": _DECIMAL,
     "percentage": _DECIMAL,
     "date": Converter(decode=dt.date.fromisoformat, encode=_encode_date),
-    "datetime": Converter(decode=_decode_datetime, encode=_encode_datetime),
+    "datetime": _datetime_converter(UTC),
     "time": Converter(decode=dt.time.fromisoformat, encode=_encode_time),
     "multipicklist": Converter(decode=_decode_multi, encode=_encode_multi),
     "reference": _ID,
@@ -156,15 +197,17 @@ _FAST: dict[str, Callable[[str], Any]] = {
     "boolean": _Memo(_decode_bool).__getitem__,
     "reference": _Memo(_decode_id).__getitem__,
     "owner": _Memo(_decode_id).__getitem__,
-    "datetime": dt.datetime.fromisoformat,
 }
 
 
-def fast_decoder(vtiger_type: str) -> Callable[[str], Any] | None:
-    """The decoder for trusted non-empty wire strings; None where the string is the value."""
+def fast_decoder(vtiger_type: str, zone: dt.tzinfo = UTC) -> Callable[[str], Any] | None:
+    """The decoder for trusted non-empty wire strings; None where the string is the value.
+
+    `zone` is the server's time zone, which loaded datetimes are given.
+    """
     if vtiger_type in _FAST:
         return _FAST[vtiger_type]
-    converter = converter_for(vtiger_type)
+    converter = converter_for(vtiger_type, zone)
     return None if converter is _TEXT else converter.decode
 
 
@@ -173,13 +216,18 @@ def is_text(vtiger_type: str) -> bool:
     return converter_for(vtiger_type) is _TEXT
 
 
-def converter_for(vtiger_type: str) -> Converter:
-    """The converter for a Vtiger type name; text for types without their own."""
+def converter_for(vtiger_type: str, zone: dt.tzinfo = UTC) -> Converter:
+    """The converter for a Vtiger type name on a server in `zone`; text for types without
+    their own."""
+    if vtiger_type == "datetime":
+        return _datetime_converter(zone)
     return _CONVERTERS.get(vtiger_type, _TEXT)
 
 
-def to_python(vtiger_type: str, wire: object) -> Any:
+def to_python(vtiger_type: str, wire: object, zone: dt.tzinfo = UTC) -> Any:
     """The Python value of a wire value: `None` for `""`/`null`, else the type's decoding.
+
+    Datetimes come out aware, in `zone` (the server's time zone).
 
     >>> to_python("currency", "149.99000000")
     Decimal('149.99000000')
@@ -190,13 +238,16 @@ def to_python(vtiger_type: str, wire: object) -> Any:
         return None
     text = wire if isinstance(wire, str) else str(wire)
     try:
-        return converter_for(vtiger_type).decode(text)
+        return converter_for(vtiger_type, zone).decode(text)
     except (ValueError, TypeError) as exc:
         raise InvalidArgument(f"{text!r} is not a valid {vtiger_type} value: {exc}") from None
 
 
-def to_wire(vtiger_type: str, value: object) -> str:
+def to_wire(vtiger_type: str, value: object, zone: dt.tzinfo = UTC) -> str:
     """The wire string for a Python value: `""` for `None`, else the type's encoding.
+
+    An aware datetime is sent as the wall clock of `zone` (the server's time zone); a naive
+    one is sent as it is, so it means server time.
 
     >>> to_wire("boolean", True), to_wire("date", dt.date(2026, 1, 2))
     ('1', '2026-01-02')
@@ -204,6 +255,6 @@ def to_wire(vtiger_type: str, value: object) -> str:
     if value is None:
         return ""
     try:
-        return converter_for(vtiger_type).encode(value)
+        return converter_for(vtiger_type, zone).encode(value)
     except (ValueError, TypeError) as exc:
         raise InvalidArgument(f"{value!r} is not a valid {vtiger_type} value: {exc}") from None

@@ -17,6 +17,7 @@ on the rows. `compile_query` is the server-only form: it raises `UnsupportedQuer
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,7 +27,17 @@ from urllib.parse import quote_plus
 from vtorm.errors import FieldError, UnsupportedQuery
 from vtorm.ids import RecordId
 from vtorm.model.fields import VtigerField
-from vtorm.query.lookups import LOOKUPS, Atom, Empty, Formula, Junction, Leaf, Unlike, negate
+from vtorm.query.lookups import (
+    LOOKUPS,
+    Atom,
+    Empty,
+    Formula,
+    Junction,
+    Leaf,
+    Unlike,
+    localize,
+    negate,
+)
 from vtorm.query.q import Q
 from vtorm.query.residual import Kind, Residual, kind_of
 from vtorm.wire import MAX_QUERY_ROWS
@@ -65,6 +76,7 @@ class QueryDescription:
 
     `where` is already resolved (`where_formula`), so each filter's lookups are checked and
     escaped once, when `filter()` is called; names in `order_by`/`columns` are python names.
+    `timezone` is the server's: aware datetimes in `where` are written in it.
     """
 
     module: str
@@ -72,6 +84,7 @@ class QueryDescription:
     where: Formula | None = None
     order_by: tuple[str, ...] = ()
     columns: tuple[str, ...] | None = None
+    timezone: dt.tzinfo = dt.timezone.utc
 
 
 def resolve_field(fields: Mapping[str, VtigerField], name: str) -> VtigerField:
@@ -344,7 +357,8 @@ def split_query(description: QueryDescription) -> Split:
     """
     wire_order = _wire_order(description)
     mixed = _mixed_order_reason(description)
-    dnf: LeafDnf = ((),) if description.where is None else to_dnf(description.where)
+    where = description.where
+    dnf: LeafDnf = ((),) if where is None else to_dnf(localize(where, description.timezone))
     condition = _residual_condition(dnf)
     reasons = tuple(
         dict.fromkeys(

@@ -23,13 +23,20 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from typing_extensions import Self
 
-from vtorm.errors import DataLossPolicy, InvalidArgument, UnsupportedQuery, UsageError, VtigerError
+from vtorm.errors import (
+    ConfigurationError,
+    DataLossPolicy,
+    InvalidArgument,
+    UnsupportedQuery,
+    UsageError,
+    VtigerError,
+)
 from vtorm.ids import RecordId
 from vtorm.model.base import Model
-from vtorm.model.changes import ChangeFeed, SyncBackend, changes
+from vtorm.model.changes import ChangeFeed, Checkpoint, SyncBackend, changes
 from vtorm.model.references import check_related, prefetch_related
 from vtorm.query.aggregates import Aggregate, Count, aliased, compute, distinct_rows, group_rows
-from vtorm.query.backend import Backend, default_backend
+from vtorm.query.backend import Backend, default_backend, server_timezone
 from vtorm.query.compiler import (
     CompiledQuery,
     QueryDescription,
@@ -46,7 +53,7 @@ from vtorm.query.planner import Window, explain, first_step
 from vtorm.query.q import Q
 from vtorm.wire import MAX_QUERY_ROWS
 
-__all__ = ["QuerySet", "RowView", "ValuesView"]
+__all__ = ["QuerySet", "RowView"]
 
 M = TypeVar("M", bound=Model)
 T = TypeVar("T")
@@ -63,9 +70,22 @@ class QuerySet(Filterable, Generic[M]):
     """
 
     if TYPE_CHECKING:
-        # Untyped here so generated subclasses can narrow it with Unpack[...Lookups].
+        # Untyped here so generated subclasses can narrow them: lookups with
+        # Unpack[...Lookups], fields with Unpack[...Fields], rows as ...Row TypedDicts.
         get: Callable[..., M]
+        create: Callable[..., M]
+        values: Callable[..., RowView[Any]]
     else:
+
+        def create(self, *, data_loss=None, **fields):
+            """Build a record from these fields and create it on the server (through
+            `using()`'s client if one was chosen, else the default; `data_loss`: as in
+            `Model.save`)."""
+            return self._create(fields, data_loss)
+
+        def values(self, *fields):
+            """Rows as dicts of python field names (these fields, or all, plus id)."""
+            return self._values(fields)
 
         def get(self, *conditions, **lookups):
             """The one record matching; `DoesNotExist` / `MultipleObjectsReturned` else."""
@@ -148,7 +168,7 @@ class QuerySet(Filterable, Generic[M]):
         """A QuerySet that matches nothing and never sends a request."""
         return self._add(FALSE)
 
-    def order_by(self, *fields: str) -> Self:
+    def order_by(self, *fields: Any) -> Self:
         """Order by these python field names; `-name` for descending.
 
         VTQL sorts descending by the last column only: other orders are sorted by vtorm,
@@ -201,7 +221,7 @@ class QuerySet(Filterable, Generic[M]):
         clone._plan()
         return clone
 
-    def only(self, *fields: str) -> Self:
+    def only(self, *fields: Any) -> Self:
         """Select only these columns (plus id); other fields read as None."""
         for name in fields:
             resolve_field(self.model.vtiger_fields, name)
@@ -209,7 +229,7 @@ class QuerySet(Filterable, Generic[M]):
         clone._columns = tuple(fields)
         return clone
 
-    def select_related(self, *fields: str) -> Self:
+    def select_related(self, *fields: Any) -> Self:
         """Fetch the records these reference fields point at along with each page.
 
         After each page, one `id IN (...)` query per referenced module loads them, so
@@ -222,7 +242,9 @@ class QuerySet(Filterable, Generic[M]):
 
     def using(self, backend: Backend) -> Self:
         """The same query sent through another client."""
-        clone = self._clone(keep_compiled=True)
+        # Compiled statements hold datetimes in the server's zone: keep them for the same zone.
+        same_zone = server_timezone(backend) == self._zone()
+        clone = self._clone(keep_compiled=same_zone)
         clone._backend = backend
         return clone
 
@@ -235,6 +257,7 @@ class QuerySet(Filterable, Generic[M]):
             where=self._where,
             order_by=self._order,
             columns=self._columns,
+            timezone=self._zone(),
         )
 
     def _plan(self) -> Split:
@@ -247,6 +270,16 @@ class QuerySet(Filterable, Generic[M]):
                 )
             self._split = split
         return self._split
+
+    def _zone(self) -> dt.tzinfo:
+        """The server's time zone: of the chosen client, else of the default one, else UTC."""
+        backend = self._backend
+        if backend is None:
+            try:
+                backend = default_backend()
+            except ConfigurationError:
+                return dt.timezone.utc
+        return server_timezone(backend)
 
     def _compile(self) -> CompiledQuery:
         return self._plan().server
@@ -518,21 +551,25 @@ class QuerySet(Filterable, Generic[M]):
         total = self.count()
         return self[total - 1] if total else None
 
-    def create(self, *, data_loss: DataLossPolicy | None = None, **fields: Any) -> M:
-        """Build a record from these fields and create it on the server (through `using()`'s
-        client if one was chosen, else the default; `data_loss`: as in `Model.save`)."""
+    def _create(self, fields: Mapping[str, Any], data_loss: DataLossPolicy | None) -> M:
+        """Runtime implementation of `create()`."""
         record = self.model(**fields)
         record.save(using=self._backend, data_loss=data_loss)
         return record
 
     def changes(
-        self, since: int | dt.datetime = 1, *, using: SyncBackend | None = None
+        self,
+        since: int | dt.datetime | Checkpoint | str = 1,
+        *,
+        using: SyncBackend | None = None,
     ) -> ChangeFeed[M]:
-        """Records changed or deleted after `since` (epoch seconds), through `sync`.
+        """Records changed or deleted after `since`, through `sync` (docs/sync.md).
 
-        Store `feed.checkpoint` after consuming changes; it only moves past a page once the
-        whole page has been consumed. Only records the user owns are reported (server
-        rule). `sync` cannot filter or slice, so neither may this QuerySet be.
+        `since` is epoch seconds, a datetime (naive: server time) or a stored checkpoint.
+        Store `str(feed.checkpoint)` after consuming changes; it only moves past a page once
+        the whole page has been consumed, and a re-run skips what it already delivered.
+        Only records the user owns are reported (server rule). `sync` cannot filter or
+        slice, so neither may this QuerySet be.
         """
         if self._where is not None or self._window.bounded or self._tail:
             raise UsageError(
@@ -574,18 +611,18 @@ class QuerySet(Filterable, Generic[M]):
         LOG.debug("computing %s in Python", ", ".join(a.describe() for a in aggregates.values()))
         return compute(aggregates, list(self.values(*(fields or ("id",)))))
 
-    def values(self, *fields: str) -> ValuesView:
-        """Rows as dicts of python field names (these fields, or all, plus id)."""
+    def _values(self, fields: tuple[str, ...]) -> RowView[dict[str, Any]]:
+        """Runtime implementation of `values()`."""
         names = fields or ("id", *self.model.vtiger_fields)
         query = self.only(*fields) if fields else self
-        return ValuesView(
+        return RowView(
             query,
             lambda record: {name: getattr(record, name) for name in names},
-            names,
             distinct=self._distinct,
+            fields=names,
         )
 
-    def values_list(self, *fields: str, flat: bool = False) -> RowView[Any]:
+    def values_list(self, *fields: Any, flat: bool = False) -> RowView[Any]:
         """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
         if flat and len(fields) != 1:
             raise InvalidArgument("values_list(flat=True) needs exactly one field")
@@ -603,15 +640,22 @@ class RowView(Generic[T]):
     """The lazy result of `values()`/`values_list()`: iterate, slice, `len()`.
 
     With `distinct()`, duplicate rows (compared as the server compares values) are left
-    out in Python, and slices apply to the distinct rows.
+    out in Python, and slices apply to the distinct rows. Rows of `values()` (`fields` set)
+    can be grouped with `annotate()`.
     """
 
     def __init__(
-        self, query: QuerySet[Any], convert: Callable[[Any], T], *, distinct: bool = False
+        self,
+        query: QuerySet[Any],
+        convert: Callable[[Any], T],
+        *,
+        distinct: bool = False,
+        fields: tuple[str, ...] | None = None,
     ) -> None:
         self._query = query
         self._convert = convert
         self._distinct = distinct
+        self._fields = fields
         self._slices: tuple[slice, ...] = ()
 
     def distinct(self) -> Self:
@@ -660,29 +704,17 @@ class RowView(Generic[T]):
             return f"<RowView of {self._query.model.__name__}, not fetched: {exc!r}>"
         return _list_repr("RowView", shown)
 
-
-class ValuesView(RowView[dict[str, Any]]):
-    """The result of `values(...)`: dict rows, which `annotate()` can group."""
-
-    def __init__(
-        self,
-        query: QuerySet[Any],
-        convert: Callable[[Any], dict[str, Any]],
-        fields: tuple[str, ...],
-        *,
-        distinct: bool = False,
-    ) -> None:
-        super().__init__(query, convert, distinct=distinct)
-        self._fields = fields
-
     def annotate(self, *args: Aggregate, **named: Aggregate) -> list[dict[str, Any]]:
         """One row per group of equal `values()` fields, with the aggregates of the group.
 
         `Contact.objects.values("mailingcity").annotate(n=Count("id"))` gives
         `[{"mailingcity": "Cork", "n": 3}, ...]`, groups ordered by their values (empty
         first, text with the server's collation). VTQL has no GROUP BY: the fields of every
-        matching record are read and grouped in Python.
+        matching record are read and grouped in Python. Only rows of `values()` group.
         """
+        if self._fields is None:
+            raise UsageError("annotate() groups the rows of values(...), not of values_list()")
+        fields = self._fields
         aggregates = aliased(args, named)
         query = self._query
         if query._server_only:
@@ -690,17 +722,15 @@ class ValuesView(RowView[dict[str, Any]]):
                 "values().annotate(): VTQL has no GROUP BY; vtorm would group in Python "
                 "(server_only() refuses that)"
             )
-        needed = [a.field for a in aggregates.values() if a.field not in ("*", *self._fields)]
+        needed = [a.field for a in aggregates.values() if a.field not in ("*", *fields)]
         for name in needed:
             if name != "id":
                 resolve_field(query.model.vtiger_fields, name)
-        names = (*self._fields, *dict.fromkeys(needed))
+        names = (*fields, *dict.fromkeys(needed))
         reader = query.only(*names) if query._columns is not None else query
         rows = [{name: getattr(record, name) for name in names} for record in reader]
-        LOG.debug(
-            "vtorm groups %d %s rows by %s in Python", len(rows), query.model.__name__, self._fields
-        )
-        return group_rows(self._fields, aggregates, rows)
+        LOG.debug("grouping %d %s rows by %s in Python", len(rows), query.model.__name__, fields)
+        return group_rows(fields, aggregates, rows)
 
 
 def _list_repr(name: str, shown: list[Any]) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 
-from generated import Account, Contact, Invoice
+from generated import Account, Contact, Invoice, Lead, LineItem
 
 Contact.objects.filter(lastnme="Smith")  # error: Unexpected keyword argument "lastnme"
 Contact.objects.filter(birthday__gt="yesterday")  # error: incompatible type "str"; expected "date"
@@ -27,3 +27,21 @@ contact.account = None  # error: Property "account" defined in "Contact" is read
 Account(accountname="A").related_contact()  # error: has no attribute "related_contact"
 orgs: list[Account] = list(Account(accountname="A").related_contacts())  # error: incompatible type
 Account(accountname="A").related_contacts().filter(lastnme="S")  # error: Unexpected keyword
+
+# issue 15: create, field names, numbers, conversion
+Contact.objects.create(lastnme="Smith")  # error: Unexpected keyword argument "lastnme"
+Contact.objects.create(firstname="Ann")  # error: Missing named argument "lastname"
+Contact.objects.create(lastname="S", loyalty_points="5")  # error: incompatible type "str"
+Contact(lastname="S", annual_spend="12.5")  # error: incompatible type "str"
+LineItem(productid="14x1", quantity="2")  # error: incompatible type "str"
+Contact.objects.order_by("-lastnme")  # error: incompatible type
+Contact.objects.order_by("lastname", "--email")  # error: incompatible type
+Contact.objects.only("emial")  # error: incompatible type
+Contact.objects.select_related("lastname")  # error: incompatible type
+Contact.objects.values("lastnme")  # error: No overload variant
+Contact.objects.values_list("lastnme", flat=True)  # error: incompatible type
+print(Contact.objects.values()[0]["lastnme"])  # error: has no key "lastnme"
+Contact.objects.filter(mailingcity__iexact=3)  # error: incompatible type "int"
+Lead(lastname="L").convert(account={"accountnme": "A"})  # error: incompatible type
+print(Lead(lastname="L").convert(contact=True).contact.lastname)  # error: Item "None"
+contact.annual_spend = "12"  # error: Incompatible types in assignment

@@ -5,18 +5,43 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from typing_extensions import assert_type
 
-from generated import MODELS, Account, Calendar, Contact, Group, Invoice, SalesOrder, User
+from generated import (
+    MODELS,
+    Account,
+    Calendar,
+    Contact,
+    Group,
+    Invoice,
+    Lead,
+    LineItem,
+    Potential,
+    Product,
+    Quote,
+    SalesOrder,
+    User,
+)
 from generated.contact import (
     ContactCustomerTier,
+    ContactPartialRow,
     ContactPreferredChannels,
     ContactQuerySet,
     ContactRelatedRecords,
+    ContactRow,
 )
-from vtorm import Client, Model, ObjectDoesNotExist, Q, RecordId, RelatedRecords
+from vtorm import (
+    Client,
+    ConvertedLead,
+    Model,
+    ObjectDoesNotExist,
+    Q,
+    RecordId,
+    RelatedRecords,
+    RowView,
+)
 from vtorm.model.changes import ChangeFeed
 
 if TYPE_CHECKING:
@@ -99,7 +124,7 @@ def public_api(client: Client) -> None:
     assert_type(Contact.objects.using(client).filter(id="12x1").get(), Contact)
     assert_type(Contact.objects.all()[0], Contact)
     assert_type(Contact.objects.first(), Contact | None)
-    assert_type(list(Contact.objects.values("lastname")), list[dict[str, Any]])
+    assert_type(list(Contact.objects.values("lastname")), list[ContactPartialRow])
     assert_type(Contact.DoesNotExist, type[ObjectDoesNotExist])
     for contact in Contact.objects.filter(lastname__startswith="Sm").iterator(prefetch=2):
         assert_type(contact, Contact)
@@ -107,3 +132,60 @@ def public_api(client: Client) -> None:
     assert_type(Contact.objects.select_related("account_id"), ContactQuerySet)
     assert_type(Contact.objects.changes(since=1, using=client), ChangeFeed[Contact])
     assert_type(Contact.objects.none(), ContactQuerySet)
+
+
+# -- issue 15: no typing holes ----------------------------------------------------------
+
+
+def create_like_the_constructor(account: Account) -> Contact:
+    made = Contact.objects.create(
+        lastname="Smith", loyalty_points=5, annual_spend=12.5, account_id=account.id
+    )
+    assert_type(made, Contact)
+    Contact(lastname="Ng", annual_spend=12)  # numbers take int/float/Decimal, as in filters
+    Contact(lastname="Ng", annual_spend=Decimal("12.50"), customer_tier="Gold")
+    assert_type(made.annual_spend, Decimal | None)  # and read back as Decimal
+    made.annual_spend = 99  # assignments take them too
+    made.account_id = "11x5"  # and an id as text
+    assert_type(made.account_id, RecordId | None)
+    return made
+
+
+def records_from_the_server_need_no_asserts(product: Product, account: Account) -> Quote:
+    contact = Contact.objects.filter(lastname="Smith").first()
+    if contact is None:
+        raise LookupError("none")
+    again = Contact.objects.filter(id=contact.id).get()  # an id, or None (matches nothing)
+    Contact.objects.filter(id__in=[contact.id, again.id], account_id=contact.account_id)
+    line = LineItem(productid=product.id, quantity=2, listprice=10)
+    return Quote(
+        subject="Q-1",
+        quotestage="Created",
+        bill_street="1 Main St",
+        ship_street="1 Main St",
+        account_id=account.id,
+        line_items=[line],
+    )
+
+
+def field_names_are_checked() -> None:
+    query = Contact.objects.order_by("-modifiedtime", "lastname").only("lastname", "email")
+    assert_type(query.select_related("account_id"), ContactQuerySet)
+    rows = Contact.objects.values()
+    assert_type(rows, RowView[ContactRow])
+    for row in rows:
+        assert_type(row["id"], RecordId)
+        assert_type(row["lastname"], str)
+        assert_type(row["birthday"], datetime.date | None)
+    for partial in Contact.objects.filter(lastname="Smith").values("lastname", "email"):
+        assert_type(partial, ContactPartialRow)
+        assert_type(partial.get("email"), str | None)
+    Contact.objects.values_list("lastname", flat=True)
+    Contact.objects.filter(leadsource__iexact="Web Site", lastname__icontains="sm")
+
+
+def convert(lead: Lead) -> str:
+    made = lead.convert(account={"accountname": "Wayne Enterprises"}, contact=True)
+    assert_type(made, ConvertedLead[Account, Contact, Potential])
+    assert_type(made.potential, Potential | None)
+    return made.contact.lastname if made.contact is not None else ""

@@ -6,11 +6,21 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypedDict, cast, overload
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
+from vtorm import (
+    DataLossPolicy,
+    Manager,
+    Model,
+    Q,
+    QuerySet,
+    RecordId,
+    RelatedRecords,
+    RowView,
+    VtigerField,
+)
 
 if TYPE_CHECKING:
     from .campaign import CampaignRelatedRecords
@@ -22,8 +32,8 @@ AccountIndustry = Literal["Banking", "Retail", "Technology", "Other"]
 class AccountLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `Account`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     accountname: str
     accountname__iexact: str
     accountname__in: Sequence[str]
@@ -86,8 +96,8 @@ class AccountLookups(TypedDict, total=False):
     bill_city__iendswith: str
     bill_city__like: str
     bill_city__isnull: Literal[False]
-    assigned_user_id: RecordId | str
-    assigned_user_id__in: Sequence[RecordId | str]
+    assigned_user_id: RecordId | str | None
+    assigned_user_id__in: Sequence[RecordId | str | None]
     assigned_user_id__isnull: Literal[False]
     best_time_to_call: datetime.time
     best_time_to_call__in: Sequence[datetime.time]
@@ -118,6 +128,114 @@ class AccountLookups(TypedDict, total=False):
     modifiedtime__isnull: Literal[False]
 
 
+AccountFieldName = Literal[
+    "id",
+    "accountname",
+    "phone",
+    "employees",
+    "industry",
+    "annual_revenue",
+    "emailoptout",
+    "bill_city",
+    "assigned_user_id",
+    "best_time_to_call",
+    "account_no",
+    "modifiedtime",
+]
+
+AccountOrdering = Literal[
+    "id",
+    "-id",
+    "accountname",
+    "-accountname",
+    "phone",
+    "-phone",
+    "employees",
+    "-employees",
+    "industry",
+    "-industry",
+    "annual_revenue",
+    "-annual_revenue",
+    "emailoptout",
+    "-emailoptout",
+    "bill_city",
+    "-bill_city",
+    "assigned_user_id",
+    "-assigned_user_id",
+    "best_time_to_call",
+    "-best_time_to_call",
+    "account_no",
+    "-account_no",
+    "modifiedtime",
+    "-modifiedtime",
+]
+
+AccountReference = Literal["assigned_user_id"]
+
+
+class AccountFields(TypedDict, total=False):
+    """What `Account(...)` and `Account.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    accountname: Required[str]
+    phone: str | None
+    employees: int | None
+    industry: AccountIndustry | None
+    annual_revenue: Decimal | int | float | None
+    emailoptout: bool | None
+    bill_city: str | None
+    assigned_user_id: RecordId | str | None
+    best_time_to_call: datetime.time | None
+
+
+class AccountValues(TypedDict, total=False):
+    """Editable fields of `Account`, none required (`defaults=`, conversions)."""
+
+    accountname: str
+    phone: str | None
+    employees: int | None
+    industry: AccountIndustry | None
+    annual_revenue: Decimal | int | float | None
+    emailoptout: bool | None
+    bill_city: str | None
+    assigned_user_id: RecordId | str | None
+    best_time_to_call: datetime.time | None
+
+
+class AccountRow(TypedDict):
+    """A row of `Account.objects.values()`: the id and every field."""
+
+    id: RecordId
+    accountname: str
+    phone: str | None
+    employees: int | None
+    industry: AccountIndustry | None
+    annual_revenue: Decimal | None
+    emailoptout: bool | None
+    bill_city: str | None
+    assigned_user_id: RecordId | None
+    best_time_to_call: datetime.time | None
+    account_no: str | None
+    modifiedtime: datetime.datetime | None
+
+
+class AccountPartialRow(TypedDict, total=False):
+    """A row of `Account.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    accountname: str
+    phone: str | None
+    employees: int | None
+    industry: AccountIndustry | None
+    annual_revenue: Decimal | None
+    emailoptout: bool | None
+    bill_city: str | None
+    assigned_user_id: RecordId | None
+    best_time_to_call: datetime.time | None
+    account_no: str | None
+    modifiedtime: datetime.datetime | None
+
+
 class AccountQuerySet(QuerySet["Account"]):
     """A lazy query over `Account` records."""
 
@@ -132,6 +250,43 @@ class AccountQuerySet(QuerySet["Account"]):
     def get(self, *conditions: Q, **lookups: Unpack[AccountLookups]) -> Account:
         """The one record matching; `Account.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[AccountFields],
+    ) -> Account:
+        """A new `Account` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: AccountOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: AccountFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: AccountReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[AccountRow]: ...
+
+    @overload
+    def values(
+        self, first: AccountFieldName, /, *fields: AccountFieldName
+    ) -> RowView[AccountPartialRow]: ...
+
+    def values(self, *fields: AccountFieldName) -> RowView[AccountRow] | RowView[AccountPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[AccountRow]", self._values(fields))
+
+    def values_list(self, *fields: AccountFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class AccountRelatedRecords(RelatedRecords["Account"]):
@@ -202,10 +357,6 @@ class Account(Model):
             column="varchar(200)",
         ),
     ] = None
-    annual_revenue: Annotated[
-        Decimal | None,
-        VtigerField("annual_revenue", "currency", label="Annual Revenue", column="decimal(25,8)"),
-    ] = None
     emailoptout: Annotated[
         bool | None,
         VtigerField("emailoptout", "boolean", label="Email Opt Out", column="varchar(3)"),
@@ -214,16 +365,41 @@ class Account(Model):
         str | None,
         VtigerField("bill_city", "string", label="Billing City", column="varchar(30)"),
     ] = None
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
     best_time_to_call: Annotated[
         datetime.time | None,
         VtigerField("cf_887", "time", label="Best Time To Call"),
     ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[AccountFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def annual_revenue(self) -> Decimal | None: ...
+
+        @annual_revenue.setter
+        def annual_revenue(self, value: Decimal | int | float | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+    else:
+        annual_revenue: Annotated[
+            Decimal | None,
+            VtigerField(
+                "annual_revenue", "currency", label="Annual Revenue", column="decimal(25,8)"
+            ),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

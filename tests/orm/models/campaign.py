@@ -5,11 +5,21 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypedDict, cast, overload
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
+from vtorm import (
+    DataLossPolicy,
+    Manager,
+    Model,
+    Q,
+    QuerySet,
+    RecordId,
+    RelatedRecords,
+    RowView,
+    VtigerField,
+)
 
 if TYPE_CHECKING:
     from .account import AccountRelatedRecords
@@ -19,8 +29,8 @@ if TYPE_CHECKING:
 class CampaignLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `Campaign`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     campaignname: str
     campaignname__iexact: str
     campaignname__in: Sequence[str]
@@ -40,9 +50,60 @@ class CampaignLookups(TypedDict, total=False):
     closingdate__lte: datetime.date
     closingdate__range: tuple[datetime.date, datetime.date]
     closingdate__isnull: Literal[False]
-    assigned_user_id: RecordId | str
-    assigned_user_id__in: Sequence[RecordId | str]
+    assigned_user_id: RecordId | str | None
+    assigned_user_id__in: Sequence[RecordId | str | None]
     assigned_user_id__isnull: Literal[False]
+
+
+CampaignFieldName = Literal["id", "campaignname", "closingdate", "assigned_user_id"]
+
+CampaignOrdering = Literal[
+    "id",
+    "-id",
+    "campaignname",
+    "-campaignname",
+    "closingdate",
+    "-closingdate",
+    "assigned_user_id",
+    "-assigned_user_id",
+]
+
+CampaignReference = Literal["assigned_user_id"]
+
+
+class CampaignFields(TypedDict, total=False):
+    """What `Campaign(...)` and `Campaign.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    campaignname: Required[str]
+    closingdate: Required[datetime.date]
+    assigned_user_id: RecordId | str | None
+
+
+class CampaignValues(TypedDict, total=False):
+    """Editable fields of `Campaign`, none required (`defaults=`, conversions)."""
+
+    campaignname: str
+    closingdate: datetime.date
+    assigned_user_id: RecordId | str | None
+
+
+class CampaignRow(TypedDict):
+    """A row of `Campaign.objects.values()`: the id and every field."""
+
+    id: RecordId
+    campaignname: str
+    closingdate: datetime.date
+    assigned_user_id: RecordId | None
+
+
+class CampaignPartialRow(TypedDict, total=False):
+    """A row of `Campaign.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    campaignname: str
+    closingdate: datetime.date
+    assigned_user_id: RecordId | None
 
 
 class CampaignQuerySet(QuerySet["Campaign"]):
@@ -59,6 +120,45 @@ class CampaignQuerySet(QuerySet["Campaign"]):
     def get(self, *conditions: Q, **lookups: Unpack[CampaignLookups]) -> Campaign:
         """The one record matching; `Campaign.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[CampaignFields],
+    ) -> Campaign:
+        """A new `Campaign` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: CampaignOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: CampaignFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: CampaignReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[CampaignRow]: ...
+
+    @overload
+    def values(
+        self, first: CampaignFieldName, /, *fields: CampaignFieldName
+    ) -> RowView[CampaignPartialRow]: ...
+
+    def values(
+        self, *fields: CampaignFieldName
+    ) -> RowView[CampaignRow] | RowView[CampaignPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[CampaignRow]", self._values(fields))
+
+    def values_list(self, *fields: CampaignFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class CampaignRelatedRecords(RelatedRecords["Campaign"]):
@@ -100,12 +200,25 @@ class Campaign(Model):
             "closingdate", "date", label="Expected Close Date", mandatory=True, column="date"
         ),
     ]
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[CampaignFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+    else:
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
 
     def related_accounts(self) -> AccountRelatedRecords:
         """Account records under the relation 'Accounts' (lazy)."""

@@ -6,11 +6,21 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypedDict, cast, overload
 
-from typing_extensions import Self, Unpack
+from typing_extensions import Required, Self, Unpack
 
-from vtorm import Manager, Model, Q, QuerySet, RecordId, RelatedRecords, VtigerField
+from vtorm import (
+    DataLossPolicy,
+    Manager,
+    Model,
+    Q,
+    QuerySet,
+    RecordId,
+    RelatedRecords,
+    RowView,
+    VtigerField,
+)
 
 if TYPE_CHECKING:
     from .account import Account
@@ -26,8 +36,8 @@ ContactPreferredChannels = Literal["Email", "Phone", "SMS", "Post"]
 class ContactLookups(TypedDict, total=False):
     """The `filter`/`exclude`/`get` keyword arguments of `Contact`."""
 
-    id: RecordId | str
-    id__in: Sequence[RecordId | str]
+    id: RecordId | str | None
+    id__in: Sequence[RecordId | str | None]
     firstname: str
     firstname__iexact: str
     firstname__in: Sequence[str]
@@ -82,11 +92,11 @@ class ContactLookups(TypedDict, total=False):
     birthday__isnull: Literal[False]
     donotcall: bool
     donotcall__isnull: Literal[False]
-    account_id: RecordId | str
-    account_id__in: Sequence[RecordId | str]
+    account_id: RecordId | str | None
+    account_id__in: Sequence[RecordId | str | None]
     account_id__isnull: Literal[False]
-    assigned_user_id: RecordId | str
-    assigned_user_id__in: Sequence[RecordId | str]
+    assigned_user_id: RecordId | str | None
+    assigned_user_id__in: Sequence[RecordId | str | None]
     assigned_user_id__isnull: Literal[False]
     leadsource: ContactLeadsource
     leadsource__iexact: ContactLeadsource
@@ -158,6 +168,147 @@ class ContactLookups(TypedDict, total=False):
     modifiedtime__isnull: Literal[False]
 
 
+ContactFieldName = Literal[
+    "id",
+    "firstname",
+    "lastname",
+    "email",
+    "mailingcity",
+    "birthday",
+    "donotcall",
+    "account_id",
+    "assigned_user_id",
+    "leadsource",
+    "customer_tier",
+    "loyalty_points",
+    "preferred_channels",
+    "annual_spend",
+    "contact_no",
+    "createdtime",
+    "modifiedtime",
+]
+
+ContactOrdering = Literal[
+    "id",
+    "-id",
+    "firstname",
+    "-firstname",
+    "lastname",
+    "-lastname",
+    "email",
+    "-email",
+    "mailingcity",
+    "-mailingcity",
+    "birthday",
+    "-birthday",
+    "donotcall",
+    "-donotcall",
+    "account_id",
+    "-account_id",
+    "assigned_user_id",
+    "-assigned_user_id",
+    "leadsource",
+    "-leadsource",
+    "customer_tier",
+    "-customer_tier",
+    "loyalty_points",
+    "-loyalty_points",
+    "preferred_channels",
+    "-preferred_channels",
+    "annual_spend",
+    "-annual_spend",
+    "contact_no",
+    "-contact_no",
+    "createdtime",
+    "-createdtime",
+    "modifiedtime",
+    "-modifiedtime",
+]
+
+ContactReference = Literal["account_id", "assigned_user_id"]
+
+
+class ContactFields(TypedDict, total=False):
+    """What `Contact(...)` and `Contact.objects.create(...)` take."""
+
+    id: RecordId | str | None
+    firstname: str | None
+    lastname: Required[str]
+    email: str | None
+    mailingcity: str | None
+    birthday: datetime.date | None
+    donotcall: bool | None
+    account_id: RecordId | str | None
+    assigned_user_id: RecordId | str | None
+    leadsource: ContactLeadsource | None
+    customer_tier: ContactCustomerTier | None
+    loyalty_points: int | None
+    preferred_channels: list[ContactPreferredChannels] | None
+    annual_spend: Decimal | int | float | None
+
+
+class ContactValues(TypedDict, total=False):
+    """Editable fields of `Contact`, none required (`defaults=`, conversions)."""
+
+    firstname: str | None
+    lastname: str
+    email: str | None
+    mailingcity: str | None
+    birthday: datetime.date | None
+    donotcall: bool | None
+    account_id: RecordId | str | None
+    assigned_user_id: RecordId | str | None
+    leadsource: ContactLeadsource | None
+    customer_tier: ContactCustomerTier | None
+    loyalty_points: int | None
+    preferred_channels: list[ContactPreferredChannels] | None
+    annual_spend: Decimal | int | float | None
+
+
+class ContactRow(TypedDict):
+    """A row of `Contact.objects.values()`: the id and every field."""
+
+    id: RecordId
+    firstname: str | None
+    lastname: str
+    email: str | None
+    mailingcity: str | None
+    birthday: datetime.date | None
+    donotcall: bool | None
+    account_id: RecordId | None
+    assigned_user_id: RecordId | None
+    leadsource: ContactLeadsource | None
+    customer_tier: ContactCustomerTier | None
+    loyalty_points: int | None
+    preferred_channels: list[ContactPreferredChannels] | None
+    annual_spend: Decimal | None
+    contact_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+
+
+class ContactPartialRow(TypedDict, total=False):
+    """A row of `Contact.objects.values(*names)`: only the fields named."""
+
+    id: RecordId
+    firstname: str | None
+    lastname: str
+    email: str | None
+    mailingcity: str | None
+    birthday: datetime.date | None
+    donotcall: bool | None
+    account_id: RecordId | None
+    assigned_user_id: RecordId | None
+    leadsource: ContactLeadsource | None
+    customer_tier: ContactCustomerTier | None
+    loyalty_points: int | None
+    preferred_channels: list[ContactPreferredChannels] | None
+    annual_spend: Decimal | None
+    contact_no: str | None
+    createdtime: datetime.datetime | None
+    modifiedtime: datetime.datetime | None
+
+
 class ContactQuerySet(QuerySet["Contact"]):
     """A lazy query over `Contact` records."""
 
@@ -172,6 +323,43 @@ class ContactQuerySet(QuerySet["Contact"]):
     def get(self, *conditions: Q, **lookups: Unpack[ContactLookups]) -> Contact:
         """The one record matching; `Contact.DoesNotExist` if none."""
         return self._get(conditions, lookups)
+
+    def create(
+        self,
+        *,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Unpack[ContactFields],
+    ) -> Contact:
+        """A new `Contact` created on the server (`data_loss`: as in `save()`)."""
+        return self._create(fields, data_loss)
+
+    def order_by(self, *fields: ContactOrdering) -> Self:
+        """Ordered by these fields; `-name` for descending (the last one only)."""
+        return super().order_by(*fields)
+
+    def only(self, *fields: ContactFieldName) -> Self:
+        """Select only these fields (plus id); the others read as None."""
+        return super().only(*fields)
+
+    def select_related(self, *fields: ContactReference) -> Self:
+        """Fetch the records these reference fields point at along with each page."""
+        return super().select_related(*fields)
+
+    @overload
+    def values(self) -> RowView[ContactRow]: ...
+
+    @overload
+    def values(
+        self, first: ContactFieldName, /, *fields: ContactFieldName
+    ) -> RowView[ContactPartialRow]: ...
+
+    def values(self, *fields: ContactFieldName) -> RowView[ContactRow] | RowView[ContactPartialRow]:
+        """Rows as dicts: the id and every field, or only the fields named."""
+        return cast("RowView[ContactRow]", self._values(fields))
+
+    def values_list(self, *fields: ContactFieldName, flat: bool = False) -> RowView[Any]:
+        """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
+        return super().values_list(*fields, flat=flat)
 
 
 class ContactRelatedRecords(RelatedRecords["Contact"]):
@@ -239,22 +427,6 @@ class Contact(Model):
         bool | None,
         VtigerField("donotcall", "boolean", label="Do Not Call", column="varchar(3)"),
     ] = None
-    account_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "account_id",
-            "reference",
-            label="Organization Name",
-            refers_to=("Accounts",),
-            column="int(19)",
-        ),
-    ] = None
-    assigned_user_id: Annotated[
-        RecordId | None,
-        VtigerField(
-            "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
-        ),
-    ] = None
     leadsource: Annotated[
         ContactLeadsource | None,
         VtigerField(
@@ -287,10 +459,51 @@ class Contact(Model):
             picklist=("Email", "Phone", "SMS", "Post"),
         ),
     ] = None
-    annual_spend: Annotated[
-        Decimal | None,
-        VtigerField("cf_871", "currency", label="Annual Spend"),
-    ] = None
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **fields: Unpack[ContactFields]) -> None: ...
+
+    if TYPE_CHECKING:
+        # Read as stored, assigned more widely (an int into a Decimal, an id as text).
+        @property
+        def account_id(self) -> RecordId | None: ...
+
+        @account_id.setter
+        def account_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def assigned_user_id(self) -> RecordId | None: ...
+
+        @assigned_user_id.setter
+        def assigned_user_id(self, value: RecordId | str | None) -> None: ...
+
+        @property
+        def annual_spend(self) -> Decimal | None: ...
+
+        @annual_spend.setter
+        def annual_spend(self, value: Decimal | int | float | None) -> None: ...
+    else:
+        account_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "account_id",
+                "reference",
+                label="Organization Name",
+                refers_to=("Accounts",),
+                column="int(19)",
+            ),
+        ] = None
+        assigned_user_id: Annotated[
+            RecordId | None,
+            VtigerField(
+                "assigned_user_id", "owner", label="Assigned To", mandatory=True, column="int(19)"
+            ),
+        ] = None
+        annual_spend: Annotated[
+            Decimal | None,
+            VtigerField("cf_871", "currency", label="Annual Spend"),
+        ] = None
 
     if TYPE_CHECKING:
         # Read-only: only the server sets these.

@@ -98,8 +98,17 @@ def _field_map(module: ModuleSchema) -> dict[str, FieldSchema]:
 
     For entity modules, what describe lists after `id` (Products' taxes, inventory
     shipping and handling) is added by describe, not a column of the module: not queryable
-    (`ModuleSchema.record_fields`).
+    (`ModuleSchema.record_fields`). Built once per module (schemas are immutable); callers
+    only read it.
     """
+    cached: dict[str, FieldSchema] | None = module.__dict__.get("_field_map")
+    if cached is None:
+        cached = _build_field_map(module)
+        object.__setattr__(module, "_field_map", cached)
+    return cached
+
+
+def _build_field_map(module: ModuleSchema) -> dict[str, FieldSchema]:
     hidden = _HIDDEN.get(module.name, frozenset())
     extras = dict((after, name) for name, after in _UNDESCRIBED.get(module.name, ()))
     fields: dict[str, FieldSchema] = {}
@@ -185,7 +194,7 @@ class _Plan:
 
     def run(self, conn: sqlite3.Connection, schema: Schema) -> list[dict[str, str | None]]:
         params: list[object] = []
-        existing = {row[1] for row in conn.execute(f"PRAGMA table_info({self.table})")}
+        existing = _table_columns(conn, self.table)
         source = self._source(existing, params)
         order = self._order_by()
         offset, count = cap_limit(self.statement.limit)
@@ -193,14 +202,23 @@ class _Plan:
             total = _fetch(conn, f"SELECT COUNT(*) {source}", params)[0][0]
             counted: list[dict[str, str | None]] = [{"count": str(total)}]
             return counted[offset : offset + count]
-        stored = [k for k in self.keys if k != "id"]
         fields = _field_map(self.module)
-        columns = "".join(", " + (_column(fields[k]) if k in existing else "NULL") for k in stored)
-        sql = f"SELECT r.crmid{columns} {source} ORDER BY {order} LIMIT ? OFFSET ?"
+        columns = ", ".join(self._selected(fields, existing))
+        sql = f"SELECT {columns} {source} ORDER BY {order} LIMIT ? OFFSET ?"
         shaper = RowShaper(conn, schema, self.module)
+        return shaper.shape_all(self.keys, _fetch(conn, sql, [*params, count, offset]))
+
+    def _selected(self, fields: dict[str, FieldSchema], existing: frozenset[str]) -> list[str]:
+        """The SQL of each key, in order: the id already as `<prefix>x<crmid>` and NULL as ""
+        (as the server answers them), computed by SQLite rather than per value in Python."""
+        prefix = "'" + self.module.id_prefix.replace("'", "''") + "x'"
         return [
-            shaper.shape(crmid, self.keys, stored, values)
-            for crmid, *values in _fetch(conn, sql, [*params, count, offset])
+            f"{prefix} || r.crmid"
+            if key == "id"
+            else f"COALESCE({_column(fields[key])}, '')"
+            if key in existing
+            else "''"
+            for key in self.keys
         ]
 
     @property
@@ -208,7 +226,7 @@ class _Plan:
         """The quoted name of the module's record table."""
         return '"rec_' + self.module.name.replace('"', '""') + '"'
 
-    def _source(self, existing: set[str], params: list[object]) -> str:
+    def _source(self, existing: frozenset[str], params: list[object]) -> str:
         table = self.table
         if not existing:
             raise Broken(f"no table {table}")
@@ -259,6 +277,26 @@ class _Plan:
         if not equalities or any(c.lower() != "or" for c in self.statement.connectors):
             return []
         return [_sort_term(self.conditions[0].field)]
+
+
+#: Per connection (the last few used): its schema version and the columns of its tables.
+_COLUMNS: dict[int, tuple[sqlite3.Connection, int, dict[str, frozenset[str]]]] = {}
+
+
+def _table_columns(conn: sqlite3.Connection, table: str) -> frozenset[str]:
+    """The columns of `table` (quoted), read again only after the schema changed (custom
+    fields, Leads' conversion column): one cheap pragma per query instead of table_info."""
+    version = conn.execute("PRAGMA schema_version").fetchone()[0]
+    entry = _COLUMNS.get(id(conn))
+    if entry is None or entry[0] is not conn or entry[1] != version:
+        if len(_COLUMNS) >= 4:
+            _COLUMNS.pop(next(iter(_COLUMNS)), None)
+        entry = _COLUMNS[id(conn)] = (conn, version, {})
+    columns = entry[2].get(table)
+    if columns is None:
+        rows = conn.execute(f"PRAGMA table_info({table})").fetchall()
+        columns = entry[2][table] = frozenset(row[1] for row in rows)
+    return columns
 
 
 def _fetch(conn: sqlite3.Connection, sql: str, params: list[object]) -> list[sqlite3.Row]:

@@ -9,7 +9,7 @@ come back as "" (8.0 answers "" where the code would suggest null).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from vtorm.emulator.schema import FieldSchema, ModuleSchema, Schema
 
@@ -31,18 +31,36 @@ class RowShaper:
         self._owners: dict[str, str] = {}
         self._references: dict[tuple[tuple[str, ...], str], str] = {}
 
-    def shape(
-        self, crmid: int, keys: Sequence[str], columns: Sequence[str], values: Sequence[object]
-    ) -> dict[str, str | None]:
-        """One result row: `keys` in order (`columns` are the stored ones fetched)."""
-        stored = dict(zip(columns, values, strict=True))
-        row: dict[str, str | None] = {}
-        for key in keys:
-            if key == "id":
-                row[key] = f"{self.module.id_prefix}x{crmid}"
-            else:
-                row[key] = self._value(self.module.field(key), stored[key])
-        return row
+    def shape_all(
+        self, keys: Sequence[str], fetched: Iterable[Sequence[object]]
+    ) -> list[dict[str, str | None]]:
+        """One result row per fetched row (the values of `keys`, in order, the id already
+        `<prefix>x<crmid>` and NULL already ""). The per-field work is planned once per
+        query: text columns are taken as they come, reference and owner columns resolved
+        once per distinct stored value."""
+        special: list[tuple[str, FieldSchema, dict[object, str]]] = [
+            (key, field, {})
+            for key in keys
+            if (field := self.module.field(key)) is not None
+            and field.type in ("reference", "owner")
+        ]
+        rows: list[dict[str, str | None]] = []
+        join = "".join
+        for values in fetched:
+            try:
+                join(values)  # type: ignore[arg-type]  # a TypeError: a value is not text
+            except TypeError:
+                values = ["" if v is None else v if type(v) is str else str(v) for v in values]
+            row: dict[str, str | None] = dict(zip(keys, values, strict=True))  # type: ignore[arg-type]
+            for key, field, resolved in special:
+                value = row[key]
+                if value:
+                    text = resolved.get(value)
+                    if text is None:
+                        text = resolved[value] = self._value(field, value)
+                    row[key] = text
+            rows.append(row)
+        return rows
 
     def _value(self, field: FieldSchema | None, value: object) -> str:
         if value is None:
