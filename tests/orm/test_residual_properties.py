@@ -15,7 +15,8 @@ oracle over those records written here, from the documented MySQL rules
 - `isnull` is true for an empty value, and is two-valued.
 
 Orders are compared by their sort keys (ties may come in any order the server picks),
-results by their ids.
+results by their ids. In live mode (`tests/live.py`) the same suite runs against the real
+server, emptied first.
 """
 
 from __future__ import annotations
@@ -33,10 +34,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generated import Product
-from tests.inprocess import make_client
+from tests.live import crm_client
 from vtorm import Avg, Count, Max, Min, Q, Sum
 from vtorm.client import Client
-from vtorm.emulator import Emulator
 
 TEXT_FIELDS = ("productname", "mfr_part_no", "serial_no")
 NUMBER_FIELDS = ("reorderlevel", "qtyinstock")
@@ -81,15 +81,14 @@ def seed_values(seed: int = 15) -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def crm() -> Iterator[tuple[Client, list[Product]]]:
-    """A CRM with the products, and every product as `all()` reads it back (once)."""
-    emulator = Emulator()
-    with make_client(emulator) as client:
+    """An empty CRM (embedded, or the real one in live mode) with the products, and every
+    product as `all()` reads it back (once)."""
+    with crm_client() as client:
         for values in seed_values():
             Product(**values).save(using=client)
         everything = list(Product.objects.using(client).all())
         assert len(everything) == RECORDS
         yield client, everything
-    emulator.close()
 
 
 # -- the oracle: the server's rules, written from the documentation ----------------------
