@@ -60,8 +60,10 @@ def error_of(envelope: Any) -> tuple[object, str]:
 
 
 @pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    emu = Emulator(access_key=ACCESS_KEY)
+def emulator(request: pytest.FixtureRequest) -> Iterator[Emulator]:
+    """A fresh emulator; indirect parametrization passes constructor options."""
+    options: dict[str, Any] = getattr(request, "param", {})
+    emu = Emulator(access_key=ACCESS_KEY, **options)
     yield emu
     emu.close()
 

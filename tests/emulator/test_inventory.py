@@ -88,17 +88,33 @@ def test_line_items_are_queryable(admin: Wire) -> None:
     ]
 
 
-def test_individual_tax_answers_500_but_keeps_the_quote(admin: Wire) -> None:
+def _create_individual(admin: Wire) -> Any:
     _seed(admin)
     element = _cases()[3]["request"]["element"]
-    response = admin.post(
+    return admin.post(
         operation="create", sessionName=admin.session_name, elementType="Quotes",
         element=json.dumps(element),
     )  # fmt: skip
+
+
+@pytest.mark.parametrize("emulator", [{"individual_tax_crash": True}], indirect=True)
+def test_the_captured_individual_tax_500_keeps_the_quote(admin: Wire) -> None:
+    response = _create_individual(admin)
     assert (response.status_code, response.content) == (500, b"")
     rows = admin.result(admin.op_get("query", query="SELECT subject, hdnGrandTotal FROM Quotes;"))
     assert rows == [{"subject": "Quote individual tax", "hdnGrandTotal": "0.00000000",
                      "id": rows[0]["id"]}]  # fmt: skip
+
+
+def test_a_stock_server_computes_an_individual_tax_quote(admin: Wire) -> None:
+    response = _create_individual(admin)  # products made by the webservice carry no taxes
+    assert response.status_code == 200
+    result = response.json()["result"]
+    assert (result["hdnSubTotal"], result["hdnGrandTotal"], result["hdnTaxType"]) == (
+        300,
+        300,
+        "individual",
+    )
 
 
 def test_invoices_take_their_quantities_out_of_stock(admin: Wire) -> None:

@@ -1,15 +1,36 @@
-"""The client's OutcomeUnknown path for the create that real 8.0 stores and then fails (500)."""
+"""The client's OutcomeUnknown path for a create that the server stores and then fails (500).
+
+The captured server (inventory.json) answered a quote created with `hdnTaxType: individual`
+with HTTP 500 and an empty body after storing it with zero totals; the stock 8.0 installed
+here computes that quote and answers 200 (tests/inventory/test_round_trip.py). The emulator
+reproduces the captured crash only when built with `individual_tax_crash=True`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from generated import Quote
 from tests.inventory.conftest import Catalogue
+from tests.inventory.test_round_trip import expected_totals, three_line_quote, totals
+from tests.live import require_embedded
 from vtorm import OutcomeUnknown, ServerError
 from vtorm.client import Client
 from vtorm.emulator import Emulator
+
+CAPTURED_CRASH = "the captured server's 500 on an individual-tax create (stock 8.0 answers 200)"
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    """An embedded server that crashes after storing an individual-tax create, as captured."""
+    require_embedded()
+    server = Emulator(individual_tax_crash=True)
+    yield server
+    server.close()
 
 
 def _element(shop: Catalogue, subject: str, tax_type: str) -> dict[str, Any]:
@@ -26,10 +47,7 @@ def _element(shop: Catalogue, subject: str, tax_type: str) -> dict[str, Any]:
     }
 
 
-@pytest.mark.embedded_only(
-    reason="the captured 500 on an individual-tax create (this real 8.0 answers 200), "
-    "counted in the emulator's request log"
-)
+@pytest.mark.embedded_only(reason=CAPTURED_CRASH + ", counted in the emulator's request log")
 def test_the_individual_tax_500_is_outcome_unknown_and_sent_once(
     emulator: Emulator, client: Client, catalogue: Catalogue
 ) -> None:
@@ -44,6 +62,24 @@ def test_the_individual_tax_500_is_outcome_unknown_and_sent_once(
 
     (row,) = client.query("SELECT subject, hdnGrandTotal FROM Quotes WHERE subject = 'Individual';")
     assert row["hdnGrandTotal"] == "0.00000000"  # stored, with the totals never computed
+
+
+@pytest.mark.embedded_only(reason=CAPTURED_CRASH)
+def test_a_500_on_create_may_have_stored_the_quote(client: Client, catalogue: Catalogue) -> None:
+    quote = three_line_quote(catalogue)
+    quote.subject = "Quote individual tax"
+    quote.hdnTaxType = "individual"
+    with pytest.raises(OutcomeUnknown) as caught:
+        quote.save()
+    assert caught.value.http_status == 500 and quote.id is None
+    stored = Quote.objects.get(subject="Quote individual tax")
+    assert stored.quote_no and stored.hdnGrandTotal == 0
+    assert [x.quantity for x in stored.line_items] == [4, 3, 1]
+    stored.hdnTaxType = "group"
+    assert not stored.vtiger_lines_changed()
+    stored.vtiger_resend_lines()
+    stored.save()
+    assert totals(stored) == expected_totals((4, 3, 1))
 
 
 def test_group_tax_creates_normally(client: Client, catalogue: Catalogue) -> None:

@@ -16,6 +16,7 @@ import pytest
 from generated import Account, Contact
 from tests.emulator.clocked import START, Clock
 from tests.inprocess import make_client
+from tests.live import LIVE
 from vtorm import ConflictError, InvalidArgument, RecordId, VtigerError
 from vtorm.client import Client
 from vtorm.emulator import Emulator
@@ -177,11 +178,11 @@ def test_bad_values_and_unloaded_records_fail_before_any_request(
     assert _operations(emulator) == []
 
 
-REAL_URL = os.environ.get("VTORM_REAL_URL", "")
-REAL_KEY = os.environ.get("VTORM_REAL_KEY", "RealKey0123456789")
+REAL_URL = os.environ.get("VTORM_REAL_URL", "") or (LIVE.url if LIVE is not None else "")
+REAL_KEY = os.environ.get("VTORM_REAL_KEY") or (LIVE.access_key if LIVE else "RealKey0123456789")
 
 
-@pytest.mark.skipif(not REAL_URL, reason="VTORM_REAL_URL is not set")
+@pytest.mark.skipif(not REAL_URL, reason="VTORM_REAL_URL is not set (nor live mode)")
 def test_two_clients_of_a_real_server() -> None:
     with Client(REAL_URL, "admin", REAL_KEY) as first, Client(REAL_URL, "admin", REAL_KEY) as other:
         record = Contact(lastname="Conflict check", assigned_user_id=RecordId("19x1"))

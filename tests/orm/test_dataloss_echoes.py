@@ -4,7 +4,7 @@ On a real 8.0 (checked on 127.0.0.1:8081, 2026-12-01; tests/emulator/test_echoes
 cases) a revise stores `Tom &amp; Jerry` as `Tom & Jerry`, and a create or revise answer shows
 a value equal to the record's encoded label decoded: `AT&amp;T` (stored as sent) is answered
 `AT&T`, a script tag in the label field is answered as sent though it is stored encoded.
-The real-server part runs with VTORM_REAL_URL (see test_dataloss_real.py).
+The real-server part runs in live mode or with VTORM_REAL_URL (see test_dataloss_real.py).
 """
 
 from __future__ import annotations
@@ -17,14 +17,15 @@ from collections.abc import Iterator
 import pytest
 
 from tests.inprocess import make_client
+from tests.live import LIVE
 from tests.orm.test_dataloss import Account
 from vtorm import DataLossError, DataLossWarning, RecordId
 from vtorm.client import Client
 from vtorm.emulator import Emulator
 from vtorm.model.dataloss import altered, predict
 
-URL = os.environ.get("VTORM_REAL_URL", "")
-KEY = os.environ.get("VTORM_REAL_KEY", "RealKey0123456789")
+URL = os.environ.get("VTORM_REAL_URL", "") or (LIVE.url if LIVE is not None else "")
+KEY = os.environ.get("VTORM_REAL_KEY") or (LIVE.access_key if LIVE else "RealKey0123456789")
 DESCRIPTION = Account.vtiger_fields["description"]
 
 
@@ -60,7 +61,7 @@ def emulated() -> Iterator[Client]:
 @pytest.fixture
 def real() -> Iterator[Client]:
     if not URL:
-        pytest.skip("VTORM_REAL_URL is not set")
+        pytest.skip("VTORM_REAL_URL is not set (nor live mode)")
     with Client(URL, "admin", KEY) as connected:
         connected.login()
         yield connected

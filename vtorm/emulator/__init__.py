@@ -88,6 +88,9 @@ class Emulator:
     with `access_key_for(name)`. `timezone` is the server's `$default_timezone` (a zone
     name or tzinfo, UTC by default): datetimes are stored and served as its wall clock, and
     `sync` reads and answers epoch seconds in it, as PHP's date()/strtotime() do.
+    `individual_tax_crash` replays the captured server that stored a quote created with
+    `hdnTaxType: individual` and then answered HTTP 500 with an empty body (the stock 8.0
+    computes such a quote and answers 200, the default here).
     """
 
     def __init__(
@@ -105,6 +108,7 @@ class Emulator:
         groups: Iterable[Group] = (),
         sharing: Mapping[str, Sharing] | None = None,
         timezone: str | dt.tzinfo = "UTC",
+        individual_tax_crash: bool = False,
     ) -> None:
         if schema is not None:
             from vtorm.emulator.snapshot import load_schema
@@ -112,6 +116,7 @@ class Emulator:
             schema = load_schema(schema)
         self._schema = schema
         self._directory = (tuple(users), tuple(roles), tuple(profiles), tuple(groups), sharing)
+        self._individual_tax_crash = individual_tax_crash
         self._user_keys: dict[str, str] = {}
         self.db = db
         self._access_key = access_key
@@ -144,6 +149,7 @@ class Emulator:
                         access_key=self._access_key, clock=self.clock, zone=self.timezone,
                     )  # fmt: skip
                     self._user_keys = install_directory(backend, *self._directory)
+                    backend.records.individual_tax_crash = self._individual_tax_crash
                     self._app = WebserviceApp(backend, self.faults)
         return self._app
 

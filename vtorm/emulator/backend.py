@@ -22,6 +22,7 @@ from datetime import timezone, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from vtorm.emulator.errors import WebserviceError
+from vtorm.emulator.inventory_details import TAXES
 from vtorm.emulator.permissions import Access
 from vtorm.emulator.records import Records, denied
 from vtorm.emulator.schema import Schema
@@ -62,6 +63,11 @@ _GROUPS = (
 _CURRENCY: dict[str, str] = {
     "currency_name": "USA, Dollars", "currency_code": "USD", "currency_symbol": "$",
     "conversion_rate": "1.00000", "currency_status": "Active", "defaultid": "-11", "deleted": "0",
+}  # fmt: skip
+
+#: A stock install's item taxes (vtiger_inventorytaxinfo) besides name, label and rate.
+_TAX: dict[str, str] = {
+    "deleted": "0", "method": "Simple", "type": "Fixed", "compoundon": "[]", "regions": "[]",
 }  # fmt: skip
 
 
@@ -118,6 +124,10 @@ class Backend:
                 )
         if "Currency" in self.schema and store.fetch_row("Currency", 1) is None:
             store.insert_row("Currency", 1, _CURRENCY)
+        if "Tax" in self.schema and store.fetch_row("Tax", 1) is None:
+            for tax_id, (name, label, percentage) in enumerate(TAXES, start=1):
+                store.insert_row("Tax", tax_id, {**_TAX, "taxname": name, "taxlabel": label,
+                                                 "percentage": percentage})  # fmt: skip
 
     def user_row(self, user: User, access_key: str, role_id: str) -> dict[str, str]:
         """The stored Users row of a user added next to the admin (Users > Add User)."""

@@ -4,18 +4,22 @@ What Vtiger 8.0's `VtigerInventoryOperation` does, per `inventory.json`: create 
 non-empty `LineItems` list ("Mandatory Fields Missing.." otherwise) besides the record-level
 `productid`; lines are stored as `LineItem` rows (own ids, `parent_id` = the record's crmid)
 and replaced wholesale when `LineItems` is sent again; the server computes
-subtotal = sum(quantity x listprice - line discount), pre_tax_total = subtotal + S&H,
-grand total = pre_tax_total + adjustment (taxes are zero on a stock install). Create and
+subtotal = sum(quantity x listprice - line discount), pre_tax_total = subtotal - record
+discount + S&H, grand total = pre_tax_total + adjustment (taxes are zero: products created
+through the webservice carry none, group-tax lines come without rates). A revise sending
+`LineItems` without `hdnS_H_Amount` / `txtAdjustment` stores both as 0 (8.0 reads them from
+the request it builds from the element); one without lines computes nothing. Create and
 revise answer the totals as PHP numbers (with float noise: `344.53000000000003`), retrieve
 as padded strings; returned lines carry the broken `parent_id` `"<prefix>xArray"`.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from vtorm.emulator.errors import WebserviceError
+from vtorm.emulator.errors import FatalError, WebserviceError
 from vtorm.emulator.inventory_details import final_details, written_details
 from vtorm.emulator.schema import FieldSchema, ModuleSchema, Schema
 from vtorm.emulator.storage import Store
@@ -23,11 +27,17 @@ from vtorm.emulator.values import decimal_text, php_string
 from vtorm.wire import ErrorCode
 
 __all__ = [
+    "DISCOUNTS",
     "EMPTY_OVERRIDES",
     "INVENTORY_MODULES",
+    "LINE_COLUMNS_AFTER_SH_PERCENT",
     "LINE_FIELDS_IN_RECORD",
     "MODULE_EMPTY_OVERRIDES",
+    "RESET_BY_LINES",
     "Inventory",
+    "check_discount_operands",
+    "group_discount",
+    "sent_discounts",
 ]
 
 INVENTORY_MODULES = frozenset({"Quotes", "SalesOrder", "PurchaseOrder", "Invoice"})
@@ -36,6 +46,8 @@ LINE_FIELDS_IN_RECORD = frozenset(
     {"productid", "quantity", "listprice", "comment", "discount_amount", "discount_percent",
      "tax1", "tax2", "tax3"}
 )  # fmt: skip
+#: Line columns a revise without lines shows on the record (empty), after hdnS_H_Percent.
+LINE_COLUMNS_AFTER_SH_PERCENT = ("image", "purchase_cost", "margin")
 #: Record fields whose empty value is NULL ("") or a module-specific default, not 0.
 EMPTY_OVERRIDES: Mapping[str, str] = {
     "hdnDiscountPercent": "",
@@ -44,6 +56,17 @@ EMPTY_OVERRIDES: Mapping[str, str] = {
 }
 #: Quotes keep hdnS_H_Percent in a column without a scale (Invoice shows "0.00000000").
 MODULE_EMPTY_OVERRIDES: Mapping[str, Mapping[str, str]] = {"Quotes": {"hdnS_H_Percent": "0"}}
+#: What a revise sending `LineItems` stores for these record fields when they are not sent:
+#: 8.0 takes them from the request it builds from the element, not from the stored record.
+RESET_BY_LINES: Mapping[str, str] = {
+    "hdnTaxType": "",
+    "hdnS_H_Amount": "0.00000000",
+    "txtAdjustment": "0.00000000",
+}
+#: Record discounts an update or revise stores only as `sent_discounts` says (with lines).
+DISCOUNTS = ("hdnDiscountPercent", "hdnDiscountAmount")
+#: A string PHP 8 accepts in arithmetic: numeric, or with a numeric prefix (a warning only).
+_PHP_NUMERIC_PREFIX = re.compile(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)")
 _LINE_SCALES = {"quantity": 3, "discount_percent": 3, "tax1": 3, "tax2": 3, "tax3": 3}
 _PRODUCT_TYPES = ("Products", "Services")
 Number = int | float
@@ -138,7 +161,8 @@ class Inventory:
         subtotal: Number = 0
         for line in self.lines(crmid):
             subtotal += _line_total(line)
-        pre_tax = subtotal + php_number(_trim(row.get("hdnS_H_Amount", "")))
+        pre_tax = subtotal - group_discount(row, subtotal)
+        pre_tax += php_number(_trim(row.get("hdnS_H_Amount", "")))
         grand = pre_tax + php_number(_trim(row.get("txtAdjustment", "")))
         totals = {"hdnSubTotal": subtotal, "pre_tax_total": pre_tax, "hdnGrandTotal": grand}
         self.store.update_row(
@@ -159,14 +183,17 @@ class Inventory:
             shipping = None if shipping == "0" else shipping
         out: dict[str, Any] = {"shipping_&_handling": shipping}
         out.update({f"shipping_&_handling_shtax{i}": 0 for i in (1, 2, 3)})
-        out["LineItems"] = [self._line_out(module, line) for line in lines]
+        out["LineItems"] = [self.line_out(module, line) for line in lines]
         if sent is not None:
             out["productid"] = None
-            out["LineItems_FinalDetails"] = written_details(row, shipping)
+            # the template's subtotal is 0: only an amount discount shows in it
+            out["LineItems_FinalDetails"] = written_details(row, shipping, group_discount(row, 0))
             return out
         first = lines[0]["productid"] if lines else ""
         out["productid"] = self.records.reference_out(_PRODUCT_TYPES, first)
-        out["LineItems_FinalDetails"] = final_details(row, [self._line_info(x) for x in lines])
+        discount = group_discount(row, php_number(_trim(row.get("hdnSubTotal", ""))))
+        infos = [self._line_info(x) for x in lines]
+        out["LineItems_FinalDetails"] = final_details(row, infos, discount)
         return out
 
     def _product_of(self, line: Mapping[str, str]) -> tuple[str, ModuleSchema | None]:
@@ -195,7 +222,14 @@ class Inventory:
             "deleted": entity is not None and bool(entity["deleted"]),
         }  # fmt: skip
 
-    def _line_out(self, module: ModuleSchema, line: dict[str, str]) -> dict[str, Any]:
+    def record_line_fields(self, line: Mapping[str, str]) -> dict[str, str]:
+        """The line-item fields a record shows outside retrieve: its first line's values."""
+        out = {name: line.get(name, "") for name in LINE_FIELDS_IN_RECORD}
+        out["productid"] = self._product_of(line)[0] if line else ""
+        return out
+
+    def line_out(self, module: ModuleSchema, line: dict[str, str]) -> dict[str, Any]:
+        """One stored line as create, revise and retrieve list it under `LineItems`."""
         info = self._line_info(line)
         out: dict[str, Any] = {"parent_id": f"{module.id_prefix}xArray"}
         out["productid"] = self._product_of(line)[0]
@@ -230,6 +264,54 @@ def _trim(text: str) -> str:
         return text
     trimmed = text.rstrip("0").rstrip(".")
     return trimmed or "0"
+
+
+def group_discount(row: Mapping[str, str], subtotal: Number) -> Number:
+    """The record-level discount: an amount above 0 wins over a percentage of the subtotal.
+
+    As `VtigerLineItemOperation::updateParent` (8.0): 10% of 200.00 takes 20 off, and an
+    amount of 15 takes 15 off whatever percentage is also stored.
+    """
+    amount = php_number(_trim(row.get("hdnDiscountAmount", "")))
+    if amount > 0:
+        return amount
+    percent = php_number(_trim(row.get("hdnDiscountPercent", "")))
+    if percent:
+        return percent / 100 * subtotal
+    return 0
+
+
+def check_discount_operands(values: Mapping[str, Any]) -> None:
+    """HTTP 500 before anything is saved, as 8.0's `sanitizeShippingTaxes` on PHP 8.
+
+    It subtracts the sent `hdnDiscountAmount` from the subtotal unless `hdnDiscountPercent`
+    is truthy: a non-numeric string there ("" to clear it) is a TypeError (checked on a real
+    8.0: create, and revise with or without lines).
+    """
+    if "hdnDiscountAmount" not in values or _php_truthy(values.get("hdnDiscountPercent")):
+        return
+    amount = values["hdnDiscountAmount"]
+    if isinstance(amount, str) and not _PHP_NUMERIC_PREFIX.match(amount):
+        raise FatalError("Unsupported operand types: float - string (hdnDiscountAmount)")
+
+
+def sent_discounts(sent: Mapping[str, Any], stored: Mapping[str, str]) -> dict[str, str]:
+    """The record discounts a write with lines changes (`stored`: the sent values as stored).
+
+    Checked on a real 8.0: only a non-zero discount is taken, and it clears the other kind
+    (a non-zero amount wins over a percentage); zero or empty ones change nothing, so a
+    discount once set cannot be removed through the webservice.
+    """
+    if php_number(sent.get("hdnDiscountAmount", "")):
+        return {"hdnDiscountAmount": stored["hdnDiscountAmount"], "hdnDiscountPercent": ""}
+    if php_number(sent.get("hdnDiscountPercent", "")):
+        return {"hdnDiscountPercent": stored["hdnDiscountPercent"], "hdnDiscountAmount": ""}
+    return {}
+
+
+def _php_truthy(value: Any) -> bool:
+    text = php_string(value)
+    return text not in ("", "0")
 
 
 def _line_total(line: Mapping[str, str]) -> Number:

@@ -14,7 +14,7 @@ from typing import Any
 
 from vtorm.emulator.values import decimal_text
 
-__all__ = ["LineInfo", "final_details", "line_details", "written_details"]
+__all__ = ["LineInfo", "discount_final", "final_details", "line_details", "written_details"]
 
 #: A stock install's taxes: (name, label, percentage).
 TAXES = (("tax1", "VAT", "4.500"), ("tax2", "Sales", "10.000"), ("tax3", "Service", "12.500"))
@@ -42,19 +42,40 @@ def _sh_taxes() -> list[dict[str, Any]]:
     return [{**_tax(i, 0, ""), "taxname": f"shtax{i}", "amount": 0} for i in (1, 2, 3)]
 
 
+def discount_final(row: Mapping[str, str]) -> dict[str, Any]:
+    """The record discount's keys of the price block (an amount above 0 wins, as in totals)."""
+    amount = float(row.get("hdnDiscountAmount") or 0)
+    percent = _trim(row.get("hdnDiscountPercent") or "")
+    if amount > 0:
+        kind, shown, hidden = "amount", "amount", "percentage"
+    elif percent not in ("", "0"):
+        kind, shown, hidden = "percentage", "percentage", "amount"
+    else:
+        return {"discount_type_final": "zero", "discount_percentage_final": 0,
+                "discount_amount_final": "0.00"}  # fmt: skip
+    return {
+        "discount_type_final": kind,
+        "discount_percentage_final": row.get("hdnDiscountPercent") if kind == "percentage" else 0,
+        "discount_amount_final": decimal_text(amount if kind == "amount" else 0, 2),
+        f"checked_discount_{kind}_final": " checked",
+        f"style_discount_{shown}_final": _VISIBLE,
+        f"style_discount_{hidden}_final": _HIDDEN,
+    }
+
+
 def _block(
-    taxtype: str | None,
+    row: Mapping[str, str],
     taxes: dict[str, Any],
     totals: Mapping[str, str],
     shipping: str | None,
 ) -> dict[str, Any]:
+    discount = discount_final(row)
     return {
-        "taxtype": taxtype,
-        "discount_type_final": "zero",
+        "taxtype": row.get("hdnTaxType") or None,
+        "discount_type_final": discount.pop("discount_type_final"),
         "hdnSubTotal": totals["subtotal"],
-        "discount_percentage_final": 0,
-        "discount_amount_final": "0.00",
-        "discountTotal_final": "0.00",
+        **discount,
+        "discountTotal_final": totals["discount"],
         "taxes": taxes,
         "tax_totalamount": totals["tax_total"],
         "shipping_handling_charge": totals["shipping"],
@@ -70,26 +91,36 @@ def _block(
     }
 
 
-def written_details(row: Mapping[str, str], sent_shipping: str | None) -> dict[str, Any]:
-    """The blank template create and revise answer with."""
+def written_details(
+    row: Mapping[str, str], sent_shipping: str | None, discount: float
+) -> dict[str, Any]:
+    """The blank template create and revise answer with (`discount`: on a zero subtotal).
+
+    The template's subtotal is 0, so only an amount discount shows: 15 off makes the
+    total after discount -15.00 and, with S&H 10, the pre-tax total -5.00 (real 8.0).
+    """
     group = row.get("hdnTaxType") == "group"
     taxes = {str(i): _tax(i, 0 if group else TAXES[i - 1][2], "0.00") for i in (1, 2, 3)}
-    shipping = decimal_text(row.get("hdnS_H_Amount"), 2)
+    shipping = float(row.get("hdnS_H_Amount") or 0)
     totals = {
-        "subtotal": "0.00", "tax_total": "0.00", "shipping": shipping,
+        "subtotal": "0.00", "tax_total": "0.00", "shipping": decimal_text(shipping, 2),
         "adjustment": decimal_text(row.get("txtAdjustment"), 2), "grand": "0.00",
-        "pre_tax": shipping, "after_discount": "0.00",
+        "pre_tax": decimal_text(shipping - discount, 2), "discount": decimal_text(discount, 2),
+        "after_discount": decimal_text(-discount, 2),
     }  # fmt: skip
-    return {
-        "1": {"final_details": _block(row.get("hdnTaxType") or None, taxes, totals, sent_shipping)}
-    }
+    return {"1": {"final_details": _block(row, taxes, totals, sent_shipping)}}
 
 
-def final_details(row: Mapping[str, str], lines: Sequence[LineInfo]) -> dict[str, Any]:
-    """The retrieve-time price block: one entry per line, the record totals in line 1."""
+def final_details(
+    row: Mapping[str, str], lines: Sequence[LineInfo], discount: float
+) -> dict[str, Any]:
+    """The retrieve-time price block: one entry per line, the record totals in line 1.
+
+    Taxes other than group taxes are shown on the total after the record discount.
+    """
     details = {str(n): line_details(n, line) for n, line in enumerate(lines, start=1)}
     group = row.get("hdnTaxType") == "group"
-    subtotal = float(row.get("hdnSubTotal") or 0)
+    after_discount = float(row.get("hdnSubTotal") or 0) - discount
     taxes: dict[str, Any] = {}
     tax_total = 0.0
     for i in (1, 2, 3):
@@ -97,7 +128,7 @@ def final_details(row: Mapping[str, str], lines: Sequence[LineInfo]) -> dict[str
             rate = lines[0]["line"].get(f"tax{i}", "0.000") if lines else "0.000"
             taxes[str(i)] = _tax(i, rate, "0.00")
             continue
-        amount = subtotal * float(TAXES[i - 1][2]) / 100
+        amount = after_discount * float(TAXES[i - 1][2]) / 100
         tax_total += amount
         taxes[str(i)] = _tax(i, TAXES[i - 1][2], decimal_text(amount, 2))
     shipping = _trim(row.get("hdnS_H_Amount", ""))
@@ -108,11 +139,10 @@ def final_details(row: Mapping[str, str], lines: Sequence[LineInfo]) -> dict[str
         "adjustment": decimal_text(row.get("txtAdjustment"), 2),
         "grand": decimal_text(row.get("hdnGrandTotal"), 2),
         "pre_tax": decimal_text(row.get("pre_tax_total"), 2),
-        "after_discount": decimal_text(row.get("hdnSubTotal"), 2),
+        "discount": decimal_text(discount, 2),
+        "after_discount": decimal_text(after_discount, 2),
     }
-    block = _block(
-        row.get("hdnTaxType") or None, taxes, totals, None if shipping in ("", "0") else shipping
-    )
+    block = _block(row, taxes, totals, None if shipping in ("", "0") else shipping)
     details.setdefault("1", {})["final_details"] = block
     return details
 

@@ -18,11 +18,16 @@ from vtorm.emulator.cascades import DELETES, UNLINKS
 from vtorm.emulator.columns import column_of
 from vtorm.emulator.errors import FatalAfterWrite, WebserviceError
 from vtorm.emulator.inventory import (
+    DISCOUNTS,
     EMPTY_OVERRIDES,
     INVENTORY_MODULES,
+    LINE_COLUMNS_AFTER_SH_PERCENT,
     LINE_FIELDS_IN_RECORD,
     MODULE_EMPTY_OVERRIDES,
+    RESET_BY_LINES,
     Inventory,
+    check_discount_operands,
+    sent_discounts,
 )
 from vtorm.emulator.schema import FieldSchema, ModuleSchema, Schema
 from vtorm.emulator.storage import Store
@@ -99,6 +104,9 @@ class Records:
         self.schema = schema
         self._by_prefix = {m.id_prefix: m for m in schema.modules.values()}
         self.inventory = Inventory(self)
+        #: Answer an individual-tax create as the captured server did: stored with zero
+        #: totals, then HTTP 500 (the stock 8.0 installed here computes it and answers 200).
+        self.individual_tax_crash = False
 
     # -- ids ----------------------------------------------------------------------------
 
@@ -216,6 +224,8 @@ class Records:
             raise denied()
         values = dict(element) if isinstance(element, dict) else {}
         is_inventory = module.name in INVENTORY_MODULES
+        if is_inventory:
+            check_discount_operands(values)
         lines = self.inventory.required_lines(values) if is_inventory else []
         refs = self._check_references(module, values, drop_empty=True)
         self._check_mandatory(module, values, present_only=False)
@@ -224,8 +234,8 @@ class Records:
         if not is_inventory:
             return self.written_shape(module, crmid)
         self.inventory.replace_lines(module, crmid, lines)
-        if php_string(values.get("hdnTaxType")) == "individual":
-            # 8.0 saves the record with zero totals, then dies computing individual taxes
+        if self.individual_tax_crash and php_string(values.get("hdnTaxType")) == "individual":
+            # the captured server saved the record with zero totals, then died (HTTP 500)
             raise FatalAfterWrite("individual tax mode crashes after the save")
         result = self._inventory_written(module, crmid, values, first=("id",))
         result["new"] = True
@@ -488,11 +498,17 @@ class Records:
         if module.name in NON_CRM_TYPES:
             raise denied()
         is_inventory = module.name in INVENTORY_MODULES
+        if is_inventory:
+            check_discount_operands(values)
         lines = self.inventory.required_lines(values) if "LineItems" in values else None
         row = self.store.fetch_row(module.name, crmid) or {}
-        if lines is not None and "hdnTaxType" in row:
-            row["hdnTaxType"] = ""  # resending the lines resets the tax mode unless sent
-        row.update(self._input_values(module, values, refs))
+        if lines is not None:  # resending the lines resets these unless they are sent too
+            row.update({k: v for k, v in RESET_BY_LINES.items() if k in row})
+        inputs = self._input_values(module, values, refs)
+        kept = DISCOUNTS if is_inventory else ()
+        row.update({k: v for k, v in inputs.items() if k not in kept})
+        if is_inventory and lines is not None:
+            row.update(sent_discounts(values, inputs))
         now = self.store.now()
         row.update(
             {k: v for k, v in (("modifiedtime", now), ("modifiedby", str(user_id))) if k in row}
@@ -505,9 +521,38 @@ class Records:
         self.store.touch_entity(crmid, now, label)
         if not is_inventory:
             return self.written_shape(module, crmid)
-        if lines is not None:
-            self.inventory.replace_lines(module, crmid, lines)
+        if lines is None:
+            return self._inventory_fields_written(module, crmid, values)
+        self.inventory.replace_lines(module, crmid, lines)
         return self._inventory_written(module, crmid, values, first=("id", "conversion_rate"))
+
+    def _inventory_fields_written(
+        self, module: ModuleSchema, crmid: int, sent: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """A revise (or update) without lines as 8.0 answers it: the totals are not computed.
+
+        PHP's `array_merge($element, $parent)`: `id` and the sent keys first, then
+        `conversion_rate` (set by the inventory sanitizer), then the stored record with the
+        first line's fields in their describe places, then `LineItems`; no price block.
+        """
+        shape = self.written_shape(module, crmid)
+        lines = self.inventory.lines(crmid)
+        first_line = self.inventory.record_line_fields(lines[0] if lines else {})
+        record: dict[str, Any] = {}
+        for field in module.record_fields:
+            if field.name in first_line:
+                record[field.name] = first_line[field.name]
+            elif field.name in shape:
+                record[field.name] = shape[field.name]
+            if field.name == "hdnS_H_Percent":  # line columns describe does not list
+                record.update(dict.fromkeys(LINE_COLUMNS_AFTER_SH_PERCENT, ""))
+        record.update({k: v for k, v in shape.items() if k not in record})
+        result: dict[str, Any] = {"id": record["id"]}
+        result.update({k: record.get(k, v) for k, v in sent.items() if k != "id"})
+        result["conversion_rate"] = record.get("conversion_rate", "1")
+        result.update(record)
+        result["LineItems"] = [self.inventory.line_out(module, line) for line in lines]
+        return result
 
     def _save_user(self, crmid: int, values: Mapping[str, Any], user_id: int) -> dict[str, Any]:
         """Only the admin changes users; the secrets cannot be set through the webservice."""

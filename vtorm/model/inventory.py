@@ -8,7 +8,10 @@ into their describe, and computes their totals. The wire quirks stay here, not w
   padded strings on retrieve; both are read as the exact `Decimal` the database holds;
 - returned lines carry a broken `parent_id` (`"4xArray"`), replaced by the record's id;
 - `save()` sends the full line list through `revise` when any line changed (the server
-  replaces all lines), and nothing about lines otherwise;
+  replaces all lines), and nothing about lines otherwise; with the lines it repeats S&H,
+  adjustment and tax mode, which real 8.0 resets on a lines revise that leaves them out;
+  a change to any of those or to a discount sends the stored lines too, since 8.0 computes
+  totals (and takes discounts) only on a revise with lines; a discount cannot be cleared;
 - records loaded by a query carry no lines: `record.line_items` fetches them on first use
   (`LineItem.objects.filter(parent_id=record.id)`).
 """
@@ -41,6 +44,13 @@ _CENTS = Decimal("0.01")
 #: Line fields a write sends when set (the rest are computed or bookkeeping).
 _SENT_LINE_FIELDS = ("productid", "quantity", "listprice", "comment", "tax1", "tax2", "tax3")
 _DECIMAL_TYPES = frozenset({"double", "currency", "percentage"})
+#: Record fields real 8.0 resets (to 0, or '' for the tax mode) on a revise that sends
+#: `LineItems` without them: a lines save sends their current values too.
+_RESET_BY_LINES = ("hdnS_H_Amount", "txtAdjustment", "hdnTaxType")
+#: The record-level discounts (set one non-zero; the server then clears the other).
+_DISCOUNTS = ("hdnDiscountPercent", "hdnDiscountAmount")
+#: Record fields the totals are computed from.
+_TOTAL_INPUTS = (*_RESET_BY_LINES, *_DISCOUNTS)
 
 
 def exact_number(value: object, *, currency: bool = False) -> object:
@@ -249,12 +259,66 @@ class InventoryModel(Model):
         pending = set(self.vtiger_changed()) - set(changed)
         if self.vtiger_lines_changed() and not send_lines:
             pending.add(_ATTRIBUTE)
-        element: dict[str, Any] = {"id": str(self.id), **self.vtiger_wire(changed)}
+        self._vt_check_discounts(changed)
+        lines: list[dict[str, str]] | None = None
         if send_lines:
-            element[LINE_ITEMS] = self._vt_lines_to_send("save")
+            lines = self._vt_lines_to_send("save")
+        elif self._vt_changes_totals(changed):
+            lines = self._vt_stored_lines()
+        sent = list(changed)
+        if lines:
+            sent += [name for name in self._vt_kept_by_lines() if name not in sent]
+        element: dict[str, Any] = {"id": str(self.id), **self.vtiger_wire(sent)}
+        if lines:
+            element[LINE_ITEMS] = lines
         result = backend.revise(element)
         stored = dataloss.as_stored(type(self), element, result, self._vt_loaded, revise=True)
         self._vt_apply(stored, keep=pending)
+
+    def _vt_changes_totals(self, changed: Iterable[str]) -> bool:
+        """Whether a changed field feeds the totals, which 8.0 computes only with lines.
+
+        A revise without lines stores S&H, adjustment and tax mode but leaves the totals as
+        they were, and ignores the discounts: such a save sends the stored lines along.
+        """
+        names = type(self).vtiger_wire_names
+        inputs = {names[wire] for wire in _TOTAL_INPUTS if wire in names}
+        return any(name in inputs for name in changed)
+
+    def _vt_stored_lines(self) -> list[dict[str, str]]:
+        """The lines as last loaded or saved (unsaved line edits held back stay local)."""
+        if _ATTRIBUTE not in self.__dict__:
+            self._vt_fetch_lines()
+        return list(self._vt_lines or [])
+
+    def _vt_check_discounts(self, changed: Iterable[str]) -> None:
+        """A discount can be replaced but not removed: 8.0 ignores a zero or empty one.
+
+        Clearing one while setting the other is fine (the server clears it itself); clearing
+        the only one is refused before sending anything, as an empty `hdnDiscountAmount`
+        next to no percentage even crashes the server (HTTP 500, a PHP TypeError).
+        """
+        names = type(self).vtiger_wire_names
+        fields = [names[wire] for wire in _DISCOUNTS if wire in names]
+        values = self.__dict__
+        cleared = [name for name in fields if name in changed and not values.get(name)]
+        if cleared and not any(values.get(name) for name in fields):
+            raise errors.InvalidArgument(
+                f"{type(self).__name__}.{cleared[0]} cannot be cleared to "
+                f"{values.get(cleared[0])!r}: Vtiger 8.0's webservice keeps a record discount "
+                "once set; it only takes a non-zero percentage or amount, which replaces the "
+                "other kind"
+            )
+
+    def _vt_kept_by_lines(self) -> list[str]:
+        """The set fields a lines revise must repeat, or the server resets them (S&H, ...)."""
+        names = type(self).vtiger_wire_names
+        values = self.__dict__
+        return [
+            names[wire]
+            for wire in _RESET_BY_LINES
+            if wire in names and values.get(names[wire]) is not None
+        ]
 
     def refresh(self, *, using: Backend | None = None) -> None:
         """Reload every field and the lines from the server, dropping unsaved changes."""
