@@ -16,6 +16,7 @@ from vtorm.errors import (
     AccessDenied,
     APIError,
     AuthenticationFailed,
+    BulkError,
     ConfigurationError,
     ConflictError,
     DatabaseError,
@@ -59,9 +60,11 @@ if TYPE_CHECKING:
     from vtorm.model.inventory import InventoryModel
     from vtorm.model.reverse import RelatedRecords
     from vtorm.query.aggregates import Avg, Count, Max, Min, Sum
+    from vtorm.query.bulk import BulkOutcome
     from vtorm.query.manager import Manager
     from vtorm.query.q import Q
     from vtorm.query.queryset import QuerySet, RowView
+    from vtorm.query.resolve import resolve_unknown
 
 # The runtime names load on first use: `import vtorm.emulator` (which runs this file first)
 # then costs no requests or pydantic import, and the embedded server starts in milliseconds.
@@ -83,6 +86,8 @@ _LAZY = {
     "Max": "vtorm.query.aggregates",
     "Min": "vtorm.query.aggregates",
     "Sum": "vtorm.query.aggregates",
+    "BulkOutcome": "vtorm.query.bulk",
+    "resolve_unknown": "vtorm.query.resolve",
     "RowView": "vtorm.query.queryset",
     "Checkpoint": "vtorm.model.changes",
     "ConvertedLead": "vtorm.model.convert",
@@ -107,6 +112,8 @@ __all__ = [
     "AccessDenied",
     "AuthenticationFailed",
     "Avg",
+    "BulkError",
+    "BulkOutcome",
     "Checkpoint",
     "Client",
     "ConfigurationError",
@@ -156,5 +163,6 @@ __all__ = [
     "__version__",
     "connect",
     "get_default_client",
+    "resolve_unknown",
     "set_default_client",
 ]

@@ -35,7 +35,8 @@
     ├── ConflictError                save(detect_conflicts=True): the record changed on the
     │                                server since it was loaded; nothing was saved
     ├── ObjectDoesNotExist           QuerySet.get() found nothing (also a LookupError)
-    └── MultipleObjectsReturned      QuerySet.get() found more than one (also a LookupError)
+    ├── MultipleObjectsReturned      QuerySet.get() found more than one (also a LookupError)
+    └── BulkError                    some writes of a bulk call failed; `.results` has each outcome
 
 An error code without its own class maps to APIError with the code kept, so nothing the
 server says is lost. Messages never contain access keys or session names.
@@ -58,6 +59,7 @@ __all__ = [
     "APIError",
     "AccessDenied",
     "AuthenticationFailed",
+    "BulkError",
     "ConfigurationError",
     "ConflictError",
     "DataLossError",
@@ -326,6 +328,47 @@ class ObjectDoesNotExist(VtigerError, LookupError):
 
 class MultipleObjectsReturned(VtigerError, LookupError):
     """`get()` matched more than one record. Each model has its own subclass."""
+
+
+class BulkError(VtigerError):
+    """Some writes of `bulk_create`, `QuerySet.update()` or `QuerySet.delete()` failed.
+
+    `items` are the records the call wrote, in input order; `results[i]` is the outcome of
+    `items[i]`: the saved record, or the exception its write raised. An `OutcomeUnknown` is
+    neither saved nor failed: the record may exist, so `unknown` keeps those apart from
+    `failed` (look them up, e.g. with `vtorm.resolve_unknown`, before writing them again).
+    """
+
+    def __init__(self, message: str, *, items: Sequence[Any], results: Sequence[Any]) -> None:
+        super().__init__(message)
+        if len(items) != len(results):
+            raise ValueError(f"{len(items)} items but {len(results)} results")
+        self.items = list(items)
+        self.results = list(results)
+
+    @property
+    def succeeded(self) -> list[Any]:
+        """The records whose write was carried out, in input order."""
+        return [result for result in self.results if not isinstance(result, BaseException)]
+
+    @property
+    def failed(self) -> list[tuple[Any, BaseException]]:
+        """`(record, error)` for writes that certainly did not happen (or, for a
+        `ValueAlteredError`, happened with other values), in input order."""
+        return [
+            (item, result)
+            for item, result in zip(self.items, self.results, strict=True)
+            if isinstance(result, BaseException) and not isinstance(result, OutcomeUnknown)
+        ]
+
+    @property
+    def unknown(self) -> list[tuple[Any, OutcomeUnknown]]:
+        """`(record, error)` for writes that may or may not have happened, in input order."""
+        return [
+            (item, result)
+            for item, result in zip(self.items, self.results, strict=True)
+            if isinstance(result, OutcomeUnknown)
+        ]
 
 
 _BY_CODE: dict[str | int, type[APIError]] = {

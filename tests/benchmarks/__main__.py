@@ -1,9 +1,9 @@
 """`python -m tests.benchmarks [--quick] [--only NAME ...]`: run the figures, print the table.
 
 Writes the same figures to tests/benchmarks/results.json (gitignored). Figures: iteration,
-latency, construction, materialisation, codegen, memory, emulator, suite. The emulator
-figures compare with a real server when VTORM_LIVE_URL, VTORM_LIVE_USERNAME and
-VTORM_LIVE_ACCESS_KEY are set.
+latency, construction, materialisation, codegen, memory, emulator, suite, writes, writes-real.
+The emulator figures compare with a real server when VTORM_LIVE_URL, VTORM_LIVE_USERNAME and
+VTORM_LIVE_ACCESS_KEY are set; writes-real needs them (it is left out unless named).
 """
 
 from __future__ import annotations
@@ -14,7 +14,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.benchmarks import figures_local, figures_memory, figures_server, figures_wire
+from tests.benchmarks import (
+    figures_bulk,
+    figures_local,
+    figures_memory,
+    figures_server,
+    figures_wire,
+)
 from tests.benchmarks.harness import Figure, render_table, write_json
 from tests.benchmarks.served import Served, served
 
@@ -40,7 +46,10 @@ FIGURES: dict[str, tuple[bool, Runner]] = {
     "codegen": (True, _needs(figures_local.codegen)),
     "memory": (
         False,
-        lambda ctx, repeat, quick: figures_memory.memory(20_000 if quick else 100_000),
+        lambda ctx, repeat, quick: [
+            *figures_memory.memory(20_000 if quick else 100_000),
+            *figures_memory.bulk_memory(20_000 if quick else 100_000),
+        ],
     ),
     "emulator": (
         False,
@@ -52,6 +61,12 @@ FIGURES: dict[str, tuple[bool, Runner]] = {
     ),
     # One run of the fast tests (about a minute): not alternated, it has no baseline.
     "suite": (False, lambda ctx, repeat, quick: figures_server.test_suite()),
+    # Five alternating runs (three with --quick): each full one takes about 70 s.
+    "writes": (
+        False,
+        lambda ctx, repeat, quick: figures_bulk.parallel_writes(3 if quick else 5, quick),
+    ),
+    "writes-real": (False, lambda ctx, repeat, quick: figures_bulk.real_server_writes(3)),
 }
 
 
@@ -66,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=RESULTS, help="the JSON file to write")
     args = parser.parse_args(argv)
     repeat = args.repeat or (3 if args.quick else 7)
-    wanted = args.only or list(FIGURES)
+    wanted = args.only or [name for name in FIGURES if name != "writes-real"]
     figures: list[Figure] = []
     needs_server = any(FIGURES[name][0] for name in wanted)
     with served(5_000) if needs_server else _nothing() as ctx:

@@ -40,12 +40,18 @@ def median_seconds(fn: Callable[[], object], *, repeat: int = 5, number: int = 1
 
 
 def interleaved_medians(
-    first: Callable[[], object], second: Callable[[], object], *, repeat: int = 5
+    first: Callable[[], object],
+    second: Callable[[], object],
+    *,
+    repeat: int = 5,
+    warmup: bool = True,
 ) -> tuple[float, float]:
     """Median wall times of two functions run alternately, so drift in the machine's load
-    hits both alike; one warm-up run each."""
-    first()
-    second()
+    hits both alike; one warm-up run each (unless `warmup=False`, for runs of many seconds
+    against a server that is already warm)."""
+    if warmup:
+        first()
+        second()
     a: list[float] = []
     b: list[float] = []
     for _ in range(repeat):

@@ -23,6 +23,7 @@ from typing import Any, cast
 
 import requests
 import urllib3.exceptions
+from requests.adapters import HTTPAdapter
 from typing_extensions import Self
 
 from vtorm.client.auth import (
@@ -79,6 +80,10 @@ __all__ = ["Client"]
 _log = logging.getLogger("vtorm")
 
 _QUERY_MODULE = re.compile(r"(?i)\bfrom\s+([A-Za-z0-9_]+)")
+#: Connections `requests` keeps per host by default (`HTTPAdapter(pool_maxsize=10)`).
+_POOL_CONNECTIONS = 10
+#: Sends of one operation when its sessions keep dying (see `Client._call`).
+_SESSION_ATTEMPTS = 4
 _CHARSETS = ("utf8mb3", "utf8mb4")
 _ENV_VARIABLES = ("VTIGER_URL", "VTIGER_USERNAME", "VTIGER_ACCESS_KEY")
 # Errors a connection can fail with before any byte of the request was sent.
@@ -107,6 +112,8 @@ class Client:
     `url` is the CRM's base URL or its full `.../webservice.php`. `retries` repeats failed
     requests where that cannot write twice; `backoff` is the first wait in seconds.
     `session` lets you pass a configured `requests.Session` (proxies, adapters, ...).
+    `concurrency` is how many requests bulk writes (`bulk_create`, `QuerySet.update()`,
+    `QuerySet.delete()`) keep in flight at once; one client may be used from many threads.
     `data_loss` is what model saves do when the server would change a value ("raise",
     "warn" or "allow", see docs/data-loss.md); `charset="utf8mb4"` declares a server
     whose tables keep characters outside the BMP (stock installs are utf8mb3).
@@ -125,6 +132,7 @@ class Client:
         retries: int = 3,
         session: requests.Session | None = None,
         backoff: float = 0.5,
+        concurrency: int = 4,
         data_loss: DataLossPolicy = "raise",
         charset: str = "utf8mb3",
         timezone: str | tzinfo | None = None,
@@ -154,7 +162,10 @@ class Client:
         self.timeout = timeout
         self.verify = verify
         self._policy = RetryPolicy(retries=retries, base=backoff)
-        self._http = session if session is not None else requests.Session()
+        if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+            raise InvalidArgument(f"concurrency must be an integer >= 1, not {concurrency!r}")
+        self.concurrency = concurrency
+        self._http = session if session is not None else _pooled_session(concurrency)
         self._owns_http = session is None
         self._auth: tuple[Secret, int] | None = None  # (session name, login generation)
         self._generation = 0
@@ -298,10 +309,14 @@ class Client:
         assert auth is not None
         return auth
 
-    def _renew(self, generation: int) -> None:
+    def _renew(self, generation: int) -> int | None:
+        """Log in again unless another thread already replaced session `generation`;
+        the new generation when this call logged in, else None."""
         with self._login_lock:
-            if self._generation == generation:  # nobody renewed it meanwhile
-                self._login_locked()
+            if self._generation != generation:  # renewed meanwhile
+                return None
+            self._login_locked()
+            return self._generation
 
     # Metadata -------------------------------------------------------------------------
 
@@ -436,18 +451,24 @@ class Client:
     # Transport ------------------------------------------------------------------------
 
     def _call(self, operation: str, params: Mapping[str, str], module: str | None = None) -> Any:
-        """Send an operation that needs a session, renewing a dead session once."""
-        for renewal in (False, True):
+        """Send an operation that needs a session, renewing a dead session once.
+
+        Once means: a session this call logged in for itself is not renewed again. A session
+        another thread renewed meanwhile may die too (the server forgets them all at once)
+        and is renewed as any other, up to `_SESSION_ATTEMPTS` sends in all.
+        """
+        mine: int | None = None  # the generation this call logged in, if it did
+        for attempt in range(1, _SESSION_ATTEMPTS + 1):
             session, generation = self._session()
             full: dict[str, str | Secret] = {"operation": operation, **params}
             full["sessionName"] = session  # a Secret until the request is being built
             try:
                 return self._exchange(operation, full, module)
             except InvalidSession as error:
-                if renewal:
+                if generation == mine or attempt == _SESSION_ATTEMPTS:
                     raise
                 _log.debug("%s: session ended (%s); logging in again", operation, error.code)
-                self._renew(generation)
+                mine = self._renew(generation) or mine
         raise AssertionError("unreachable")
 
     def _exchange(
@@ -560,6 +581,16 @@ class Client:
         auth = self._auth
         secrets = [self._access_key.reveal()]
         return secrets if auth is None else [*secrets, auth[0].reveal()]
+
+
+def _pooled_session(concurrency: int) -> requests.Session:
+    """A session keeping a connection per worker: urllib3's pool holds 10 by default, and
+    the connections of more threads than that would be opened and thrown away each time."""
+    session = requests.Session()
+    if concurrency > _POOL_CONNECTIONS:
+        for prefix in ("http://", "https://"):
+            session.mount(prefix, HTTPAdapter(pool_maxsize=concurrency))
+    return session
 
 
 def _take_session(info: dict[str, Any]) -> Secret | None:

@@ -599,6 +599,25 @@ class Model(BaseModel):
         self._vt_loaded = {}
         self._vt_apply(row)
 
+    def vtiger_adopt(self, stored: Self) -> None:
+        """Become `stored`, a record of the same model loaded from the server.
+
+        This instance takes its id, client and every value it was loaded with, as if it
+        had been loaded itself; fields `stored` was not loaded with keep this instance's
+        values and count as changed. How an unsaved record whose create had an unknown
+        outcome takes over the record the server did store (`vtorm.resolve_unknown`).
+        """
+        if type(stored) is not type(self) or stored.id is None:
+            raise errors.InvalidArgument(
+                f"a {type(self).__name__} can only adopt a stored {type(self).__name__}, "
+                f"not {stored!r}"
+            )
+        self._vt_loaded = {}
+        self._vt_apply(stored._vt_loaded)
+        vars(self)["id"] = stored.id
+        self._vt_backend = stored._vt_backend
+        self._vt_related = {}
+
 
 #: The base loader: subclasses that override it are loaded row by row, through theirs.
 _BASE_FROM_WIRE = vars(Model)["vtiger_from_wire"].__func__

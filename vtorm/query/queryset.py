@@ -34,9 +34,21 @@ from vtorm.errors import (
 from vtorm.ids import RecordId
 from vtorm.model.base import Model
 from vtorm.model.changes import ChangeFeed, Checkpoint, SyncBackend, changes
+from vtorm.model.dataloss import data_loss_policy
 from vtorm.model.references import check_related, prefetch_related
 from vtorm.query.aggregates import Aggregate, Count, aliased, compute, distinct_rows, group_rows
 from vtorm.query.backend import Backend, default_backend, server_timezone
+from vtorm.query.bulk import (
+    BulkOutcome,
+    bulk_writes,
+    check_new,
+    check_update,
+    check_update_loss,
+    concurrency_for,
+    creation_fields,
+    log_in_once,
+    raise_for_failures,
+)
 from vtorm.query.compiler import (
     CompiledQuery,
     QueryDescription,
@@ -634,6 +646,147 @@ class QuerySet(Filterable, Generic[M]):
         return RowView(
             query, lambda record: tuple(getattr(record, name) for name in names), distinct=distinct
         )
+
+    # -- bulk and set writes (the machinery: vtorm.query.bulk) ------------------------
+
+    def bulk_create(
+        self,
+        objs: Iterable[M],
+        *,
+        concurrency: int | None = None,
+        data_loss: DataLossPolicy | None = None,
+    ) -> list[M]:
+        """Create these unsaved records, `concurrency` requests at a time; returns them.
+
+        Every record is checked first (its model, no id yet, mandatory fields), so bad input
+        raises before anything is sent. Then each is `save()`d through this QuerySet's
+        client, at most `concurrency` at once (default: the client's `concurrency`, else
+        4). When any create fails, `BulkError` gives each record's outcome in input order;
+        the others are created all the same. `data_loss` is passed to each `save()`. The
+        input is held as a list: for generators of many records, stream them through
+        `bulk_create_iter`.
+        """
+        records = list(objs)
+        for number, record in enumerate(records, start=1):
+            check_new(record, self.model, number=number)
+        if not records:
+            return records  # nothing to send: no client needed
+        outcomes = list(
+            self.bulk_create_iter(records, concurrency=concurrency, data_loss=data_loss)
+        )
+        raise_for_failures(outcomes, f"bulk_create of {len(records)} {self.model.__name__}")
+        return records
+
+    def bulk_create_iter(
+        self,
+        objs: Iterable[M],
+        *,
+        concurrency: int | None = None,
+        data_loss: DataLossPolicy | None = None,
+    ) -> Iterator[BulkOutcome[M]]:
+        """Create records as they come, yielding each one's `BulkOutcome` in input order.
+
+        Nothing raises for a single record: check `outcome.error` (None: created;
+        `OutcomeUnknown`: `outcome.unknown`, see `vtorm.resolve_unknown`). At most twice
+        `concurrency` records are held at once, so memory stays flat however long the
+        input. Stopping early lets the creates already sent finish and sends no other.
+        """
+        backend = self._backend_or_default()
+        workers = concurrency_for(backend, concurrency)
+        policy = data_loss_policy(data_loss, backend)
+        model = self.model
+
+        def create(record: M) -> None:
+            check_new(record, model)
+            record.save(using=backend, data_loss=policy)
+
+        if workers > 1:
+            log_in_once(backend)
+        return bulk_writes(objs, create, workers)
+
+    def update(
+        self,
+        *,
+        concurrency: int | None = None,
+        data_loss: DataLossPolicy | None = None,
+        **fields: Any,
+    ) -> int:
+        """Set these fields on every matching record; returns how many records matched.
+
+        The values are checked before any request, as assignments are, and (unless
+        `data_loss="allow"`) for what the server would not store as given. The matching ids
+        are fetched page by page (with the given fields only), and each record is revised
+        with just these fields, `concurrency` at a time; a record that already holds the
+        values is counted but not sent. Failures raise `BulkError` once every record has
+        been tried; running the same update again is safe.
+        """
+        self._check_unsliced("update")
+        values = check_update(self.model, fields)
+        backend = self._backend_or_default()
+        workers = concurrency_for(backend, concurrency)
+        policy = data_loss_policy(data_loss, backend)
+        if policy == "raise":
+            check_update_loss(self.model, values, backend)
+        names = list(values)
+
+        def revise(record: M) -> None:
+            for name, value in values.items():
+                setattr(record, name, value)
+            record.save(update_fields=names, using=backend, data_loss=policy)
+
+        records = self._reordered(()).only(*names)._rows()
+        self._cache = None  # the records changed: a later read fetches them again (Django)
+        outcomes = list(bulk_writes(records, revise, workers))
+        raise_for_failures(outcomes, f"update of {self.model.__name__}")
+        return len(outcomes)
+
+    def delete(self, *, concurrency: int | None = None) -> tuple[int, dict[str, int]]:
+        """Delete every matching record; Django's answer: `(3, {"Contacts": 3})`.
+
+        Ids are fetched page by page and deleted `concurrency` at a time. Failures raise
+        `BulkError` once every record has been tried (a delete whose outcome is unknown
+        is among `.unknown`); running the same delete again is safe.
+        """
+        self._check_unsliced("delete")
+        backend = self._backend_or_default()
+        workers = concurrency_for(backend, concurrency)
+        records = self._reordered(()).only("id")._rows()
+        self._cache = None  # the records are gone: a later read fetches again (Django)
+        outcomes = list(bulk_writes(records, lambda record: record.delete(using=backend), workers))
+        raise_for_failures(outcomes, f"delete of {self.model.__name__}")
+        deleted = len(outcomes)
+        return deleted, ({self.model.vtiger_module: deleted} if deleted else {})
+
+    def get_or_create(
+        self, defaults: Mapping[str, Any] | None = None, **lookups: Any
+    ) -> tuple[M, bool]:
+        """The record matching `lookups`, or a new one made of them and `defaults`.
+
+        Returns `(record, created)`. Two steps, not atomic: two processes racing can both
+        create (the webservice has no transactions); `MultipleObjectsReturned` as `get()`.
+        """
+        try:
+            return self._get((), lookups), False
+        except self.model.DoesNotExist:
+            return self.create(**creation_fields(self.model, lookups, defaults)), True
+
+    def update_or_create(
+        self, defaults: Mapping[str, Any] | None = None, **lookups: Any
+    ) -> tuple[M, bool]:
+        """Set `defaults` on the record matching `lookups`, or create it from both.
+
+        Returns `(record, created)`; the found record is revised with the `defaults`
+        fields only (nothing is sent when it already holds them). Not atomic, as
+        `get_or_create`.
+        """
+        try:
+            record = self._get((), lookups)
+        except self.model.DoesNotExist:
+            return self.create(**creation_fields(self.model, lookups, defaults)), True
+        for name, value in (defaults or {}).items():
+            setattr(record, name, value)
+        record.save(update_fields=list(defaults or ()))
+        return record, False
 
 
 class RowView(Generic[T]):
