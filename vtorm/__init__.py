@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from vtorm.model.fields import VtigerField
     from vtorm.model.inventory import InventoryModel
     from vtorm.model.reverse import RelatedRecords
+    from vtorm.query.aggregates import Avg, Count, Max, Min, Sum
     from vtorm.query.bulk import BulkOutcome
     from vtorm.query.manager import Manager
     from vtorm.query.q import Q
@@ -80,6 +81,11 @@ _LAZY = {
     "Q": "vtorm.query.q",
     "QuerySet": "vtorm.query.queryset",
     "RelatedRecords": "vtorm.model.reverse",
+    "Avg": "vtorm.query.aggregates",
+    "Count": "vtorm.query.aggregates",
+    "Max": "vtorm.query.aggregates",
+    "Min": "vtorm.query.aggregates",
+    "Sum": "vtorm.query.aggregates",
     "BulkOutcome": "vtorm.query.bulk",
     "resolve_unknown": "vtorm.query.resolve",
     "RowView": "vtorm.query.queryset",
@@ -105,6 +111,7 @@ __all__ = [
     "APIError",
     "AccessDenied",
     "AuthenticationFailed",
+    "Avg",
     "BulkError",
     "BulkOutcome",
     "Checkpoint",
@@ -112,6 +119,7 @@ __all__ = [
     "ConfigurationError",
     "ConflictError",
     "ConvertedLead",
+    "Count",
     "DataLossError",
     "DataLossPolicy",
     "DataLossWarning",
@@ -126,6 +134,8 @@ __all__ = [
     "LeadAlreadyConverted",
     "Manager",
     "MandatoryFieldsMissing",
+    "Max",
+    "Min",
     "MissingFieldsError",
     "Model",
     "MultipleObjectsReturned",
@@ -142,6 +152,7 @@ __all__ = [
     "RelatedRecords",
     "RowView",
     "ServerError",
+    "Sum",
     "TransportError",
     "UnknownEntity",
     "UnsupportedQuery",

@@ -247,14 +247,17 @@ class Tour:
         from vtorm.errors import UnsupportedQuery
 
         contact = self.models.Contact
-        _heading("9. What VTQL cannot express fails before any request")
-        _code('Contact.objects.exclude(lastname__contains="son")')
+        _heading("9. What VTQL cannot express runs in Python, in plain sight")
+        _code('Contact.objects.exclude(lastname__contains="son").explain()')
+        for line in contact.objects.exclude(lastname__contains="son").explain().splitlines():
+            _say(line)
+        _code('Contact.objects.server_only().exclude(lastname__contains="son")')
         try:
-            contact.objects.exclude(lastname__contains="son")
+            contact.objects.server_only().exclude(lastname__contains="son")
         except UnsupportedQuery as error:
             _say(f"UnsupportedQuery: {error}")
         else:
-            raise AssertionError("exclude(lastname__contains=...) was accepted")
+            raise AssertionError("server_only() accepted exclude(lastname__contains=...)")
 
 
 # -- closing -------------------------------------------------------------------------------

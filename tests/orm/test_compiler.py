@@ -84,14 +84,20 @@ def test_exclude_uses_complement_operators(lookups: dict[str, object], expected:
 @pytest.mark.parametrize(
     "lookup", ["lastname__contains", "lastname__startswith", "lastname__endswith", "lastname__like"]
 )
-def test_negated_patterns_are_refused_naming_the_lookup(lookup: str) -> None:
-    with pytest.raises(UnsupportedQuery, match=f"{lookup}.*NOT LIKE"):
-        Contact.objects.all()._exclude((), {lookup: "x"})
+def test_negated_patterns_are_refused_under_server_only(lookup: str) -> None:
+    with pytest.raises(UnsupportedQuery, match=f"{lookup}.*NOT LIKE.*server_only"):
+        Contact.objects.server_only()._exclude((), {lookup: "x"})
 
 
-def test_negated_isnull_is_refused() -> None:
+def test_negated_isnull_is_refused_under_server_only() -> None:
+    with pytest.raises(UnsupportedQuery, match="email__isnull=True: VTQL cannot select empty"):
+        Contact.objects.server_only().exclude(Q(email__isnull=False))
+
+
+def test_server_only_refuses_a_query_built_before_it() -> None:
+    query = Contact.objects.filter(email__isnull=True)
     with pytest.raises(UnsupportedQuery, match="email__isnull"):
-        Contact.objects.exclude(Q(email__isnull=False))
+        query.server_only()
 
 
 @pytest.mark.parametrize("value", [None, ""])
@@ -102,9 +108,9 @@ def test_comparison_with_empty_is_refused(value: object) -> None:
         Contact.objects.all()._filter((), {"lastname__in": ["a", value]})
 
 
-def test_isnull_true_is_refused() -> None:
+def test_isnull_true_is_refused_under_server_only() -> None:
     with pytest.raises(UnsupportedQuery, match="isnull=True"):
-        Contact.objects.all()._filter((), {"email__isnull": True})
+        Contact.objects.server_only()._filter((), {"email__isnull": True})
 
 
 def test_and_binds_tighter_so_or_of_ands_needs_no_rewrite() -> None:
@@ -278,9 +284,9 @@ def test_descending_id_pages_by_offset() -> None:
 
 
 @pytest.mark.parametrize("order", [("-lastname", "firstname"), ("-lastname", "-firstname")])
-def test_mixed_directions_are_refused(order: tuple[str, ...]) -> None:
+def test_mixed_directions_are_refused_under_server_only(order: tuple[str, ...]) -> None:
     with pytest.raises(UnsupportedQuery, match="last column"):
-        Contact.objects.order_by(*order)
+        Contact.objects.server_only().order_by(*order)
 
 
 def test_custom_field_order_uses_wire_name() -> None:

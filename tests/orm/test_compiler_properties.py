@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from tests.orm.models import Account
 from vtorm import Q, UnsupportedQuery
-from vtorm.query.compiler import Dnf, to_dnf, where_formula
-from vtorm.query.lookups import Atom
+from vtorm.query.compiler import LeafDnf, to_dnf, where_formula
+from vtorm.query.lookups import Atom, Leaf, Unlike
 
 COLUMNS = ("accountname", "bill_city", "phone")
 LITERALS = ("a", "b", "c")
@@ -100,7 +100,10 @@ def tree_value(q: Q, nulls: set[str], truth: Truth) -> float:
     return 1 - value if q.negated else value
 
 
-def atom_value(atom: Atom, nulls: set[str], truth: Truth) -> float:
+def atom_value(atom: Leaf, nulls: set[str], truth: Truth) -> float:
+    if isinstance(atom, Unlike):  # NOT LIKE, left for vtorm: SQL's NOT of the pattern
+        return 1 - atom_value(atom.atom, nulls, truth)
+    assert isinstance(atom, Atom), "these trees have no isnull lookups"
     values = [lit.strip("'") for lit in atom.literals]
     var: Callable[[str, str], float] = lambda op, v: base(nulls, truth, atom.column, op, v)  # noqa: E731
     return {
@@ -115,7 +118,7 @@ def atom_value(atom: Atom, nulls: set[str], truth: Truth) -> float:
     }[atom.op]()
 
 
-def dnf_value(dnf: Dnf, nulls: set[str], truth: Truth) -> float:
+def dnf_value(dnf: LeafDnf, nulls: set[str], truth: Truth) -> float:
     return max(
         (min((atom_value(a, nulls, truth) for a in term), default=1.0) for term in dnf),
         default=0.0,
@@ -131,7 +134,7 @@ def test_dnf_selects_exactly_the_rows_the_tree_selects(
     try:
         dnf = to_dnf(where_formula(Account.vtiger_fields, tree))
     except UnsupportedQuery as exc:
-        assert "NOT LIKE" in str(exc) or "OR-terms" in str(exc)
+        assert "OR-terms" in str(exc)
         return
     assert (tree_value(tree, nulls, truth) == 1) == (dnf_value(dnf, nulls, truth) == 1)
 

@@ -8,6 +8,9 @@ The server compares case- and accent-insensitively (MySQL `utf8_general_ci`), an
 ignores trailing spaces, so `iexact`, `icontains`, `istartswith` and `iendswith` are the
 same as their plain forms.
 
+Two leaves have no VTQL form and are evaluated by vtorm itself (`vtorm.query.residual`):
+`Unlike` (NOT LIKE, from negated patterns) and `Empty` (`isnull=True`).
+
 An aware datetime is compared in the server's time zone, which is known only when the
 query is sent: its literal is a `ZonedLiteral` holding the instant, and `localize()` (called
 by the compiler with the server's zone) writes it as that zone's wall clock. A naive
@@ -20,7 +23,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal, TypeAlias, TypeGuard
+from typing import Final, Literal, TypeAlias, TypeGuard
 
 from vtorm.errors import InvalidArgument, InvalidRecordId, UnsupportedQuery
 from vtorm.ids import RecordId
@@ -33,8 +36,11 @@ __all__ = [
     "LOOKUPS",
     "TRUE",
     "Atom",
+    "Empty",
     "Formula",
     "Junction",
+    "Leaf",
+    "Unlike",
     "ZonedLiteral",
     "like_escape",
     "literal",
@@ -81,9 +87,73 @@ class Junction:
     parts: tuple[Formula, ...]
 
 
-Formula: TypeAlias = Atom | Junction
+@dataclass(frozen=True, slots=True)
+class Unlike:
+    """`NOT (column LIKE pattern)`: VTQL has no NOT, so vtorm evaluates it in Python."""
+
+    atom: Atom
+
+    @property
+    def column(self) -> str:
+        """The wire column the pattern tests."""
+        return self.atom.column
+
+    @property
+    def source(self) -> str:
+        """The lookup this came from (`lastname__contains`)."""
+        return self.atom.source
+
+    @property
+    def reason(self) -> str:
+        """Why the server cannot answer it (the text `server_only()` raises)."""
+        return (
+            f"negating {self.source} needs NOT LIKE, which VTQL does not have "
+            "(exclude() and ~Q cannot use contains/startswith/endswith/like/isnull)"
+        )
+
+    def render(self) -> str:
+        """The condition, written as SQL would (it is never sent)."""
+        return f"NOT ({self.atom.render()})"
+
+
+@dataclass(frozen=True, slots=True)
+class Empty:
+    """`column` holds no value (`isnull=True`); `present` is the VTQL test of the opposite.
+
+    VTQL has neither `IS NULL` nor a working `= ''`, so vtorm evaluates it in Python.
+    """
+
+    present: Atom
+
+    @property
+    def column(self) -> str:
+        """The wire column tested."""
+        return self.present.column
+
+    @property
+    def source(self) -> str:
+        """The lookup this came from (`email__isnull`)."""
+        return self.present.source
+
+    @property
+    def reason(self) -> str:
+        """Why the server cannot answer it (the text `server_only()` raises)."""
+        return (
+            f"{self.source}=True: VTQL cannot select empty values (no IS NULL, and = '' "
+            "fails on the server); only isnull=False is supported"
+        )
+
+    def render(self) -> str:
+        """The condition, written as SQL would (it is never sent)."""
+        return f"{self.column} IS EMPTY"
+
+
+Leaf: TypeAlias = Atom | Unlike | Empty
+Formula: TypeAlias = Leaf | Junction
 TRUE = Junction("AND", ())
 FALSE = Junction("OR", ())
+#: The literals of the atoms `isnull=False` builds: their complement is `Empty`, not `!=`.
+_PRESENT: Final = {("LIKE", ("'_%'",)), (">", ("'0x0'",))}
 
 
 class ZonedLiteral(str):
@@ -122,10 +192,21 @@ def localize(formula: Formula, zone: dt.tzinfo) -> Formula:
 
 
 def negate(formula: Formula) -> Formula:
-    """The complement of a formula, with negation pushed down to the atoms."""
+    """The complement of a formula, with negation pushed down to the leaves.
+
+    The complement of a pattern is `Unlike`, and of a non-empty test (`LIKE '_%'`,
+    `> '0x0'`) `Empty`: both are left for vtorm to evaluate. Like Django's `exclude()`,
+    the complement of "has a value" includes records whose column is NULL.
+    """
     if isinstance(formula, Junction):
         flipped: Literal["AND", "OR"] = "OR" if formula.op == "AND" else "AND"
         return Junction(flipped, tuple(negate(part) for part in formula.parts))
+    if isinstance(formula, Unlike):
+        return formula.atom
+    if isinstance(formula, Empty):
+        return formula.present
+    if (formula.op, formula.literals) in _PRESENT:
+        return Empty(formula)
     if formula.op in COMPLEMENT:
         return Atom(formula.column, COMPLEMENT[formula.op], formula.literals, formula.source)
     if formula.op == "IN":
@@ -133,10 +214,7 @@ def negate(formula: Formula) -> Formula:
             "AND",
             tuple(Atom(formula.column, "!=", (lit,), formula.source) for lit in formula.literals),
         )
-    raise UnsupportedQuery(
-        f"negating {formula.source} needs NOT LIKE, which VTQL does not have "
-        "(exclude() and ~Q cannot use contains/startswith/endswith/like/isnull)"
-    )
+    return Unlike(formula)
 
 
 def quote(text: str) -> str:
@@ -163,7 +241,8 @@ def literal(spec: VtigerField, value: object, source: str) -> str:
         raise UnsupportedQuery(
             f"{source}: comparison with {value!r} cannot be expressed in VTQL "
             "('= \"\"' fails on the server and IS NULL does not exist); "
-            "use isnull=False to select non-empty values"
+            "use isnull=True for empty values (vtorm checks them on the rows) or "
+            "isnull=False for non-empty ones"
         )
     if spec.vtiger_type == "boolean":
         return _bool_literal(value, source)
@@ -286,15 +365,14 @@ def _like(column: str, spec: VtigerField, value: object, source: str) -> Formula
 
 
 def _isnull(column: str, spec: VtigerField, value: object, source: str) -> Formula:
-    if value is not False:
-        raise UnsupportedQuery(
-            f"{source}={value!r}: VTQL cannot select empty values (no IS NULL, and = '' "
-            "fails on the server); only isnull=False is supported"
-        )
+    if not isinstance(value, bool):
+        raise InvalidArgument(f"{source} needs True or False, got {value!r}")
     if spec.vtiger_type in ("reference", "owner", "autogenerated"):
         # Empty references are stored as 0 or NULL; both fail `> 0`.
-        return Atom(column, ">", ("'0x0'",), source)
-    return Atom(column, "LIKE", ("'_%'",), source)
+        present = Atom(column, ">", ("'0x0'",), source)
+    else:
+        present = Atom(column, "LIKE", ("'_%'",), source)
+    return Empty(present) if value else present
 
 
 Builder: TypeAlias = Callable[[str, VtigerField, object, str], Formula]

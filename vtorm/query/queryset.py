@@ -5,10 +5,16 @@ Scans without an explicit order walk by id (`... AND id > 'last' ORDER BY id LIM
 so records created or deleted during the scan cause no skips or duplicates; ordered scans
 page by offset. Pages stop at the first empty one, because the server may return short
 pages when it drops rows the user may not see.
+
+What VTQL cannot say (NOT LIKE, `isnull=True`, mixed sort directions, negative slices,
+aggregates, DISTINCT) runs anyway: the server answers the widest part it can and vtorm does
+the rest on its rows (`vtorm.query.residual`), as `explain()` shows and a DEBUG record on
+the `vtorm` logger says. `server_only()` refuses that with `UnsupportedQuery` instead.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -21,6 +27,7 @@ from vtorm.errors import (
     ConfigurationError,
     DataLossPolicy,
     InvalidArgument,
+    UnsupportedQuery,
     UsageError,
     VtigerError,
 )
@@ -29,6 +36,7 @@ from vtorm.model.base import Model
 from vtorm.model.changes import ChangeFeed, Checkpoint, SyncBackend, changes
 from vtorm.model.dataloss import data_loss_policy
 from vtorm.model.references import check_related, prefetch_related
+from vtorm.query.aggregates import Aggregate, Count, aliased, compute, distinct_rows, group_rows
 from vtorm.query.backend import Backend, default_backend, server_timezone
 from vtorm.query.bulk import (
     BulkOutcome,
@@ -44,10 +52,12 @@ from vtorm.query.bulk import (
 from vtorm.query.compiler import (
     CompiledQuery,
     QueryDescription,
-    compile_query,
+    Split,
     filter_formula,
     resolve_field,
+    split_query,
 )
+from vtorm.query.evaluated import LOG, describe_slices, evaluated_rows
 from vtorm.query.filterable import Filterable
 from vtorm.query.lookups import FALSE, Formula, Junction
 from vtorm.query.pages import pages, prefetched_pages
@@ -123,8 +133,11 @@ class QuerySet(Filterable, Generic[M]):
         self._window = Window()
         self._backend = using
         self._cache: list[M] | None = None
-        self._compiled: CompiledQuery | None = None
+        self._split: Split | None = None
         self._related: tuple[str, ...] = ()
+        self._tail: tuple[slice, ...] = ()  # slices applied in Python (negative bounds)
+        self._distinct = False
+        self._server_only = False
 
     # -- building ------------------------------------------------------------------
 
@@ -133,11 +146,11 @@ class QuerySet(Filterable, Generic[M]):
         clone.__dict__.update(self.__dict__)
         clone._cache = None
         if not keep_compiled:
-            clone._compiled = None
+            clone._split = None
         return clone
 
     def _check_unsliced(self, action: str) -> None:
-        if self._window.bounded:
+        if self._window.bounded or self._tail:
             raise UsageError(f"cannot {action} a sliced QuerySet; {action} before slicing")
 
     def _add(self, formula: Formula) -> Self:
@@ -146,6 +159,8 @@ class QuerySet(Filterable, Generic[M]):
             clone._where = formula
         else:
             clone._where = Junction("AND", (*_conjuncts(self._where), *_conjuncts(formula)))
+        if clone._server_only:
+            clone._plan()  # refuse what the server cannot answer where it is asked for
         return clone
 
     def _filter(self, conditions: tuple[Q, ...], lookups: Mapping[str, object]) -> Self:
@@ -186,14 +201,56 @@ class QuerySet(Filterable, Generic[M]):
         return self._add(FALSE)
 
     def order_by(self, *fields: Any) -> Self:
-        """Order by these python field names; `-name` for descending (last column only)."""
+        """Order by these python field names; `-name` for descending.
+
+        VTQL sorts descending by the last column only: other orders are sorted by vtorm,
+        with the server's collation, after fetching every matching row.
+        """
         self._check_unsliced("reorder")
         for key in fields:
             resolve_field(self.model.vtiger_fields, key.removeprefix("-"))
         clone = self._clone()
         clone._order = tuple(fields)
-        if any(key.startswith("-") for key in fields[:-1]):
-            clone._compile()  # raises UnsupportedQuery, naming the rule
+        if clone._server_only:
+            clone._plan()  # raises UnsupportedQuery, naming the rule
+        return clone
+
+    def reverse(self) -> Self:
+        """The same records in the opposite order (by id descending when unordered).
+
+        Each column of `order_by()` flips; ties of the last column keep the server's order.
+        """
+        self._check_unsliced("reverse")
+        order = self._order or ("id",)
+        return self.order_by(*(key[1:] if key.startswith("-") else f"-{key}" for key in order))
+
+    def distinct(self) -> Self:
+        """Leave out duplicate rows of `values()`/`values_list()` (records are distinct by id).
+
+        VTQL has no DISTINCT: vtorm compares the rows as the server would (case, accents and
+        trailing spaces ignored) and keeps the first of each.
+        """
+        if self._server_only:
+            raise UnsupportedQuery(
+                "distinct(): VTQL has no DISTINCT, vtorm would compare the rows in Python "
+                "(server_only() refuses that)"
+            )
+        clone = self._clone(keep_compiled=True)
+        clone._distinct = True
+        return clone
+
+    def server_only(self) -> Self:
+        """This query, refusing anything the server cannot answer alone (`UnsupportedQuery`).
+
+        Without it, what VTQL cannot say runs in Python over the server's rows, which may
+        mean fetching every record of the module; with it, such a query fails before any
+        request, naming the construct, as it did before vtorm evaluated residuals.
+        """
+        clone = self._clone(keep_compiled=True)
+        clone._server_only = True
+        if self._distinct:
+            clone.distinct()  # raises
+        clone._plan()
         return clone
 
     def only(self, *fields: Any) -> Self:
@@ -235,6 +292,17 @@ class QuerySet(Filterable, Generic[M]):
             timezone=self._zone(),
         )
 
+    def _plan(self) -> Split:
+        """The server part and the residual; `server_only()` refuses any residual here."""
+        if self._split is None:
+            split = split_query(self._description())
+            if self._server_only and split.residual is not None:
+                raise UnsupportedQuery(
+                    f"{split.residual.reasons[0]} (server_only() refuses evaluating it in Python)"
+                )
+            self._split = split
+        return self._split
+
     def _zone(self) -> dt.tzinfo:
         """The server's time zone: of the chosen client, else of the default one, else UTC."""
         backend = self._backend
@@ -246,9 +314,11 @@ class QuerySet(Filterable, Generic[M]):
         return server_timezone(backend)
 
     def _compile(self) -> CompiledQuery:
-        if self._compiled is None:
-            self._compiled = compile_query(self._description())
-        return self._compiled
+        return self._plan().server
+
+    def _evaluated(self) -> bool:
+        """Whether vtorm takes part in the answer (a residual or Python slices)."""
+        return self._plan().residual is not None or bool(self._tail)
 
     def explain(self) -> str:
         """The VTQL statements this query set sends, one per line.
@@ -258,8 +328,32 @@ class QuerySet(Filterable, Generic[M]):
         starts after the last id the previous one returned. A query split into several
         statements (long `in` lists) lists the first page of each. Empty when the condition
         can match nothing (e.g. `id__in=[]`): nothing is sent.
+
+        When vtorm evaluates part of the query, the server's statements (the first page of
+        a scan of every row they select) are followed by `-- then in Python: ...` lines.
         """
+        if self._evaluated():
+            return self._explain_evaluated()
         return explain(self._compile(), self._window)
+
+    def _explain_evaluated(self) -> str:
+        split = self._plan()
+        compiled = split.server
+        if split.residual is not None:  # every row of the server part, then Python
+            lines = explain(compiled, Window()).splitlines()
+            lines.extend(split.residual.describe())
+            slices = describe_slices(self._window.low, self._window.high, self._tail)
+        elif self._window.bounded or len(self._tail) > 1:  # the window, sliced in Python
+            lines = explain(compiled, self._window).splitlines()
+            slices = describe_slices(0, None, self._tail)
+        else:  # one slice from the end: a count, then the rows it names
+            lines = [compiled.count(group) for group in compiled.groups]
+            lines.append(f"-- then the rows {describe_slices(0, None, self._tail)} of that count:")
+            lines.extend(f"   {line}" for line in explain(compiled, Window()).splitlines())
+            return "\n".join(lines)
+        if slices:
+            lines.append(f"-- then in Python: rows {slices}")
+        return "\n".join(lines)
 
     # -- slicing -------------------------------------------------------------------
 
@@ -272,11 +366,9 @@ class QuerySet(Filterable, Generic[M]):
             return self._sliced(key)
         if isinstance(key, bool) or not isinstance(key, int):
             raise InvalidArgument(f"QuerySet indices must be integers or slices, not {key!r}")
-        if key < 0:
-            raise InvalidArgument("negative indexing is not supported; use last()")
         if self._cache is not None:
             return self._cache[key]
-        found = list(self[key : key + 1])
+        found = list(self[key : key + 1 or None])
         if not found:
             raise IndexError(f"QuerySet index {key} out of range")
         return found[0]
@@ -287,6 +379,10 @@ class QuerySet(Filterable, Generic[M]):
         clone = self._clone(keep_compiled=True)
         start = 0 if key.start is None else _bound(key.start, "start")
         stop = None if key.stop is None else _bound(key.stop, "stop")
+        if self._tail or start < 0 or (stop is not None and stop < 0):
+            # Counted from the end: the rows are known only once the total is.
+            clone._tail = (*self._tail, slice(key.start, key.stop))
+            return clone
         clone._window = self._window.sliced(start, stop)
         return clone
 
@@ -298,8 +394,37 @@ class QuerySet(Filterable, Generic[M]):
         return self._backend
 
     def _rows(self, page_size: int = MAX_QUERY_ROWS) -> Iterator[M]:
-        for page in self._pages(page_size):
+        pages_of = self._evaluated_pages if self._evaluated() else self._pages
+        for page in pages_of(page_size):
             yield from page
+
+    def _evaluated_rows(self, *, overlap: bool = True) -> Iterator[dict[str, Any]]:
+        """The wire rows of the result when vtorm evaluates part of the query.
+
+        `overlap` requests the next page while this one is evaluated: for full scans, not
+        for `exists()`, which stops at the first row kept.
+        """
+        backend = self._backend_or_default()
+        unsliced = self._clone(keep_compiled=True)
+        unsliced._tail = ()
+        return evaluated_rows(
+            backend,
+            self._plan(),
+            self._window.low,
+            self._window.high,
+            self._tail,
+            unsliced.count,
+            overlap=overlap and not self._related and self._window.high is None,
+        )
+
+    def _evaluated_pages(self, page_size: int) -> Iterator[list[M]]:
+        backend = self._backend_or_default()
+        rows = self._evaluated_rows()
+        while chunk := list(itertools.islice(rows, page_size)):
+            records = self.model.vtiger_from_wire_page(chunk, backend)
+            if self._related:
+                prefetch_related(records, self._related, backend)
+            yield records
 
     def _pages(self, page_size: int = MAX_QUERY_ROWS) -> Iterator[list[M]]:
         backend = self._backend_or_default()
@@ -327,7 +452,7 @@ class QuerySet(Filterable, Generic[M]):
         the end): `get()` and `exists()`.
         """
         compiled = self._compile()
-        if len(compiled.groups) != 1:
+        if len(compiled.groups) != 1 or self._evaluated():
             return list(itertools.islice(self._rows(page_size=limit), limit))
         step = first_step(compiled, compiled.groups[0], self._window, page_size=limit)
         if step is None:
@@ -380,7 +505,7 @@ class QuerySet(Filterable, Generic[M]):
             raise InvalidArgument(f"page_size must be 1..{MAX_QUERY_ROWS}, got {page_size}")
         if prefetch < 0:
             raise InvalidArgument(f"prefetch must be >= 0, got {prefetch}")
-        if prefetch <= 1 or len(self._compile().groups) != 1:
+        if prefetch <= 1 or len(self._compile().groups) != 1 or self._evaluated():
             return self._rows(page_size)
         return self._prefetched(page_size, prefetch)
 
@@ -401,9 +526,21 @@ class QuerySet(Filterable, Generic[M]):
     # -- aggregates and shortcuts ---------------------------------------------------
 
     def count(self) -> int:
-        """The number of matching records: one `SELECT count(*)` when possible."""
+        """The number of matching records: one `SELECT count(*)` when possible.
+
+        When vtorm evaluates part of the query, it counts the rows it keeps (a scan).
+        """
         if self._cache is not None:
             return len(self._cache)
+        if self._plan().residual is not None:
+            return sum(1 for _ in self.only("id")._evaluated_rows())
+        if self._tail:  # slices from the end of a count
+            unsliced = self._clone(keep_compiled=True)
+            unsliced._tail = ()
+            indices = range(unsliced.count())
+            for step in self._tail:
+                indices = indices[step]
+            return len(indices)
         compiled = self._compile()
         if len(compiled.groups) != 1:
             return sum(1 for _ in self.only("id")._rows()) if compiled.groups else 0
@@ -416,6 +553,10 @@ class QuerySet(Filterable, Generic[M]):
         """Whether any record matches (fetches at most one id)."""
         if self._cache is not None:
             return bool(self._cache)
+        if self._plan().residual is not None:
+            return next(self.only("id")._evaluated_rows(overlap=False), None) is not None
+        if self._tail:
+            return self.count() > 0
         return bool(self.only("id")._one_page(1))
 
     def first(self) -> M | None:
@@ -431,7 +572,7 @@ class QuerySet(Filterable, Generic[M]):
 
     def last(self) -> M | None:
         """The last record (by id unless ordered), or None."""
-        if self._window.bounded:
+        if self._window.bounded or self._tail:
             items = self._results()
             return items[-1] if items else None
         if len(self._order) <= 1:
@@ -462,7 +603,7 @@ class QuerySet(Filterable, Generic[M]):
         Only records the user owns are reported (server rule). `sync` cannot filter or
         slice, so neither may this QuerySet be.
         """
-        if self._where is not None or self._window.bounded:
+        if self._where is not None or self._window.bounded or self._tail:
             raise UsageError(
                 "changes() reports every record of the module: call it on "
                 f"{self.model.__name__}.objects, not on a filtered or sliced QuerySet"
@@ -474,11 +615,44 @@ class QuerySet(Filterable, Generic[M]):
         query = self if ids is None else self._filter((), {"id__in": [RecordId(i) for i in ids]})
         return {record.id: record for record in query if record.id is not None}
 
+    def aggregate(self, *args: Aggregate, **named: Aggregate) -> dict[str, Any]:
+        """`{name: value}` of `Count`/`Sum`/`Avg`/`Min`/`Max` over the matching records.
+
+        Positional aggregates are named `field__function` (`annual_revenue__sum`). VTQL can
+        only count: a `Count("id")` of a query the server answers is one `count(*)`, anything
+        else reads the fields' values of every matching record and computes in Python.
+        """
+        aggregates = aliased(args, named)
+        for aggregate in aggregates.values():
+            if aggregate.field not in ("id", "*"):
+                resolve_field(self.model.vtiger_fields, aggregate.field)
+        counts_only = all(
+            isinstance(a, Count) and not a.distinct and a.field in ("id", "*")
+            for a in aggregates.values()
+        )
+        if counts_only and not self._evaluated():
+            total = self.count()
+            return dict.fromkeys(aggregates, total)
+        if self._server_only:
+            described = ", ".join(a.describe() for a in aggregates.values())
+            raise UnsupportedQuery(
+                f"aggregate({described}): VTQL has only count(*); vtorm would compute this "
+                "in Python (server_only() refuses that)"
+            )
+        fields = tuple(dict.fromkeys(a.field for a in aggregates.values() if a.field != "*"))
+        LOG.debug("computing %s in Python", ", ".join(a.describe() for a in aggregates.values()))
+        return compute(aggregates, list(self.values(*(fields or ("id",)))))
+
     def _values(self, fields: tuple[str, ...]) -> RowView[dict[str, Any]]:
         """Runtime implementation of `values()`."""
         names = fields or ("id", *self.model.vtiger_fields)
         query = self.only(*fields) if fields else self
-        return RowView(query, lambda record: {name: getattr(record, name) for name in names})
+        return RowView(
+            query,
+            lambda record: {name: getattr(record, name) for name in names},
+            distinct=self._distinct,
+            fields=names,
+        )
 
     def values_list(self, *fields: Any, flat: bool = False) -> RowView[Any]:
         """Rows as tuples of these fields; `flat=True` with one field gives bare values."""
@@ -486,9 +660,12 @@ class QuerySet(Filterable, Generic[M]):
             raise InvalidArgument("values_list(flat=True) needs exactly one field")
         names = fields or ("id", *self.model.vtiger_fields)
         query = self.only(*fields) if fields else self
+        distinct = self._distinct
         if flat:
-            return RowView(query, lambda record: getattr(record, names[0]))
-        return RowView(query, lambda record: tuple(getattr(record, name) for name in names))
+            return RowView(query, lambda record: getattr(record, names[0]), distinct=distinct)
+        return RowView(
+            query, lambda record: tuple(getattr(record, name) for name in names), distinct=distinct
+        )
 
     # -- bulk and set writes (the machinery: vtorm.query.bulk) ------------------------
 
@@ -624,26 +801,64 @@ class QuerySet(Filterable, Generic[M]):
 
 
 class RowView(Generic[T]):
-    """The lazy result of `values()`/`values_list()`: iterate, slice, `len()`."""
+    """The lazy result of `values()`/`values_list()`: iterate, slice, `len()`.
 
-    def __init__(self, query: QuerySet[Any], convert: Callable[[Any], T]) -> None:
+    With `distinct()`, duplicate rows (compared as the server compares values) are left
+    out in Python, and slices apply to the distinct rows. Rows of `values()` (`fields` set)
+    can be grouped with `annotate()`.
+    """
+
+    def __init__(
+        self,
+        query: QuerySet[Any],
+        convert: Callable[[Any], T],
+        *,
+        distinct: bool = False,
+        fields: tuple[str, ...] | None = None,
+    ) -> None:
         self._query = query
         self._convert = convert
+        self._distinct = distinct
+        self._fields = fields
+        self._slices: tuple[slice, ...] = ()
+
+    def distinct(self) -> Self:
+        """These rows without duplicates (see `QuerySet.distinct()`)."""
+        self._query.distinct()  # refuses under server_only()
+        view = copy.copy(self)
+        view._distinct = True
+        return view
+
+    def _rows(self) -> list[T]:
+        rows: list[T] = distinct_rows(self._convert(record) for record in self._query)
+        for step in self._slices:
+            rows = rows[step]
+        return rows
 
     def __iter__(self) -> Iterator[T]:
+        if self._distinct:
+            return iter(self._rows())
         return (self._convert(record) for record in self._query)
 
     def __len__(self) -> int:
-        return len(self._query)
+        return len(self._rows()) if self._distinct else len(self._query)
 
     @overload
     def __getitem__(self, key: int) -> T: ...
     @overload
-    def __getitem__(self, key: slice) -> RowView[T]: ...
-    def __getitem__(self, key: int | slice) -> T | RowView[T]:
+    def __getitem__(self, key: slice) -> Self: ...
+    def __getitem__(self, key: int | slice) -> T | Self:
+        if self._distinct:
+            if isinstance(key, int):
+                return self._rows()[key]
+            view = copy.copy(self)
+            view._slices = (*self._slices, key)
+            return view
         if isinstance(key, int):
             return self._convert(self._query[key])
-        return RowView(self._query[key], self._convert)
+        view = copy.copy(self)
+        view._query = self._query[key]
+        return view
 
     def __repr__(self) -> str:
         """Up to 20 rows, fetched as `QuerySet.__repr__` does."""
@@ -652,6 +867,34 @@ class RowView(Generic[T]):
         except VtigerError as exc:
             return f"<RowView of {self._query.model.__name__}, not fetched: {exc!r}>"
         return _list_repr("RowView", shown)
+
+    def annotate(self, *args: Aggregate, **named: Aggregate) -> list[dict[str, Any]]:
+        """One row per group of equal `values()` fields, with the aggregates of the group.
+
+        `Contact.objects.values("mailingcity").annotate(n=Count("id"))` gives
+        `[{"mailingcity": "Cork", "n": 3}, ...]`, groups ordered by their values (empty
+        first, text with the server's collation). VTQL has no GROUP BY: the fields of every
+        matching record are read and grouped in Python. Only rows of `values()` group.
+        """
+        if self._fields is None:
+            raise UsageError("annotate() groups the rows of values(...), not of values_list()")
+        fields = self._fields
+        aggregates = aliased(args, named)
+        query = self._query
+        if query._server_only:
+            raise UnsupportedQuery(
+                "values().annotate(): VTQL has no GROUP BY; vtorm would group in Python "
+                "(server_only() refuses that)"
+            )
+        needed = [a.field for a in aggregates.values() if a.field not in ("*", *fields)]
+        for name in needed:
+            if name != "id":
+                resolve_field(query.model.vtiger_fields, name)
+        names = (*fields, *dict.fromkeys(needed))
+        reader = query.only(*names) if query._columns is not None else query
+        rows = [{name: getattr(record, name) for name in names} for record in reader]
+        LOG.debug("grouping %d %s rows by %s in Python", len(rows), query.model.__name__, fields)
+        return group_rows(fields, aggregates, rows)
 
 
 def _list_repr(name: str, shown: list[Any]) -> str:
