@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-import requests
 
 from vtorm.client import Client
-from vtorm.client.wsgi import WSGIAdapter
+from vtorm.client.wsgi import wsgi_session
 from vtorm.emulator import Emulator, Group, Profile, Role, User
 from vtorm.errors import AccessDenied
 
@@ -21,8 +20,7 @@ BASE_URL = "http://vtiger.test"
 
 
 def login(emulator: Emulator, name: str) -> Client:
-    session = requests.Session()
-    session.mount(f"{BASE_URL}/", WSGIAdapter(emulator.wsgi_app))
+    session = wsgi_session(emulator.wsgi_app, BASE_URL)
     client = Client(BASE_URL, name, emulator.access_key_for(name), session=session, retries=0)
     client.login()
     return client

@@ -4,7 +4,6 @@ methods): `create()`, `changes()`, `iterator(prefetch=)`, against the embedded s
 from __future__ import annotations
 
 import pytest
-import requests
 
 import vtorm
 from tests.inprocess import BASE_URL
@@ -13,7 +12,7 @@ from tests.orm.fakes import FakeBackend, as_default
 from tests.orm.models import Contact
 from vtorm import ConfigurationError, UsageError
 from vtorm.client import Client
-from vtorm.client.wsgi import WSGIAdapter
+from vtorm.client.wsgi import wsgi_session
 from vtorm.emulator import Emulator
 from vtorm.query.backend import default_backend
 from vtorm.query.queryset import QuerySet
@@ -85,8 +84,7 @@ def test_iterator_with_prefetch_on_a_queryset_yields_every_record_in_order(
 
 
 def test_connect_is_what_queries_and_saves_without_a_client_use(emulator: Emulator) -> None:
-    session = requests.Session()
-    session.mount(f"{BASE_URL}/", WSGIAdapter(emulator.wsgi_app))
+    session = wsgi_session(emulator.wsgi_app, BASE_URL)
     previous = vtorm.set_default_client(None)
     try:
         with vtorm.connect(BASE_URL, emulator.username, emulator.access_key, session=session):
