@@ -11,7 +11,6 @@ envelope (`message` before `code`, PHP's `json_encode` escaping).
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -23,11 +22,12 @@ from urllib.parse import parse_qsl
 from vtorm.emulator.backend import Backend
 from vtorm.emulator.errors import FatalAfterWrite, FatalError, WebserviceError
 from vtorm.emulator.faults import DropConnection, Faults, Plan
+from vtorm.emulator.jsontext import encode_json
 from vtorm.emulator.limits import MAX_POST_BODY, MAX_REQUEST_HEAD
 from vtorm.emulator.operations import Call, Operation, lookup
 from vtorm.wire import WEBSERVICE_PATH, ErrorCode
 
-__all__ = ["RequestRecord", "WebserviceApp", "encode_json"]
+__all__ = ["RequestRecord", "WebserviceApp"]
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 _STATUS = {200: "200 OK", 404: "404 Not Found", 500: "500 Internal Server Error"}
@@ -53,26 +53,6 @@ class _Request:
     @property
     def merged(self) -> dict[str, str]:
         return {**self.query, **self.body}
-
-
-def encode_json(value: object) -> bytes:
-    """PHP 8.0's native json_encode: compact, `\\uXXXX` for non-ASCII, `\\/` for slashes.
-
-    A float without a fraction is written as an integer (`180`, not `180.0`): PHP adds
-    the `.0` only under JSON_PRESERVE_ZERO_FRACTION, which Vtiger does not pass.
-    """
-    text = json.dumps(_zero_fractions(value), separators=(",", ":"))
-    return text.replace("/", "\\/").encode("ascii")
-
-
-def _zero_fractions(value: object) -> object:
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return int(value)
-    if isinstance(value, dict):
-        return {k: _zero_fractions(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_zero_fractions(v) for v in value]
-    return value
 
 
 class WebserviceApp:

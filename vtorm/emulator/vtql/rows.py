@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 
+from vtorm.emulator.jsontext import TextRows
 from vtorm.emulator.schema import FieldSchema, ModuleSchema, Schema
 
 __all__ = ["RowShaper", "uses_entity_table"]
@@ -33,7 +34,7 @@ class RowShaper:
 
     def shape_all(
         self, keys: Sequence[str], fetched: Iterable[Sequence[object]]
-    ) -> list[dict[str, str | None]]:
+    ) -> TextRows:
         """One result row per fetched row (the values of `keys`, in order, the id already
         `<prefix>x<crmid>` and NULL already ""). The per-field work is planned once per
         query: text columns are taken as they come, reference and owner columns resolved
@@ -44,7 +45,7 @@ class RowShaper:
             if (field := self.module.field(key)) is not None
             and field.type in ("reference", "owner")
         ]
-        rows: list[dict[str, str | None]] = []
+        rows = TextRows()
         join = "".join
         for values in fetched:
             try:
