@@ -36,8 +36,10 @@ _C = TypeVar("_C", bound="Model")
 _P = TypeVar("_P", bound="Model")
 #: How one wire key is read: the python name ("" to drop it) and its decoder (None: as is).
 _Step = tuple[str, "Callable[[str], Any] | None"]
-#: The slot pydantic keeps `__pydantic_fields_set__` in (Model reads it through a property).
+#: The slots pydantic keeps `__pydantic_fields_set__` and `__pydantic_extra__` in (Model
+#: reads them through properties, so loaded instances need not fill them).
 _FIELDS_SET_SLOT: Any = BaseModel.__dict__["__pydantic_fields_set__"]
+_EXTRA_SLOT: Any = BaseModel.__dict__["__pydantic_extra__"]
 #: Compiled page loaders kept per model (one per row shape, that is per select list).
 _MAX_PAGE_LOADERS = 64
 
@@ -139,6 +141,20 @@ class Model(BaseModel):
         @__pydantic_fields_set__.setter
         def __pydantic_fields_set__(self, value: set[str]) -> None:
             _FIELDS_SET_SLOT.__set__(self, value)
+
+        # Models forbid extra fields, so a loaded instance's extras are None: left unset
+        # by the loaders (one attribute store less per row), read as None.
+
+        @property
+        def __pydantic_extra__(self) -> dict[str, Any] | None:
+            try:
+                return _EXTRA_SLOT.__get__(self, type(self))  # type: ignore[no-any-return]
+            except AttributeError:
+                return None
+
+        @__pydantic_extra__.setter
+        def __pydantic_extra__(self, value: dict[str, Any] | None) -> None:
+            _EXTRA_SLOT.__set__(self, value)
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -320,8 +336,7 @@ class Model(BaseModel):
         """Assemble an instance from decoded values, without pydantic validation."""
         instance = cls.__new__(cls)
         setter = object.__setattr__
-        setter(instance, "__dict__", values)
-        setter(instance, "__pydantic_extra__", None)  # fields-set: made when first asked for
+        setter(instance, "__dict__", values)  # fields-set and extras: made when asked for
         private = {"_vt_loaded": row, "_vt_backend": backend, "_vt_related": {}}
         setter(instance, "__pydantic_private__", private)
         return instance

@@ -11,12 +11,14 @@ row; a picklist field with known values gets a membership check per value instea
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
+import weakref
 from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
-__all__ = ["NON_FIELD_KEYS", "check_keys", "forget", "picklist_decoder", "warned"]
+__all__ = ["NON_FIELD_KEYS", "Listed", "check_keys", "forget", "picklist_decoder", "warned"]
 
 logger = logging.getLogger("vtorm.drift")
 
@@ -30,6 +32,31 @@ NON_FIELD_KEYS = frozenset(
 
 _warned: set[tuple[str, str]] = set()
 _lock = threading.Lock()
+
+
+class Listed(set[Any]):
+    """The values of one picklist that need no check: the model's, then those already
+    checked (each warned about, or past the one warning per field). Bounded; `forget()`
+    puts each back to the model's values, so the next unlisted value warns again."""
+
+    def __init__(self, values: Collection[str], limit: int = 1024) -> None:
+        super().__init__(values)
+        self.model_values = frozenset(values)
+        self.limit = len(self.model_values) + limit
+
+    def checked(self, value: Any) -> None:
+        """`value` needs no check from now on (until the next `forget()`)."""
+        if len(self) < self.limit:
+            self.add(value)
+
+    def reset(self) -> None:
+        self.clear()
+        self.update(self.model_values)
+
+
+#: Every `Listed` in use, weakly (each lives as long as its model's decoding programs).
+_listed: weakref.WeakValueDictionary[int, Listed] = weakref.WeakValueDictionary()
+_numbers = itertools.count()
 
 
 def _first_time(model: str, field: str) -> bool:
@@ -50,6 +77,8 @@ def forget() -> None:
     """Warn again about everything (for tests)."""
     with _lock:
         _warned.clear()
+        for listed in list(_listed.values()):
+            listed.reset()
 
 
 def check_keys(model: type[Any], keys: Iterable[str], known: Collection[str]) -> None:
@@ -73,18 +102,22 @@ def picklist_decoder(
     decode: Callable[[str], Any] | None,
 ) -> Callable[[str], Any]:
     """`decode` (or the identity) that warns once when a value is not among `values`."""
-    allowed = frozenset(values)
+    listed = Listed(values)
+    with _lock:
+        _listed[next(_numbers)] = listed
 
     def checked(raw: str) -> Any:
-        if raw not in allowed and _first_time(model.__name__, f"{wire_name} values"):
-            logger.warning(
-                "%s: the server sent %r for picklist %r, which the model does not list."
-                " The CRM's picklist changed: run `vtorm generate --check` to see the drift,"
-                " then regenerate the models.",
-                model.__name__, raw, wire_name,
-            )  # fmt: skip
+        if raw not in listed:
+            if _first_time(model.__name__, f"{wire_name} values"):
+                logger.warning(
+                    "%s: the server sent %r for picklist %r, which the model does not list."
+                    " The CRM's picklist changed: run `vtorm generate --check` to see the"
+                    " drift, then regenerate the models.",
+                    model.__name__, raw, wire_name,
+                )  # fmt: skip
+            listed.checked(raw)  # warned once per field: later rows need no call
         return raw if decode is None else decode(raw)
 
     # For compiled page loaders (vtorm.model.loader): a listed value needs no call.
-    checked.vtorm_picklist = (allowed, decode)  # type: ignore[attr-defined]
+    checked.vtorm_picklist = (listed, decode)  # type: ignore[attr-defined]
     return checked

@@ -22,8 +22,9 @@ or null (a JSON 0 or false, which truthiness would wrongly read as empty; an unh
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
-from itertools import compress
+from itertools import chain, compress, filterfalse
 from typing import TYPE_CHECKING, Any
 
 from vtorm.ids import RecordId
@@ -36,8 +37,9 @@ __all__ = ["PageLoader", "compile_page_loader"]
 #: rows, backend -> instances, or None when a row does not fit the compiled shape.
 PageLoader = Callable[[list[dict[str, Any]], Any], "list[Any] | None"]
 
-#: Falsy JSON values other than "" and null: 0, 0.0 and false (all equal to 0).
-_FALSY_NUMBERS = frozenset({0})
+#: The falsy values a row may hold: the empty ones. Others (0, 0.0, false) send the page
+#: row by row; unhashable ones ([] or {}) raise TypeError, which the caller treats alike.
+_EMPTY = frozenset({"", None})
 
 
 def compile_page_loader(
@@ -56,19 +58,28 @@ def compile_page_loader(
     template: dict[str, Any] = dict.fromkeys(name for name in names if name)
     template.update(missing)
     namespace: dict[str, Any] = {
-        "KEYS": keys, "NAMES": names, "ZERO": _FALSY_NUMBERS, "compress": compress,
-        "template": template.copy, "new": model.__new__,
-        "setter": object.__setattr__, "model": model, "trusted_id": trusted_id,
-        "RecordId": RecordId, "str_new": str.__new__, "tuple": tuple, "zip": zip,
+        "KEYS": keys, "NAMES": names, "EMPTY": _EMPTY, "compress": compress,
+        "filterfalse": filterfalse, "values_of": dict.values, "chain": chain.from_iterable,
+        "template": template.copy, "new": model.__new__, "setter": object.__setattr__,
+        "model": model, "trusted_id": trusted_id, "RecordId": RecordId,
+        "str_new": str.__new__, "tuple": tuple, "zip": zip, "map": map, "list": list,
+        "len": len, "fromisoformat": dt.datetime.fromisoformat,
     }  # fmt: skip
     pairs = "row.items()" if names == keys else "zip(NAMES, row.values())"
     lines = [
         "def load(rows, backend):",
+        # The page's checks, each one C-level pass: every row has the keys of the first
+        # (a page's rows share their key strings, so these compare by identity), which are
+        # KEYS; and no value is falsy but "" or null.
+        "    shapes = list(map(tuple, rows))",
+        "    if shapes[0] != KEYS or shapes.count(shapes[0]) != len(shapes):",
+        "        return None",
+        "    falsy = list(filterfalse(None, chain(map(values_of, rows))))",
+        "    if falsy.count('') != len(falsy) and not EMPTY.issuperset(falsy):",
+        "        return None",
         "    out = []",
         "    append = out.append",
         "    for row in rows:",
-        "        if tuple(row) != KEYS or not ZERO.isdisjoint(row.values()):",
-        "            return None",
         "        d = template()",
         f"        d.update(compress({pairs}, row.values()))",
     ]
@@ -80,7 +91,6 @@ def compile_page_loader(
     lines += [
         "        instance = new(model)",
         "        setter(instance, '__dict__', d)",
-        "        setter(instance, '__pydantic_extra__', None)",
         "        setter(instance, '__pydantic_private__',"
         " {'_vt_loaded': row, '_vt_backend': backend, '_vt_related': {}})",
         "        append(instance)",
@@ -110,6 +120,10 @@ def _decode_lines(
         ]
     if decode is trusted_id:  # inlined: a server id is a str with an "x"
         convert = "str_new(RecordId, v) if v.__class__ is str and 'x' in v else trusted_id(v)"
+    elif (suffix := getattr(decode, "vtorm_zone_suffix", None)) is not None:
+        # A datetime of a fixed-offset server (vtorm.model.values): inlined, one C call.
+        namespace[alias], namespace[alias + "_suffix"] = decode, suffix
+        convert = f"fromisoformat(v + {alias}_suffix) if len(v) == 19 else {alias}(v)"
     elif isinstance(table := getattr(decode, "__self__", None), dict):
         # A memo (booleans, ids): one C-level lookup per value, null included.
         namespace[alias] = _NullSafeMemo(table)

@@ -97,6 +97,8 @@ def _datetime_decoder(zone: dt.tzinfo) -> Callable[[str], dt.datetime]:
         # "YYYY-MM-DD HH:MM:SS" plus the offset: one C call (datetime.replace is ~10x slower).
         return fromisoformat(text + suffix) if len(text) == 19 else decode(text)
 
+    # For compiled page loaders (vtorm.model.loader), which inline this function.
+    decode_fixed.vtorm_zone_suffix = suffix  # type: ignore[attr-defined]
     return decode_fixed
 
 
