@@ -90,7 +90,9 @@ def materialisation(ctx: Served, repeat: int) -> list[Figure]:
         for text in texts:
             json.loads(text)
 
-    build_s, parse_s = interleaved_medians(build, parse, repeat=repeat)
+    # At least 21 alternating runs (about 2 s): with the default 7, medians of these 40 ms
+    # runs swung by +-10% between invocations on a loaded 2-core machine.
+    build_s, parse_s = interleaved_medians(build, parse, repeat=max(repeat, 21))
     return [
         Figure(
             f"materialisation: rows -> models ({count:,} rows)",
