@@ -14,11 +14,12 @@ import pytest
 
 import generated
 from generated import Contact
+from vtorm.ids import RecordId
 from vtorm.model import drift
 from vtorm.model.base import Model
 from vtorm.model.fields import VtigerField
 from vtorm.model.inventory import InventoryModel
-from vtorm.model.values import to_python
+from vtorm.model.values import UTC, to_python
 from vtorm.wire import MULTIPICKLIST_SEPARATOR
 
 MODELS = sorted(
@@ -187,3 +188,37 @@ def test_unlisted_picklist_value_warns_once_and_again_after_forget(
         Contact.vtiger_from_wire(dict(rows[0]))
     assert len(caplog.records) == 3
     drift.forget()
+
+
+def test_memo_values_new_on_a_later_page_are_decoded(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The loader's memos start empty and stay bounded: each page with values they lack
+    # (new owners, accounts; "0" where a dangling reference points at nothing) fills them.
+    from vtorm.model import loader
+
+    monkeypatch.setattr(loader, "_MEMO_LIMIT", 8)
+
+    keys = ("id", "account_id", "donotcall", "assigned_user_id")
+
+    def page(start: int) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": f"12x{n}",
+                "account_id": "0" if n % 3 == 0 else f"11x{n}",
+                "donotcall": "1" if n % 2 else "",
+                "assigned_user_id": f"19x{n % 5 + 1}",
+            }
+            for n in range(start, start + 6)
+        ]
+
+    for start in range(1, 40, 6):
+        rows = page(start)
+        by_page = Contact.vtiger_from_wire_page([dict(row) for row in rows])
+        by_row = [Contact.vtiger_from_wire(dict(row)) for row in rows]
+        assert [list(vars(r).items()) for r in by_page] == [list(vars(r).items()) for r in by_row]
+        assert [r.account_id is None for r in by_page] == [
+            n % 3 == 0 for n in range(start, start + 6)
+        ]
+        assert {type(r.account_id) for r in by_page} == {RecordId, type(None)}
+    (load,) = (v for k, v in Contact._vt_page_loaders[UTC].items() if set(k) == set(keys))
+    memos = load.__globals__["MEMOS"]  # type: ignore[attr-defined]
+    assert len(memos) == 3 and all(len(memo) <= 8 for _, memo, _ in memos)
