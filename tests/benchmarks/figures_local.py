@@ -16,7 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from generated.contact import Contact
-from tests.benchmarks.harness import Figure, interleaved_medians, median_seconds
+from tests.benchmarks.harness import (
+    Figure,
+    interleaved_item_medians,
+    median_seconds,
+)
 from tests.benchmarks.peers import django_builder, peewee_builder
 from tests.benchmarks.served import Served
 
@@ -81,18 +85,9 @@ def materialisation(ctx: Served, repeat: int) -> list[Figure]:
     texts = [json.dumps(page) for page in pages]
     make = Contact.vtiger_from_wire_page  # what every query uses, one page at a time
     count = sum(len(page) for page in pages)
-
-    def build() -> None:
-        for page in pages:
-            make(page)
-
-    def parse() -> None:
-        for text in texts:
-            json.loads(text)
-
-    # At least 21 alternating runs (about 2 s): with the default 7, medians of these 40 ms
-    # runs swung by +-10% between invocations on a loaded 2-core machine.
-    build_s, parse_s = interleaved_medians(build, parse, repeat=max(repeat, 21))
+    # Page by page, as a query parses and builds each page; at least 21 runs (about 2 s).
+    pairs = list(zip(pages, texts, strict=True))
+    build_s, parse_s = interleaved_item_medians(make, json.loads, pairs, repeat=max(repeat, 21))
     return [
         Figure(
             f"materialisation: rows -> models ({count:,} rows)",
