@@ -19,13 +19,14 @@ from typing import Final
 
 from vtorm.emulator.columns import column_of
 from vtorm.emulator.errors import WebserviceError
+from vtorm.emulator.jsontext import EncodedRows
 from vtorm.emulator.schema import FieldSchema, ModuleSchema, Schema
 from vtorm.emulator.vtql.ast import Statement, WhereValue
 from vtorm.emulator.vtql.literals import Broken, cap_limit, mysql_value
 from vtorm.emulator.vtql.parser import denied_for_name, parse, syntax_error
-from vtorm.emulator.vtql.rows import RowShaper, uses_entity_table
+from vtorm.emulator.vtql.rows import JsonRowSql, RowShaper, php_json_rows, uses_entity_table
 
-__all__ = ["execute_query", "query_module"]
+__all__ = ["execute_query", "execute_query_encoded", "query_module"]
 
 _MODULE: Final = re.compile(r"[fF][rR][oO][mM][ \t\n\x0b\f\r]+([^ \t\n\x0b\f\r;]+)")
 _HIDDEN: Final = {"Users": frozenset({"user_password", "confirm_password", "accesskey"})}
@@ -81,16 +82,40 @@ def execute_query(
     `owners(module)` gives the owners whose records a non-admin user may read (None: all),
     the sharing join the real server adds before WHERE.
     """
+    plan = _prepare(schema, text, owners)
+    try:
+        return plan.run(conn, schema)
+    except Broken:
+        return []
+
+
+def execute_query_encoded(
+    conn: sqlite3.Connection,
+    schema: Schema,
+    text: str,
+    owners: Callable[[str], frozenset[int] | None] | None = None,
+) -> list[dict[str, str | None]] | EncodedRows:
+    """`execute_query` for the answer: rows come as JSON text SQLite wrote (`JsonRowSql`)
+    where it can (a select of rows, SQLite with its JSON functions), else as rows."""
+    plan = _prepare(schema, text, owners)
+    try:
+        if plan.statement.is_count or not _has_json(conn, _derived(conn)):
+            return plan.run(conn, schema)
+        return plan.run_encoded(conn, schema)
+    except Broken:
+        return []
+
+
+def _prepare(
+    schema: Schema, text: str, owners: Callable[[str], frozenset[int] | None] | None
+) -> _Plan:
     query_module(schema, text)
     statement = parse(text, schema.modules)
     module = schema.modules[statement.module]
     plan = _Plan.build(module, statement)
     if owners is not None:
         plan = dataclasses.replace(plan, owners=owners(module.name))
-    try:
-        return plan.run(conn, schema)
-    except Broken:
-        return []
+    return plan
 
 
 def _field_map(module: ModuleSchema) -> dict[str, FieldSchema]:
@@ -194,7 +219,7 @@ class _Plan:
 
     def run(self, conn: sqlite3.Connection, schema: Schema) -> list[dict[str, str | None]]:
         params: list[object] = []
-        existing = _table_columns(conn, self.table)
+        existing = _table_columns(conn, _derived(conn), self.table)
         source = self._source(existing, params)
         order = self._order_by()
         offset, count = cap_limit(self.statement.limit)
@@ -207,6 +232,24 @@ class _Plan:
         sql = f"SELECT {columns} {source} ORDER BY {order} LIMIT ? OFFSET ?"
         shaper = RowShaper(conn, schema, self.module)
         return shaper.shape_all(self.keys, _fetch(conn, sql, [*params, count, offset]))
+
+    def run_encoded(self, conn: sqlite3.Connection, schema: Schema) -> EncodedRows:
+        """The rows of a select as the JSON array the server answers, written by SQLite."""
+        params: list[object] = []
+        derived = _derived(conn)
+        existing = _table_columns(conn, derived, self.table)
+        source = self._source(existing, params)
+        order = self._order_by()
+        offset, count = cap_limit(self.statement.limit)
+        key = ("row", self.module.name, *self.keys, "|", *schema.modules)
+        row = derived.get(key)
+        if not isinstance(row, str):
+            selected = self._selected(_field_map(self.module), existing)
+            row = derived[key] = JsonRowSql(conn, schema, self.module).row(self.keys, selected)
+        sql = f"SELECT {row} {source} ORDER BY {order} LIMIT ? OFFSET ?"
+        return EncodedRows(
+            php_json_rows([text for (text,) in _fetch(conn, sql, [*params, count, offset])])
+        )
 
     def _selected(self, fields: dict[str, FieldSchema], existing: frozenset[str]) -> list[str]:
         """The SQL of each key, in order: the id already as `<prefix>x<crmid>` and NULL as ""
@@ -279,24 +322,45 @@ class _Plan:
         return [_sort_term(self.conditions[0].field)]
 
 
-#: Per connection (the last few used): its schema version and the columns of its tables.
-_COLUMNS: dict[int, tuple[sqlite3.Connection, int, dict[str, frozenset[str]]]] = {}
+#: Per connection (the last few used): its schema version and what queries derived from
+#: the database schema (table columns, row SQL, whether SQLite has its JSON functions).
+_DERIVED: dict[int, tuple[sqlite3.Connection, int, dict[tuple[str, ...], object]]] = {}
 
 
-def _table_columns(conn: sqlite3.Connection, table: str) -> frozenset[str]:
-    """The columns of `table` (quoted), read again only after the schema changed (custom
-    fields, Leads' conversion column): one cheap pragma per query instead of table_info."""
+def _derived(conn: sqlite3.Connection) -> dict[tuple[str, ...], object]:
+    """What this connection's queries derived, kept until its schema changes (custom fields,
+    Leads' conversion column): one cheap pragma per query instead of table_info."""
     version = conn.execute("PRAGMA schema_version").fetchone()[0]
-    entry = _COLUMNS.get(id(conn))
+    entry = _DERIVED.get(id(conn))
     if entry is None or entry[0] is not conn or entry[1] != version:
-        if len(_COLUMNS) >= 4:
-            _COLUMNS.pop(next(iter(_COLUMNS)), None)
-        entry = _COLUMNS[id(conn)] = (conn, version, {})
-    columns = entry[2].get(table)
-    if columns is None:
+        if len(_DERIVED) >= 4:
+            _DERIVED.pop(next(iter(_DERIVED)), None)
+        entry = _DERIVED[id(conn)] = (conn, version, {})
+    return entry[2]
+
+
+def _table_columns(
+    conn: sqlite3.Connection, derived: dict[tuple[str, ...], object], table: str
+) -> frozenset[str]:
+    """The columns of `table` (quoted)."""
+    columns = derived.get(("columns", table))
+    if not isinstance(columns, frozenset):
         rows = conn.execute(f"PRAGMA table_info({table})").fetchall()
-        columns = entry[2][table] = frozenset(row[1] for row in rows)
+        columns = derived["columns", table] = frozenset(row[1] for row in rows)
     return columns
+
+
+def _has_json(conn: sqlite3.Connection, derived: dict[tuple[str, ...], object]) -> bool:
+    """Whether this SQLite has `json_object` (built in since 3.38; optional before)."""
+    known = derived.get(("json",))
+    if not isinstance(known, bool):
+        try:
+            conn.execute("SELECT json_object('a', '')").fetchone()
+            known = True
+        except sqlite3.OperationalError:
+            known = False
+        derived["json",] = known
+    return known
 
 
 def _fetch(conn: sqlite3.Connection, sql: str, params: list[object]) -> list[sqlite3.Row]:
