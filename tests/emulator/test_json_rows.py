@@ -24,7 +24,10 @@ from vtorm.emulator.vtql.executor import execute_query_encoded
 SCHEMA = Schema.standard()
 #: Text with what JSON and PHP escape differently: quotes, backslashes, slashes, controls,
 #: DEL, Latin-1, the BMP (U+2028) and beyond it (emoji), and lookalikes of escapes.
-TRICKY = ['"', "\\", "/", "\x00", "\x1f", "\x7f", "é", "\u2028", "😀", "\\u00e9", '\\"', "\\\\"]
+TRICKY = [
+    *['"', "\\", "/", "\x00", "\x1f", "\x7f", "é", "\u2028", "😀"],
+    *["\\u00e9", '\\"', "\\\\", "\\xe9", "\\U0001f600", "\\é", "\\😀", "x\x7fé"],
+]
 TEXT = st.lists(
     st.one_of(st.sampled_from(TRICKY), st.characters(exclude_categories=("Cs",))), max_size=12
 ).map("".join)

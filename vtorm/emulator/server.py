@@ -91,6 +91,7 @@ class _RequestHandler(WSGIRequestHandler):
 
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
+    wbufsize = 1 << 18  # one send for the head and a page of rows (unbuffered: one per line)
 
     def log_message(self, format: str, *args: Any) -> None:
         return

@@ -109,13 +109,26 @@ def execute_query_encoded(
 def _prepare(
     schema: Schema, text: str, owners: Callable[[str], frozenset[int] | None] | None
 ) -> _Plan:
-    query_module(schema, text)
-    statement = parse(text, schema.modules)
-    module = schema.modules[statement.module]
-    plan = _Plan.build(module, statement)
+    """The checked plan of `text`, kept per schema (schemas are immutable) for the last
+    `_PLANS_KEPT` statements: a test suite or a pager sends the same few statements again."""
+    plans: dict[str, _Plan] | None = schema.__dict__.get("_vtql_plans")
+    if plans is None:
+        plans = {}
+        object.__setattr__(schema, "_vtql_plans", plans)
+    plan = plans.get(text)
+    if plan is None:
+        query_module(schema, text)
+        statement = parse(text, schema.modules)
+        plan = _Plan.build(schema.modules[statement.module], statement)
+        if len(plans) >= _PLANS_KEPT:
+            plans.pop(next(iter(plans)), None)
+        plans[text] = plan
     if owners is not None:
-        plan = dataclasses.replace(plan, owners=owners(module.name))
+        plan = dataclasses.replace(plan, owners=owners(plan.module.name))
     return plan
+
+
+_PLANS_KEPT = 512
 
 
 def _field_map(module: ModuleSchema) -> dict[str, FieldSchema]:

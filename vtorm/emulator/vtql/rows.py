@@ -13,6 +13,7 @@ them one by one in Python was most of a query's time). A test holds them byte-id
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from json.encoder import encode_basestring_ascii
@@ -218,13 +219,37 @@ def php_json_rows(rows: Sequence[str]) -> str:
 
 
 def _php_escaped(text: str) -> str:
-    """json's C string escaper does the `\\u` work; it also escapes the text's own quotes
-    and backslashes, which are then unescaped (every backslash it writes starts an escape,
-    so undoing `\\\\` first and then `\\"` restores exactly the text's own)."""
+    """One row's JSON with `\\uXXXX` for what is not ASCII, and for DEL.
+
+    Python's `backslashreplace` writes `\\xXX`, `\\uXXXX` and `\\UXXXXXXXX` at C speed;
+    the first becomes `\\u00XX` and the last a UTF-16 pair. That is unambiguous only when the
+    row has no `\\x`/`\\U` of its own (a stored backslash before x or U), and then json's
+    C escaper is used instead.
+    """
     if text.isascii() and "\x7f" not in text:
         return text
+    if "\\x" in text or "\\U" in text:
+        return _escaped_by_json(text)
+    text = text.encode("ascii", "backslashreplace").decode("ascii").replace("\\x", "\\u00")
+    if "\\U" in text:
+        text = _ASTRAL.sub(_utf16_pair, text)
+    return text.replace("\x7f", "\\u007f")
+
+
+def _escaped_by_json(text: str) -> str:
+    """json's C escaper also escapes the text's own quotes and backslashes, which are then
+    unescaped: every backslash it writes starts an escape, so undoing `\\\\` first and then
+    `\\"` restores exactly the text's own."""
     escaped = encode_basestring_ascii(text)[1:-1]
     return escaped.replace("\\\\", "\\").replace('\\"', '"')
+
+
+_ASTRAL = re.compile(r"\\U([0-9a-f]{8})")
+
+
+def _utf16_pair(found: re.Match[str]) -> str:
+    code = int(found.group(1), 16) - 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def _digits(text: str) -> bool:
