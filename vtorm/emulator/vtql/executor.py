@@ -231,38 +231,43 @@ class _Plan:
         )
 
     def run(self, conn: sqlite3.Connection, schema: Schema) -> list[dict[str, str | None]]:
-        params: list[object] = []
-        existing = _table_columns(conn, _derived(conn), self.table)
-        source = self._source(existing, params)
-        order = self._order_by()
-        offset, count = cap_limit(self.statement.limit)
+        """The result rows, built in Python (`RowShaper`)."""
+        _, existing, source, params = self._from(conn)
         if self.statement.is_count:
+            offset, count = cap_limit(self.statement.limit)
             total = _fetch(conn, f"SELECT COUNT(*) {source}", params)[0][0]
             counted: list[dict[str, str | None]] = [{"count": str(total)}]
             return counted[offset : offset + count]
-        fields = _field_map(self.module)
-        columns = ", ".join(self._selected(fields, existing))
-        sql = f"SELECT {columns} {source} ORDER BY {order} LIMIT ? OFFSET ?"
-        shaper = RowShaper(conn, schema, self.module)
-        return shaper.shape_all(self.keys, _fetch(conn, sql, [*params, count, offset]))
+        columns = ", ".join(self._selected(_field_map(self.module), existing))
+        fetched = _fetch(conn, *self._page(f"SELECT {columns} {source}", params))
+        return RowShaper(conn, schema, self.module).shape_all(self.keys, fetched)
 
     def run_encoded(self, conn: sqlite3.Connection, schema: Schema) -> EncodedRows:
         """The rows of a select as the JSON array the server answers, written by SQLite."""
-        params: list[object] = []
-        derived = _derived(conn)
-        existing = _table_columns(conn, derived, self.table)
-        source = self._source(existing, params)
-        order = self._order_by()
-        offset, count = cap_limit(self.statement.limit)
+        derived, existing, source, params = self._from(conn)
         key = ("row", self.module.name, *self.keys, "|", *schema.modules)
         row = derived.get(key)
         if not isinstance(row, str):
             selected = self._selected(_field_map(self.module), existing)
             row = derived[key] = JsonRowSql(conn, schema, self.module).row(self.keys, selected)
-        sql = f"SELECT {row} {source} ORDER BY {order} LIMIT ? OFFSET ?"
-        return EncodedRows(
-            php_json_rows([text for (text,) in _fetch(conn, sql, [*params, count, offset])])
-        )
+        cursor = conn.cursor()
+        cursor.row_factory = None  # plain tuples: one text each
+        fetched = _fetch(cursor, *self._page(f"SELECT {row} {source}", params))
+        return EncodedRows(php_json_rows([text for (text,) in fetched]))
+
+    def _from(
+        self, conn: sqlite3.Connection
+    ) -> tuple[dict[tuple[str, ...], object], frozenset[str], str, list[object]]:
+        """What both renderings share: what the connection derived, the table's columns, the
+        FROM/WHERE clause and its parameters."""
+        derived = _derived(conn)
+        existing = _table_columns(conn, derived, self.table)
+        params: list[object] = []
+        return derived, existing, self._source(existing, params), params
+
+    def _page(self, select: str, params: list[object]) -> tuple[str, list[object]]:
+        offset, count = cap_limit(self.statement.limit)
+        return f"{select} ORDER BY {self._order_by()} LIMIT ? OFFSET ?", [*params, count, offset]
 
     def _selected(self, fields: dict[str, FieldSchema], existing: frozenset[str]) -> list[str]:
         """The SQL of each key, in order: the id already as `<prefix>x<crmid>` and NULL as ""
@@ -376,7 +381,9 @@ def _has_json(conn: sqlite3.Connection, derived: dict[tuple[str, ...], object]) 
     return known
 
 
-def _fetch(conn: sqlite3.Connection, sql: str, params: list[object]) -> list[sqlite3.Row]:
+def _fetch(
+    conn: sqlite3.Connection | sqlite3.Cursor, sql: str, params: list[object]
+) -> list[sqlite3.Row]:
     """Rows of `sql`; an SQL error is a broken statement (no rows), as on the server."""
     try:
         return list(conn.execute(sql, params).fetchall())
