@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from tests.emulator import reference_db
 from vtorm.emulator import sqlfuncs
+from vtorm.emulator.errors import WebserviceError
 from vtorm.emulator.jsontext import EncodedRows, encode_json, encode_success
 from vtorm.emulator.schema import Schema
 from vtorm.emulator.vtql import execute_query
@@ -116,6 +117,36 @@ def test_rows_beyond_sixty_keys_join_their_objects(store: sqlite3.Connection) ->
     ours, reference = _both(store, "SELECT * FROM SalesOrder;")
     assert len(SCHEMA["SalesOrder"].fields) > 60 and b'"account_id":"11x7"' in ours
     assert ours == reference
+
+
+needs_reference = pytest.mark.skipif(
+    not reference_db.REFERENCE.is_dir(), reason=reference_db.SKIP_REASON
+)
+
+
+@pytest.fixture(scope="module")
+def captured() -> Iterator[sqlite3.Connection]:
+    conn, _ = reference_db.build(SCHEMA)
+    yield conn
+    conn.close()
+
+
+@needs_reference
+@pytest.mark.parametrize("module", list(SCHEMA.modules))
+def test_every_module_of_the_captured_crm_matches(
+    captured: sqlite3.Connection, module: str
+) -> None:
+    # The captured records of every type: Users' role references, inventory, currencies...
+    try:
+        reference = execute_query(captured, SCHEMA, f"SELECT * FROM {module};")
+    except WebserviceError as refused:
+        with pytest.raises(WebserviceError) as again:
+            execute_query_encoded(captured, SCHEMA, f"SELECT * FROM {module};")
+        assert (again.value.code, again.value.message) == (refused.code, refused.message)
+        return
+    ours = execute_query_encoded(captured, SCHEMA, f"SELECT * FROM {module};")
+    assert encode_success(ours) == encode_json({"success": True, "result": reference})
+    assert isinstance(ours, EncodedRows) or reference == []
 
 
 def test_counts_and_broken_statements_answer_rows(store: sqlite3.Connection) -> None:

@@ -10,6 +10,7 @@ success with no rows, as Vtiger 8.0 does.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
 import sqlite3
@@ -99,9 +100,10 @@ def execute_query_encoded(
     where it can (a select of rows, SQLite with its JSON functions), else as rows."""
     plan = _prepare(schema, text, owners)
     try:
-        if plan.statement.is_count or not _has_json(conn, _derived(conn)):
-            return plan.run(conn, schema)
-        return plan.run_encoded(conn, schema)
+        if not plan.statement.is_count and _has_json(conn, _derived(conn)):
+            with contextlib.suppress(Broken):  # rows from Python say whether it really is
+                return plan.run_encoded(conn, schema)
+        return plan.run(conn, schema)
     except Broken:
         return []
 

@@ -165,17 +165,16 @@ class JsonRowSql:
         return " || ',' || ".join(joined)
 
     def _reference(self, refers_to: Sequence[str], value: str) -> str:
-        found = ", ".join([*self._lookups(refers_to, value), "''"])
+        found = _first_of([*self._lookups(refers_to, value), "''"])
         return (
             f"CASE WHEN {value} = '' THEN '' WHEN {value} GLOB '*[^0-9]*' THEN {value}"
-            f" ELSE COALESCE({found}) END"  # no record has crmid 0: "0" answers "" too
+            f" ELSE {found} END"  # no record has crmid 0: "0" answers "" too
         )
 
     def _owner(self, value: str) -> str:
-        found = ", ".join([*self._lookups(("Groups", "Users"), value), value])
+        found = _first_of([*self._lookups(("Groups", "Users"), value), value])
         return (
-            f"CASE WHEN {value} = '' OR {value} GLOB '*[^0-9]*' THEN {value}"
-            f" ELSE COALESCE({found}) END"
+            f"CASE WHEN {value} = '' OR {value} GLOB '*[^0-9]*' THEN {value} ELSE {found} END"
         )
 
     def _lookups(self, refers_to: Sequence[str], value: str) -> list[str]:
@@ -250,6 +249,11 @@ _ASTRAL = re.compile(r"\\U([0-9a-f]{8})")
 def _utf16_pair(found: re.Match[str]) -> str:
     code = int(found.group(1), 16) - 0x10000
     return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def _first_of(candidates: Sequence[str]) -> str:
+    """The first non-NULL of `candidates` (SQL's COALESCE needs two or more)."""
+    return candidates[0] if len(candidates) == 1 else f"COALESCE({', '.join(candidates)})"
 
 
 def _digits(text: str) -> bool:
