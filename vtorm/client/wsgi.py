@@ -78,6 +78,7 @@ def wsgi_session(app: WSGIApp, base_url: str) -> requests.Session:
     >>> Client("http://crm.invalid", user, key, session=session)  # doctest: +SKIP
     """
     session = requests.Session()
+    session.trust_env = False  # no proxy, netrc or CA settings apply in-process
     session.mount(base_url.rstrip("/") + "/", WSGIAdapter(app))
     return session
 
