@@ -173,9 +173,7 @@ class JsonRowSql:
 
     def _owner(self, value: str) -> str:
         found = _first_of([*self._lookups(("Groups", "Users"), value), value])
-        return (
-            f"CASE WHEN {value} = '' OR {value} GLOB '*[^0-9]*' THEN {value} ELSE {found} END"
-        )
+        return f"CASE WHEN {value} = '' OR {value} GLOB '*[^0-9]*' THEN {value} ELSE {found} END"
 
     def _lookups(self, refers_to: Sequence[str], value: str) -> list[str]:
         """One scalar subquery per target module, in `refers_to` order: `<prefix>x<crmid>`
