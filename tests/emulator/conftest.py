@@ -24,6 +24,7 @@ class Wire:
     def __init__(self, url: str, http: requests.Session) -> None:
         self.url = url
         self.http = http
+        http.trust_env = False  # loopback: no proxy lookups in the environment per request
         self.session_name = ""
 
     def get(self, **params: str) -> requests.Response:
