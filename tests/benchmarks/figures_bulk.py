@@ -125,7 +125,7 @@ def _alternate(
 
 
 def real_server_writes(repeat: int) -> list[Figure]:
-    """200 creates against the configured real CRM, concurrency 4 vs a save() loop."""
+    """200 creates against the configured real CRM, the default concurrency vs a save() loop."""
     values = [os.environ.get(name, "").strip() for name in LIVE_VARIABLES]
     if not all(values):
         print(f"  writes-real: skipped ({', '.join(LIVE_VARIABLES)} not set)")

@@ -24,7 +24,7 @@ import requests
 from tests.benchmarks.harness import Figure, interleaved_medians, median_seconds
 from tests.benchmarks.seeding import seed_contacts
 from tests.benchmarks.served import raw_login, server_process
-from vtorm.client.wsgi import WSGIAdapter
+from vtorm.client.wsgi import wsgi_session
 from vtorm.emulator import Emulator
 
 LIVE_VARIABLES = ("VTORM_LIVE_URL", "VTORM_LIVE_USERNAME", "VTORM_LIVE_ACCESS_KEY")
@@ -101,13 +101,13 @@ def http_pages(repeat: int) -> list[Figure]:
 
 
 def wsgi_pages(repeat: int) -> list[Figure]:
-    """Pages/s through `vtorm.client.wsgi.WSGIAdapter`: no sockets, same process."""
+    """Pages/s through `vtorm.client.wsgi.wsgi_session` (the WSGI adapter): no sockets, same
+    process, as the pytest plugin's clients and `vtorm demo` reach the server."""
     emulator = Emulator()
     seed_contacts(emulator, CONTACTS)
     url = "http://emulator.test/webservice.php"
     batch = 100
-    with requests.Session() as http:
-        http.mount("http://emulator.test/", WSGIAdapter(emulator.wsgi_app))
+    with wsgi_session(emulator.wsgi_app, "http://emulator.test") as http:
         info = {"url": url, "username": emulator.username, "access_key": emulator.access_key}
         serve = _pager(http, url, raw_login(http, info))
         seconds = median_seconds(lambda: serve(batch), repeat=repeat) / batch

@@ -12,7 +12,7 @@ from vtorm.emulator import Emulator
 
 FIRST = ("Ann", "Bob", "Chloé", "Dmitri", "Eve", "Farid", "Grace", "Hiro")
 LAST = ("Smith", "Smythe", "Jones", "Müller", "O'Brien", "Nakamura", "Garcia", "Okafor")
-SOURCES = ("Web", "Cold Call", "Existing Customer", "Partner", "")
+SOURCES = ("Web Site", "Cold Call", "Existing Customer", "Partner", "")  # picklist values
 
 
 def seed_contacts(emulator: Emulator, count: int) -> None:

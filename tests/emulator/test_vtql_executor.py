@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from typing import Any
@@ -14,8 +15,10 @@ from tests.emulator import reference_db
 from tests.properties import examples
 from vtorm.emulator import sqlfuncs
 from vtorm.emulator.errors import WebserviceError
+from vtorm.emulator.jsontext import encode_success
 from vtorm.emulator.schema import Schema
 from vtorm.emulator.vtql import execute_query
+from vtorm.emulator.vtql.executor import execute_query_encoded
 
 needs_reference = pytest.mark.skipif(
     not reference_db.REFERENCE.is_dir(), reason=reference_db.SKIP_REASON
@@ -50,6 +53,10 @@ def test_query_matches_capture(case: Any, reference: tuple[sqlite3.Connection, S
     assert [list(row) for row in got.get("result", [])] == [
         list(row) for row in case["response"].get("result", [])
     ]
+    if got["success"]:  # what the query operation answers: the page SQLite wrote as JSON
+        answered = json.loads(encode_success(execute_query_encoded(*reference, case["query"])))
+        assert answered == case["response"]
+        assert [list(row) for row in answered["result"]] == [list(row) for row in got["result"]]
 
 
 @needs_reference

@@ -132,7 +132,7 @@ class Client:
         retries: int = 3,
         session: requests.Session | None = None,
         backoff: float = 0.5,
-        concurrency: int = 4,
+        concurrency: int = 8,
         data_loss: DataLossPolicy = "raise",
         charset: str = "utf8mb3",
         timezone: str | tzinfo | None = None,

@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl
 from vtorm.emulator.backend import Backend
 from vtorm.emulator.errors import FatalAfterWrite, FatalError, WebserviceError
 from vtorm.emulator.faults import DropConnection, Faults, Plan
-from vtorm.emulator.jsontext import encode_json
+from vtorm.emulator.jsontext import encode_json, encode_success
 from vtorm.emulator.limits import MAX_POST_BODY, MAX_REQUEST_HEAD
 from vtorm.emulator.operations import Call, Operation, lookup
 from vtorm.wire import WEBSERVICE_PATH, ErrorCode
@@ -100,10 +100,11 @@ class WebserviceApp:
         except FatalError:
             return 500, b""
         except WebserviceError as error:
-            body = {"success": False, "error": {"message": error.message, "code": error.code}}
+            encoded = encode_json(
+                {"success": False, "error": {"message": error.message, "code": error.code}}
+            )
         else:
-            body = {"success": True, "result": result}
-        encoded = encode_json(body)
+            encoded = encode_success(result)
         if plan.outcome == "malformed_json":
             encoded = encoded[: max(1, len(encoded) // 2)]
         return 200, encoded

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from vtorm.emulator.errors import WebserviceError
 from vtorm.emulator.inventory_details import TAXES
+from vtorm.emulator.jsontext import EncodedRows
 from vtorm.emulator.permissions import Access
 from vtorm.emulator.records import Records, denied
 from vtorm.emulator.schema import Schema
@@ -270,14 +271,31 @@ class Backend:
 
     def query(self, text: str, user_id: int = ADMIN_ID) -> list[dict[str, str | None]]:
         """query: run VTQL through the emulator's own executor, as `user_id` sees the data."""
-        if not text:
-            raise denied(" for query")
-        from vtorm.emulator.vtql import execute_query
+        from vtorm.emulator.vtql.executor import execute_query
 
-        schema = self.access.schema_for(user_id)
-        owners = None if self.access.is_admin(user_id) else self._read_filter(user_id)
+        schema, owners = self._query_view(text, user_id)
         with self.store.lock:
             return execute_query(self.store.conn, schema, text, owners)
+
+    def query_encoded(
+        self, text: str, user_id: int = ADMIN_ID
+    ) -> list[dict[str, str | None]] | EncodedRows:
+        """`query` as the operation answers it: a page of rows as the JSON SQLite wrote."""
+        from vtorm.emulator.vtql.executor import execute_query_encoded
+
+        schema, owners = self._query_view(text, user_id)
+        with self.store.lock:
+            return execute_query_encoded(self.store.conn, schema, text, owners)
+
+    def _query_view(
+        self, text: str, user_id: int
+    ) -> tuple[Schema, Callable[[str], frozenset[int] | None] | None]:
+        """The schema `user_id` sees and the owners it may read (None: all, the admin)."""
+        if not text:
+            raise denied(" for query")
+        schema = self.access.schema_for(user_id)
+        owners = None if self.access.is_admin(user_id) else self._read_filter(user_id)
+        return schema, owners
 
     def _read_filter(self, user_id: int) -> Callable[[str], frozenset[int] | None]:
         return lambda module: self.access.read_filter(user_id, module)

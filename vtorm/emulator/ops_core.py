@@ -92,7 +92,7 @@ def delete(call: Call) -> object:
 
 @operation("query", "GET", ("query",))
 def query(call: Call) -> object:
-    return call.backend.query(call.str("query"), call.user())
+    return call.backend.query_encoded(call.str("query"), call.user())
 
 
 def _editable(call: Call) -> Any:

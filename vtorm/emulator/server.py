@@ -29,6 +29,7 @@ from vtorm.wire import WEBSERVICE_PATH
 __all__ = ["RunningServer", "ThreadedWSGIServer", "make_server"]
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+_POLL = 0.05
 
 
 class _Body(io.RawIOBase):
@@ -91,6 +92,7 @@ class _RequestHandler(WSGIRequestHandler):
 
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
+    wbufsize = 1 << 18  # one send for the head and a page of rows (unbuffered: one per line)
 
     def log_message(self, format: str, *args: Any) -> None:
         return
@@ -202,7 +204,7 @@ class RunningServer:
         #: the Emulator class here would make the package and this module import each other).
         self.emulator = emulator
         self._thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+            target=self.httpd.serve_forever, kwargs={"poll_interval": _POLL}, daemon=True
         )
 
     @property
@@ -223,11 +225,21 @@ class RunningServer:
         return self
 
     def stop(self) -> None:
-        """Stop serving and release the port."""
-        self.httpd.shutdown()
+        """Stop serving and release the port, at once: the serve loop polls for the stop
+        every `_POLL` seconds, so knocks (connections) wake it up before that."""
+        if self._thread.is_alive():
+            stopping = threading.Thread(target=self.httpd.shutdown, daemon=True)
+            stopping.start()
+            while stopping.is_alive():
+                self._knock()
+                stopping.join(0.005)
         self.httpd.close_connections()
         self.httpd.server_close()
         self._thread.join(timeout=5)
+
+    def _knock(self) -> None:
+        with contextlib.suppress(OSError):  # the loop may have stopped listening already
+            socket.create_connection((self.host, self.port), timeout=0.1).close()
 
     def __enter__(self) -> RunningServer:
         return self.start() if not self._thread.is_alive() else self

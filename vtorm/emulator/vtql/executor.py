@@ -10,6 +10,7 @@ success with no rows, as Vtiger 8.0 does.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
 import sqlite3
@@ -19,13 +20,14 @@ from typing import Final
 
 from vtorm.emulator.columns import column_of
 from vtorm.emulator.errors import WebserviceError
+from vtorm.emulator.jsontext import EncodedRows
 from vtorm.emulator.schema import FieldSchema, ModuleSchema, Schema
 from vtorm.emulator.vtql.ast import Statement, WhereValue
 from vtorm.emulator.vtql.literals import Broken, cap_limit, mysql_value
 from vtorm.emulator.vtql.parser import denied_for_name, parse, syntax_error
-from vtorm.emulator.vtql.rows import RowShaper, uses_entity_table
+from vtorm.emulator.vtql.rows import JsonRowSql, RowShaper, php_json_rows, uses_entity_table
 
-__all__ = ["execute_query", "query_module"]
+__all__ = ["execute_query", "execute_query_encoded", "query_module"]
 
 _MODULE: Final = re.compile(r"[fF][rR][oO][mM][ \t\n\x0b\f\r]+([^ \t\n\x0b\f\r;]+)")
 _HIDDEN: Final = {"Users": frozenset({"user_password", "confirm_password", "accesskey"})}
@@ -81,16 +83,54 @@ def execute_query(
     `owners(module)` gives the owners whose records a non-admin user may read (None: all),
     the sharing join the real server adds before WHERE.
     """
-    query_module(schema, text)
-    statement = parse(text, schema.modules)
-    module = schema.modules[statement.module]
-    plan = _Plan.build(module, statement)
-    if owners is not None:
-        plan = dataclasses.replace(plan, owners=owners(module.name))
+    plan = _prepare(schema, text, owners)
     try:
         return plan.run(conn, schema)
     except Broken:
         return []
+
+
+def execute_query_encoded(
+    conn: sqlite3.Connection,
+    schema: Schema,
+    text: str,
+    owners: Callable[[str], frozenset[int] | None] | None = None,
+) -> list[dict[str, str | None]] | EncodedRows:
+    """`execute_query` for the answer: rows come as JSON text SQLite wrote (`JsonRowSql`)
+    where it can (a select of rows, SQLite with its JSON functions), else as rows."""
+    plan = _prepare(schema, text, owners)
+    try:
+        if not plan.statement.is_count and _has_json(conn, _derived(conn)):
+            with contextlib.suppress(Broken):  # rows from Python say whether it really is
+                return plan.run_encoded(conn, schema)
+        return plan.run(conn, schema)
+    except Broken:
+        return []
+
+
+def _prepare(
+    schema: Schema, text: str, owners: Callable[[str], frozenset[int] | None] | None
+) -> _Plan:
+    """The checked plan of `text`, kept per schema (schemas are immutable) for the last
+    `_PLANS_KEPT` statements: a test suite or a pager sends the same few statements again."""
+    plans: dict[str, _Plan] | None = schema.__dict__.get("_vtql_plans")
+    if plans is None:
+        plans = {}
+        object.__setattr__(schema, "_vtql_plans", plans)
+    plan = plans.get(text)
+    if plan is None:
+        query_module(schema, text)
+        statement = parse(text, schema.modules)
+        plan = _Plan.build(schema.modules[statement.module], statement)
+        if len(plans) >= _PLANS_KEPT:
+            plans.pop(next(iter(plans)), None)
+        plans[text] = plan
+    if owners is not None:
+        plan = dataclasses.replace(plan, owners=owners(plan.module.name))
+    return plan
+
+
+_PLANS_KEPT = 512
 
 
 def _field_map(module: ModuleSchema) -> dict[str, FieldSchema]:
@@ -193,20 +233,43 @@ class _Plan:
         )
 
     def run(self, conn: sqlite3.Connection, schema: Schema) -> list[dict[str, str | None]]:
-        params: list[object] = []
-        existing = _table_columns(conn, self.table)
-        source = self._source(existing, params)
-        order = self._order_by()
-        offset, count = cap_limit(self.statement.limit)
+        """The result rows, built in Python (`RowShaper`)."""
+        _, existing, source, params = self._from(conn)
         if self.statement.is_count:
+            offset, count = cap_limit(self.statement.limit)
             total = _fetch(conn, f"SELECT COUNT(*) {source}", params)[0][0]
             counted: list[dict[str, str | None]] = [{"count": str(total)}]
             return counted[offset : offset + count]
-        fields = _field_map(self.module)
-        columns = ", ".join(self._selected(fields, existing))
-        sql = f"SELECT {columns} {source} ORDER BY {order} LIMIT ? OFFSET ?"
-        shaper = RowShaper(conn, schema, self.module)
-        return shaper.shape_all(self.keys, _fetch(conn, sql, [*params, count, offset]))
+        columns = ", ".join(self._selected(_field_map(self.module), existing))
+        fetched = _fetch(conn, *self._page(f"SELECT {columns} {source}", params))
+        return RowShaper(conn, schema, self.module).shape_all(self.keys, fetched)
+
+    def run_encoded(self, conn: sqlite3.Connection, schema: Schema) -> EncodedRows:
+        """The rows of a select as the JSON array the server answers, written by SQLite."""
+        derived, existing, source, params = self._from(conn)
+        key = ("row", self.module.name, *self.keys, "|", *schema.modules)
+        row = derived.get(key)
+        if not isinstance(row, str):
+            selected = self._selected(_field_map(self.module), existing)
+            row = derived[key] = JsonRowSql(conn, schema, self.module).row(self.keys, selected)
+        cursor = conn.cursor()
+        cursor.row_factory = None  # plain tuples: one text each
+        fetched = _fetch(cursor, *self._page(f"SELECT {row} {source}", params))
+        return EncodedRows(php_json_rows([text for (text,) in fetched]))
+
+    def _from(
+        self, conn: sqlite3.Connection
+    ) -> tuple[dict[tuple[str, ...], object], frozenset[str], str, list[object]]:
+        """What both renderings share: what the connection derived, the table's columns, the
+        FROM/WHERE clause and its parameters."""
+        derived = _derived(conn)
+        existing = _table_columns(conn, derived, self.table)
+        params: list[object] = []
+        return derived, existing, self._source(existing, params), params
+
+    def _page(self, select: str, params: list[object]) -> tuple[str, list[object]]:
+        offset, count = cap_limit(self.statement.limit)
+        return f"{select} ORDER BY {self._order_by()} LIMIT ? OFFSET ?", [*params, count, offset]
 
     def _selected(self, fields: dict[str, FieldSchema], existing: frozenset[str]) -> list[str]:
         """The SQL of each key, in order: the id already as `<prefix>x<crmid>` and NULL as ""
@@ -279,27 +342,50 @@ class _Plan:
         return [_sort_term(self.conditions[0].field)]
 
 
-#: Per connection (the last few used): its schema version and the columns of its tables.
-_COLUMNS: dict[int, tuple[sqlite3.Connection, int, dict[str, frozenset[str]]]] = {}
+#: Per connection (the last few used): its schema version and what queries derived from
+#: the database schema (table columns, row SQL, whether SQLite has its JSON functions).
+_DERIVED: dict[int, tuple[sqlite3.Connection, int, dict[tuple[str, ...], object]]] = {}
 
 
-def _table_columns(conn: sqlite3.Connection, table: str) -> frozenset[str]:
-    """The columns of `table` (quoted), read again only after the schema changed (custom
-    fields, Leads' conversion column): one cheap pragma per query instead of table_info."""
+def _derived(conn: sqlite3.Connection) -> dict[tuple[str, ...], object]:
+    """What this connection's queries derived, kept until its schema changes (custom fields,
+    Leads' conversion column): one cheap pragma per query instead of table_info."""
     version = conn.execute("PRAGMA schema_version").fetchone()[0]
-    entry = _COLUMNS.get(id(conn))
+    entry = _DERIVED.get(id(conn))
     if entry is None or entry[0] is not conn or entry[1] != version:
-        if len(_COLUMNS) >= 4:
-            _COLUMNS.pop(next(iter(_COLUMNS)), None)
-        entry = _COLUMNS[id(conn)] = (conn, version, {})
-    columns = entry[2].get(table)
-    if columns is None:
+        if len(_DERIVED) >= 4:
+            _DERIVED.pop(next(iter(_DERIVED)), None)
+        entry = _DERIVED[id(conn)] = (conn, version, {})
+    return entry[2]
+
+
+def _table_columns(
+    conn: sqlite3.Connection, derived: dict[tuple[str, ...], object], table: str
+) -> frozenset[str]:
+    """The columns of `table` (quoted)."""
+    columns = derived.get(("columns", table))
+    if not isinstance(columns, frozenset):
         rows = conn.execute(f"PRAGMA table_info({table})").fetchall()
-        columns = entry[2][table] = frozenset(row[1] for row in rows)
+        columns = derived["columns", table] = frozenset(row[1] for row in rows)
     return columns
 
 
-def _fetch(conn: sqlite3.Connection, sql: str, params: list[object]) -> list[sqlite3.Row]:
+def _has_json(conn: sqlite3.Connection, derived: dict[tuple[str, ...], object]) -> bool:
+    """Whether this SQLite has `json_object` (built in since 3.38; optional before)."""
+    known = derived.get(("json",))
+    if not isinstance(known, bool):
+        try:
+            conn.execute("SELECT json_object('a', '')").fetchone()
+            known = True
+        except sqlite3.OperationalError:
+            known = False
+        derived["json",] = known
+    return known
+
+
+def _fetch(
+    conn: sqlite3.Connection | sqlite3.Cursor, sql: str, params: list[object]
+) -> list[sqlite3.Row]:
     """Rows of `sql`; an SQL error is a broken statement (no rows), as on the server."""
     try:
         return list(conn.execute(sql, params).fetchall())
