@@ -8,6 +8,7 @@ element per line with a (magic) trailing comma, recursively.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
@@ -132,17 +133,22 @@ def py_string(text: str, quote: str | None = None) -> str:
     ('\\'say "hi"\\'', '"it\\'s"')
     """
     quote = quote or _quote_for(text)
-    out: list[str] = []
-    for ch in text:
-        if ch == "\\" or ch == quote:
-            out.append("\\" + ch)
-        elif ch in "\n\r\t":
-            out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}[ch])
-        elif ord(ch) < 32 or ord(ch) == 127:
-            out.append(f"\\x{ord(ch):02x}")
-        else:
-            out.append(ch)
-    return quote + "".join(out) + quote
+    return quote + text.translate(_escapes(quote)) + quote
+
+
+_CONTROL_ESCAPES = {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
+
+
+@functools.cache
+def _escapes(quote: str) -> dict[int, str]:
+    """The `str.translate` table of `py_string` for one quote character: backslash, the
+    quote, `\\n \\r \\t` by name, other control characters as `\\xNN` (the demo package
+    holds about 9,000 literals, and a per-character loop was codegen's hottest function)."""
+    table = {code: f"\\x{code:02x}" for code in (*range(32), 127)}
+    table.update(_CONTROL_ESCAPES)
+    table[ord("\\")] = "\\\\"
+    table[ord(quote)] = "\\" + quote
+    return table
 
 
 def doc_text(text: str, limit: int = 40) -> str:

@@ -10,9 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.inprocess import make_client
 from tests.live import LIVE, LiveServer, require_embedded
+from tests.properties import FAST_LANE
 from vtorm.client import Client
 from vtorm.emulator import Emulator
 
@@ -27,11 +29,28 @@ EMBEDDED_ONLY_PATHS = {
 PLUGIN_EMULATOR_FIXTURES = ("vtiger_emulator", "vtiger_login")
 
 
-def pytest_report_header(config: pytest.Config) -> str:
-    """Say which server the run tests, so a live run is never mistaken for an embedded one."""
+def pytest_configure(config: pytest.Config) -> None:
+    """The fast lane (`-m "not slow"`) runs property tests with a quarter of their examples
+    (tests/properties.py); the full run, and any `--hypothesis-profile` given, keep theirs."""
+    if _is_fast_lane(config) and config.getoption("hypothesis_profile", None) is None:
+        settings.load_profile(FAST_LANE)
+
+
+def _is_fast_lane(config: pytest.Config) -> bool:
+    return " ".join(str(config.getoption("markexpr", "") or "").split()) == "not slow"
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """Say which server the run tests, so a live run is never mistaken for an embedded one,
+    and how many examples property tests run."""
     if LIVE is None:
-        return "vtorm server: embedded (set VTORM_LIVE_* for a real Vtiger)"
-    return f"vtorm server: LIVE {LIVE.url} as {LIVE.username} (reset: {LIVE.reset_command})"
+        server = "vtorm server: embedded (set VTORM_LIVE_* for a real Vtiger)"
+    else:
+        server = f"vtorm server: LIVE {LIVE.url} as {LIVE.username} (reset: {LIVE.reset_command})"
+    share = settings.default.max_examples  # per 100: Hypothesis's default is the full run's
+    if share == 100:
+        return [server, "property tests: all their examples"]
+    return [server, f"property tests: {share}% of their examples (plain `pytest` runs all)"]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

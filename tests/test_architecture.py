@@ -239,6 +239,12 @@ class _Collector(ast.NodeVisitor):
 
     visit_FunctionDef = visit_AsyncFunctionDef = visit_Lambda = _in_function
 
+    def _leaf(self, node: ast.AST) -> None:
+        """Names and constants hold no import: not walking into them (or through the
+        deprecated `visit_Num`-style lookups of `ast.NodeVisitor`) halves the scan."""
+
+    visit_Name = visit_Constant = _leaf
+
     def _add(self, target: str, name: str | None, line: int) -> None:
         self.imports.append(Import(self.module, target, name, self.path, line, self.kind))
 

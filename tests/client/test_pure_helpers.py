@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.properties import examples
 from vtorm.client.auth import (
     Secret,
     challenge_response,
@@ -32,7 +33,7 @@ def test_challenge_response_is_lower_hex_md5_of_token_then_key() -> None:
     assert challenge_response("5f2a0c1e3b4d7", "KEY") == "895fb583743be075a91a882b513eff3b"
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(st.text(), st.text())
 def test_challenge_response_matches_md5_for_any_text(token: str, key: str) -> None:
     expected = hashlib.md5((token + key).encode("utf-8")).hexdigest()

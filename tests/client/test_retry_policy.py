@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.properties import examples
 from vtorm.client.retry import Failure, RetryPolicy, is_repeatable
 
 WRITES_THAT_MUST_NOT_REPEAT = ("create", "delete", "add_related", "convertlead")
@@ -47,7 +48,7 @@ def test_attempts_are_retries_plus_one() -> None:
     assert not RetryPolicy(retries=0).may_retry("query", Failure.NOT_SENT, 1)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.integers(min_value=1, max_value=40), st.integers(min_value=0, max_value=2**32))
 def test_delay_stays_between_half_and_all_of_the_capped_exponential(
     attempt: int, seed: int

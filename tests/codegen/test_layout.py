@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from codegen.layout import Group, Text, lay_out, py_string
+from tests.properties import examples
 
 
 def test_a_line_that_fits_stays_flat() -> None:
@@ -43,7 +44,7 @@ def test_long_text_becomes_an_implicit_concatenation() -> None:
     assert eval("".join(lines[1:-1])) == text
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.text())
 def test_py_string_round_trips(text: str) -> None:
     literal = py_string(text)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from codegen import naming
 from codegen.describe import DescribedSchema, parse_describe
 from tests.codegen.conftest import CUSTOM, custom, standard
+from tests.properties import examples
 
 #: (module, wire name) -> python name, for every custom field of the reference server.
 GOLDEN_CUSTOM = {
@@ -248,7 +249,7 @@ _fields = st.lists(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(_fields, st.dictionaries(st.sampled_from(["cf_1", "cf_2"]), _labels, max_size=2))
 def test_field_names_are_unique_usable_and_stable(
     fields: list[tuple[str, str]], locked: dict[str, str]

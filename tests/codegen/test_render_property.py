@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from codegen.describe import parse_describe
 from codegen.plan import plan_package
 from codegen.render import render_package
+from tests.properties import examples
 
 _TYPES = ["string", "text", "integer", "double", "currency", "boolean", "date", "datetime"]
 _TYPES += ["time", "picklist", "multipicklist", "reference", "owner", "email", "url", "weird"]
@@ -46,7 +47,7 @@ def _describes(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(_describes())
 def test_any_describe_renders_to_compiling_deterministic_code(describe: dict[str, Any]) -> None:
     module = parse_describe(describe)

@@ -66,6 +66,7 @@ class Replay:
         self.clock = clock
         self.ids = IdMap()
         self.http = requests.Session()
+        self.http.trust_env = False  # loopback: no proxy lookups in the environment per request
         self.session = ""
         self.token = ""
 

@@ -9,10 +9,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.codegen.conftest import tool
 from tests.docs.test_examples import DOCS, python_blocks
 
 PAGE = DOCS / "inventory.md"
+
+pytestmark = pytest.mark.slow  # runs mypy --strict in a subprocess: about 4 s
 
 
 def test_the_inventory_page_type_checks_strictly(tmp_path: Path) -> None:

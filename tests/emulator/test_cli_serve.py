@@ -10,6 +10,7 @@ from pathlib import Path
 
 import requests
 
+from tests.emulator.conftest import refused
 from vtorm.client import Client
 from vtorm.emulator.demo_data import DEMO_COUNTS
 from vtorm.emulator.server import RunningServer
@@ -41,21 +42,15 @@ def test_vtorm_serve_prints_url_user_and_key_and_serves_the_demo(tmp_path: Path)
 
 
 def test_vtorm_serve_reports_a_busy_port(vtiger_server: RunningServer) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "vtorm", "serve", "--port", str(vtiger_server.port)],
-        capture_output=True, text=True, timeout=30,
-    )  # fmt: skip
-    assert result.returncode == 2
-    assert "cannot listen" in result.stderr
+    code, stderr = refused(["serve", "--port", str(vtiger_server.port)])
+    assert code == 2
+    assert "cannot listen" in stderr
 
 
 def test_vtorm_serve_refuses_an_unknown_time_zone() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "vtorm", "serve", "--port", "0", "--timezone", "Mars/Olympus"],
-        capture_output=True, text=True, timeout=30,
-    )  # fmt: skip
-    assert result.returncode == 2
-    assert "Mars/Olympus" in result.stderr
+    code, stderr = refused(["serve", "--port", "0", "--timezone", "Mars/Olympus"])
+    assert code == 2
+    assert "Mars/Olympus" in stderr
 
 
 def test_vtiger_server_fixture_is_fresh_and_empty(vtiger_server: RunningServer) -> None:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from tests.emulator.clocked import START, Api, Clock, api_fixture  # noqa: F401 (`api` fixture)
 from tests.emulator.conftest import error_of
+from tests.properties import examples
 from vtorm.emulator import Emulator
 from vtorm.emulator.sync import sync_changes
 
@@ -117,7 +118,7 @@ def test_a_converted_lead_is_reported_as_deleted(api: Api) -> None:
     assert (result["updated"], result["deleted"]) == ([], [lead])
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(
     st.lists(
         st.tuples(st.sampled_from(["create", "revise", "delete"]), st.integers(0, 3)),

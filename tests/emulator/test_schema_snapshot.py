@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import tests.sample_project.crm as sample_package
+from tests.emulator.conftest import refused
 from tests.inprocess import make_client
 from vtorm.emulator import Emulator, Schema, load_schema
 from vtorm.emulator.snapshot import SnapshotError, find_snapshot
@@ -136,8 +137,5 @@ def test_vtorm_serve_serves_a_snapshot_and_users() -> None:
      (["--private", "Widgets"], "unknown module 'Widgets'")],
 )  # fmt: skip
 def test_vtorm_serve_refuses_bad_settings(arguments: list[str], message: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "vtorm", "serve", "--port", "0", *arguments],
-        capture_output=True, text=True, timeout=30,
-    )  # fmt: skip
-    assert result.returncode == 2 and message in result.stderr
+    code, stderr = refused(["serve", "--port", "0", *arguments])
+    assert code == 2 and message in stderr

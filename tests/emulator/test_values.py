@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.properties import examples
 from vtorm.emulator.schema import FieldSchema
 from vtorm.emulator.values import clean_text, decimal_text, empty_value, label_text, store_value
 
@@ -47,7 +48,7 @@ def test_numbers_are_padded_to_the_column_scale(
     assert store_value(_field(name, kind), value) == stored
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(st.decimals(min_value=-(10**9), max_value=10**9, places=4))
 def test_currency_is_rounded_to_two_places_then_padded(number: Decimal) -> None:
     text = decimal_text(str(number), 8, round_to=2)

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.emulator import reference_db
+from tests.properties import examples
 from vtorm.emulator import sqlfuncs
 from vtorm.emulator.errors import WebserviceError
 from vtorm.emulator.jsontext import encode_success
@@ -266,7 +267,9 @@ WORDS = [
 
 
 @settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(300),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(st.lists(st.sampled_from(WORDS), max_size=12))
 def test_any_query_answers_or_fails_cleanly(store: sqlite3.Connection, words: list[str]) -> None:

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.emulator import reference_db
+from tests.properties import examples
 from vtorm.emulator import vtql
 from vtorm.emulator.errors import WebserviceError
 from vtorm.emulator.vtql import parse
@@ -163,14 +164,14 @@ VOCABULARY = [
 ]  # fmt: skip
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.sampled_from(VOCABULARY), max_size=14))
 def test_any_token_sequence_parses_or_fails_cleanly(words: list[str]) -> None:
     code, _ = _outcome(" ".join(words))
     assert code in ("ok", *FRONT_END_CODES, "ACCESS_DENIED")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.text(max_size=40))
 def test_any_text_parses_or_fails_cleanly(text: str) -> None:
     code, _ = _outcome(text)

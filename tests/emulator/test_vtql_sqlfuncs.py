@@ -7,6 +7,7 @@ import sqlite3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.properties import examples
 from vtorm.emulator import sqlfuncs
 from vtorm.emulator.sqlfuncs import collate, like, match, to_datetime, to_number
 
@@ -37,20 +38,20 @@ def _model_like(value: str, pattern: str) -> bool:
     return bool(value) and value[0] == head and _model_like(value[1:], pattern[1:])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(PLAIN, PLAIN)
 def test_collation_matches_model(a: str, b: str) -> None:
     assert collate(a, b) == _model_compare(a, b)
     assert collate(a, b) == -collate(b, a)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(PLAIN, PATTERNS)
 def test_like_matches_model(value: str, pattern: str) -> None:
     assert like(value, pattern) == _model_like(value, pattern)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.text(alphabet="abAB 09", max_size=8))
 def test_trailing_spaces_count_for_like_only(value: str) -> None:
     assert collate(value + "  ", value) == 0

@@ -9,13 +9,14 @@ from hypothesis import strategies as st
 
 from generated import LineItem, Quote
 from tests.inventory.conftest import Catalogue
+from tests.properties import examples
 from vtorm.client import Client
 from vtorm.model.inventory import exact_number
 
 CENTS = st.integers(min_value=-(10**8), max_value=10**8).map(lambda c: Decimal(c) / 100)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(CENTS, min_size=1, max_size=30))
 def test_float_sums_of_cents_read_back_as_the_exact_decimal(amounts: list[Decimal]) -> None:
     noisy = sum(float(a) for a in amounts)  # what PHP computed and JSON carried
@@ -44,7 +45,9 @@ LINES = st.lists(
 
 
 @settings(
-    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(12),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(lines=LINES, shipping=st.integers(0, 5000), adjustment=st.integers(-5000, 5000))
 def test_totals_of_any_lines_match_the_hand_computed_decimals(

@@ -39,7 +39,9 @@ class Watched:
     """A client wrapper that counts writes in flight, slows them down, and fails some.
 
     `fail` maps a last name to the error its create raises (after reaching the "server",
-    for `OutcomeUnknown` with `stored=True`: the record then exists).
+    for `OutcomeUnknown` with `stored=True`: the record then exists). With `meet`, writes wait
+    (up to 5 s) until that many are in flight at once, so a peak the pool allows is reached
+    however slowly its threads start on a busy machine.
     """
 
     def __init__(
@@ -49,15 +51,18 @@ class Watched:
         *,
         stored: bool = False,
         pause: float = 0.004,
+        meet: int = 0,
     ) -> None:
         self.inner = inner
         self.fail = dict(fail)
         self.stored = stored
         self.pause = pause
+        self.meet = meet
         self.active = 0
         self.peak = 0
         self.writes = 0
         self._lock = threading.Lock()
+        self._met = threading.Condition(self._lock)
 
     @property
     def user_id(self) -> str | None:
@@ -71,6 +76,9 @@ class Watched:
             self.active += 1
             self.writes += 1
             self.peak = max(self.peak, self.active)
+            if self.meet:
+                self._met.notify_all()
+                self._met.wait_for(lambda: self.peak >= self.meet, timeout=5)
 
     def _leave(self) -> None:
         with self._lock:
@@ -138,17 +146,17 @@ def test_bulk_create_creates_every_record_and_returns_the_same_instances(client:
 
 
 def test_bulk_create_keeps_at_most_concurrency_creates_in_flight(client: Client) -> None:
-    watched = Watched(client)
+    watched = Watched(client, meet=3)
     Contact.objects.using(watched).bulk_create(people(24), concurrency=3)
     assert watched.writes == 24 and watched.peak == 3
 
 
 def test_the_clients_concurrency_setting_is_the_default(client: Client) -> None:
-    watched = Watched(client)
+    watched = Watched(client, meet=2)
     watched.concurrency = 2  # type: ignore[attr-defined]
     Contact.objects.using(watched).bulk_create(people(12))
     assert watched.peak == 2
-    unset = Watched(client)
+    unset = Watched(client, meet=DEFAULT_CONCURRENCY)
     Contact.objects.using(unset).bulk_create(people(12, "More"))
     assert unset.peak == DEFAULT_CONCURRENCY
 
@@ -381,7 +389,7 @@ def test_update_failures_raise_a_bulk_error_after_trying_every_record(client: Cl
 
 def test_update_keeps_concurrency_bounded(client: Client) -> None:
     Contact.objects.using(client).bulk_create(people(20))
-    watched = Watched(client)
+    watched = Watched(client, meet=5)
     assert Contact.objects.using(watched).all().update(title="X", concurrency=5) == 20
     assert watched.peak == 5
 

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.properties import examples
 from vtorm.query import collation
 
 COLLATE = "utf8mb3_general_ci"
@@ -63,7 +64,7 @@ texts = st.text(ALPHABET, max_size=6)
 patterns = st.text(ALPHABET.replace("\\", "") + "%_", max_size=5)
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=examples(15), deadline=None)
 @given(cases=st.lists(st.tuples(texts, texts, patterns), min_size=50, max_size=50))
 def test_comparisons_and_like_agree_with_mariadb(cases: list[tuple[str, str, str]]) -> None:
     columns = []

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.orm.models import Account
+from tests.properties import examples
 from vtorm import Q, UnsupportedQuery
 from vtorm.query.compiler import LeafDnf, to_dnf, where_formula
 from vtorm.query.lookups import Atom, Leaf, Unlike
@@ -125,7 +126,7 @@ def dnf_value(dnf: LeafDnf, nulls: set[str], truth: Truth) -> float:
     )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(tree=trees, world=worlds)
 def test_dnf_selects_exactly_the_rows_the_tree_selects(
     tree: Q, world: tuple[set[str], dict[tuple[str, str, str], bool]]
@@ -139,7 +140,7 @@ def test_dnf_selects_exactly_the_rows_the_tree_selects(
     assert (tree_value(tree, nulls, truth) == 1) == (dnf_value(dnf, nulls, truth) == 1)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(tree=trees)
 def test_compiled_conditions_have_no_parentheses_or_not(tree: Q) -> None:
     try:

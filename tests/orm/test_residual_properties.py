@@ -35,6 +35,7 @@ from hypothesis import strategies as st
 
 from generated import Product
 from tests.live import crm_client
+from tests.properties import examples
 from vtorm import Avg, Count, Max, Min, Q, Sum
 from vtorm.client import Client
 
@@ -343,7 +344,9 @@ def check_order(
 
 # -- the properties ----------------------------------------------------------------------
 
-SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @SETTINGS

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from tests.live import crm_client
 from tests.orm.models import Account, Contact
+from tests.properties import examples
 from vtorm import Q, UnsupportedQuery
 from vtorm.client import Client
 
@@ -214,7 +215,7 @@ trees = st.recursive(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tree=trees)
 def test_filter_trees_select_what_the_predicate_selects(
     seeded: tuple[Client, list[Record]], tree: Q
@@ -250,7 +251,7 @@ def plain_client() -> Iterator[Client]:
         yield client
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=stored_text)
 def test_any_text_is_found_by_exact_and_contains(plain_client: Client, text: str) -> None:
     contact = Contact(lastname=text)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -122,21 +122,42 @@ def test_a_naive_since_for_sync_is_server_time() -> None:
 # -- against a server in another zone ----------------------------------------------------
 
 
+class ShiftedClock:
+    """The embedded server's clock: real time, moved on by `advance` instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+
 @pytest.fixture(params=["embedded", "live"])
-def berlin_client(request: pytest.FixtureRequest) -> Iterator[Client]:
-    """A client of a server whose `$default_timezone` is not UTC."""
+def berlin(request: pytest.FixtureRequest) -> Iterator[tuple[Client, Callable[[float], None]]]:
+    """A client of a server whose `$default_timezone` is not UTC, and how to let that
+    server's clock run on some seconds (the real one: wait; the embedded one: move its clock)."""
     if request.param == "live":
         if LIVE is None:
             pytest.skip("live mode only (VTORM_LIVE_*, and VTIGER_TIMEZONE for the CRM's zone)")
         with LIVE.client() as live:
             if live.timezone is UTC:
                 pytest.skip("live: VTIGER_TIMEZONE names no zone other than UTC")
-            yield live
+            yield live, time.sleep
         return
-    emulator = Emulator(timezone="Europe/Berlin")
+    clock = ShiftedClock()
+    emulator = Emulator(timezone="Europe/Berlin", clock=clock)
     with make_client(emulator) as client:  # its timezone is the emulator's
-        yield client
+        yield client, clock.advance
     emulator.close()
+
+
+@pytest.fixture
+def berlin_client(berlin: tuple[Client, Callable[[float], None]]) -> Client:
+    """The client of `berlin`."""
+    return berlin[0]
 
 
 def _unique() -> str:
@@ -164,11 +185,14 @@ def test_created_records_carry_the_moment_they_were_made(berlin_client: Client) 
         contact.delete()
 
 
-def test_aware_filters_in_any_offset_select_by_the_instant(berlin_client: Client) -> None:
+def test_aware_filters_in_any_offset_select_by_the_instant(
+    berlin: tuple[Client, Callable[[float], None]],
+) -> None:
+    berlin_client, let_pass = berlin
     name = _unique()
     objects = Contact.objects.using(berlin_client)
     first = objects.create(lastname=name, firstname="first")
-    time.sleep(2.1)  # the server keeps whole seconds
+    let_pass(2.1)  # the server keeps whole seconds
     second = objects.create(lastname=name, firstname="second")
     try:
         assert first.modifiedtime is not None and second.modifiedtime is not None
@@ -190,11 +214,12 @@ def test_aware_filters_in_any_offset_select_by_the_instant(berlin_client: Client
         second.delete()
 
 
-def test_changes_since_an_aware_moment(berlin_client: Client) -> None:
+def test_changes_since_an_aware_moment(berlin: tuple[Client, Callable[[float], None]]) -> None:
+    berlin_client, let_pass = berlin
     name = _unique()
     objects = Contact.objects.using(berlin_client)
     first = objects.create(lastname=name, firstname="first")
-    time.sleep(2.1)
+    let_pass(2.1)
     second = objects.create(lastname=name, firstname="second")
     try:
         assert second.modifiedtime is not None

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from generated.contact import Contact
 from generated.quote import Quote
+from tests.properties import examples
 from vtorm.errors import InvalidArgument
 from vtorm.model.base import Model
 
@@ -51,7 +52,7 @@ def pages(draw: st.DrawFn) -> list[dict[str, Any]]:
     return rows
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(pages())
 def test_page_equals_rows(rows: list[dict[str, Any]]) -> None:
     expected = [_state(Contact.vtiger_from_wire(row, None)) for row in rows]

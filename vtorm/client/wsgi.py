@@ -78,7 +78,9 @@ def wsgi_session(app: WSGIApp, base_url: str) -> requests.Session:
     >>> Client("http://crm.invalid", user, key, session=session)  # doctest: +SKIP
     """
     session = requests.Session()
-    session.trust_env = False  # no proxy, netrc or CA settings apply in-process
+    # No proxy, .netrc or CA settings apply in-process; looking them up in the environment
+    # took a third of each in-process request (0.2 of 0.6 ms).
+    session.trust_env = False
     session.mount(base_url.rstrip("/") + "/", WSGIAdapter(app))
     return session
 

@@ -124,8 +124,7 @@ def seed_demo(backend: Backend, seed: int = DEFAULT_SEED) -> dict[str, str]:
                 continue  # a snapshot schema without the module: its demo records are left out
             element: dict[str, str] = dict(record.values)
             element.update({name: ids[key] for name, key in record.refs.items() if key in ids})
-            created = backend.records.create(record.module, element, backend.admin_id)
-            ids[record.key] = str(created["id"])
+            ids[record.key] = backend.records.create_id(record.module, element, backend.admin_id)
         for record in records:
             for key in record.related:
                 if record.key in ids and key in ids:

@@ -18,6 +18,7 @@ of writes atomic, so a request that fails part-way leaves nothing behind.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
 import time
@@ -65,6 +66,15 @@ def quote_ident(name: str) -> str:
 def table_name(module: str) -> str:
     """The quoted name of a module's record table."""
     return quote_ident(f"rec_{module}")
+
+
+@functools.lru_cache(maxsize=1024)
+def _insert_statement(module: str, names: tuple[str, ...]) -> str:
+    """The INSERT of a row with these columns (a create writes every column of its type, so
+    the same few statements recur: quoting every column anew was half of `insert_row`)."""
+    columns = ", ".join(["crmid", *(quote_ident(n) for n in names)])
+    marks = ", ".join("?" * (len(names) + 1))
+    return f"INSERT INTO {table_name(module)} ({columns}) VALUES ({marks})"
 
 
 class Store:
@@ -209,13 +219,8 @@ class Store:
 
     def insert_row(self, module: str, crmid: int, values: Mapping[str, str]) -> None:
         """Insert one record's values (only columns the table has)."""
-        names = [n for n in values if n != "id" and n != "crmid"]
-        columns = ", ".join(["crmid"] + [quote_ident(n) for n in names])
-        marks = ", ".join("?" * (len(names) + 1))
-        self.conn.execute(
-            f"INSERT INTO {table_name(module)} ({columns}) VALUES ({marks})",
-            [crmid] + [values[n] for n in names],
-        )
+        names = tuple(n for n in values if n != "id" and n != "crmid")
+        self.conn.execute(_insert_statement(module, names), [crmid, *(values[n] for n in names)])
 
     def update_row(self, module: str, crmid: int, values: Mapping[str, str]) -> None:
         """Overwrite the given columns of one record."""
@@ -235,7 +240,8 @@ class Store:
         ).fetchone()
         if row is None:
             return None
-        return {key: "" if row[key] is None else str(row[key]) for key in row.keys()}  # noqa: SIM118 - sqlite3.Row iterates values
+        pairs = zip(row.keys(), row, strict=True)
+        return {key: "" if value is None else str(value) for key, value in pairs}
 
     def find_live(self, module: str, column: str, value: str, *, exact: bool = False) -> list[int]:
         """Crmids of live `module` records whose `column` equals `value`.
