@@ -212,7 +212,8 @@ def php_json_rows(rows: Sequence[str]) -> str:
     """The JSON array of rows SQLite wrote, as PHP's json_encode writes it (and
     `encode_json`): `\\uXXXX` for DEL and all that is not ASCII (UTF-16 pairs beyond the
     BMP), and `\\/` for `/`. Most rows are ASCII and pass through."""
-    return ("[" + ",".join([_php_escaped(row) for row in rows]) + "]").replace("/", "\\/")
+    escaped = [row if row.isascii() and "\x7f" not in row else _php_escaped(row) for row in rows]
+    return "[" + ",".join(escaped).replace("/", "\\/") + "]"
 
 
 def _php_escaped(text: str) -> str:
@@ -223,8 +224,6 @@ def _php_escaped(text: str) -> str:
     row has no `\\x`/`\\U` of its own (a stored backslash before x or U), and then json's
     C escaper is used instead.
     """
-    if text.isascii() and "\x7f" not in text:
-        return text
     if "\\x" in text or "\\U" in text:
         return _escaped_by_json(text)
     text = text.encode("ascii", "backslashreplace").decode("ascii").replace("\\x", "\\u00")
