@@ -21,6 +21,7 @@ from vtorm.errors import ConfigurationError
 __all__ = [
     "Backend",
     "BackendWrapper",
+    "current_backend",
     "default_backend",
     "restore_default_backend",
     "server_timezone",
@@ -80,6 +81,11 @@ class BackendWrapper:
 
     def delete(self, id: str, /) -> None:
         self.wrapped.delete(id)
+
+
+def current_backend() -> Backend | None:
+    """The process-wide default client, or None when there is none (no error to build)."""
+    return _default
 
 
 def default_backend() -> Backend:

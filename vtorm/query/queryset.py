@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 from typing_extensions import Self
 
 from vtorm.errors import (
-    ConfigurationError,
     DataLossPolicy,
     InvalidArgument,
     UnsupportedQuery,
@@ -37,7 +36,7 @@ from vtorm.model.changes import ChangeFeed, Checkpoint, SyncBackend, changes
 from vtorm.model.dataloss import data_loss_policy
 from vtorm.model.references import check_related, prefetch_related
 from vtorm.query.aggregates import Aggregate, Count, aliased, compute, distinct_rows, group_rows
-from vtorm.query.backend import Backend, default_backend, server_timezone
+from vtorm.query.backend import Backend, current_backend, default_backend, server_timezone
 from vtorm.query.bulk import (
     BulkOutcome,
     bulk_writes,
@@ -305,13 +304,8 @@ class QuerySet(Filterable, Generic[M]):
 
     def _zone(self) -> dt.tzinfo:
         """The server's time zone: of the chosen client, else of the default one, else UTC."""
-        backend = self._backend
-        if backend is None:
-            try:
-                backend = default_backend()
-            except ConfigurationError:
-                return dt.timezone.utc
-        return server_timezone(backend)
+        backend = self._backend if self._backend is not None else current_backend()
+        return dt.timezone.utc if backend is None else server_timezone(backend)
 
     def _compile(self) -> CompiledQuery:
         return self._plan().server
