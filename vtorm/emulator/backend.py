@@ -29,6 +29,7 @@ from vtorm.emulator.records import Records, denied
 from vtorm.emulator.schema import Schema
 from vtorm.emulator.sessions import Sessions
 from vtorm.emulator.storage import Store
+from vtorm.emulator.vtql.executor import RowKeeper
 from vtorm.wire import ErrorCode
 
 if TYPE_CHECKING:
@@ -95,6 +96,8 @@ class Backend:
     ) -> None:
         self.schema = schema
         self.store = Store(schema, db, clock, zone)
+        with self.store.transaction():
+            self.store.keeper = RowKeeper(self.store.conn, schema)
         self.records = Records(self.store, schema)
         self.sessions = Sessions(clock)
         #: Roles, profiles, groups, sharing and the users' permissions (permissions.py).

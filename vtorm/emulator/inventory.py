@@ -120,6 +120,7 @@ class Inventory:
         if module.name == "Invoice":
             self.adjust_stock(crmid, +1)
         conn.execute('DELETE FROM "rec_LineItem" WHERE parent_id = ?', (str(crmid),))
+        self.store.rows_deleted()
         row = conn.execute('SELECT coalesce(max(crmid), 2) FROM "rec_LineItem"').fetchone()
         next_id = int(row[0]) + 1
         decrement = "1" if module.name in ("Invoice", "SalesOrder") else "0"

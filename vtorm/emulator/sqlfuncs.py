@@ -19,6 +19,8 @@ import unicodedata
 from functools import lru_cache
 from typing import Final
 
+from vtorm.emulator.jsontext import php_escaped
+
 __all__ = [
     "collate",
     "fold",
@@ -189,3 +191,11 @@ def install(conn: sqlite3.Connection) -> None:
     conn.create_function("vt_num", 1, _sort_number, deterministic=True)
     conn.create_function("vt_ref", 1, _sort_reference, deterministic=True)
     conn.create_function("vt_date", 1, _sort_date, deterministic=True)
+    conn.create_function("vt_php_json", 1, _php_json, deterministic=True)
+
+
+def _php_json(text: str | None) -> str | None:
+    """SQLite's JSON text with PHP's `\\uXXXX` escapes (the rows `row_json` keeps)."""
+    if text is None or (text.isascii() and "\x7f" not in text):
+        return text
+    return php_escaped(text)

@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timezone, tzinfo
+from typing import Protocol
 
 from vtorm.emulator.schema import ModuleSchema, Schema
 from vtorm.emulator.sqlfuncs import install as install_sql_functions
@@ -77,6 +78,14 @@ def _insert_statement(module: str, names: tuple[str, ...]) -> str:
     return f"INSERT INTO {table_name(module)} ({columns}) VALUES ({marks})"
 
 
+class RowKeeping(Protocol):
+    """What the store tells whoever keeps rows derived from its records."""
+
+    def written(self, module: str, crmid: int) -> None: ...
+
+    def moved(self) -> None: ...
+
+
 class Store:
     """All persistent state of one emulated server, in one SQLite connection."""
 
@@ -96,6 +105,8 @@ class Store:
         self.conn.row_factory = sqlite3.Row
         install_sql_functions(self.conn)
         self._depth = 0
+        #: Told of every row write, when the backend keeps query rows (`vtql` RowKeeper).
+        self.keeper: RowKeeping | None = None
         with self.transaction():
             self._create_tables()
 
@@ -210,10 +221,12 @@ class Store:
         """Soft delete: the row stays, so sync can report it (`now` None: keep modifiedtime)."""
         if now is None:
             self.conn.execute("UPDATE entity SET deleted = 1 WHERE crmid = ?", (crmid,))
-            return
-        self.conn.execute(
-            "UPDATE entity SET deleted = 1, modifiedtime = ? WHERE crmid = ?", (now, crmid)
-        )
+        else:
+            self.conn.execute(
+                "UPDATE entity SET deleted = 1, modifiedtime = ? WHERE crmid = ?", (now, crmid)
+            )
+        if self.keeper is not None:
+            self.keeper.moved()  # references to it now read ""
 
     # -- module rows ------------------------------------------------------------------
 
@@ -221,6 +234,8 @@ class Store:
         """Insert one record's values (only columns the table has)."""
         names = tuple(n for n in values if n != "id" and n != "crmid")
         self.conn.execute(_insert_statement(module, names), [crmid, *(values[n] for n in names)])
+        if self.keeper is not None:
+            self.keeper.written(module, crmid)
 
     def update_row(self, module: str, crmid: int, values: Mapping[str, str]) -> None:
         """Overwrite the given columns of one record."""
@@ -232,6 +247,13 @@ class Store:
             f"UPDATE {table_name(module)} SET {assignments} WHERE crmid = ?",
             [values[n] for n in names] + [crmid],
         )
+        if self.keeper is not None:
+            self.keeper.written(module, crmid)
+
+    def rows_deleted(self) -> None:
+        """Rows were deleted outside `mark_deleted` (an order's line items)."""
+        if self.keeper is not None:
+            self.keeper.moved()
 
     def fetch_row(self, module: str, crmid: int) -> dict[str, str] | None:
         """One record's stored values by column name (NULL read as ""), or None."""

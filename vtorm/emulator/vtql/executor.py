@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import re
+import secrets
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from vtorm.emulator.vtql.literals import Broken, cap_limit, mysql_value
 from vtorm.emulator.vtql.parser import denied_for_name, parse, syntax_error
 from vtorm.emulator.vtql.rows import JsonRowSql, RowShaper, php_json_rows, uses_entity_table
 
-__all__ = ["execute_query", "execute_query_encoded", "query_module"]
+__all__ = ["RowKeeper", "execute_query", "execute_query_encoded", "query_module"]
 
 _MODULE: Final = re.compile(r"[fF][rR][oO][mM][ \t\n\x0b\f\r]+([^ \t\n\x0b\f\r;]+)")
 _HIDDEN: Final = {"Users": frozenset({"user_password", "confirm_password", "accesskey"})}
@@ -108,6 +109,72 @@ def execute_query_encoded(
         return []
 
 
+class RowKeeper:
+    """Keeps each entity record's `SELECT *` row, as the query answers it, beside the record.
+
+    The store calls `written` after every insert or update of a row and `moved` after a
+    delete, so a page of a `SELECT *` reads one text per row (`row_json`) instead of SQLite
+    building ~50 JSON values per row. A kept row is used only while `row_json_generation`
+    has not moved since it was written: it moves when a record is deleted or restored, or a
+    user, group or other non-record row changes (what references and owners resolve to), and
+    on every start (a reopened database's rows were written by an older schema). A row with
+    a reference that a later record could take is not kept. Without a kept row the query
+    builds it.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, schema: Schema) -> None:
+        self.conn = conn
+        self.schema = schema
+        self._writes: dict[str, str | None] = {}
+        execute = conn.execute
+        execute(
+            "CREATE TABLE IF NOT EXISTS row_json"
+            " (crmid INTEGER PRIMARY KEY, gen INTEGER, json TEXT)"
+        )
+        execute("CREATE TABLE IF NOT EXISTS row_json_generation (gen INTEGER NOT NULL)")
+        execute("CREATE TABLE IF NOT EXISTS row_json_keys (module TEXT PRIMARY KEY, keys TEXT)")
+        execute("DELETE FROM row_json_generation")
+        execute("INSERT INTO row_json_generation (gen) VALUES (?)", (secrets.randbits(62),))
+        execute("DELETE FROM row_json_keys")
+        kept = [m for m in schema.modules.values() if uses_entity_table(m)]
+        conn.executemany(
+            "INSERT INTO row_json_keys (module, keys) VALUES (?, ?)",
+            [(m.name, "\x1f".join(_field_map(m))) for m in kept],
+        )
+
+    def written(self, module: str, crmid: int) -> None:
+        """A row of `module` was inserted or updated."""
+        write = self._writes.get(module, "")
+        if write == "":
+            write = self._writes[module] = self._write_statement(module)
+        if write is None:
+            self.moved()
+        else:
+            self.conn.execute(write, (crmid,))
+
+    def moved(self) -> None:
+        """What some reference or owner resolves to may have changed: kept rows are stale."""
+        self.conn.execute("UPDATE row_json_generation SET gen = gen + 1")
+
+    def _write_statement(self, name: str) -> str | None:
+        """The statement keeping one record's row (None: `name` holds no records)."""
+        module = self.schema.modules.get(name)
+        if module is None or not uses_entity_table(module):
+            return None
+        table = '"rec_' + name.replace('"', '""') + '"'
+        existing = frozenset(row[1] for row in self.conn.execute(f"PRAGMA table_info({table})"))
+        fields = _field_map(module)
+        keys = tuple(fields)
+        selected = _selected_sql(module, keys, fields, existing)
+        rows = JsonRowSql(self.conn, self.schema, module)
+        settled, row = rows.settled(keys, selected), rows.row(keys, selected)
+        return (
+            "INSERT OR REPLACE INTO row_json (crmid, gen, json) SELECT r.crmid, g.gen,"
+            f" CASE WHEN {settled} THEN vt_php_json({row}) END"
+            f" FROM {table} AS r, row_json_generation AS g WHERE r.crmid = ?"
+        )
+
+
 def _prepare(
     schema: Schema, text: str, owners: Callable[[str], frozenset[int] | None] | None
 ) -> _Plan:
@@ -174,8 +241,30 @@ def _kind(field: FieldSchema) -> str:
     return "date" if field.type in _DATES else "str"
 
 
-def _column(field: FieldSchema) -> str:
-    return "r.crmid" if field.name == "id" else 'r."' + field.name.replace('"', '""') + '"'
+def _column(field: FieldSchema, row: str = "r") -> str:
+    return (
+        f"{row}.crmid" if field.name == "id" else f'{row}."' + field.name.replace('"', '""') + '"'
+    )
+
+
+def _selected_sql(
+    module: ModuleSchema,
+    keys: tuple[str, ...],
+    fields: dict[str, FieldSchema],
+    existing: frozenset[str],
+    row: str = "r",
+) -> list[str]:
+    """The SQL of each key, in order: the id already as `<prefix>x<crmid>` and NULL as ""
+    (as the server answers them), computed by SQLite rather than per value in Python."""
+    prefix = "'" + module.id_prefix.replace("'", "''") + "x'"
+    return [
+        f"{prefix} || {row}.crmid"
+        if key == "id"
+        else f"COALESCE({_column(fields[key], row)}, '')"
+        if key in existing
+        else "''"
+        for key in keys
+    ]
 
 
 @dataclass(frozen=True)
@@ -245,51 +334,65 @@ class _Plan:
         return RowShaper(conn, schema, self.module).shape_all(self.keys, fetched)
 
     def run_encoded(self, conn: sqlite3.Connection, schema: Schema) -> EncodedRows:
-        """The rows of a select as the JSON array the server answers, written by SQLite."""
-        derived, existing, source, params = self._from(conn)
+        """The rows of a select as the JSON array the server answers, written by SQLite (or
+        kept by it since the record was written: `install_row_json`)."""
+        kept = self._uses_kept_rows(conn)
+        derived, existing, source, params = self._from(conn, kept=kept)
         key = ("row", self.module.name, *self.keys, "|", *schema.modules)
         row = derived.get(key)
         if not isinstance(row, str):
             selected = self._selected(_field_map(self.module), existing)
             row = derived[key] = JsonRowSql(conn, schema, self.module).row(self.keys, selected)
+        if kept:
+            row = (
+                "CASE WHEN s.gen = (SELECT gen FROM row_json_generation) AND s.json IS NOT NULL"
+                f" THEN s.json ELSE {row} END"
+            )
         cursor = conn.cursor()
         cursor.row_factory = None  # plain tuples: one text each
         fetched = _fetch(cursor, *self._page(f"SELECT {row} {source}", params))
         return EncodedRows(php_json_rows([text for (text,) in fetched]))
 
+    def _uses_kept_rows(self, conn: sqlite3.Connection) -> bool:
+        """Whether the rows kept by `install_row_json` answer this select: all of a record
+        type's fields, as the store's own schema has them (a user who may not see some
+        fields gets fewer keys)."""
+        if not self.statement.is_star or not uses_entity_table(self.module):
+            return False
+        derived = _derived(conn)
+        kept = derived.get(("kept",))
+        if not isinstance(kept, dict):
+            try:
+                found = conn.execute("SELECT module, keys FROM row_json_keys").fetchall()
+            except sqlite3.OperationalError:  # a store without them
+                found = []
+            kept = derived["kept",] = {str(m): tuple(str(k).split("\x1f")) for m, k in found}
+        return bool(kept.get(self.module.name) == self.keys)
+
     def _from(
-        self, conn: sqlite3.Connection
+        self, conn: sqlite3.Connection, *, kept: bool = False
     ) -> tuple[dict[tuple[str, ...], object], frozenset[str], str, list[object]]:
         """What both renderings share: what the connection derived, the table's columns, the
-        FROM/WHERE clause and its parameters."""
+        FROM/WHERE clause (with the kept rows joined as `s`) and its parameters."""
         derived = _derived(conn)
         existing = _table_columns(conn, derived, self.table)
         params: list[object] = []
-        return derived, existing, self._source(existing, params), params
+        join = " LEFT JOIN row_json AS s ON s.crmid = r.crmid" if kept else ""
+        return derived, existing, self._source(existing, params, join), params
 
     def _page(self, select: str, params: list[object]) -> tuple[str, list[object]]:
         offset, count = cap_limit(self.statement.limit)
         return f"{select} ORDER BY {self._order_by()} LIMIT ? OFFSET ?", [*params, count, offset]
 
     def _selected(self, fields: dict[str, FieldSchema], existing: frozenset[str]) -> list[str]:
-        """The SQL of each key, in order: the id already as `<prefix>x<crmid>` and NULL as ""
-        (as the server answers them), computed by SQLite rather than per value in Python."""
-        prefix = "'" + self.module.id_prefix.replace("'", "''") + "x'"
-        return [
-            f"{prefix} || r.crmid"
-            if key == "id"
-            else f"COALESCE({_column(fields[key])}, '')"
-            if key in existing
-            else "''"
-            for key in self.keys
-        ]
+        return _selected_sql(self.module, self.keys, fields, existing)
 
     @property
     def table(self) -> str:
         """The quoted name of the module's record table."""
         return '"rec_' + self.module.name.replace('"', '""') + '"'
 
-    def _source(self, existing: frozenset[str], params: list[object]) -> str:
+    def _source(self, existing: frozenset[str], params: list[object], join: str = "") -> str:
         table = self.table
         if not existing:
             raise Broken(f"no table {table}")
@@ -298,6 +401,7 @@ class _Plan:
         if uses_entity_table(self.module):
             sql += " JOIN entity AS e ON e.crmid = r.crmid"
             filters.append("e.deleted = 0")
+        sql += join
         if self.module.name == "Leads" and "_converted" in existing:
             filters.append('COALESCE(vt_num(r."_converted"), 0) = 0')
         if self.module.name == "Users" and "status" in existing:

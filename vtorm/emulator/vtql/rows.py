@@ -13,12 +13,10 @@ them one by one in Python was most of a query's time). A test holds them byte-id
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Iterable, Sequence
-from json.encoder import encode_basestring_ascii
 
-from vtorm.emulator.jsontext import TextRows
+from vtorm.emulator.jsontext import TextRows, php_escaped
 from vtorm.emulator.schema import FieldSchema, ModuleSchema, Schema
 
 __all__ = ["JsonRowSql", "RowShaper", "php_json_rows", "uses_entity_table"]
@@ -164,6 +162,23 @@ class JsonRowSql:
             joined.append(sql)
         return " || ',' || ".join(joined)
 
+    def settled(self, keys: Sequence[str], selected: Sequence[str]) -> str:
+        """An SQL condition: every reference of the row holds a live record's id, or none
+        that a later record could take (empty, not digits, or a type without records).
+        Only a settled row's JSON can be kept: a new record never changes it."""
+        tests = ["1"]
+        for key, value in zip(keys, selected, strict=True):
+            field = self.module.field(key)
+            if field is None or field.type != "reference":
+                continue
+            found = self._lookups(field.refers_to, value)
+            if found:
+                tests.append(
+                    f"({value} = '' OR {value} GLOB '*[^0-9]*' OR {_first_of([*found, 'NULL'])}"
+                    " IS NOT NULL)"
+                )
+        return " AND ".join(tests)
+
     def _reference(self, refers_to: Sequence[str], value: str) -> str:
         found = _first_of([*self._lookups(refers_to, value), "''"])
         return (
@@ -212,40 +227,8 @@ def php_json_rows(rows: Sequence[str]) -> str:
     """The JSON array of rows SQLite wrote, as PHP's json_encode writes it (and
     `encode_json`): `\\uXXXX` for DEL and all that is not ASCII (UTF-16 pairs beyond the
     BMP), and `\\/` for `/`. Most rows are ASCII and pass through."""
-    escaped = [row if row.isascii() and "\x7f" not in row else _php_escaped(row) for row in rows]
+    escaped = [row if row.isascii() and "\x7f" not in row else php_escaped(row) for row in rows]
     return "[" + ",".join(escaped).replace("/", "\\/") + "]"
-
-
-def _php_escaped(text: str) -> str:
-    """One row's JSON with `\\uXXXX` for what is not ASCII, and for DEL.
-
-    Python's `backslashreplace` writes `\\xXX`, `\\uXXXX` and `\\UXXXXXXXX` at C speed;
-    the first becomes `\\u00XX` and the last a UTF-16 pair. That is unambiguous only when the
-    row has no `\\x`/`\\U` of its own (a stored backslash before x or U), and then json's
-    C escaper is used instead.
-    """
-    if "\\x" in text or "\\U" in text:
-        return _escaped_by_json(text)
-    text = text.encode("ascii", "backslashreplace").decode("ascii").replace("\\x", "\\u00")
-    if "\\U" in text:
-        text = _ASTRAL.sub(_utf16_pair, text)
-    return text.replace("\x7f", "\\u007f")
-
-
-def _escaped_by_json(text: str) -> str:
-    """json's C escaper also escapes the text's own quotes and backslashes, which are then
-    unescaped: every backslash it writes starts an escape, so undoing `\\\\` first and then
-    `\\"` restores exactly the text's own."""
-    escaped = encode_basestring_ascii(text)[1:-1]
-    return escaped.replace("\\\\", "\\").replace('\\"', '"')
-
-
-_ASTRAL = re.compile(r"\\U([0-9a-f]{8})")
-
-
-def _utf16_pair(found: re.Match[str]) -> str:
-    code = int(found.group(1), 16) - 0x10000
-    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def _first_of(candidates: Sequence[str]) -> str:
