@@ -134,7 +134,7 @@ def test_suite() -> list[Figure]:
     # figures read would turn it into a run against that real CRM
     env = {name: value for name, value in os.environ.items() if not name.startswith("VTORM_LIVE")}
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-m", "not slow", "-p", "no:randomly"],
+        [sys.executable, "-m", "pytest", "-q", "-rf", "-m", "not slow", "-p", "no:randomly"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -143,9 +143,9 @@ def test_suite() -> list[Figure]:
     )
     seconds = time.perf_counter() - started
     after = os.getloadavg()[0]
-    summary = (
-        done.stdout.strip().splitlines() or done.stderr.strip().splitlines() or ["(no output)"]
-    )[-1]
+    lines = done.stdout.strip().splitlines() or done.stderr.strip().splitlines() or ["(none)"]
+    failed = [line.removeprefix("FAILED ") for line in lines if line.startswith("FAILED ")]
+    summary = lines[-1] + (f" (failed: {'; '.join(failed)})" if failed else "")
     return [
         Figure(
             'test suite: pytest -m "not slow"',
