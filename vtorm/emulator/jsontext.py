@@ -64,6 +64,8 @@ def php_escaped(text: str) -> str:
     row has no `\\x`/`\\U` of its own (a stored backslash before x or U), and then json's
     C escaper is used instead.
     """
+    if text.isascii() and "\x7f" not in text:
+        return text  # most rows
     if "\\x" in text or "\\U" in text:
         return _escaped_by_json(text)
     text = text.encode("ascii", "backslashreplace").decode("ascii").replace("\\x", "\\u00")

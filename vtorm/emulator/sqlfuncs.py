@@ -196,6 +196,4 @@ def install(conn: sqlite3.Connection) -> None:
 
 def _php_json(text: str | None) -> str | None:
     """SQLite's JSON text with PHP's `\\uXXXX` escapes (the rows `row_json` keeps)."""
-    if text is None or (text.isascii() and "\x7f" not in text):
-        return text
-    return php_escaped(text)
+    return None if text is None else php_escaped(text)

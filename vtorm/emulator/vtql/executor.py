@@ -26,7 +26,13 @@ from vtorm.emulator.schema import FieldSchema, ModuleSchema, Schema
 from vtorm.emulator.vtql.ast import Statement, WhereValue
 from vtorm.emulator.vtql.literals import Broken, cap_limit, mysql_value
 from vtorm.emulator.vtql.parser import denied_for_name, parse, syntax_error
-from vtorm.emulator.vtql.rows import JsonRowSql, RowShaper, php_json_rows, uses_entity_table
+from vtorm.emulator.vtql.rows import (
+    JsonRowSql,
+    RowShaper,
+    php_json_rows,
+    record_table,
+    uses_entity_table,
+)
 
 __all__ = ["RowKeeper", "execute_query", "execute_query_encoded", "query_module"]
 
@@ -100,10 +106,11 @@ def execute_query_encoded(
     """`execute_query` for the answer: rows come as JSON text SQLite wrote (`JsonRowSql`)
     where it can (a select of rows, SQLite with its JSON functions), else as rows."""
     plan = _prepare(schema, text, owners)
+    derived = _derived(conn)
     try:
-        if not plan.statement.is_count and _has_json(conn, _derived(conn)):
+        if not plan.statement.is_count and _has_json(conn, derived):
             with contextlib.suppress(Broken):  # rows from Python say whether it really is
-                return plan.run_encoded(conn, schema)
+                return plan.run_encoded(conn, schema, derived)
         return plan.run(conn, schema)
     except Broken:
         return []
@@ -125,7 +132,7 @@ class RowKeeper:
     def __init__(self, conn: sqlite3.Connection, schema: Schema) -> None:
         self.conn = conn
         self.schema = schema
-        self._writes: dict[str, str | None] = {}
+        self._writes: dict[str, str | None] = {}  # per module, None: it holds no records
         execute = conn.execute
         execute(
             "CREATE TABLE IF NOT EXISTS row_json"
@@ -144,9 +151,9 @@ class RowKeeper:
 
     def written(self, module: str, crmid: int) -> None:
         """A row of `module` was inserted or updated."""
-        write = self._writes.get(module, "")
-        if write == "":
-            write = self._writes[module] = self._write_statement(module)
+        if module not in self._writes:
+            self._writes[module] = self._write_statement(module)
+        write = self._writes[module]
         if write is None:
             self.moved()
         else:
@@ -161,8 +168,8 @@ class RowKeeper:
         module = self.schema.modules.get(name)
         if module is None or not uses_entity_table(module):
             return None
-        table = '"rec_' + name.replace('"', '""') + '"'
-        existing = frozenset(row[1] for row in self.conn.execute(f"PRAGMA table_info({table})"))
+        table = record_table(name)
+        existing = _table_columns(self.conn, _derived(self.conn), table)
         fields = _field_map(module)
         keys = tuple(fields)
         selected = _selected_sql(module, keys, fields, existing)
@@ -323,7 +330,7 @@ class _Plan:
 
     def run(self, conn: sqlite3.Connection, schema: Schema) -> list[dict[str, str | None]]:
         """The result rows, built in Python (`RowShaper`)."""
-        _, existing, source, params = self._from(conn)
+        existing, source, params = self._from(conn, _derived(conn))
         if self.statement.is_count:
             offset, count = cap_limit(self.statement.limit)
             total = _fetch(conn, f"SELECT COUNT(*) {source}", params)[0][0]
@@ -333,11 +340,13 @@ class _Plan:
         fetched = _fetch(conn, *self._page(f"SELECT {columns} {source}", params))
         return RowShaper(conn, schema, self.module).shape_all(self.keys, fetched)
 
-    def run_encoded(self, conn: sqlite3.Connection, schema: Schema) -> EncodedRows:
+    def run_encoded(
+        self, conn: sqlite3.Connection, schema: Schema, derived: dict[tuple[str, ...], object]
+    ) -> EncodedRows:
         """The rows of a select as the JSON array the server answers, written by SQLite (or
-        kept by it since the record was written: `install_row_json`)."""
-        kept = self._uses_kept_rows(conn)
-        derived, existing, source, params = self._from(conn, kept=kept)
+        kept by it since the record was written: `RowKeeper`)."""
+        kept = self._uses_kept_rows(conn, derived)
+        existing, source, params = self._from(conn, derived, kept=kept)
         key = ("row", self.module.name, *self.keys, "|", *schema.modules)
         row = derived.get(key)
         if not isinstance(row, str):
@@ -353,13 +362,14 @@ class _Plan:
         fetched = _fetch(cursor, *self._page(f"SELECT {row} {source}", params))
         return EncodedRows(php_json_rows([text for (text,) in fetched]))
 
-    def _uses_kept_rows(self, conn: sqlite3.Connection) -> bool:
-        """Whether the rows kept by `install_row_json` answer this select: all of a record
-        type's fields, as the store's own schema has them (a user who may not see some
-        fields gets fewer keys)."""
+    def _uses_kept_rows(
+        self, conn: sqlite3.Connection, derived: dict[tuple[str, ...], object]
+    ) -> bool:
+        """Whether the rows kept by `RowKeeper` answer this select: all of a record type's
+        fields, as the store's own schema has them (a user who may not see some fields gets
+        fewer keys)."""
         if not self.statement.is_star or not uses_entity_table(self.module):
             return False
-        derived = _derived(conn)
         kept = derived.get(("kept",))
         if not isinstance(kept, dict):
             try:
@@ -370,15 +380,18 @@ class _Plan:
         return bool(kept.get(self.module.name) == self.keys)
 
     def _from(
-        self, conn: sqlite3.Connection, *, kept: bool = False
-    ) -> tuple[dict[tuple[str, ...], object], frozenset[str], str, list[object]]:
-        """What both renderings share: what the connection derived, the table's columns, the
-        FROM/WHERE clause (with the kept rows joined as `s`) and its parameters."""
-        derived = _derived(conn)
+        self,
+        conn: sqlite3.Connection,
+        derived: dict[tuple[str, ...], object],
+        *,
+        kept: bool = False,
+    ) -> tuple[frozenset[str], str, list[object]]:
+        """What both renderings share: the table's columns, the FROM/WHERE clause (with the
+        kept rows joined as `s`) and its parameters."""
         existing = _table_columns(conn, derived, self.table)
         params: list[object] = []
         join = " LEFT JOIN row_json AS s ON s.crmid = r.crmid" if kept else ""
-        return derived, existing, self._source(existing, params, join), params
+        return existing, self._source(existing, params, join), params
 
     def _page(self, select: str, params: list[object]) -> tuple[str, list[object]]:
         offset, count = cap_limit(self.statement.limit)
@@ -390,7 +403,7 @@ class _Plan:
     @property
     def table(self) -> str:
         """The quoted name of the module's record table."""
-        return '"rec_' + self.module.name.replace('"', '""') + '"'
+        return record_table(self.module.name)
 
     def _source(self, existing: frozenset[str], params: list[object], join: str = "") -> str:
         table = self.table

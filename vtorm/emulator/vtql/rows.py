@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from vtorm.emulator.jsontext import TextRows, php_escaped
 from vtorm.emulator.schema import FieldSchema, ModuleSchema, Schema
 
-__all__ = ["JsonRowSql", "RowShaper", "php_json_rows", "uses_entity_table"]
+__all__ = ["JsonRowSql", "RowShaper", "php_json_rows", "record_table", "uses_entity_table"]
 
 
 def uses_entity_table(module: ModuleSchema) -> bool:
@@ -109,15 +109,11 @@ class RowShaper:
         if uses_entity_table(target):
             sql = "SELECT 1 FROM entity WHERE crmid = ? AND setype = ? AND deleted = 0"
             return self.conn.execute(sql, (crmid, target.name)).fetchone() is not None
-        table = f"rec_{target.name}"
-        known = self.conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
-        ).fetchone()
-        if known is None:
+        if not _table_known(self.conn, target.name):
             return False
-        quoted = '"' + table.replace('"', '""') + '"'
+        table = record_table(target.name)
         return (
-            self.conn.execute(f"SELECT 1 FROM {quoted} WHERE crmid = ?", (crmid,)).fetchone()
+            self.conn.execute(f"SELECT 1 FROM {table} WHERE crmid = ?", (crmid,)).fetchone()
             is not None
         )
 
@@ -205,19 +201,25 @@ class JsonRowSql:
                     f" CAST({value} AS INTEGER) AND t.setype = {_sql_text(target.name)}"
                     " AND t.deleted = 0)"
                 )
-            elif self._has_table(f"rec_{target.name}"):
-                table = '"' + f"rec_{target.name}".replace('"', '""') + '"'
+            elif _table_known(self.conn, target.name):
                 found.append(
-                    f"(SELECT {prefix} || t.crmid FROM {table} AS t"
+                    f"(SELECT {prefix} || t.crmid FROM {record_table(target.name)} AS t"
                     f" WHERE t.crmid = CAST({value} AS INTEGER))"
                 )
         return found
 
-    def _has_table(self, table: str) -> bool:
-        known = self.conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
-        ).fetchone()
-        return known is not None
+
+def record_table(module: str) -> str:
+    """The quoted name of a module's record table."""
+    return '"rec_' + module.replace('"', '""') + '"'
+
+
+def _table_known(conn: sqlite3.Connection, module: str) -> bool:
+    """Whether the store has a record table for `module` (a schema may name types it lacks)."""
+    known = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (f"rec_{module}",)
+    ).fetchone()
+    return known is not None
 
 
 _KEYS_PER_OBJECT = 60
@@ -227,8 +229,7 @@ def php_json_rows(rows: Sequence[str]) -> str:
     """The JSON array of rows SQLite wrote, as PHP's json_encode writes it (and
     `encode_json`): `\\uXXXX` for DEL and all that is not ASCII (UTF-16 pairs beyond the
     BMP), and `\\/` for `/`. Most rows are ASCII and pass through."""
-    escaped = [row if row.isascii() and "\x7f" not in row else php_escaped(row) for row in rows]
-    return "[" + ",".join(escaped).replace("/", "\\/") + "]"
+    return "[" + ",".join([php_escaped(row) for row in rows]).replace("/", "\\/") + "]"
 
 
 def _first_of(candidates: Sequence[str]) -> str:
